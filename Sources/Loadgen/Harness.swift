@@ -1,0 +1,143 @@
+import Foundation
+import LoadgenCore
+import LoadgenHTTP
+import ReferenceBot
+
+/// Everything one `loadgen run` needs, already parsed and validated.
+struct HarnessOptions: Sendable {
+    /// The bot's webhook URL; nil = start the embedded reference bot.
+    var target: TargetURL?
+    var plan: RunPlan
+    var criteria: [CriteriaSet]
+    var criteriaText: String
+    var graphListen: HostPort
+    var appSecret: Secret?
+    var verifyToken: Secret?
+    var accessToken: Secret?
+    var healthURL: TargetURL?
+    var connections: Int
+    var ackTimeout: Duration
+    var reportDir: String
+    var quiet: Bool
+}
+
+/// What a run left behind.
+struct HarnessOutcome: Sendable {
+    var report: Report
+    var reportPath: String
+    var status: ExitStatus
+}
+
+/// Wires one run: the stand-in Graph API, the embedded bot when there is no target, the preflight
+/// checks, the engine, and the report. All servers are children of one task group and stop with it.
+enum Harness {
+    static func run(
+        _ o: HarnessOptions, stop: StopSignal, log: @escaping @Sendable (String) -> Void
+    ) async throws(LoadgenFailure) -> HarnessOutcome {
+        let clock = ContinuousClock()
+        let users = o.plan.makeUsers()
+        let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
+        let startedAt = Date()
+
+        let graphServer = try await listen(o.graphListen, what: "--graph-listen")
+        let standIn = GraphAPIStandIn(phoneNumberID: o.plan.business.phoneNumberID, accessToken: o.accessToken) { send in
+            correlator.deliver(send, at: clock.now)
+        }
+        log("stand-in Graph API listening on \(graphServer.baseURL) (bots send replies to \(graphServer.baseURL)/v20.0/\(o.plan.business.phoneNumberID)/messages)")
+
+        // The embedded bot gets generated secrets; an external target needs the real app secret.
+        var bot: (ReferenceBot, HTTPServer)?
+        let target: TargetURL
+        let appSecret: Secret
+        var verifyToken = o.verifyToken
+        var healthURL = o.healthURL
+        if let given = o.target {
+            guard let secret = o.appSecret else {
+                throw LoadgenFailure(.config, "set WHATSAPP_APP_SECRET (or pass --app-secret-file) to the app secret the target checks signatures with")
+            }
+            target = given
+            appSecret = secret
+        } else {
+            appSecret = Secret.generate()
+            verifyToken = Secret.generate()
+            let config = BotConfiguration(
+                appSecret: appSecret, verifyToken: verifyToken!, accessToken: o.accessToken ?? Secret.generate(),
+                graphBaseURL: try! TargetURL(graphServer.baseURL + "/v20.0"), phoneNumberID: o.plan.business.phoneNumberID)
+            let reference: ReferenceBot
+            do { reference = try ReferenceBot(config: config) } catch {
+                throw LoadgenFailure(.software, "cannot start the reference bot: \(error)")
+            }
+            let server = try await listen(HostPort(host: "127.0.0.1", port: 0), what: "the reference bot") { h, p in
+                try await reference.bind(host: h, port: p)
+            }
+            bot = (reference, server)
+            target = try! TargetURL(server.baseURL + "/webhook")
+            healthURL = healthURL ?? (try! TargetURL(server.baseURL + "/health"))
+            log("embedded reference bot listening on \(target)")
+        }
+
+        let client: HTTPClient
+        do { client = try HTTPClient(origin: target.origin, maxConnections: o.connections) } catch {
+            throw LoadgenFailure(.usage, "cannot set up a client for \(target): \(error)")
+        }
+        let outcome: Result<HarnessOutcome, LoadgenFailure> = await withTaskGroup(of: Void.self) { servers in
+            servers.addTask { await graphServer.run(standIn) }
+            if let (reference, server) = bot { servers.addTask { await reference.run(on: server) } }
+            defer { servers.cancelAll() }
+            do throws(LoadgenFailure) {
+                var checks: [Report.ScriptedCheck] = []
+                checks.append(try await Preflight.handshake(client: client, target: target, verifyToken: verifyToken))
+                var healthOK: Bool?
+                if let healthURL {
+                    let (check, ok) = await Preflight.health(url: healthURL)
+                    checks.append(check)
+                    healthOK = ok
+                }
+                log("running scenario '\(o.plan.scenario.name)': \(o.plan.users) users for \(DurationText.seconds(o.plan.duration)) s against \(target)")
+                let engine = Engine(
+                    clock: clock, transport: WebhookClient(client: client, target: target, ackTimeout: o.ackTimeout),
+                    signer: WebhookSigner(appSecret: appSecret), correlator: correlator,
+                    unixTime: { Int64(Date().timeIntervalSince1970) })
+                let quiet = o.quiet
+                let result = await engine.run(o.plan, users: users, stop: stop) { p in
+                    if !quiet { log(ProgressLine.render(p)) }
+                }
+                client.shutdown()
+                let failedChecks = checks.filter { $0.status == "fail" }.count
+                let observations = Observations(metrics: result.metrics, repliesMeasured: o.plan.awaitReplies,
+                                                healthOK: healthOK, checksFailed: failedChecks)
+                let evaluation = evaluate(o.criteria, against: observations)
+                let info = Report.RunInfo(
+                    scenario: o.plan.scenario.name, target: target.description, embeddedBot: bot != nil,
+                    concurrency: o.plan.users, durationSeconds: DurationText.seconds(o.plan.duration),
+                    elapsedSeconds: (DurationText.seconds(result.elapsed) * 1000).rounded() / 1000,
+                    thinkTimeSeconds: [DurationText.seconds(o.plan.thinkTime.lowerBound), DurationText.seconds(o.plan.thinkTime.upperBound)],
+                    replyTimeoutSeconds: DurationText.seconds(o.plan.replyTimeout), replies: o.plan.awaitReplies ? "any" : "none",
+                    seed: o.plan.seed, graphAPI: graphServer.baseURL, business: o.plan.business,
+                    criteria: o.criteria.map(\.name), startedAt: ISO8601DateFormatter().string(from: startedAt),
+                    loadgenVersion: loadgenVersion)
+                let report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
+                                    evaluation: evaluation, checks: checks, partial: result.partial)
+                let path = try ReportWriter.write(report, to: o.reportDir)
+                let status: ExitStatus = result.partial ? .interrupted : (report.verdict == .pass ? .pass : .criteriaFailed)
+                return .success(HarnessOutcome(report: report, reportPath: path, status: status))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    private static func listen(
+        _ address: HostPort, what: String,
+        bind: (String, Int) async throws -> HTTPServer = { h, p in try await HTTPServer.bind(host: h, port: p) }
+    ) async throws(LoadgenFailure) -> HTTPServer {
+        do { return try await bind(address.host, address.port) } catch {
+            let reason = String(describing: error).contains("in use") ? "address already in use" : String(describing: error)
+            throw LoadgenFailure(.cannotListen, "\(what): cannot listen on \(address.host):\(address.port): \(reason)")
+        }
+    }
+}
+
+/// The version printed by `--version` and recorded in reports.
+let loadgenVersion = "0.1.0"

@@ -1,0 +1,34 @@
+import ArgumentParser
+import LoadgenCore
+import LoadgenScenarios
+
+/// `loadgen`: synthetic WhatsApp traffic and chaos for bot backends.
+@main
+struct Loadgen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loadgen",
+        abstract: "Synthetic WhatsApp users, signed webhooks and a stand-in Graph API: load-test a bot end to end.",
+        version: loadgenVersion,
+        subcommands: [Run.self, Serve.self, List.self],
+        defaultSubcommand: Run.self)
+}
+
+extension Loadgen {
+    /// `loadgen list`: the built-in scenarios and criteria presets.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List built-in scenarios and criteria presets.")
+
+        func run() {
+            print("scenarios:")
+            let width = BuiltInScenarios.all.map(\.name.count).max() ?? 0
+            for s in BuiltInScenarios.all {
+                print("  \(s.name)\(String(repeating: " ", count: width - s.name.count))  \(s.summary)")
+            }
+            print("criteria presets:")
+            for set in CriteriaSet.presets {
+                print("  \(set.name): " + set.criteria.map(\.text).joined(separator: "; ")
+                    + (set.onFailure == .rollback ? "  (failure = roll back)" : ""))
+            }
+        }
+    }
+}

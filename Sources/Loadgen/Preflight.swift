@@ -1,0 +1,85 @@
+import Foundation
+import LoadgenCore
+import LoadgenHTTP
+import NIOCore
+import NIOHTTP1
+
+/// Checks run once before the load: is the target there, does it do Meta's handshake, is it healthy.
+enum Preflight {
+    /// The verification handshake: the right token must echo the challenge. Also the reachability
+    /// check: if the target cannot be reached at all, the run cannot be carried out (exit 69).
+    static func handshake(client: HTTPClient, target: TargetURL, verifyToken: Secret?) async throws(LoadgenFailure)
+        -> Report.ScriptedCheck
+    {
+        let challenge = String(UInt32.random(in: 100_000_000...UInt32.max))
+        let separator = target.pathAndQuery.contains("?") ? "&" : "?"
+        let path = verifyToken.map { token in
+            target.pathAndQuery + separator + "hub.mode=subscribe&hub.challenge=\(challenge)&hub.verify_token="
+                + (token.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        } ?? target.pathAndQuery
+        let result = await client.execute(method: .GET, path: path, headers: ["User-Agent": "facebookexternalua"],
+                                          timeout: .seconds(10))
+        let response: ClientResponse
+        switch result {
+        case .success(let r): response = r
+        case .failure(.connect(let why)):
+            throw LoadgenFailure(.unavailable, "cannot reach target \(target): \(shortReason(why))")
+        case .failure(.timeout):
+            throw LoadgenFailure(.unavailable, "target \(target) did not answer within 10 s")
+        case .failure(.io(let why)):
+            throw LoadgenFailure(.unavailable, "target \(target) broke the connection: \(shortReason(why))")
+        }
+        guard verifyToken != nil else {
+            return .init(name: "handshake", status: "skipped",
+                         detail: "target reachable (HTTP \(response.status)); set WHATSAPP_VERIFY_TOKEN to check the verification handshake")
+        }
+        let body = String(decoding: response.body, as: UTF8.self)
+        if response.status == 200, body == challenge {
+            return .init(name: "handshake", status: "pass", detail: "verify token accepted, challenge echoed")
+        }
+        return .init(name: "handshake", status: "fail",
+                     detail: "expected 200 with the challenge, got HTTP \(response.status)\(response.status == 200 ? " with another body" : "")")
+    }
+
+    /// The target's health: HTTP 200 and, in the JSON, `status` ok/healthy and every `checks.*.status` ok.
+    static func health(url: TargetURL) async -> (Report.ScriptedCheck, Bool) {
+        guard let client = try? HTTPClient(origin: url.origin, maxConnections: 1) else {
+            return (.init(name: "health", status: "fail", detail: "cannot create a client for \(url)"), false)
+        }
+        defer { client.shutdown() }
+        let result = await client.execute(method: .GET, path: url.pathAndQuery, timeout: .seconds(5))
+        guard case .success(let r) = result else {
+            return (.init(name: "health", status: "fail", detail: "\(url) did not answer"), false)
+        }
+        let verdict = HealthVerdict.judge(status: r.status, body: r.body)
+        return (.init(name: "health", status: verdict.ok ? "pass" : "fail", detail: verdict.detail), verdict.ok)
+    }
+
+    static func shortReason(_ why: String) -> String {
+        if why.contains("refused") { return "connection refused" }
+        if why.contains("timed out") || why.contains("Timeout") { return "connect timed out" }
+        if why.lowercased().contains("resolve") || why.contains("NXDOMAIN") { return "host name not found" }
+        return why
+    }
+}
+
+/// Judges a health endpoint's answer in EasyMO's shapes (worker: `status` ok + `checks.*.status` ok;
+/// core: `status` healthy).
+enum HealthVerdict {
+    static func judge(status: Int, body: [UInt8]) -> (ok: Bool, detail: String) {
+        guard status == 200 else { return (false, "HTTP \(status)") }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            return (true, "HTTP 200 (not JSON)")
+        }
+        let overall = json["status"] as? String
+        if let overall, overall != "ok", overall != "healthy" { return (false, "status \(overall)") }
+        if let checks = json["checks"] as? [String: Any] {
+            let failing = checks.compactMap { name, value -> String? in
+                guard let s = (value as? [String: Any])?["status"] as? String else { return nil }
+                return s == "ok" ? nil : "\(name) \(s)"
+            }.sorted()
+            if !failing.isEmpty { return (false, "failing: " + failing.joined(separator: ", ")) }
+        }
+        return (true, "HTTP 200, status \(overall ?? "ok")")
+    }
+}

@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import LoadgenCore
+import LoadgenHTTP
+import LoadgenScenarios
+
+extension Loadgen {
+    /// `loadgen run` (the default): simulated users against a bot, measured against criteria.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run simulated WhatsApp users against a bot and judge the result (the default command).",
+            discussion: """
+            Without --target, loadgen starts its embedded reference bot and tests that. With --target, set
+            WHATSAPP_APP_SECRET (or --app-secret-file) to the app secret the bot checks signatures with, and
+            point the bot's Graph API base URL at the --graph-listen address so its replies reach loadgen.
+            Optional: WHATSAPP_VERIFY_TOKEN (checks the handshake), WHATSAPP_ACCESS_TOKEN (the Bearer token
+            the stand-in Graph API accepts; any token when unset).
+
+            Exit codes: 0 pass, 1 criteria failed, 64 usage, 65 bad input file, 66 missing input file,
+            69 target unreachable, 71 cannot listen, 73 cannot write report, 78 missing secret,
+            130 interrupted (partial report written), 70 internal error.
+            """)
+
+        @Option(help: ArgumentHelp("The bot's webhook URL (GET handshake + POST deliveries). Default: the embedded reference bot.",
+                                   valueName: "url"))
+        var target: String?
+
+        @Option(help: "Concurrent simulated users (closed model).")
+        var concurrency: Int = 10
+
+        @Option(help: ArgumentHelp("How long users keep starting turns: seconds, or 30s / 5m / 1h.", valueName: "time"))
+        var duration: String = "30s"
+
+        @Option(name: .customLong("think-time"),
+                help: ArgumentHelp("Pause after each turn, drawn uniformly from MIN-MAX (e.g. 2s-5s), or a fixed time; 0 for none.",
+                                   valueName: "range"))
+        var thinkTime: String = "2s-5s"
+
+        @Option(name: .customLong("reply-timeout"), help: ArgumentHelp("How long a reply may take after the message is sent.", valueName: "time"))
+        var replyTimeout: String = "10s"
+
+        @Option(name: .customLong("ack-timeout"), help: ArgumentHelp("How long the webhook POST may take to be answered.", valueName: "time"))
+        var ackTimeout: String = "5s"
+
+        @Option(help: ArgumentHelp("The scenario to run (see 'loadgen list').", valueName: "name"))
+        var scenario: String = "generic"
+
+        @Option(help: ArgumentHelp("""
+            Comma-separated presets (\(CriteriaSet.presetNames.joined(separator: ", "))) and thresholds \
+            such as reply.p99<800ms or errorRate<1%. Default: the scenario's own, else staging.
+            """, valueName: "list"))
+        var criteria: String?
+
+        @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where report.json goes. Default: reports/<timestamp>-<scenario>.",
+                                                                   valueName: "dir"))
+        var reportDir: String?
+
+        @Option(help: "Seeds users' numbers, names, messages and pauses: the same seed repeats the same run.")
+        var seed: UInt64 = 1
+
+        @Option(name: .customLong("graph-listen"),
+                help: ArgumentHelp("Where the stand-in Graph API listens (HOST:PORT; port 0 picks a free one).", valueName: "host:port"))
+        var graphListen: String = "127.0.0.1:0"
+
+        @Option(name: .customLong("phone-number-id"), help: "The business phone number id in deliveries and in the Graph path.")
+        var phoneNumberID: String = BusinessIdentity.default.phoneNumberID
+
+        @Option(name: .customLong("display-phone-number"), help: "The business number in deliveries' metadata (digits).")
+        var displayPhoneNumber: String = BusinessIdentity.default.displayPhoneNumber
+
+        @Option(name: .customLong("waba-id"), help: "The WhatsApp Business Account id (entry[].id).")
+        var wabaID: String = BusinessIdentity.default.wabaID
+
+        @Option(help: ArgumentHelp("any: wait for each reply at the stand-in Graph API; none: judge acks only (replies cannot reach loadgen).",
+                                   valueName: "any|none"))
+        var replies: String = "any"
+
+        @Option(name: .customLong("app-secret-file"), help: ArgumentHelp("Read the app secret from this file instead of WHATSAPP_APP_SECRET.",
+                                                                        valueName: "path"))
+        var appSecretFile: String?
+
+        @Option(help: ArgumentHelp("A health URL to probe before the run (EasyMO worker or core JSON). The embedded bot's is probed by default.",
+                                   valueName: "url"))
+        var health: String?
+
+        @Option(help: "Most open connections to the target (users share them). Default: min(concurrency, 512).")
+        var connections: Int?
+
+        @Option(help: "Stop each user after this many journeys (for bounded runs); the duration still applies.")
+        var journeys: Int?
+
+        @Flag(help: "No progress lines during the run.")
+        var quiet = false
+
+        func validate() throws {
+            guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
+            guard concurrency <= 100_000 else { throw ValidationError("--concurrency must be at most 100000 (got \(concurrency))") }
+            guard let d = DurationText.parse(duration), d > .zero else {
+                throw ValidationError("--duration must be a positive time such as 300, 30s or 5m (got '\(duration)')")
+            }
+            guard d <= .seconds(86_400) else { throw ValidationError("--duration must be at most 24h (got '\(duration)')") }
+            guard DurationText.parseRange(thinkTime) != nil else {
+                throw ValidationError("--think-time must be a time or a range MIN-MAX such as 2s-5s (got '\(thinkTime)')")
+            }
+            for (flag, value) in [("--reply-timeout", replyTimeout), ("--ack-timeout", ackTimeout)] {
+                guard let t = DurationText.parse(value), t > .zero, t <= .seconds(120) else {
+                    throw ValidationError("\(flag) must be a positive time up to 120s (got '\(value)')")
+                }
+            }
+            guard replies == "any" || replies == "none" else { throw ValidationError("--replies must be any or none (got '\(replies)')") }
+            guard HostPort.parse(graphListen) != nil else {
+                throw ValidationError("--graph-listen must be HOST:PORT such as 127.0.0.1:4100 (got '\(graphListen)')")
+            }
+            for (flag, value) in [("--phone-number-id", phoneNumberID), ("--display-phone-number", displayPhoneNumber), ("--waba-id", wabaID)] {
+                guard !value.isEmpty, value.allSatisfy(\.isNumber) else { throw ValidationError("\(flag) must be digits (got '\(value)')") }
+            }
+            if let connections, connections < 1 { throw ValidationError("--connections must be at least 1 (got \(connections))") }
+            if let journeys, journeys < 1 { throw ValidationError("--journeys must be at least 1 (got \(journeys))") }
+            if let target {
+                do { _ = try TargetURL(target) } catch { throw ValidationError("--target: \(error)") }
+            }
+            if let health {
+                do { _ = try TargetURL(health) } catch { throw ValidationError("--health: \(error)") }
+            }
+            do { _ = try BuiltInScenarios.named(scenario) } catch { throw ValidationError(error.description) }
+            if let criteria {
+                do { _ = try CriteriaSet.parse(criteria) } catch { throw ValidationError(error.description) }
+            }
+        }
+
+        func run() async throws {
+            let status: ExitStatus
+            do throws(LoadgenFailure) {
+                let options = try makeOptions(environment: ProcessInfo.processInfo.environment)
+                let stop = StopSignal()
+                let signals = SignalHandler.install(stop: stop) {
+                    Self.log("stopping: no new turns; waiting for in-flight replies (press Ctrl-C again to abort)")
+                }
+                defer { signals.cancel() }
+                let outcome = try await Harness.run(options, stop: stop, log: Self.log)
+                print(ConsoleSummary.render(outcome.report, reportPath: outcome.reportPath))
+                status = outcome.status
+            } catch {
+                Self.log("error: \(error.message)")
+                status = error.status
+            }
+            if status != .pass { throw status.exitCode }
+        }
+
+        /// Builds the harness options from validated flags and the environment.
+        func makeOptions(environment: [String: String]) throws(LoadgenFailure) -> HarnessOptions {
+            let scenarioValue: Scenario
+            do { scenarioValue = try BuiltInScenarios.named(scenario) } catch { throw LoadgenFailure(.usage, error.description) }
+            let criteriaText = criteria ?? (scenarioValue.criteria.isEmpty ? "staging" : scenarioValue.criteria.joined(separator: ","))
+            let sets: [CriteriaSet]
+            do { sets = try CriteriaSet.parse(criteriaText) } catch { throw LoadgenFailure(.usage, error.description) }
+            let secrets = SecretSources(environment: environment)
+            let business = BusinessIdentity(wabaID: wabaID, phoneNumberID: phoneNumberID, displayPhoneNumber: displayPhoneNumber)
+            let plan = RunPlan(
+                scenario: scenarioValue, users: concurrency, duration: DurationText.parse(duration)!,
+                thinkTime: DurationText.parseRange(thinkTime)!, replyTimeout: DurationText.parse(replyTimeout)!,
+                awaitReplies: replies == "any", seed: seed, business: business, journeysPerUser: journeys)
+            return HarnessOptions(
+                target: try target.map { t throws(LoadgenFailure) in
+                    do { return try TargetURL(t) } catch { throw LoadgenFailure(.usage, "--target: \(error)") }
+                },
+                plan: plan, criteria: sets, criteriaText: criteriaText, graphListen: HostPort.parse(graphListen)!,
+                appSecret: try secrets.appSecret(file: appSecretFile), verifyToken: secrets.verifyToken,
+                accessToken: secrets.accessToken, healthURL: health.flatMap { try? TargetURL($0) },
+                connections: connections ?? min(concurrency, 512), ackTimeout: DurationText.parse(ackTimeout)!,
+                reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), quiet: quiet)
+        }
+
+        @Sendable static func log(_ line: String) {
+            FileHandle.standardError.write(Data(("loadgen: " + line + "\n").utf8))
+        }
+    }
+}

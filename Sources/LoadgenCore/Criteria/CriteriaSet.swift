@@ -1,0 +1,112 @@
+import Foundation
+
+/// A named group of criteria: a preset from EasyMO's runbooks, or the user's own thresholds.
+public struct CriteriaSet: Sendable, Hashable {
+    /// `staging`, `prod`, … or `custom`.
+    public var name: String
+    /// The checks.
+    public var criteria: [Criterion]
+    /// What a failure means: `fail` for gates, `rollback` for tripwires.
+    public var onFailure: Verdict
+
+    /// Creates a set.
+    public init(name: String, criteria: [Criterion], onFailure: Verdict = .fail) {
+        self.name = name
+        self.criteria = criteria
+        self.onFailure = onFailure
+    }
+
+    /// The presets of DESIGN.md, from EasyMO's runbooks.
+    public static let presets: [CriteriaSet] = [
+        CriteriaSet(name: "staging", criteria: [
+            Criterion(.errorRate, .lessThan, 0.02), Criterion(.replyP95, .lessThan, 500),
+            Criterion(.checksFailed, .atMost, 0),
+        ]),
+        CriteriaSet(name: "prod", criteria: [
+            Criterion(.successRate, .greaterThan, 0.99), Criterion(.replyP95, .lessThan, 1000),
+            Criterion(.fallbackRate, .lessThan, 0.10), Criterion(.errorRate, .lessThan, 0.01),
+            Criterion(.health, .atLeast, 1),
+        ]),
+        CriteriaSet(name: "promote", criteria: [
+            Criterion(.replyP95, .lessThan, 400), Criterion(.http5xxRate, .lessThan, 0.005),
+        ]),
+        CriteriaSet(name: "rollback", criteria: [
+            Criterion(.errorRate, .atMost, 0.05), Criterion(.fallbackRate, .atMost, 0.30),
+            Criterion(.replyP95, .atMost, 2000),
+        ], onFailure: .rollback),
+        CriteriaSet(name: "meta-webhook", criteria: [
+            Criterion(.ackP50, .atMost, 250), Criterion(.ackOver1s, .lessThan, 0.01),
+        ]),
+    ]
+
+    /// The preset names, for help text and errors.
+    public static var presetNames: [String] { presets.map(\.name) }
+
+    /// Parses `--criteria`: preset names and custom thresholds, comma-separated, e.g.
+    /// `staging,reply.p99<800ms,errorRate<1%`. Custom thresholds are gathered into one `custom` set.
+    public static func parse(_ text: String) throws(CriteriaError) -> [CriteriaSet] {
+        var sets: [CriteriaSet] = []
+        var custom: [Criterion] = []
+        for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = raw.trimmingSpaces
+            guard !item.isEmpty else { throw .empty }
+            if let preset = presets.first(where: { $0.name == item }) {
+                sets.append(preset)
+            } else if item.contains(where: { "<>=".contains($0) }) {
+                custom.append(try Criterion.parse(item))
+            } else {
+                throw .unknownPreset(item, known: presetNames)
+            }
+        }
+        if !custom.isEmpty { sets.append(CriteriaSet(name: "custom", criteria: custom)) }
+        return sets
+    }
+}
+
+/// A mistake in `--criteria`.
+public enum CriteriaError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case unknownPreset(String, known: [String])
+    case unknownMetric(String, known: [String])
+    case badThreshold(String)
+
+    public var description: String {
+        switch self {
+        case .empty: "--criteria has an empty item; give preset names or thresholds separated by commas"
+        case .unknownPreset(let name, let known):
+            "unknown criteria preset '\(name)' (presets: \(known.joined(separator: ", ")); or a threshold like reply.p95<500ms)"
+        case .unknownMetric(let name, let known):
+            "unknown metric '\(name)' in --criteria (metrics: \(known.joined(separator: ", ")))"
+        case .badThreshold(let item):
+            "cannot read the threshold in '\(item)': write e.g. reply.p95<500ms, errorRate<2%, successRate>0.99"
+        }
+    }
+}
+
+extension Criterion {
+    /// Parses `metric<op><value>` with optional unit: `ms`/`s` for latencies, `%` for rates.
+    static func parse(_ item: String) throws(CriteriaError) -> Criterion {
+        let ops: [Comparison] = [.atMost, .atLeast, .lessThan, .greaterThan]  // two-character ones first
+        for op in ops {
+            guard let range = item.range(of: op.rawValue) else { continue }
+            let name = String(item[..<range.lowerBound]).trimmingSpaces
+            var value = String(item[range.upperBound...]).trimmingSpaces
+            guard let metric = CriterionMetric(rawValue: name) else {
+                throw .unknownMetric(name, known: CriterionMetric.allCases.map(\.rawValue))
+            }
+            var scale = 1.0
+            if value.hasSuffix("ms") { value.removeLast(2) }
+            else if value.hasSuffix("s"), metric.isLatency { value.removeLast(); scale = 1000 }
+            else if value.hasSuffix("%") { value.removeLast(); scale = 0.01 }
+            guard let number = Double(value.trimmingSpaces), number.isFinite else { throw .badThreshold(item) }
+            return Criterion(metric, op, number * scale)
+        }
+        throw .badThreshold(item)
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}

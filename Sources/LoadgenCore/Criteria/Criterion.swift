@@ -1,0 +1,70 @@
+/// One pass/fail check: a measured quantity compared with a threshold, e.g. `reply.p95 < 500ms`.
+public struct Criterion: Sendable, Hashable {
+    /// What is measured.
+    public var metric: CriterionMetric
+    /// How the measurement must compare with the threshold to pass.
+    public var comparison: Comparison
+    /// The threshold, in the metric's unit (milliseconds for latencies, a fraction for rates).
+    public var threshold: Double
+
+    /// Creates a criterion.
+    public init(_ metric: CriterionMetric, _ comparison: Comparison, _ threshold: Double) {
+        self.metric = metric
+        self.comparison = comparison
+        self.threshold = threshold
+    }
+
+    /// `<`, `<=`, `>`, `>=`.
+    public enum Comparison: String, Sendable, Hashable, CaseIterable {
+        case lessThan = "<", atMost = "<=", greaterThan = ">", atLeast = ">="
+
+        func holds(_ actual: Double, _ threshold: Double) -> Bool {
+            switch self {
+            case .lessThan: actual < threshold
+            case .atMost: actual <= threshold
+            case .greaterThan: actual > threshold
+            case .atLeast: actual >= threshold
+            }
+        }
+    }
+
+    /// The threshold as reports print it: `< 0.02`, `< 500 ms`.
+    public var thresholdText: String {
+        comparison.rawValue + " " + metric.format(threshold)
+    }
+
+    /// The criterion as one expression, e.g. `reply.p95 < 500 ms`.
+    public var text: String { metric.rawValue + " " + thresholdText }
+}
+
+/// The quantities criteria can test.
+public enum CriterionMetric: String, Sendable, Hashable, CaseIterable {
+    case errorRate, successRate, fallbackRate, http5xxRate
+    case replyP50 = "reply.p50", replyP90 = "reply.p90", replyP95 = "reply.p95", replyP99 = "reply.p99"
+    case replyMax = "reply.max"
+    case ackP50 = "ack.p50", ackP90 = "ack.p90", ackP95 = "ack.p95", ackP99 = "ack.p99", ackMax = "ack.max"
+    /// Fraction of acks slower than 1 s (Meta's webhook standard: under 1 %).
+    case ackOver1s = "ack.over1s"
+    /// 1 when the target's health endpoint says ok, 0 otherwise.
+    case health
+    /// Scripted checks (handshake, scenario checks) that failed.
+    case checksFailed = "checks.failed"
+
+    /// Whether the metric is a latency in milliseconds.
+    public var isLatency: Bool { rawValue.hasPrefix("reply.") || (rawValue.hasPrefix("ack.") && self != .ackOver1s) }
+
+    /// Whether the metric needs replies (unmeasurable with `--replies none`).
+    public var needsReplies: Bool { rawValue.hasPrefix("reply.") || self == .fallbackRate }
+
+    /// A value in the metric's unit, for reports: `500 ms`, `0.02`, `ok`.
+    public func format(_ value: Double) -> String {
+        if isLatency { return Self.trim(value) + " ms" }
+        if self == .health { return value >= 1 ? "ok" : "not ok" }
+        return Self.trim(value)
+    }
+
+    static func trim(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+}

@@ -1,0 +1,23 @@
+/// Decides whether a reply is a *fallback*: the bot degraded (menu instead of an agent, cached results,
+/// "try again later") rather than answering. Phrases are data, taken from EasyMO's fallback messages;
+/// a target with other wording passes its own.
+public struct FallbackClassifier: Sendable, Hashable {
+    /// Lowercased phrases; a reply containing any of them is a fallback.
+    public var phrases: [String]
+
+    /// A classifier for these phrases (case-insensitive).
+    public init(phrases: [String]) { self.phrases = phrases.map { $0.lowercased() } }
+
+    /// Whether `reply` is a fallback.
+    public func isFallback(_ reply: BotReply) -> Bool {
+        let text = reply.text.lowercased()
+        return phrases.contains { text.contains($0) }
+    }
+
+    /// EasyMO's fallback wording (reference/easymo.md §1.2–1.3).
+    public static let easymo = FallbackClassifier(phrases: [
+        "currently not available", "temporarily unavailable", "temporarily busy", "please try again",
+        "try again later", "top-rated", "top-ranked", "showing available options", "showing example results",
+        "use the traditional", "try another method", "so far", "couldn't reach", "sessions expire",
+    ])
+}

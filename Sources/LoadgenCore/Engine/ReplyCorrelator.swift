@@ -1,0 +1,184 @@
+import Synchronization
+
+/// Matches the bot's Graph API sends to the simulated users' open turns, closing each turn's reply latency.
+///
+/// A user opens a turn *before* posting its webhook (a fast bot can reply before the ack arrives), then
+/// waits. A send is matched by `to` (digits) or `recipient` (BSUID), and by `context.message_id` when the
+/// bot quotes the inbound message. Nothing is dropped silently: sends to unknown users, quoting another
+/// user's message, repeating an answered turn, or arriving after a turn closed are all counted.
+public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    /// How a wait ended.
+    public enum Outcome: Sendable {
+        case replied(BotReply, at: Instant)
+        case timedOut
+    }
+
+    /// What happened to one send (returned to the Graph stand-in, which counts nothing itself).
+    public enum Match: Sendable, Equatable {
+        /// Closed an open turn.
+        case matched
+        /// To a known user with no open turn: a second bubble, or after the turn timed out.
+        case unsolicited
+        /// Quotes (`context.message_id`) a turn that was already answered.
+        case duplicate
+        /// Quotes another user's open turn.
+        case wrongUser
+        /// To nobody loadgen simulates.
+        case unknownUser
+    }
+
+    private struct Turn {
+        var wamid: String
+        var deadline: Instant
+        var outcome: Outcome?
+        var waiter: CheckedContinuation<Outcome, Never>?
+    }
+
+    private struct State {
+        var open: [Int: Turn] = [:]
+        var userByOpenWamid: [String: Int] = [:]
+        var lastClosedWamid: [Int: String] = [:]
+        var counters = CorrelationCounters()
+    }
+
+    private let userByPhone: [String: Int]
+    private let userByBSUID: [String: Int]
+    private let state = Mutex(State())
+
+    /// A correlator for `users` (index = position in the array).
+    public init(users: [SimulatedUser]) {
+        var phones: [String: Int] = [:]
+        var bsuids: [String: Int] = [:]
+        phones.reserveCapacity(users.count)
+        bsuids.reserveCapacity(users.count)
+        for user in users {
+            phones[user.phone] = user.index
+            bsuids[user.bsuid] = user.index
+        }
+        userByPhone = phones
+        userByBSUID = bsuids
+    }
+
+    /// Opens a turn for `user`: the next send to that user closes it, unless `deadline` passes first.
+    public func open(user: Int, wamid: String, deadline: Instant) {
+        state.withLock { s in
+            if let stale = s.open[user] { s.userByOpenWamid[stale.wamid] = nil }
+            s.open[user] = Turn(wamid: wamid, deadline: deadline)
+            s.userByOpenWamid[wamid] = user
+        }
+    }
+
+    /// Abandons `user`'s open turn (its delivery failed, so no reply is owed).
+    public func abandon(user: Int) {
+        state.withLock { s in
+            if let turn = s.open.removeValue(forKey: user) {
+                s.userByOpenWamid[turn.wamid] = nil
+                s.lastClosedWamid[user] = turn.wamid
+            }
+        }
+    }
+
+    /// Waits until `user`'s open turn is answered or times out. Returns at once if it already was.
+    public func wait(user: Int) async -> Outcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            let ready: Outcome? = state.withLock { s in
+                guard var turn = s.open[user] else { return .timedOut }
+                if let outcome = turn.outcome {
+                    s.open[user] = nil
+                    s.userByOpenWamid[turn.wamid] = nil
+                    s.lastClosedWamid[user] = turn.wamid
+                    return outcome
+                }
+                turn.waiter = continuation
+                s.open[user] = turn
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Hands one Graph API send to the correlator.
+    @discardableResult
+    public func deliver(_ send: GraphSend, at now: Instant) -> Match? {
+        guard case .message(let reply) = send.kind else {
+            if case .markRead(_, let typing) = send.kind {
+                state.withLock { s in
+                    s.counters.markRead += 1
+                    if typing { s.counters.typing += 1 }
+                }
+            }
+            return nil
+        }
+        let user = send.toDigits.flatMap { userByPhone[$0] } ?? send.recipient.flatMap { userByBSUID[$0] }
+        let (match, waiter): (Match, CheckedContinuation<Outcome, Never>?) = state.withLock { s in
+            guard let user else { return (.unknownUser, nil) }
+            if let quoted = send.contextMessageID {
+                if let owner = s.userByOpenWamid[quoted], owner != user { return (.wrongUser, nil) }
+                if s.open[user]?.wamid != quoted {
+                    return (s.lastClosedWamid[user] == quoted ? .duplicate : .unsolicited, nil)
+                }
+            }
+            guard var turn = s.open[user], turn.outcome == nil else { return (.unsolicited, nil) }
+            let outcome = Outcome.replied(reply, at: now)
+            if let waiter = turn.waiter {
+                s.open[user] = nil
+                s.userByOpenWamid[turn.wamid] = nil
+                s.lastClosedWamid[user] = turn.wamid
+                return (.matched, waiter)
+            }
+            turn.outcome = outcome
+            s.open[user] = turn
+            return (.matched, nil)
+        }
+        state.withLock { s in
+            switch match {
+            case .matched: s.counters.matched += 1
+            case .unsolicited: s.counters.unsolicited += 1
+            case .duplicate: s.counters.duplicate += 1
+            case .wrongUser: s.counters.wrongUser += 1
+            case .unknownUser: s.counters.unknownUser += 1
+            }
+        }
+        waiter?.resume(returning: .replied(reply, at: now))
+        return match
+    }
+
+    /// Times out every open turn whose deadline is at or before `now`; returns how many it closed.
+    @discardableResult
+    public func expire(now: Instant) -> Int {
+        let expired: [CheckedContinuation<Outcome, Never>] = state.withLock { s in
+            var waiters: [CheckedContinuation<Outcome, Never>] = []
+            for (user, turn) in s.open where turn.outcome == nil && turn.deadline <= now {
+                if let waiter = turn.waiter {
+                    waiters.append(waiter)
+                    s.open[user] = nil
+                    s.lastClosedWamid[user] = turn.wamid
+                    s.userByOpenWamid[turn.wamid] = nil
+                } else {
+                    s.open[user]?.outcome = .timedOut
+                }
+            }
+            return waiters
+        }
+        for waiter in expired { waiter.resume(returning: .timedOut) }
+        return expired.count
+    }
+
+    /// Number of turns still open.
+    public var openTurns: Int { state.withLock { $0.open.count } }
+
+    /// The counters so far.
+    public var counters: CorrelationCounters { state.withLock { $0.counters } }
+}
+
+/// Counts of every Graph API send by match, and of read receipts.
+public struct CorrelationCounters: Sendable, Equatable, Codable {
+    public var matched: UInt64 = 0
+    public var unsolicited: UInt64 = 0
+    public var duplicate: UInt64 = 0
+    public var wrongUser: UInt64 = 0
+    public var unknownUser: UInt64 = 0
+    public var markRead: UInt64 = 0
+    public var typing: UInt64 = 0
+    public init() {}
+}

@@ -1,0 +1,77 @@
+/// Everything the engine needs to know to run: the scenario and the load, already validated.
+public struct RunPlan: Sendable {
+    /// The scenario each user repeats.
+    public var scenario: Scenario
+    /// Concurrent simulated users (closed model).
+    public var users: Int
+    /// How long users keep starting new turns.
+    public var duration: Duration
+    /// The pause after each turn, drawn uniformly from this range.
+    public var thinkTime: ClosedRange<Duration>
+    /// How long a reply may take, from the intended send time.
+    public var replyTimeout: Duration
+    /// Whether to wait for replies (`--replies any`) or judge acks only (`--replies none`).
+    public var awaitReplies: Bool
+    /// Seeds users, message choices and pauses.
+    public var seed: UInt64
+    /// Who the users write to.
+    public var business: BusinessIdentity
+    /// Send BSUID fields on every delivery (Meta does since April 2026).
+    public var includeBSUID: Bool
+    /// Optional bound on journeys per user (tests and smoke runs); nil = until the duration ends.
+    public var journeysPerUser: Int?
+    /// Which replies count as fallbacks.
+    public var fallback: FallbackClassifier
+    /// How often the engine reports progress.
+    public var progressInterval: Duration
+
+    /// Creates a plan.
+    public init(
+        scenario: Scenario, users: Int, duration: Duration, thinkTime: ClosedRange<Duration> = .zero ... .zero,
+        replyTimeout: Duration = .seconds(10), awaitReplies: Bool = true, seed: UInt64 = 1,
+        business: BusinessIdentity = .default, includeBSUID: Bool = true, journeysPerUser: Int? = nil,
+        fallback: FallbackClassifier = .easymo, progressInterval: Duration = .seconds(10)
+    ) {
+        self.scenario = scenario
+        self.users = users
+        self.duration = duration
+        self.thinkTime = thinkTime
+        self.replyTimeout = replyTimeout
+        self.awaitReplies = awaitReplies
+        self.seed = seed
+        self.business = business
+        self.includeBSUID = includeBSUID
+        self.journeysPerUser = journeysPerUser
+        self.fallback = fallback
+        self.progressInterval = progressInterval
+    }
+
+    /// The simulated population, deterministic for the seed.
+    public func makeUsers() -> [SimulatedUser] {
+        (0..<users).map { SimulatedUser(index: $0, seed: seed) }
+    }
+}
+
+/// A progress update, published while a run goes on.
+public struct Progress: Sendable {
+    /// Time since the run started.
+    public var elapsed: Duration
+    /// The planned duration.
+    public var duration: Duration
+    /// Users currently running.
+    public var activeUsers: Int
+    /// Everything measured so far.
+    public var metrics: RunMetrics
+}
+
+/// What a run produced.
+public struct RunResult: Sendable {
+    /// Everything measured.
+    public var metrics: RunMetrics
+    /// How the bot's Graph API sends matched the users' turns.
+    public var correlation: CorrelationCounters
+    /// Wall time from start to the last in-flight reply.
+    public var elapsed: Duration
+    /// True when the run was stopped early (Ctrl-C, SIGTERM): the report is marked partial.
+    public var partial: Bool
+}

@@ -1,0 +1,70 @@
+import Histogram
+
+/// An HDR histogram of latencies in microseconds: 3 significant digits from 1 µs to 120 s.
+///
+/// Recording is O(1) and allocation-free; two histograms merge exactly (`add`), so per-shard recorders
+/// combine into the same numbers as one recorder that saw everything. Values above 120 s are clamped
+/// to 120 s and counted in `clamped`, never dropped.
+public struct LatencyHistogram: Sendable, Codable, Equatable {
+    /// The highest trackable value: 120 s in microseconds.
+    public static let highestMicroseconds: UInt64 = 120_000_000
+
+    private var histogram = Histogram<UInt64>(
+        lowestDiscernibleValue: 1, highestTrackableValue: highestMicroseconds, numberOfSignificantValueDigits: .three)
+    /// How many values were above the trackable range and recorded as 120 s.
+    public private(set) var clamped: UInt64 = 0
+
+    /// An empty histogram.
+    public init() {}
+
+    /// Records one latency.
+    public mutating func record(_ latency: Duration) {
+        let (seconds, attoseconds) = latency.components
+        let micros = seconds < 0 ? 0 : UInt64(seconds) &* 1_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000_000)
+        record(microseconds: micros)
+    }
+
+    /// Records one latency given in microseconds (0 counts as 1 µs, the resolution).
+    public mutating func record(microseconds: UInt64) {
+        var value = max(1, microseconds)
+        if value > Self.highestMicroseconds {
+            value = Self.highestMicroseconds
+            clamped += 1
+        }
+        _ = histogram.record(value)
+    }
+
+    /// Adds every value of `other` (exact merge).
+    public mutating func add(_ other: LatencyHistogram) {
+        histogram.add(other.histogram)
+        clamped += other.clamped
+    }
+
+    /// Number of values recorded.
+    public var count: UInt64 { histogram.totalCount }
+
+    /// The value at `percentile` (0–100) in milliseconds: the highest value equivalent to the recorded
+    /// one at that rank, so a reported percentile is never below the truth. 0 when empty.
+    public func milliseconds(atPercentile percentile: Double) -> Double {
+        guard count > 0 else { return 0 }
+        return Double(histogram.valueAtPercentile(percentile)) / 1000
+    }
+
+    /// The largest recorded value in milliseconds.
+    public var maxMilliseconds: Double { count > 0 ? Double(histogram.max) / 1000 : 0 }
+
+    /// The mean in milliseconds.
+    public var meanMilliseconds: Double { count > 0 ? histogram.mean / 1000 : 0 }
+
+    /// The fraction of values above `milliseconds` (for "fewer than 1 % of acks over 1 s").
+    public func fraction(above milliseconds: Double) -> Double {
+        guard count > 0 else { return 0 }
+        let limit = UInt64(milliseconds * 1000)
+        let atOrBelow = histogram.count(within: 0...limit)
+        return Double(count - min(count, atOrBelow)) / Double(count)
+    }
+
+    public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {
+        lhs.histogram == rhs.histogram && lhs.clamped == rhs.clamped
+    }
+}

@@ -1,0 +1,64 @@
+/// Everything measured in a run (or in one shard of it): latency histograms and counters.
+///
+/// A value type that merges exactly, so each shard records locally and the totals are the sum of the
+/// shards. Counters live in fixed-size storage: recording never allocates.
+public struct RunMetrics: Sendable, Codable, Equatable {
+    /// POST sent → 200 received, for every acked turn.
+    public var ack = LatencyHistogram()
+    /// Intended send time → first matching Graph API send, for every replied turn.
+    public var reply = LatencyHistogram()
+    /// User messages sent (each webhook delivery of a new message).
+    public var turns: UInt64 = 0
+    /// Turns that were an error (not acked with 200, no reply, or a reply that failed its check).
+    public var errorTurns: UInt64 = 0
+    /// Replies that closed a turn.
+    public var replies: UInt64 = 0
+    /// Replies classified as fallback (the bot degraded instead of answering).
+    public var fallbackReplies: UInt64 = 0
+    /// Journeys started, and those whose every step passed.
+    public var journeysStarted: UInt64 = 0
+    public var journeysSucceeded: UInt64 = 0
+    /// Journeys cut short by the end of the run (not counted in the success rate).
+    public var journeysIncomplete: UInt64 = 0
+    private var errorCounts = [UInt64](repeating: 0, count: ErrorClass.allCases.count)
+
+    /// Empty metrics.
+    public init() {}
+
+    /// Counts one error of `errorClass` (the turn is counted separately, once, in `errorTurns`).
+    public mutating func count(_ errorClass: ErrorClass) {
+        errorCounts[errorClass.slot] += 1
+    }
+
+    /// Errors of one class.
+    public func errors(_ errorClass: ErrorClass) -> UInt64 { errorCounts[errorClass.slot] }
+
+    /// Every class with its count (all classes, zeros included, so reports have stable keys).
+    public var errorsByClass: [(ErrorClass, UInt64)] { ErrorClass.allCases.map { ($0, errors($0)) } }
+
+    /// Adds another shard's metrics (exact).
+    public mutating func merge(_ other: RunMetrics) {
+        ack.add(other.ack)
+        reply.add(other.reply)
+        turns += other.turns
+        errorTurns += other.errorTurns
+        replies += other.replies
+        fallbackReplies += other.fallbackReplies
+        journeysStarted += other.journeysStarted
+        journeysSucceeded += other.journeysSucceeded
+        journeysIncomplete += other.journeysIncomplete
+        for i in errorCounts.indices { errorCounts[i] += other.errorCounts[i] }
+    }
+
+    /// errorTurns / turns (0 when no turn ran).
+    public var errorRate: Double { turns == 0 ? 0 : Double(errorTurns) / Double(turns) }
+    /// fallbackReplies / replies.
+    public var fallbackRate: Double { replies == 0 ? 0 : Double(fallbackReplies) / Double(replies) }
+    /// Journeys whose every step passed / finished journeys (incomplete ones excluded).
+    public var successRate: Double {
+        let finished = journeysStarted - min(journeysStarted, journeysIncomplete)
+        return finished == 0 ? 0 : Double(journeysSucceeded) / Double(finished)
+    }
+    /// 5xx acks / turns.
+    public var http5xxRate: Double { turns == 0 ? 0 : Double(errors(.http5xx)) / Double(turns) }
+}

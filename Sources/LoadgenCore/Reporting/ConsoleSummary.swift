@@ -1,0 +1,59 @@
+/// The end-of-run summary printed to the terminal: what ran, the percentile table, error classes,
+/// every check, and the verdict last, where the eye lands.
+public enum ConsoleSummary {
+    /// Renders `report` as plain text lines.
+    public static func render(_ r: Report, reportPath: String? = nil) -> String {
+        var out: [String] = []
+        let t = r.totals
+        out.append("")
+        out.append("loadgen \(r.partial ? "(PARTIAL: stopped early) " : "")— scenario \(r.run.scenario), "
+            + "\(r.run.concurrency) users, \(fmt(r.run.elapsedSeconds)) s, target \(r.run.target)")
+        out.append("turns \(t.turns)  (\(fmt(t.throughput))/s)   errors \(t.errors) (\(percent(t.errorRate)))   "
+            + "replies \(t.replies)   fallback \(percent(t.fallbackRate))   journeys \(t.journeysSucceeded)/"
+            + "\(t.journeys - t.journeysIncomplete) passed")
+        out.append("")
+        out.append(pad("latency (ms)", 14) + ["count", "p50", "p90", "p95", "p99", "max"].map { lpad($0, 10) }.joined())
+        for (name, p) in [("ack", r.latency.ack), ("reply", r.latency.reply)] {
+            out.append(pad(name, 14) + lpad(String(p.count), 10)
+                + [p.p50, p.p90, p.p95, p.p99, p.max].map { lpad(fmt($0), 10) }.joined())
+        }
+        let errors = r.errorsByClass.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+        out.append("")
+        out.append("errors by class: " + (errors.isEmpty ? "none" : errors.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
+        let c = r.replies
+        out.append("graph sends: matched \(c.matched), unsolicited \(c.unsolicited), duplicate \(c.duplicate), "
+            + "wrong user \(c.wrongUser), unknown user \(c.unknownUser); read receipts \(c.markRead)")
+        if !r.checks.isEmpty {
+            out.append("")
+            for check in r.checks { out.append("\(mark(check.status)) \(check.name): \(check.status.uppercased()) — \(check.detail)") }
+        }
+        out.append("")
+        for check in r.criteria {
+            let actual = check.actual.map { CriterionMetric(rawValue: check.name)?.format($0) ?? fmt($0) } ?? "n/a"
+            let note = check.note.map { " (\($0))" } ?? ""
+            out.append("\(mark(check.status)) [\(check.preset)] \(check.name) \(check.threshold): actual \(actual)\(note)")
+        }
+        out.append("")
+        out.append("verdict: \(r.verdict.rawValue.uppercased())\(r.partial ? " (partial run)" : "")")
+        if let reportPath { out.append("report: \(reportPath)") }
+        return out.joined(separator: "\n")
+    }
+
+    private static func mark(_ status: String) -> String {
+        switch status {
+        case "pass": "✅"
+        case "skipped": "➖"
+        default: "❌"
+        }
+    }
+
+    static func fmt(_ value: Double) -> String {
+        let scaled = (value * 100).rounded() / 100
+        return scaled == scaled.rounded() ? String(Int64(scaled)) : String(scaled)
+    }
+
+    static func percent(_ fraction: Double) -> String { fmt(fraction * 100) + " %" }
+
+    private static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+    private static func lpad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// report.json, schema version 1: the source of truth of a run. Other formats are rendered from it.
+///
+/// Keys are a contract (DESIGN.md "Interfaces"): extend freely, change only with a schema bump.
+/// Latencies are milliseconds; rates are fractions (0.02 = 2 %).
+public struct Report: Sendable, Codable, Equatable {
+    public var schemaVersion = 1
+    /// `pass`, `fail` or `rollback`.
+    public var verdict: Verdict
+    /// True when the run was stopped early (Ctrl-C); the numbers cover what ran.
+    public var partial: Bool
+    public var run: RunInfo
+    public var totals: Totals
+    public var latency: Latencies
+    /// Every error class with its count (zeros included).
+    public var errorsByClass: [String: UInt64]
+    /// How the bot's Graph API sends matched the users' turns.
+    public var replies: CorrelationCounters
+    public var criteria: [CheckResult]
+    /// Scripted checks run before the load (handshake, health).
+    public var checks: [ScriptedCheck]
+
+    /// What ran, against what.
+    public struct RunInfo: Sendable, Codable, Equatable {
+        public var scenario: String
+        public var target: String
+        /// True when the target was the embedded reference bot.
+        public var embeddedBot: Bool
+        public var concurrency: Int
+        public var durationSeconds: Double
+        public var elapsedSeconds: Double
+        public var thinkTimeSeconds: [Double]
+        public var replyTimeoutSeconds: Double
+        public var replies: String
+        public var seed: UInt64
+        public var graphAPI: String
+        public var business: BusinessIdentity
+        public var criteria: [String]
+        public var startedAt: String
+        public var loadgenVersion: String
+
+        public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: String, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], startedAt: String, loadgenVersion: String) {
+            self.scenario = scenario
+            self.target = target
+            self.embeddedBot = embeddedBot
+            self.concurrency = concurrency
+            self.durationSeconds = durationSeconds
+            self.elapsedSeconds = elapsedSeconds
+            self.thinkTimeSeconds = thinkTimeSeconds
+            self.replyTimeoutSeconds = replyTimeoutSeconds
+            self.replies = replies
+            self.seed = seed
+            self.graphAPI = graphAPI
+            self.business = business
+            self.criteria = criteria
+            self.startedAt = startedAt
+            self.loadgenVersion = loadgenVersion
+        }
+    }
+
+    public struct Totals: Sendable, Codable, Equatable {
+        public var turns: UInt64
+        public var errors: UInt64
+        public var errorRate: Double
+        public var replies: UInt64
+        public var fallbackReplies: UInt64
+        public var fallbackRate: Double
+        public var journeys: UInt64
+        public var journeysSucceeded: UInt64
+        public var journeysIncomplete: UInt64
+        public var successRate: Double
+        /// Turns per second over the elapsed time.
+        public var throughput: Double
+    }
+
+    public struct Latencies: Sendable, Codable, Equatable {
+        public var ack: Percentiles
+        public var reply: Percentiles
+    }
+
+    public struct Percentiles: Sendable, Codable, Equatable {
+        public var count: UInt64
+        public var p50: Double
+        public var p90: Double
+        public var p95: Double
+        public var p99: Double
+        public var max: Double
+        public var mean: Double
+
+        public init(_ h: LatencyHistogram) {
+            count = h.count
+            p50 = h.milliseconds(atPercentile: 50)
+            p90 = h.milliseconds(atPercentile: 90)
+            p95 = h.milliseconds(atPercentile: 95)
+            p99 = h.milliseconds(atPercentile: 99)
+            max = h.maxMilliseconds
+            mean = (h.meanMilliseconds * 1000).rounded() / 1000
+        }
+    }
+
+    /// A check run once, outside the load (verification handshake, health probe).
+    public struct ScriptedCheck: Sendable, Codable, Equatable {
+        public var name: String
+        /// `pass`, `fail` or `skipped`.
+        public var status: String
+        public var detail: String
+        public init(name: String, status: String, detail: String) {
+            self.name = name
+            self.status = status
+            self.detail = detail
+        }
+    }
+
+    /// Builds the report from a run's results and its evaluation.
+    public init(run: RunInfo, metrics m: RunMetrics, correlation: CorrelationCounters, evaluation: Evaluation,
+                checks: [ScriptedCheck], partial: Bool) {
+        verdict = evaluation.verdict
+        self.partial = partial
+        self.run = run
+        totals = Totals(
+            turns: m.turns, errors: m.errorTurns, errorRate: m.errorRate, replies: m.replies,
+            fallbackReplies: m.fallbackReplies, fallbackRate: m.fallbackRate, journeys: m.journeysStarted,
+            journeysSucceeded: m.journeysSucceeded, journeysIncomplete: m.journeysIncomplete,
+            successRate: m.successRate,
+            throughput: run.elapsedSeconds > 0 ? (Double(m.turns) / run.elapsedSeconds * 100).rounded() / 100 : 0)
+        latency = Latencies(ack: Percentiles(m.ack), reply: Percentiles(m.reply))
+        errorsByClass = Dictionary(uniqueKeysWithValues: m.errorsByClass.map { ($0.0.rawValue, $0.1) })
+        replies = correlation
+        criteria = evaluation.checks
+        self.checks = checks
+    }
+
+    /// The JSON bytes: pretty, keys sorted, so diffs between runs are readable.
+    public func jsonBytes() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,18 @@
+/// A small, fast, seedable generator (SplitMix64), so a `--seed` reproduces users, choices and pauses.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// A generator for `seed`; different `stream`s of one seed are independent (one per user, say).
+    public init(seed: UInt64, stream: UInt64 = 0) {
+        state = seed &+ 0x9E37_79B9_7F4A_7C15 &* (stream &+ 1)
+        _ = next()
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,68 @@
+/// What a simulated user sends: the `messages[]` item of a webhook delivery, before serialisation.
+public struct InboundMessage: Sendable, Hashable {
+    /// The `wamid.` id; the bot's dedup key.
+    public var id: String
+    /// Unix seconds when the user sent it (Meta sends it as a string).
+    public var timestamp: Int64
+    /// What the message carries.
+    public var content: Content
+    /// The business message this one answers (a button tap or list pick quotes the message that offered it).
+    public var context: Context?
+
+    /// Creates a message.
+    public init(id: String, timestamp: Int64, content: Content, context: Context? = nil) {
+        self.id = id
+        self.timestamp = timestamp
+        self.content = content
+        self.context = context
+    }
+
+    /// The quoted business message: `context.from` (business number) and `context.id` (its wamid).
+    public struct Context: Sendable, Hashable {
+        public var from: String
+        public var id: String
+        public init(from: String, id: String) { self.from = from; self.id = id }
+    }
+
+    /// The message types loadgen sends.
+    public enum Content: Sendable, Hashable {
+        /// `type: text`.
+        case text(String)
+        /// `type: interactive`, `interactive.type: button_reply`: the user tapped a reply button.
+        case buttonReply(id: String, title: String)
+        /// `type: interactive`, `interactive.type: list_reply`: the user picked a list row.
+        case listReply(id: String, title: String, description: String?)
+        /// `type: location`; coordinates are JSON numbers, name and address optional.
+        case location(latitude: Double, longitude: Double, name: String?, address: String?)
+
+        /// The `messages[].type` value.
+        public var typeName: String {
+            switch self {
+            case .text: "text"
+            case .buttonReply, .listReply: "interactive"
+            case .location: "location"
+            }
+        }
+    }
+}
+
+/// The business side of a delivery: who the simulated users are writing to.
+public struct BusinessIdentity: Sendable, Hashable, Codable {
+    /// WhatsApp Business Account id: `entry[].id`.
+    public var wabaID: String
+    /// The id the bot must use in `POST /{phone-number-id}/messages`: `metadata.phone_number_id`.
+    public var phoneNumberID: String
+    /// The business number, digits only: `metadata.display_phone_number`.
+    public var displayPhoneNumber: String
+
+    /// Creates an identity.
+    public init(wabaID: String, phoneNumberID: String, displayPhoneNumber: String) {
+        self.wabaID = wabaID
+        self.phoneNumberID = phoneNumberID
+        self.displayPhoneNumber = displayPhoneNumber
+    }
+
+    /// The defaults of `--waba-id`, `--phone-number-id`, `--display-phone-number` (Meta's documentation samples).
+    public static let `default` = BusinessIdentity(
+        wabaID: "102290129340398", phoneNumberID: "106540352242922", displayPhoneNumber: "15550783881")
+}

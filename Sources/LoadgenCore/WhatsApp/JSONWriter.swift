@@ -1,0 +1,122 @@
+/// Writes compact JSON as Meta signs it: ASCII only, every non-ASCII character as a lowercase `\uXXXX`
+/// escape (UTF-16 surrogate pairs above U+FFFF), no spaces between tokens.
+///
+/// Meta computes `X-Hub-Signature-256` over this "escaped unicode" form, so a harness that serialised
+/// UTF-8 would sign different bytes than a real delivery. The writer appends straight into a byte
+/// buffer: one allocation per body, no intermediate strings.
+///
+/// ```swift
+/// var w = JSONWriter()
+/// w.object { w.field("body") { w.string("café") } }   // {"body":"caf\u00e9"}
+/// ```
+public struct JSONWriter: Sendable {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8]
+    private var needsComma = false
+
+    /// Creates a writer with room for `capacity` bytes.
+    public init(capacity: Int = 1024) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Writes `{ … }`; the closure writes the fields.
+    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    /// Writes `[ … ]`; the closure writes the elements.
+    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// Writes `"key":` followed by whatever the closure writes.
+    public mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
+        separate()
+        appendQuoted(key)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+        value(&self)
+        needsComma = true
+    }
+
+    /// Writes `"key":"value"`.
+    public mutating func field(_ key: String, string value: String) {
+        field(key) { $0.string(value) }
+    }
+
+    /// Writes a string value, escaped.
+    public mutating func string(_ value: String) {
+        separate()
+        appendQuoted(value)
+        needsComma = true
+    }
+
+    /// Writes a number exactly as given (the caller formats it, e.g. `"37.44221496582"`).
+    public mutating func rawNumber(_ literal: String) {
+        separate()
+        bytes.append(contentsOf: literal.utf8)
+        needsComma = true
+    }
+
+    /// Writes `true` or `false`.
+    public mutating func bool(_ value: Bool) {
+        rawNumber(value ? "true" : "false")
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func appendQuoted(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for unit in s.utf16 {
+            switch unit {
+            case 0x22: bytes.append(0x5C); bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+            case 0x20..<0x7F: bytes.append(UInt8(unit))
+            default: appendUnicodeEscape(unit)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendUnicodeEscape(_ unit: UInt16) {
+        bytes.append(0x5C)
+        bytes.append(UInt8(ascii: "u"))
+        for shift in stride(from: 12, through: 0, by: -4) {
+            bytes.append(Hex.lowercaseDigits[Int((unit >> UInt16(shift)) & 0xF)])
+        }
+    }
+}
+
+/// Lowercase hexadecimal, as Meta writes signatures and escapes.
+public enum Hex {
+    static let lowercaseDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Encodes bytes as lowercase hex.
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(lowercaseDigits[Int(byte >> 4)])
+            out.append(lowercaseDigits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

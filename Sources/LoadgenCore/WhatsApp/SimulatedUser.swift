@@ -1,0 +1,54 @@
+/// One simulated WhatsApp user: the identity Meta would put in `contacts[]` and `messages[].from`.
+///
+/// Identities are deterministic per seed and index: the same `--seed` gives the same phone numbers,
+/// names and BSUIDs, so a run can be repeated and a report line traced back to a user.
+public struct SimulatedUser: Sendable, Hashable {
+    /// Position of the user in the run (0-based).
+    public let index: Int
+    /// Digits-only phone number (`wa_id`, `from`), e.g. `250788123456`.
+    public let phone: String
+    /// WhatsApp profile name; some have accents, so bodies exercise `\u` escaping.
+    public let profileName: String
+    /// Business-scoped user id (`contacts[].user_id`, `messages[].from_user_id`), e.g. `RW.1349120865530274191`.
+    public let bsuid: String
+
+    /// Mints user `index` of the population for `seed`.
+    ///
+    /// Phone numbers are Rwandan mobile numbers (`2507`, an operator digit, 7 digits), unique within a run
+    /// of up to 10⁷ users: the 7 digits are a bijective scramble of the index, so no two users share one.
+    public init(index: Int, seed: UInt64) {
+        self.index = index
+        var random = SeededRandom(seed: seed, stream: UInt64(index) &+ 0x5EED)
+        let operatorDigit = ["2", "3", "8", "9"][Int(random.next() % 4)]
+        let scrambled = Self.scramble(UInt32(index % 10_000_000), seed: seed)
+        phone = "2507" + operatorDigit + Self.pad(Int(scrambled), width: 7)
+        let first = Self.firstNames[Int(random.next() % UInt64(Self.firstNames.count))]
+        let last = Self.lastNames[Int(random.next() % UInt64(Self.lastNames.count))]
+        profileName = first + " " + last
+        var digits = ""
+        for _ in 0..<19 { digits.append(Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8(random.next() % 10)))) }
+        bsuid = "RW." + digits
+    }
+
+    /// A bijection on 0..<10⁷ keyed by the seed: an affine map with a multiplier coprime to 10⁷.
+    static func scramble(_ value: UInt32, seed: UInt64) -> UInt32 {
+        let modulus: UInt64 = 10_000_000
+        let multiplier: UInt64 = 7_654_321  // coprime with 10⁷ (not divisible by 2 or 5)
+        let offset = seed % modulus
+        return UInt32((UInt64(value) % modulus * multiplier + offset) % modulus)
+    }
+
+    private static func pad(_ n: Int, width: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+
+    static let firstNames = [
+        "Aimé", "Uwase", "Jean", "Claudine", "Eric", "Aline", "Patrick", "Diane", "Olivier", "Grâce",
+        "Emmanuel", "Josiane", "Théo", "Chantal", "Innocent", "Solange", "Kevin", "Ange", "José", "Müller",
+    ]
+    static let lastNames = [
+        "Mugisha", "Uwimana", "Niyonzima", "Habimana", "Mukamana", "Nshimiyimana", "Iradukunda", "Ndayisenga",
+        "Ingabire", "Kamanzi", "Bizimana", "Umutoni", "Hakizimana", "Nyirahabimana", "Ntwari", "Gatete",
+    ]
+}

@@ -1,0 +1,135 @@
+/// Renders the body of a `messages` webhook delivery exactly as Meta does: one entry, one change, one
+/// contact and one message, ASCII-escaped and compact, ready to be signed and sent as is.
+///
+/// ```swift
+/// let body = WebhookEnvelope.render(message, from: user, business: .default)
+/// let header = signer.signature(for: body)      // sign these bytes, send these bytes
+/// ```
+public enum WebhookEnvelope {
+    /// Renders one inbound message from `user` to `business`.
+    ///
+    /// - Parameter includeBSUID: send `contacts[].user_id` and `messages[].from_user_id`, as Meta does on
+    ///   every delivery since April 2026. Off only to reproduce older captures (and the signature vector).
+    public static func render(
+        _ message: InboundMessage, from user: SimulatedUser, business: BusinessIdentity, includeBSUID: Bool = true
+    ) -> [UInt8] {
+        render(message, phone: user.phone, profileName: user.profileName,
+               bsuid: includeBSUID ? user.bsuid : nil, business: business)
+    }
+
+    /// Renders one inbound message from an explicit identity.
+    public static func render(
+        _ message: InboundMessage, phone: String, profileName: String, bsuid: String?, business: BusinessIdentity
+    ) -> [UInt8] {
+        var w = JSONWriter(capacity: 768)
+        w.object { w in
+            w.field("object", string: "whatsapp_business_account")
+            w.field("entry") { w in
+                w.array { w in
+                    w.object { w in
+                        w.field("id", string: business.wabaID)
+                        w.field("changes") { w in
+                            w.array { w in
+                                w.object { w in
+                                    w.field("value") { w in
+                                        writeValue(&w, message, phone: phone, profileName: profileName, bsuid: bsuid,
+                                                   business: business)
+                                    }
+                                    w.field("field", string: "messages")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return w.bytes
+    }
+
+    private static func writeValue(
+        _ w: inout JSONWriter, _ message: InboundMessage, phone: String, profileName: String, bsuid: String?,
+        business: BusinessIdentity
+    ) {
+        w.object { w in
+            w.field("messaging_product", string: "whatsapp")
+            w.field("metadata") { w in
+                w.object { w in
+                    w.field("display_phone_number", string: business.displayPhoneNumber)
+                    w.field("phone_number_id", string: business.phoneNumberID)
+                }
+            }
+            w.field("contacts") { w in
+                w.array { w in
+                    w.object { w in
+                        w.field("profile") { w in w.object { w in w.field("name", string: profileName) } }
+                        w.field("wa_id", string: phone)
+                        if let bsuid { w.field("user_id", string: bsuid) }
+                    }
+                }
+            }
+            w.field("messages") { w in
+                w.array { w in writeMessage(&w, message, phone: phone, bsuid: bsuid) }
+            }
+        }
+    }
+
+    private static func writeMessage(_ w: inout JSONWriter, _ message: InboundMessage, phone: String, bsuid: String?) {
+        w.object { w in
+            if let context = message.context {
+                w.field("context") { w in
+                    w.object { w in
+                        w.field("from", string: context.from)
+                        w.field("id", string: context.id)
+                    }
+                }
+            }
+            w.field("from", string: phone)
+            if let bsuid { w.field("from_user_id", string: bsuid) }
+            w.field("id", string: message.id)
+            w.field("timestamp", string: String(message.timestamp))
+            w.field("type", string: message.content.typeName)
+            writeContent(&w, message.content)
+        }
+    }
+
+    private static func writeContent(_ w: inout JSONWriter, _ content: InboundMessage.Content) {
+        switch content {
+        case .text(let body):
+            w.field("text") { w in w.object { w in w.field("body", string: body) } }
+        case .buttonReply(let id, let title):
+            w.field("interactive") { w in
+                w.object { w in
+                    w.field("type", string: "button_reply")
+                    w.field("button_reply") { w in
+                        w.object { w in
+                            w.field("id", string: id)
+                            w.field("title", string: title)
+                        }
+                    }
+                }
+            }
+        case .listReply(let id, let title, let description):
+            w.field("interactive") { w in
+                w.object { w in
+                    w.field("type", string: "list_reply")
+                    w.field("list_reply") { w in
+                        w.object { w in
+                            w.field("id", string: id)
+                            w.field("title", string: title)
+                            if let description { w.field("description", string: description) }
+                        }
+                    }
+                }
+            }
+        case .location(let latitude, let longitude, let name, let address):
+            w.field("location") { w in
+                w.object { w in
+                    if let address { w.field("address", string: address) }
+                    w.field("latitude") { $0.rawNumber(String(latitude)) }
+                    w.field("longitude") { $0.rawNumber(String(longitude)) }
+                    if let name { w.field("name", string: name) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Crypto
+
+/// The `X-Hub-Signature-256` header: `sha256=` and the lowercase-hex HMAC-SHA256 of the exact body bytes.
+public struct WebhookSigner: Sendable {
+    private let key: SymmetricKey
+
+    /// A signer for the app secret that the target bot checks deliveries with.
+    public init(appSecret: Secret) {
+        key = SymmetricKey(data: Array(appSecret.value.utf8))
+    }
+
+    /// The header value for `body`, e.g. `sha256=ad0b2d62…`.
+    public func signature(for body: [UInt8]) -> String {
+        "sha256=" + Hex.encode(HMAC<SHA256>.authenticationCode(for: body, using: key))
+    }
+
+    /// Whether `header` is the right signature for `body`, compared in constant time.
+    public func isValid(signatureHeader header: String?, body: [UInt8]) -> Bool {
+        guard let header, header.hasPrefix("sha256=") else { return false }
+        let hex = header.utf8.dropFirst(7)
+        guard hex.count == 64, let given = Self.decodeHex(hex) else { return false }
+        let expected = Array(HMAC<SHA256>.authenticationCode(for: body, using: key))
+        var difference: UInt8 = 0  // constant time: look at every byte whatever the first mismatch
+        for (a, b) in zip(given, expected) { difference |= a ^ b }
+        return difference == 0 && given.count == expected.count
+    }
+
+    private static func decodeHex(_ hex: Substring.UTF8View) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(hex.count / 2)
+        var high: UInt8?
+        for c in hex {
+            let nibble: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let h = high { out.append(h << 4 | nibble); high = nil } else { high = nibble }
+        }
+        return out
+    }
+}

@@ -1,0 +1,127 @@
+import LoadgenCore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The stand-in Graph API: answers a bot's `POST /v{N}.{M}/{phone-number-id}/messages` like Meta and
+/// hands every accepted send to `onSend` (the reply correlator).
+///
+/// Auth is `Authorization: Bearer …` (or `?access_token=`); with an expected token configured, any
+/// other is refused with Meta's 401/190 envelope. A wrong phone-number id gets 400/100 (subcode 33),
+/// a malformed body 400 with 100/131008. Mark-as-read and typing indicators get `{"success":true}`.
+public struct GraphAPIStandIn: HTTPResponder {
+    private let phoneNumberID: String
+    private let accessToken: Secret?
+    private let onSend: @Sendable (GraphSend) -> Void
+    private let sequence = SequenceCounter()
+
+    /// A stand-in for `phoneNumberID`. `accessToken` nil accepts any non-empty Bearer token.
+    public init(phoneNumberID: String, accessToken: Secret?, onSend: @escaping @Sendable (GraphSend) -> Void) {
+        self.phoneNumberID = phoneNumberID
+        self.accessToken = accessToken
+        self.onSend = onSend
+    }
+
+    public func respond(to request: ServerRequest) async -> ServerResponse {
+        let parts = request.path.split(separator: "/")
+        // Accept /vNN.N/{id}/messages and, leniently, /{id}/messages.
+        let versioned = parts.count == 3 && Self.isVersion(parts[0])
+        guard (versioned || parts.count == 2), parts.last == "messages" else {
+            return Self.error(.notFound, code: 100, message: "Unknown path components: /\(parts.joined(separator: "/"))",
+                              details: "Use POST /{version}/{phone-number-id}/messages.")
+        }
+        guard request.method == .POST else {
+            return Self.error(.methodNotAllowed, code: 100, message: "Unsupported \(request.method) request.",
+                              details: "Only POST is supported on /messages.")
+        }
+        guard let token = Self.bearer(request), !token.isEmpty, accessToken.map({ $0.value == token }) ?? true else {
+            return Self.error(.unauthorized, code: 190, message: "Invalid OAuth access token - Cannot parse access token",
+                              details: "Send Authorization: Bearer <access token>.")
+        }
+        let id = parts[parts.count - 2]
+        guard id == phoneNumberID else {
+            return Self.error(.badRequest, code: 100, subcode: 33,
+                              message: "Unsupported post request. Object with ID '\(id)' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
+                              details: "Unknown phone number id \(id).")
+        }
+        let send: GraphSend
+        do {
+            send = try GraphSend.parse(request.body)
+        } catch {
+            return Self.error(.badRequest, code: error.code, message: error.code == 100 ? "Invalid parameter" : "Parameter value is not valid",
+                              details: error.details)
+        }
+        onSend(send)
+        switch send.kind {
+        case .markRead:
+            return .json(.ok, Array(#"{"success":true}"#.utf8))
+        case .message:
+            var w = JSONWriter(capacity: 256)
+            let recipient = send.toDigits ?? ""
+            let wamid = Wamid.outbound(phone: recipient.isEmpty ? (send.recipient ?? "0") : recipient, sequence: sequence.next())
+            w.object { w in
+                w.field("messaging_product", string: "whatsapp")
+                w.field("contacts") { w in
+                    w.array { w in
+                        w.object { w in
+                            if let to = send.to, !to.isEmpty {
+                                w.field("input", string: to)
+                                w.field("wa_id", string: recipient)
+                            } else if let r = send.recipient {
+                                w.field("input", string: r)
+                                w.field("user_id", string: r)
+                            }
+                        }
+                    }
+                }
+                w.field("messages") { w in w.array { w in w.object { w in w.field("id", string: wamid) } } }
+            }
+            return .json(.ok, w.bytes)
+        }
+    }
+
+    static func isVersion(_ s: Substring) -> Bool {
+        guard s.first == "v" else { return false }
+        let rest = s.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
+        return rest.count == 2 && rest.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+    }
+
+    static func bearer(_ request: ServerRequest) -> String? {
+        if let auth = request.headers.first(name: "Authorization") {
+            let parts = auth.split(separator: " ", maxSplits: 1)
+            return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+        }
+        return request.query["access_token"]
+    }
+
+    /// Meta's error envelope.
+    public static func error(
+        _ status: HTTPResponseStatus, code: Int, subcode: Int? = nil, message: String, details: String
+    ) -> ServerResponse {
+        var w = JSONWriter(capacity: 256)
+        w.object { w in
+            w.field("error") { w in
+                w.object { w in
+                    w.field("message", string: "(#\(code)) \(message)")
+                    w.field("type", string: "OAuthException")
+                    w.field("code") { $0.rawNumber(String(code)) }
+                    if let subcode { w.field("error_subcode") { $0.rawNumber(String(subcode)) } }
+                    w.field("error_data") { w in
+                        w.object { w in
+                            w.field("messaging_product", string: "whatsapp")
+                            w.field("details", string: details)
+                        }
+                    }
+                    w.field("fbtrace_id", string: "A" + String(UInt64.random(in: 1 << 60 ..< UInt64.max), radix: 36))
+                }
+            }
+        }
+        return .json(status, w.bytes)
+    }
+}
+
+/// A thread-safe counter for minting ids.
+final class SequenceCounter: Sendable {
+    private let value = Atomic<UInt64>(0)
+    func next() -> UInt64 { value.add(1, ordering: .relaxed).newValue }
+}

@@ -1,0 +1,225 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A lean HTTP/1.1 client for one origin over pooled keep-alive connections.
+///
+/// Built for the webhook hot path: 10,000 simulated users share a few hundred connections. The pool is
+/// split into shards, one per event loop, each with its own lock, so users of different shards never
+/// contend and a connection's I/O stays on one thread.
+public final class HTTPClient: Sendable {
+    /// The origin requests go to.
+    public let origin: Origin
+    private let shards: [ConnectionPool]
+
+    /// A client for `origin` holding at most `maxConnections` open connections in total.
+    public init(
+        origin: Origin, maxConnections: Int, connectTimeout: TimeAmount = .seconds(5),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
+        self.origin = origin
+        let loops = Array(group.makeIterator())
+        let count = max(1, min(loops.count, maxConnections))
+        let tls: NIOSSLContext? = origin.tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        shards = (0..<count).map { i in
+            ConnectionPool(origin: origin, eventLoop: loops[i], tls: tls,
+                           maxConnections: max(1, maxConnections / count + (i < maxConnections % count ? 1 : 0)),
+                           connectTimeout: connectTimeout)
+        }
+    }
+
+    /// Sends one request on a pooled connection of shard `key % shards` and returns the response.
+    /// Never throws: a failure is a value, like any other sample.
+    public func execute(
+        method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeout: TimeAmount,
+        key: Int = 0
+    ) async -> Result<ClientResponse, ClientFailure> {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
+        head.headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
+        if method == .POST || method == .PUT || !body.isEmpty {
+            head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
+        }
+        let pool = shards[abs(key) % shards.count]
+        let connection: HTTPClientConnection
+        switch await pool.acquire() {
+        case .success(let c): connection = c
+        case .failure(let failure): return .failure(failure)
+        }
+        do {
+            let response = try await connection.execute(head, body: body, timeout: timeout).get()
+            pool.release(connection)
+            return .success(response)
+        } catch {
+            pool.release(connection)
+            return .failure(error as? ClientFailure ?? .io(String(describing: error)))
+        }
+    }
+
+    /// Closes every idle connection (in-flight ones close when they finish).
+    public func shutdown() {
+        for shard in shards { shard.shutdown() }
+    }
+}
+
+/// Scheme, host and port of a target.
+public struct Origin: Sendable, Hashable {
+    public var tls: Bool
+    public var host: String
+    public var port: Int
+
+    public init(tls: Bool, host: String, port: Int) {
+        self.tls = tls
+        self.host = host
+        self.port = port
+    }
+
+    /// The `Host` header value.
+    public var hostHeader: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return (tls && port == 443) || (!tls && port == 80) ? h : "\(h):\(port)"
+    }
+}
+
+/// The connections of one shard: idle ones to reuse, a cap on how many exist, and waiters when all are busy.
+final class ConnectionPool: Sendable {
+    fileprivate struct State {
+        var idle: [HTTPClientConnection] = []
+        var open = 0
+        var waiters: [CheckedContinuation<Grant, Never>] = []
+        var waiterHead = 0
+        var closed = false
+    }
+
+    fileprivate enum Grant { case reuse(HTTPClientConnection), create }
+
+    private let origin: Origin
+    private let eventLoop: any EventLoop
+    private let tls: NIOSSLContext?
+    private let maxConnections: Int
+    private let connectTimeout: TimeAmount
+    private let state = Mutex(State())
+
+    init(origin: Origin, eventLoop: any EventLoop, tls: NIOSSLContext?, maxConnections: Int, connectTimeout: TimeAmount) {
+        self.origin = origin
+        self.eventLoop = eventLoop
+        self.tls = tls
+        self.maxConnections = maxConnections
+        self.connectTimeout = connectTimeout
+    }
+
+    /// A connection for exclusive use until `release`.
+    func acquire() async -> Result<HTTPClientConnection, ClientFailure> {
+        let immediate: Grant? = state.withLock { s in
+            while let c = s.idle.popLast() {
+                if c.isReusable { return .reuse(c) }
+                s.open -= 1
+                c.close()
+            }
+            if s.open < maxConnections {
+                s.open += 1
+                return .create
+            }
+            return nil
+        }
+        let grant: Grant
+        if let immediate { grant = immediate } else {
+            grant = await withCheckedContinuation { continuation in
+                // Re-check under the lock: a release may have happened since.
+                let now: Grant? = state.withLock { s in
+                    if let c = s.idle.popLast() { return .reuse(c) }
+                    if s.open < maxConnections { s.open += 1; return .create }
+                    s.waiters.append(continuation)
+                    return nil
+                }
+                if let now { continuation.resume(returning: now) }
+            }
+        }
+        switch grant {
+        case .reuse(let c):
+            if c.isReusable { return .success(c) }
+            release(c)  // broken while idle: give the slot back and try again
+            return await acquire()
+        case .create:
+            do {
+                return .success(try await connect())
+            } catch {
+                giveBackSlot()
+                return .failure(.connect(String(describing: error)))
+            }
+        }
+    }
+
+    /// Returns a connection; broken ones are closed and their slot handed to a waiter.
+    func release(_ connection: HTTPClientConnection) {
+        let reusable = connection.isReusable
+        if !reusable { connection.close() }
+        let waiter: (CheckedContinuation<Grant, Never>, Grant)? = state.withLock { s in
+            if let w = s.popWaiter() {
+                return (w, reusable ? .reuse(connection) : .create)
+            }
+            if reusable, !s.closed { s.idle.append(connection) } else {
+                s.open -= 1
+                if reusable { connection.close() }
+            }
+            return nil
+        }
+        if let (w, grant) = waiter { w.resume(returning: grant) }
+    }
+
+    private func giveBackSlot() {
+        let waiter = state.withLock { s -> CheckedContinuation<Grant, Never>? in
+            if let w = s.popWaiter() { return w }
+            s.open -= 1
+            return nil
+        }
+        waiter?.resume(returning: .create)
+    }
+
+    func shutdown() {
+        let idle = state.withLock { s -> [HTTPClientConnection] in
+            s.closed = true
+            defer { s.open -= s.idle.count; s.idle = [] }
+            return s.idle
+        }
+        for c in idle { c.close() }
+    }
+
+    private func connect() async throws -> HTTPClientConnection {
+        let tls = self.tls
+        let hostname = origin.host
+        let channel = try await ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let serverName = hostname.first?.isNumber == true || hostname.contains(":") ? nil : hostname
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(ResponseHandler())
+                }
+            }
+            .connect(host: origin.host, port: origin.port).get()
+        return try await channel.eventLoop.submit {
+            let handler = try channel.pipeline.syncOperations.handler(type: ResponseHandler.self)
+            return HTTPClientConnection(channel: channel, handler: handler)  // binds the handler to its loop
+        }.get()
+    }
+}
+
+extension ConnectionPool.State {
+    fileprivate mutating func popWaiter() -> CheckedContinuation<ConnectionPool.Grant, Never>? {
+        guard waiterHead < waiters.count else { return nil }
+        let w = waiters[waiterHead]
+        waiterHead += 1
+        if waiterHead > 64, waiterHead * 2 > waiters.count {
+            waiters.removeFirst(waiterHead)
+            waiterHead = 0
+        }
+        return w
+    }
+}

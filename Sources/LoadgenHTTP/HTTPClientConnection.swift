@@ -1,0 +1,131 @@
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// A response as the client sees it.
+public struct ClientResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+}
+
+/// Why a request got no HTTP response.
+public enum ClientFailure: Error, Sendable, Equatable {
+    case connect(String)
+    case timeout
+    case io(String)
+}
+
+/// One keep-alive HTTP/1.1 connection carrying one request at a time.
+///
+/// Requests are written and responses completed on the channel's event loop; the only state is the
+/// handler's in-flight promise, so there is no lock on the hot path.
+final class HTTPClientConnection: Sendable {
+    let channel: any Channel
+    private let handler: NIOLoopBound<ResponseHandler>
+    private let health: ConnectionHealth
+
+    init(channel: any Channel, handler: ResponseHandler) {
+        self.channel = channel
+        self.health = handler.health
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    }
+
+    /// Whether the connection can take another request.
+    var isReusable: Bool { channel.isActive && health.isUsable }
+
+    /// Sends one request; the future fails with `ClientFailure`.
+    func execute(_ head: HTTPRequestHead, body: [UInt8], timeout: TimeAmount) -> EventLoopFuture<ClientResponse> {
+        let loop = channel.eventLoop
+        let promise = loop.makePromise(of: ClientResponse.self)
+        let handler = self.handler
+        let channel = self.channel
+        let send = {
+            handler.value.begin(promise, timeout: timeout, channel: channel)
+            var buffer = channel.allocator.buffer(capacity: body.count)
+            buffer.writeBytes(body)
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(buffer)), promise: nil)
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        }
+        if loop.inEventLoop { send() } else { loop.execute(send) }
+        return promise.futureResult
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+}
+
+/// Whether a connection may carry another request. Only ever cleared, and atomic, so the pool can read
+/// it from any thread without hopping onto the event loop.
+final class ConnectionHealth: Sendable {
+    private let usable = Atomic<Bool>(true)
+    var isUsable: Bool { usable.load(ordering: .acquiring) }
+    func clear() { usable.store(false, ordering: .releasing) }
+}
+
+/// Collects one response at a time and completes the in-flight promise.
+final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    let health = ConnectionHealth()
+    private var promise: EventLoopPromise<ClientResponse>?
+    private var timeoutTask: Scheduled<Void>?
+    private var head: HTTPResponseHead?
+    private var body: [UInt8] = []
+
+    func begin(_ promise: EventLoopPromise<ClientResponse>, timeout: TimeAmount, channel: any Channel) {
+        guard self.promise == nil, channel.isActive else {
+            promise.fail(ClientFailure.io("connection not usable"))
+            return
+        }
+        self.promise = promise
+        head = nil
+        body.removeAll(keepingCapacity: true)
+        timeoutTask = channel.eventLoop.scheduleTask(in: timeout) { [weak self] in
+            self?.fail(.timeout)
+            channel.close(promise: nil)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+        case .body(let buffer):
+            body.append(contentsOf: buffer.readableBytesView)
+        case .end:
+            guard let head, let promise else { return }
+            timeoutTask?.cancel()
+            timeoutTask = nil
+            self.promise = nil
+            if !head.isKeepAlive {
+                health.clear()
+                context.close(promise: nil)
+            }
+            promise.succeed(ClientResponse(status: Int(head.status.code), headers: head.headers, body: body))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        health.clear()
+        fail(.io("connection closed by peer"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        health.clear()
+        fail(.io(String(describing: error)))
+        context.close(promise: nil)
+    }
+
+    private func fail(_ failure: ClientFailure) {
+        health.clear()
+        timeoutTask?.cancel()
+        timeoutTask = nil
+        let p = promise
+        promise = nil
+        p?.fail(failure)
+    }
+}

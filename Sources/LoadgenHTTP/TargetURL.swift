@@ -1,0 +1,52 @@
+import Foundation
+
+/// A validated `--target` (or other) URL: http or https, a host, a port, a path.
+public struct TargetURL: Sendable, Hashable, CustomStringConvertible {
+    public var origin: Origin
+    /// Path and query, at least `/`.
+    public var pathAndQuery: String
+
+    /// Parses `text`, or says in one sentence what is wrong with it.
+    public init(_ text: String) throws(TargetURLError) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            throw TargetURLError(text: text, reason: "not a URL (expected e.g. http://127.0.0.1:8080/webhook)")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw TargetURLError(text: text, reason: "scheme must be http or https, not \(scheme)")
+        }
+        guard var host = components.host, !host.isEmpty else {
+            throw TargetURLError(text: text, reason: "it has no host")
+        }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        guard (1...65535).contains(port) else { throw TargetURLError(text: text, reason: "port \(port) is out of range") }
+        origin = Origin(tls: scheme == "https", host: host, port: port)
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        pathAndQuery = path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+    }
+
+    public var description: String {
+        let host = origin.host.contains(":") ? "[\(origin.host)]" : origin.host
+        return "\(origin.tls ? "https" : "http")://\(host):\(origin.port)\(pathAndQuery)"
+    }
+
+    /// Whether the host is a loopback address (127.0.0.0/8, ::1, localhost).
+    public var isLoopback: Bool {
+        let h = origin.host.lowercased()
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+    }
+
+    /// The same origin with another path, e.g. the verification GET on the webhook path.
+    public func with(pathAndQuery: String) -> TargetURL {
+        var copy = self
+        copy.pathAndQuery = pathAndQuery
+        return copy
+    }
+}
+
+/// A URL that cannot be used.
+public struct TargetURLError: Error, Equatable, CustomStringConvertible {
+    public var text: String
+    public var reason: String
+    public var description: String { "invalid URL '\(text)': \(reason)" }
+}

@@ -1,0 +1,81 @@
+/// The bot's data: vendors, drivers, restaurants, jobs, properties and insurance covers near Kigali.
+///
+/// In-process for now: the same shape as EasyMO's Supabase tables, so a later upstream (database REST
+/// stand-in, ranking service) can serve it over HTTP and fail on demand.
+struct Listing: Sendable, Hashable {
+    var id: String
+    /// ≤ 24 characters (WhatsApp list row title).
+    var title: String
+    /// ≤ 72 characters (list row description).
+    var detail: String
+    var priceRWF: Int
+    var tags: [String]
+}
+
+struct Catalogue: Sendable {
+    private let listings: [Agent: [Listing]]
+
+    init() {
+        func l(_ id: String, _ title: String, _ detail: String, _ price: Int, _ tags: [String]) -> Listing {
+            Listing(id: id, title: title, detail: detail, priceRWF: price, tags: tags)
+        }
+        listings = [
+            .farmer: [
+                l("v_kimironko_fresh", "Kimironko Fresh", "Tomatoes, onions, greens · 0.8 km", 1_500, ["vegetable", "tomato", "onion"]),
+                l("v_mama_aline", "Mama Aline Veg Stall", "Leafy greens, carrots · 1.1 km", 1_200, ["vegetable", "carrot"]),
+                l("v_nyabugogo_maize", "Nyabugogo Maize Co-op", "Maize, beans · 2.4 km", 900, ["maize", "beans"]),
+                l("v_remera_roots", "Remera Roots", "Potatoes, cassava · 1.9 km", 1_000, ["potato", "cassava"]),
+                l("v_gikondo_garden", "Gikondo Garden", "Mixed vegetables · 3.0 km", 1_400, ["vegetable"]),
+            ],
+            .buySell: [
+                l("p_laptop_hp", "HP EliteBook 840", "Used, 16 GB · Kacyiru", 450_000, ["laptop", "computer"]),
+                l("p_sofa", "3-seat sofa", "Grey fabric · Kicukiro", 180_000, ["furniture", "sofa"]),
+                l("p_phone_tecno", "Tecno Camon 20", "New, boxed · Nyarugenge", 210_000, ["phone"]),
+                l("p_fridge", "Hisense fridge 200 L", "1 year old · Gisozi", 260_000, ["fridge"]),
+            ],
+            .waiter: [
+                l("r_heaven", "Heaven Restaurant", "Rwandan & grill · 20 min", 8_000, ["restaurant", "grill"]),
+                l("r_repub", "Repub Lounge", "Brochettes · 15 min", 6_500, ["brochette", "bar"]),
+                l("r_meze", "Meze Fresh", "Burritos · 25 min", 7_000, ["mexican"]),
+                l("r_khana", "Khana Khazana", "Indian · 30 min", 9_000, ["indian"]),
+            ],
+            .jobs: [
+                l("j_driver_moto", "Moto driver", "Full time · 150k RWF/month", 150_000, ["driver"]),
+                l("j_dev_junior", "Junior developer", "Kigali Heights · 600k RWF", 600_000, ["developer"]),
+                l("j_cashier", "Cashier", "Simba Supermarket · 200k RWF", 200_000, ["cashier"]),
+                l("j_farmhand", "Farm assistant", "Bugesera · 120k RWF", 120_000, ["farm"]),
+            ],
+            .realEstate: [
+                l("h_kimironko_2br", "2BR apartment", "Kimironko · 350k RWF/month", 350_000, ["apartment", "2"]),
+                l("h_kicukiro_house", "3BR house", "Kicukiro · 500k RWF/month", 500_000, ["house"]),
+                l("h_remera_studio", "Studio", "Remera · 180k RWF/month", 180_000, ["studio", "room"]),
+                l("h_gacuriro_4br", "4BR villa", "Gacuriro · 1.2M RWF/month", 1_200_000, ["villa", "house"]),
+            ],
+            .rides: [
+                l("d_eric_moto", "Eric · moto", "RAB 123C · 2 min away · 4.9★", 1_000, ["moto"]),
+                l("d_aline_car", "Aline · car", "RAD 456B · 4 min away · 4.8★", 3_500, ["car", "taxi"]),
+                l("d_jean_moto", "Jean · moto", "RAC 789D · 5 min away · 4.7★", 1_000, ["moto"]),
+                l("d_theo_car", "Théo · car", "RAE 012F · 6 min away · 4.9★", 4_000, ["car", "taxi"]),
+                l("d_kevin_moto", "Kevin · moto", "RAF 345G · 7 min away · 4.6★", 900, ["moto"]),
+            ],
+            .insurance: [
+                l("i_third_party", "Third party", "Legal minimum · from 45k RWF/yr", 45_000, ["motor"]),
+                l("i_comprehensive", "Comprehensive", "Full cover · from 180k RWF/yr", 180_000, ["motor"]),
+            ],
+        ]
+    }
+
+    /// Listings of `agent`, those matching a word of `query` first.
+    func search(_ agent: Agent, query: String) -> [Listing] {
+        let all = listings[agent] ?? []
+        let words = query.lowercased()
+        let matching = all.filter { l in l.tags.contains { words.contains($0) } }
+        return matching + all.filter { !matching.contains($0) }
+    }
+
+    /// The listing with `id`, in any category.
+    func listing(id: String) -> (Agent, Listing)? {
+        for (agent, items) in listings { if let l = items.first(where: { $0.id == id }) { return (agent, l) } }
+        return nil
+    }
+}

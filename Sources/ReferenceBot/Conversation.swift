@@ -1,0 +1,171 @@
+import Foundation
+
+/// What the bot sends back: the Graph API message types EasyMO uses.
+enum OutboundMessage: Sendable, Hashable {
+    case text(String)
+    /// Up to 3 reply buttons (id, title ≤ 20 chars).
+    case buttons(body: String, [(id: String, title: String)])
+    /// A list: body, the button label, rows (id, title ≤ 24, description ≤ 72).
+    case list(header: String, body: String, button: String, rows: [Listing])
+
+    static func == (a: OutboundMessage, b: OutboundMessage) -> Bool { a.hashKey == b.hashKey }
+    func hash(into h: inout Hasher) { h.combine(hashKey) }
+    private var hashKey: String {
+        switch self {
+        case .text(let t): "t:" + t
+        case .buttons(let body, let b): "b:" + body + b.map { $0.id }.joined(separator: ",")
+        case .list(let header, let body, _, let rows): "l:" + header + body + rows.map(\.id).joined(separator: ",")
+        }
+    }
+}
+
+/// The bot's conversation logic: routes each message (menu keywords, intent, button and list ids,
+/// locations) to an agent and decides the reply, keeping per-user state in the session store.
+struct Conversation: Sendable {
+    let sessions: SessionStore
+    let catalogue = Catalogue()
+    let classifier = IntentClassifier()
+
+    /// The replies to `message`, in order.
+    func respond(to message: UserMessage) -> [OutboundMessage] {
+        let user = message.userKey
+        let session = sessions.load(user)
+        switch message.content {
+        case .text(let raw):
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let lower = text.lowercased()
+            if ["menu", "home", "hi", "hello", "hey", "start", "hola", "bonjour"].contains(lower) {
+                sessions.save(user, nil)
+                return [homeMenu(name: message.name)]
+            }
+            if ["stop", "unsubscribe"].contains(lower) {
+                sessions.save(user, nil)
+                return [.text("You have been opted out. Reply START to opt back in.")]
+            }
+            if lower.isEmpty {
+                return [clarify()]
+            }
+            return start(classifier.classify(text).agent, query: text, user: user, previous: session)
+        case .choice(let id, _):
+            return choose(id, user: user, session: session, name: message.name)
+        case .location:
+            if var s = session, s.agent == .rides, s.step == .awaitingLocation {
+                return offer(.rides, query: "", user: user, session: &s)
+            }
+            var s = Session(agent: .farmer)
+            return [.text("📍 Got your location.")] + offer(.farmer, query: "vegetable", user: user, session: &s)
+        case .unsupported(let type):
+            return [.text("🤔 Sorry, I can't read \(type) messages yet. Please send text, for example \"I need vegetables\", or type MENU.")]
+        }
+    }
+
+    private func homeMenu(name: String) -> OutboundMessage {
+        let rows = [
+            Listing(id: "svc_rides", title: "🚖 Rides", detail: "Find a moto or car near you", priceRWF: 0, tags: []),
+            Listing(id: "svc_farmer", title: "🥬 Farmers market", detail: "Fresh produce from local vendors", priceRWF: 0, tags: []),
+            Listing(id: "svc_waiter", title: "🍽️ Restaurants", detail: "Order food", priceRWF: 0, tags: []),
+            Listing(id: "svc_jobs", title: "💼 Jobs", detail: "Find work near you", priceRWF: 0, tags: []),
+            Listing(id: "svc_real_estate", title: "🏠 Property", detail: "Houses and apartments to rent", priceRWF: 0, tags: []),
+            Listing(id: "svc_insurance", title: "🛡️ Motor insurance", detail: "Get covered today", priceRWF: 0, tags: []),
+            Listing(id: "svc_buy_sell", title: "🛍️ Buy & sell", detail: "Marketplace", priceRWF: 0, tags: []),
+            Listing(id: "svc_support", title: "🙋 Support", detail: "Talk to us", priceRWF: 0, tags: []),
+        ]
+        return .list(header: "EasyMO", body: "Hi \(name)! 👋 What would you like to do today?", button: "Services", rows: rows)
+    }
+
+    private func clarify() -> OutboundMessage {
+        .text("🤔 I didn't get that. Tell me what you need, for example \"I need vegetables near me\", or type MENU.")
+    }
+
+    private func start(_ agent: Agent, query: String, user: String, previous: Session?) -> [OutboundMessage] {
+        var session = Session(agent: agent, orders: previous?.orders ?? 0)
+        switch agent {
+        case .rides:
+            session.step = .awaitingLocation
+            sessions.save(user, session)
+            return [.text("📍 Please share your pickup location so I can find drivers near you.")]
+        case .insurance:
+            session.step = .choosing
+            let covers = catalogue.search(.insurance, query: query)
+            session.offered = covers.map(\.id)
+            sessions.save(user, session)
+            return [.buttons(body: "🛡️ Motor insurance: which cover do you need?",
+                             covers.prefix(2).map { ($0.id, $0.title) } + [("back_home", "🏠 Home")])]
+        case .support:
+            sessions.save(user, session)
+            return [.buttons(body: "👋 I'm the EasyMO assistant. How can I help?",
+                             [("svc_menu", "🧭 Services"), ("support_agent", "🙋 Talk to a person"), ("faq", "❓ FAQ")])]
+        case .farmer, .waiter, .jobs, .realEstate, .buySell:
+            return offer(agent, query: query, user: user, session: &session)
+        }
+    }
+
+    private func offer(_ agent: Agent, query: String, user: String, session: inout Session) -> [OutboundMessage] {
+        let results = Array(catalogue.search(agent, query: query).prefix(5))
+        session.agent = agent
+        session.step = .choosing
+        session.offered = results.map(\.id)
+        sessions.save(user, session)
+        let (header, body, button): (String, String, String) = switch agent {
+        case .farmer: ("Vendors", "🥬 I found \(results.count) vendors near you. Pick one to order:", "View vendors")
+        case .rides: ("Drivers", "🚖 I found \(results.count) drivers near you. Pick one:", "View drivers")
+        case .waiter: ("Restaurants", "🍽️ Here are \(results.count) restaurants near you:", "View restaurants")
+        case .jobs: ("Jobs", "💼 I found \(results.count) jobs for you:", "View jobs")
+        case .realEstate: ("Property", "🏠 I found \(results.count) places to rent:", "View places")
+        case .buySell: ("Marketplace", "🛍️ I found \(results.count) items for sale:", "View items")
+        case .insurance, .support: ("EasyMO", "Here is what I found:", "View")
+        }
+        return [.list(header: header, body: body, button: button, rows: results)]
+    }
+
+    private func choose(_ id: String, user: String, session: Session?, name: String) -> [OutboundMessage] {
+        if id == "back_home" || id == "svc_menu" {
+            sessions.save(user, nil)
+            return [homeMenu(name: name)]
+        }
+        if id.hasPrefix("svc_"), let agent = Agent(rawValue: String(id.dropFirst(4))) {
+            return start(agent, query: "", user: user, previous: session)
+        }
+        if id == "support_agent" || id == "faq" {
+            sessions.save(user, session.map { var s = $0; s.step = .idle; return s })
+            return [.text(id == "faq"
+                ? "❓ FAQ: orders are paid by wallet or MoMo; drivers arrive in minutes; type MENU for all services."
+                : "🙋 A support agent will message you here shortly. Ticket #\(user.utf8.reduce(7) { ($0 &* 31 &+ Int($1)) % 100_000 }).")]
+        }
+        guard var s = session, s.offered.contains(id) || id.hasPrefix("pay_") || id == "viewing_yes" else {
+            return [.text("⏳ Your session expired or couldn't be found (sessions expire after 10 minutes). Please start a new search. 🔍")]
+        }
+        if id == "viewing_yes", let item = s.selected {
+            s.step = .idle
+            sessions.save(user, s)
+            return [.text("📅 Viewing booked for \(item.title) (\(item.detail)). The landlord will confirm the time.")]
+        }
+        if id.hasPrefix("pay_") {
+            guard let item = s.selected else {
+                return [.text("⏳ Your session expired or couldn't be found (sessions expire after 10 minutes). Please start a new search. 🔍")]
+            }
+            s.orders += 1
+            s.step = .idle
+            s.selected = nil
+            sessions.save(user, s)
+            let method = id == "pay_momo" ? "MoMo" : "wallet"
+            return [.text("✅ Paid \(item.priceRWF) RWF by \(method). Order #\(s.orders) with \(item.title) is confirmed and being prepared.")]
+        }
+        guard let (agent, item) = catalogue.listing(id: id) else { return [clarify()] }
+        s.selected = item
+        s.step = .confirming
+        sessions.save(user, s)
+        switch agent {
+        case .rides:
+            return [.text("🚖 \(item.title) is on the way (\(item.detail)). Fare about \(item.priceRWF) RWF.")]
+        case .jobs:
+            return [.text("📄 Application sent for \(item.title). The employer will contact you on WhatsApp.")]
+        case .realEstate:
+            return [.buttons(body: "🏠 \(item.title), \(item.detail). Book a viewing?",
+                             [("viewing_yes", "📅 Book viewing"), ("back_home", "🏠 Home")])]
+        default:
+            return [.buttons(body: "🧾 \(item.title): \(item.priceRWF) RWF. How would you like to pay?",
+                             [("pay_wallet", "💳 Wallet"), ("pay_momo", "📱 MoMo"), ("back_home", "🏠 Home")])]
+        }
+    }
+}

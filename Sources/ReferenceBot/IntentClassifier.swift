@@ -1,0 +1,43 @@
+/// EasyMO's keyword intent classifier (wa-webhook-unified `core/intent-classifier.ts`, reference/easymo.md §4.3).
+///
+/// Counts case-insensitive substring matches per agent; rides scores ×1.5 and insurance ×1.3;
+/// confidence = min(0.95, score / max(0.3 × words, 1)); below 0.5 the message goes to support.
+enum Agent: String, Sendable, CaseIterable {
+    case rides, farmer, waiter, jobs, realEstate = "real_estate", insurance, buySell = "buy_sell", support
+
+    var keywords: [String] {
+        switch self {
+        case .buySell: ["buy", "sell", "product", "shop", "store", "market", "item", "business", "investment", "broker", "deal"]
+        case .jobs: ["job", "work", "employ", "hire", "career", "vacancy", "cv", "interview", "salary"]
+        case .realEstate: ["property", "house", "apartment", "rent", "room", "landlord", "lease", "bedroom", "flat"]
+        case .farmer: ["farm", "produce", "crop", "harvest", "vegetable", "maize", "beans", "cassava", "potato", "tomato"]
+        case .waiter: ["menu", "food", "order", "restaurant", "bar", "drink", "meal", "eat", "table", "reservation", "book"]
+        case .insurance: ["insurance", "certificate", "carte jaune", "policy", "cover", "premium", "claim", "motor", "vehicle"]
+        case .rides: ["ride", "driver", "passenger", "transport", "pick", "drop", "take me", "going to", "trip", "taxi", "moto", "car"]
+        case .support: ["help", "support", "question", "how", "what", "why", "problem", "issue"]
+        }
+    }
+
+    var weight: Double {
+        switch self {
+        case .rides: 1.5
+        case .insurance: 1.3
+        default: 1
+        }
+    }
+}
+
+struct IntentClassifier: Sendable {
+    /// The agent for `text`, with its confidence.
+    func classify(_ text: String) -> (agent: Agent, confidence: Double) {
+        let lower = text.lowercased()
+        let words = max(1, lower.split(whereSeparator: { $0 == " " || $0 == "\n" }).count)
+        var best: (Agent, Double) = (.support, 0)
+        for agent in Agent.allCases {
+            let score = Double(agent.keywords.filter { lower.contains($0) }.count) * agent.weight
+            if score > best.1 { best = (agent, score) }
+        }
+        let confidence = min(0.95, best.1 / max(0.3 * Double(words), 1))
+        return confidence < 0.5 ? (.support, confidence) : (best.0, confidence)
+    }
+}

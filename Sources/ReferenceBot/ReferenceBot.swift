@@ -1,0 +1,107 @@
+import Foundation
+import LoadgenCore
+import LoadgenHTTP
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The embedded EasyMO-shaped WhatsApp bot: loadgen's default target and the living demo of what a
+/// well-behaved bot does.
+///
+/// `GET /webhook` answers Meta's verification handshake; `POST /webhook` checks the signature (401),
+/// the size (413) and the JSON (400), drops duplicate message ids, rate-limits each user (429 +
+/// Retry-After), acks with 200 and only then works out the reply and sends it to the Graph API, as a
+/// real bot does. `GET /health` reports in the EasyMO worker's JSON shape.
+public final class ReferenceBot: Sendable {
+    public let config: BotConfiguration
+    let conversation: Conversation
+    let dedup: Deduplicator
+    let limiter: RateLimiter
+    let stats = BotStats()
+    let started = ContinuousClock.now
+    private let outboxes: [Outbox]
+    private let sender: GraphSender
+
+    /// A bot with `config`; its Graph client connects lazily.
+    public init(config: BotConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+        self.config = config
+        conversation = Conversation(sessions: SessionStore(ttl: config.sessionTTL))
+        dedup = Deduplicator(ttl: config.dedupTTL)
+        limiter = RateLimiter(limit: config.rateLimitPerMinute)
+        let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: max(2, config.senderWorkers), group: group)
+        sender = GraphSender(config: config, client: client)
+        outboxes = (0..<max(1, config.senderWorkers)).map { _ in Outbox() }
+    }
+
+    /// Binds the webhook server (port 0 picks a free port).
+    public func bind(host: String = "127.0.0.1", port: Int = 0) async throws -> HTTPServer {
+        try await HTTPServer.bind(host: host, port: port, maxBodyBytes: config.maxBodyBytes)
+    }
+
+    /// Serves `server` and sends replies until the calling task is cancelled.
+    public func run(on server: HTTPServer) async {
+        await withDiscardingTaskGroup { group in
+            for (index, outbox) in outboxes.enumerated() {
+                group.addTask { await self.work(outbox, index: index) }
+            }
+            group.addTask { await server.run(WebhookResponder(bot: self)) }
+            group.addTask {
+                // Close the outboxes when the run is cancelled, so the workers drain and return.
+                await withTaskCancellationHandler {
+                    await StopSignal().wait()
+                } onCancel: {
+                    for outbox in self.outboxes { outbox.finish() }
+                }
+            }
+        }
+        sender.client.shutdown()
+    }
+
+    /// Queues a message's processing on its user's worker (same user, same worker: replies keep order).
+    func enqueue(_ message: UserMessage) {
+        let key = message.userKey.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }
+        if !outboxes[abs(key) % outboxes.count].push(message) { stats.add(\.outboxOverflow) }
+    }
+
+    private func work(_ outbox: Outbox, index: Int) async {
+        for await message in outbox.stream {
+            let replies = conversation.respond(to: message)
+            for reply in replies {
+                switch await sender.send(reply, to: message, key: index) {
+                case .sent: stats.add(\.replied)
+                case .failed: stats.add(\.sendFailures)
+                }
+            }
+        }
+    }
+}
+
+/// A worker's queue of messages to answer, bounded so a flood cannot grow memory without limit.
+final class Outbox: Sendable {
+    let stream: AsyncStream<UserMessage>
+    private let continuation: AsyncStream<UserMessage>.Continuation
+
+    init(capacity: Int = 10_000) {
+        (stream, continuation) = AsyncStream.makeStream(of: UserMessage.self, bufferingPolicy: .bufferingOldest(capacity))
+    }
+
+    /// Queues a message; false when the queue is full (the message is dropped and counted).
+    func push(_ message: UserMessage) -> Bool {
+        if case .enqueued = continuation.yield(message) { return true }
+        return false
+    }
+
+    func finish() { continuation.finish() }
+}
+
+/// Counters the bot reports on `/health`.
+final class BotStats: Sendable {
+    struct Counts: Sendable {
+        var received = 0, processed = 0, duplicates = 0, rateLimited = 0, badSignature = 0, badRequest = 0
+        var ignoredPhoneMismatch = 0, statuses = 0, replied = 0, sendFailures = 0, outboxOverflow = 0
+    }
+    private let counts = Mutex(Counts())
+    func add(_ key: WritableKeyPath<Counts, Int>, _ n: Int = 1) { counts.withLock { $0[keyPath: key] += n } }
+    var snapshot: Counts { counts.withLock { $0 } }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import LoadgenCore
+import LoadgenHTTP
+import NIOHTTP1
+
+/// The bot's HTTP front: verification handshake, deliveries, health.
+struct WebhookResponder: HTTPResponder {
+    let bot: ReferenceBot
+
+    func respond(to request: ServerRequest) async -> ServerResponse {
+        let path = request.path
+        if path == "/health" || path.hasSuffix("/health") {
+            return health()
+        }
+        switch request.method {
+        case .GET: return verify(request)
+        case .POST: return deliver(request)
+        default: return .text(.methodNotAllowed, "method_not_allowed")
+        }
+    }
+
+    /// Meta's handshake: 200 with the bare challenge only for `hub.mode=subscribe` and the right token.
+    private func verify(_ request: ServerRequest) -> ServerResponse {
+        let q = request.query
+        guard q["hub.mode"] == "subscribe", let token = q["hub.verify_token"],
+              Self.constantTimeEqual(token, bot.config.verifyToken.value), let challenge = q["hub.challenge"]
+        else { return .text(.forbidden, "forbidden") }
+        return .text(.ok, challenge)
+    }
+
+    private func deliver(_ request: ServerRequest) -> ServerResponse {
+        let stats = bot.stats
+        if request.bodyTooLarge {
+            stats.add(\.badRequest)
+            return .json(.payloadTooLarge, Array(#"{"error":"payload_too_large"}"#.utf8))
+        }
+        if bot.config.verifySignatures {
+            let signer = WebhookSigner(appSecret: bot.config.appSecret)
+            guard signer.isValid(signatureHeader: request.headers.first(name: "X-Hub-Signature-256"), body: request.body) else {
+                stats.add(\.badSignature)
+                return .text(.unauthorized, "sig")
+            }
+        }
+        guard let payload = try? JSONDecoder().decode(InboundPayload.self, from: Data(request.body)) else {
+            stats.add(\.badRequest)
+            return .json(.badRequest, Array(#"{"error":"bad_json"}"#.utf8))
+        }
+        let statuses = (payload.entry ?? []).flatMap { ($0.changes ?? []).flatMap { $0.value?.statuses ?? [] } }
+        if !statuses.isEmpty { stats.add(\.statuses, statuses.count) }
+
+        var accepted: [UserMessage] = []
+        for (metadata, contact, raw) in payload.messages {
+            guard metadata?.phone_number_id == nil || metadata?.phone_number_id == bot.config.phoneNumberID else {
+                stats.add(\.ignoredPhoneMismatch)  // EasyMO G1 ignores deliveries for another number
+                continue
+            }
+            guard let message = UserMessage(raw, contact: contact) else {
+                stats.add(\.badRequest)
+                continue
+            }
+            stats.add(\.received)
+            if bot.dedup.contains(message.wamid) {
+                stats.add(\.duplicates)
+                continue
+            }
+            if let retryAfter = bot.limiter.admit(message.userKey) {
+                // Nothing of this delivery is marked seen: Meta's retry after Retry-After is processed.
+                stats.add(\.rateLimited)
+                return .json(.tooManyRequests, Array(#"{"error":"rate_limit_exceeded","retryAfter":\#(retryAfter)}"#.utf8),
+                             headers: ["Retry-After": String(retryAfter)])
+            }
+            accepted.append(message)
+        }
+        // Ack first; the reply is worked out and sent after, as a real bot does. A concurrent duplicate
+        // may have slipped past `contains`; `firstSighting` is the atomic decision.
+        for message in accepted {
+            guard bot.dedup.firstSighting(of: message.wamid) else {
+                stats.add(\.duplicates)
+                continue
+            }
+            stats.add(\.processed)
+            bot.enqueue(message)
+        }
+        return .text(.ok, "ok")
+    }
+
+    /// The EasyMO worker's health shape: `status` ok/degraded/critical and a status per dependency.
+    private func health() -> ServerResponse {
+        let s = bot.stats.snapshot
+        let uptime = ContinuousClock.now - bot.started
+        var w = JSONWriter(capacity: 512)
+        w.object { w in
+            w.field("status", string: "ok")
+            w.field("timestamp", string: ISO8601DateFormatter().string(from: Date()))
+            w.field("uptime") { $0.rawNumber(String(Double(uptime.components.seconds))) }
+            w.field("checks") { w in
+                w.object { w in
+                    for name in ["openai", "redis", "supabase"] {
+                        w.field(name) { w in
+                            w.object { w in
+                                w.field("status", string: "ok")
+                                w.field("latencyMs") { $0.rawNumber("0") }
+                            }
+                        }
+                    }
+                }
+            }
+            w.field("worker") { w in
+                w.object { w in
+                    w.field("running") { $0.bool(true) }
+                    w.field("metrics") { w in
+                        w.object { w in
+                            for (key, value) in [
+                                ("received", s.received), ("processed", s.processed), ("duplicates", s.duplicates),
+                                ("rateLimited", s.rateLimited), ("badSignature", s.badSignature),
+                                ("badRequest", s.badRequest), ("ignoredPhoneMismatch", s.ignoredPhoneMismatch),
+                                ("statuses", s.statuses), ("replied", s.replied), ("sendFailures", s.sendFailures),
+                                ("outboxOverflow", s.outboxOverflow),
+                            ] { w.field(key) { $0.rawNumber(String(value)) } }
+                        }
+                    }
+                }
+            }
+        }
+        return .json(.ok, w.bytes)
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var diff = UInt8(x.count == y.count ? 0 : 1)
+        for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
