@@ -143,12 +143,14 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         return match
     }
 
-    /// Times out every open turn whose deadline is at or before `now`; returns how many it closed.
+    /// Times out every open turn whose deadline is at or before `now`; returns how many it timed out.
     @discardableResult
     public func expire(now: Instant) -> Int {
+        var timedOut = 0
         let expired: [CheckedContinuation<Outcome, Never>] = state.withLock { s in
             var waiters: [CheckedContinuation<Outcome, Never>] = []
             for (user, turn) in s.open where turn.outcome == nil && turn.deadline <= now {
+                timedOut += 1
                 if let waiter = turn.waiter {
                     waiters.append(waiter)
                     s.open[user] = nil
@@ -161,7 +163,7 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             return waiters
         }
         for waiter in expired { waiter.resume(returning: .timedOut) }
-        return expired.count
+        return timedOut
     }
 
     /// Number of turns still open.

@@ -20,6 +20,14 @@ public struct GraphSend: Sendable, Hashable {
     /// `context.message_id`: the inbound wamid this send quotes, if any.
     public var contextMessageID: String?
 
+    /// Creates a send (tests and in-memory bots; the stand-in parses them from bodies).
+    public init(kind: Kind, to: String?, recipient: String?, contextMessageID: String?) {
+        self.kind = kind
+        self.to = to
+        self.recipient = recipient
+        self.contextMessageID = contextMessageID
+    }
+
     /// Why a body is not a valid send; carries Meta's error code for the envelope.
     public struct Invalid: Error, Sendable, Equatable {
         public var code: Int

@@ -1,0 +1,93 @@
+import Foundation
+import LoadgenCore
+import Testing
+
+@Suite struct EnvelopeTests {
+    let user = SimulatedUser(index: 7, seed: 42)
+
+    private func render(_ content: InboundMessage.Content, context: InboundMessage.Context? = nil) throws -> (value: [String: Any], message: [String: Any], bytes: [UInt8]) {
+        let message = InboundMessage(id: Wamid.inbound(phone: user.phone, sequence: 1), timestamp: 1_750_000_000,
+                                     content: content, context: context)
+        let bytes = WebhookEnvelope.render(message, from: user, business: .default)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect(root["object"] as? String == "whatsapp_business_account")
+        let entry = try #require((root["entry"] as? [[String: Any]])?.first)
+        #expect(entry["id"] as? String == "102290129340398")
+        let change = try #require((entry["changes"] as? [[String: Any]])?.first)
+        #expect(change["field"] as? String == "messages")
+        let value = try #require(change["value"] as? [String: Any])
+        #expect(value["messaging_product"] as? String == "whatsapp")
+        let metadata = try #require(value["metadata"] as? [String: String])
+        #expect(metadata == ["display_phone_number": "15550783881", "phone_number_id": "106540352242922"])
+        let contact = try #require((value["contacts"] as? [[String: Any]])?.first)
+        #expect((contact["profile"] as? [String: String])?["name"] == user.profileName)
+        #expect(contact["wa_id"] as? String == user.phone)
+        #expect(contact["user_id"] as? String == user.bsuid)
+        let m = try #require((value["messages"] as? [[String: Any]])?.first)
+        #expect(m["from"] as? String == user.phone)
+        #expect(m["from_user_id"] as? String == user.bsuid)
+        #expect((m["id"] as? String)?.hasPrefix("wamid.") == true)
+        #expect(m["timestamp"] as? String == "1750000000")  // a string, as Meta sends it
+        #expect(bytes.allSatisfy { $0 < 0x80 })
+        return (value, m, bytes)
+    }
+
+    @Test func text() throws {
+        let (_, m, _) = try render(.text("Ndashaka imboga 🥬"))
+        #expect(m["type"] as? String == "text")
+        #expect((m["text"] as? [String: String])?["body"] == "Ndashaka imboga 🥬")
+    }
+
+    @Test func buttonReply() throws {
+        let context = InboundMessage.Context(from: "15550783881", id: "wamid.BUTTONS")
+        let (_, m, _) = try render(.buttonReply(id: "pay_wallet", title: "💳 Wallet"), context: context)
+        #expect(m["type"] as? String == "interactive")
+        let interactive = try #require(m["interactive"] as? [String: Any])
+        #expect(interactive["type"] as? String == "button_reply")
+        #expect(interactive["button_reply"] as? [String: String] == ["id": "pay_wallet", "title": "💳 Wallet"])
+        #expect(m["context"] as? [String: String] == ["from": "15550783881", "id": "wamid.BUTTONS"])
+    }
+
+    @Test func listReply() throws {
+        let (_, m, _) = try render(.listReply(id: "v_kimironko_fresh", title: "Kimironko Fresh", description: "0.8 km"))
+        let interactive = try #require(m["interactive"] as? [String: Any])
+        #expect(interactive["type"] as? String == "list_reply")
+        #expect(interactive["list_reply"] as? [String: String]
+            == ["id": "v_kimironko_fresh", "title": "Kimironko Fresh", "description": "0.8 km"])
+    }
+
+    @Test func location() throws {
+        let (_, m, bytes) = try render(.location(latitude: -1.9441, longitude: 30.0619, name: "Kigali Heights", address: nil))
+        #expect(m["type"] as? String == "location")
+        let location = try #require(m["location"] as? [String: Any])
+        #expect(location["latitude"] as? Double == -1.9441)  // JSON numbers, not strings
+        #expect(location["longitude"] as? Double == 30.0619)
+        #expect(location["name"] as? String == "Kigali Heights")
+        #expect(String(decoding: bytes, as: UTF8.self).contains(#""latitude":-1.9441"#))
+    }
+
+    @Test func usersAreDeterministicPerSeedAndDistinct() {
+        let a = (0..<2000).map { SimulatedUser(index: $0, seed: 1) }
+        let b = (0..<2000).map { SimulatedUser(index: $0, seed: 1) }
+        let c = (0..<2000).map { SimulatedUser(index: $0, seed: 2) }
+        #expect(a == b)
+        #expect(a.map(\.phone) != c.map(\.phone))
+        #expect(Set(a.map(\.phone)).count == 2000)
+        #expect(Set(a.map(\.bsuid)).count == 2000)
+        #expect(a.allSatisfy { $0.phone.count == 12 && $0.phone.hasPrefix("2507") && $0.phone.allSatisfy(\.isNumber) })
+        #expect(a.allSatisfy { $0.bsuid.hasPrefix("RW.") })
+    }
+
+    @Test func wamidsLookLikeMetasAndAreUnique() {
+        let ids = (0..<1000).map { Wamid.inbound(phone: "250788123456", sequence: UInt64($0)) }
+        #expect(Set(ids).count == 1000)
+        for id in ids.prefix(10) {
+            #expect(id.hasPrefix("wamid.HBgM"))  // 0x1C 0x18 0x0C: a 12-digit phone follows
+            let b64 = String(id.dropFirst(6))
+            let raw = Array(Data(base64Encoded: b64) ?? Data())
+            #expect(raw.count > 20)
+            #expect(raw.contains(0x12))  // inbound marker
+            #expect(String(decoding: raw[3..<15], as: UTF8.self) == "250788123456")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import LoadgenCore
+import Testing
+
+@Suite struct SignatureTests {
+    /// reference/whatsapp-cloud-api.md §2.1: the body and signature, byte for byte.
+    static let vectorBody = #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Jos\u00e9 M\u00fcller"},"wa_id":"16505551234"}],"messages":[{"from":"16505551234","id":"wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=","timestamp":"1749416383","type":"text","text":{"body":"Ol\u00e1! caf\u00e9? \ud83d\udc4d"}}]},"field":"messages"}]}]}"#
+    static let vectorSignature = "sha256=ad0b2d621a01d4bdb3c1d5a068e2b18a8ed0e25495a49387b2e4f88864425a1d"
+
+    @Test func rendersTheReferenceVectorByteForByte() {
+        let message = InboundMessage(
+            id: "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", timestamp: 1_749_416_383,
+            content: .text("Olá! café? 👍"))
+        let body = WebhookEnvelope.render(message, phone: "16505551234", profileName: "José Müller", bsuid: nil,
+                                          business: .default)
+        #expect(String(decoding: body, as: UTF8.self) == Self.vectorBody)
+        #expect(WebhookSigner(appSecret: Secret("test_app_secret")).signature(for: body) == Self.vectorSignature)
+    }
+
+    @Test func validatesItsOwnSignatureAndRejectsOthers() {
+        let signer = WebhookSigner(appSecret: Secret("test_app_secret"))
+        let body = Array(Self.vectorBody.utf8)
+        #expect(signer.isValid(signatureHeader: Self.vectorSignature, body: body))
+        #expect(signer.isValid(signatureHeader: Self.vectorSignature.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256="), body: body))
+        #expect(!signer.isValid(signatureHeader: nil, body: body))
+        #expect(!signer.isValid(signatureHeader: "sha1=" + Self.vectorSignature.dropFirst(7), body: body))
+        #expect(!signer.isValid(signatureHeader: Self.vectorSignature, body: body + [0x20]))
+        #expect(!WebhookSigner(appSecret: Secret("other")).isValid(signatureHeader: Self.vectorSignature, body: body))
+    }
+
+    @Test func secretsNeverPrintThemselves() {
+        let secret = Secret("hunter2")
+        #expect("\(secret)" == "<redacted>")
+        #expect(String(reflecting: secret) == "<redacted>")
+    }
+}
