@@ -38,6 +38,9 @@ enum Harness {
         let users = o.plan.makeUsers()
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         let startedAt = Date()
+        if o.target != nil, o.appSecret == nil {
+            throw LoadgenFailure(.config, "set WHATSAPP_APP_SECRET (or pass --app-secret-file) to the app secret the target checks signatures with")
+        }
 
         let graphServer = try await listen(o.graphListen, what: "--graph-listen")
         let standIn = GraphAPIStandIn(phoneNumberID: o.plan.business.phoneNumberID, accessToken: o.accessToken) { send in
@@ -52,11 +55,8 @@ enum Harness {
         var verifyToken = o.verifyToken
         var healthURL = o.healthURL
         if let given = o.target {
-            guard let secret = o.appSecret else {
-                throw LoadgenFailure(.config, "set WHATSAPP_APP_SECRET (or pass --app-secret-file) to the app secret the target checks signatures with")
-            }
             target = given
-            appSecret = secret
+            appSecret = o.appSecret!  // checked above
         } else {
             appSecret = Secret.generate()
             verifyToken = Secret.generate()

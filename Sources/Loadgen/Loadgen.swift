@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LoadgenCore
 import LoadgenScenarios
 
@@ -11,6 +12,26 @@ struct Loadgen: AsyncParsableCommand {
         version: loadgenVersion,
         subcommands: [Run.self, Serve.self, List.self],
         defaultSubcommand: Run.self)
+
+    /// Like ArgumentParser's `main`, but a usage error is one line on stderr (exit 64), not a usage dump.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            exit(withError: code)  // the command already said why
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            let hint = message.contains("see '") ? "" : " (see 'loadgen help')"
+            FileHandle.standardError.write(Data("loadgen: error: \(message)\(hint)\n".utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+    }
 }
 
 extension Loadgen {

@@ -25,7 +25,7 @@ extension Loadgen {
                                    valueName: "url"))
         var target: String?
 
-        @Option(help: "Concurrent simulated users (closed model).")
+        @Option(parsing: .unconditional, help: "Concurrent simulated users (closed model).")
         var concurrency: Int = 10
 
         @Option(help: ArgumentHelp("How long users keep starting turns: seconds, or 30s / 5m / 1h.", valueName: "time"))
@@ -55,7 +55,7 @@ extension Loadgen {
                                                                    valueName: "dir"))
         var reportDir: String?
 
-        @Option(help: "Seeds users' numbers, names, messages and pauses: the same seed repeats the same run.")
+        @Option(parsing: .unconditional, help: "Seeds users' numbers, names, messages and pauses: the same seed repeats the same run.")
         var seed: UInt64 = 1
 
         @Option(name: .customLong("graph-listen"),
@@ -83,10 +83,10 @@ extension Loadgen {
                                    valueName: "url"))
         var health: String?
 
-        @Option(help: "Most open connections to the target (users share them). Default: min(concurrency, 512).")
+        @Option(parsing: .unconditional, help: "Most open connections to the target (users share them). Default: min(concurrency, 512).")
         var connections: Int?
 
-        @Option(help: "Stop each user after this many journeys (for bounded runs); the duration still applies.")
+        @Option(parsing: .unconditional, help: "Stop each user after this many journeys (for bounded runs); the duration still applies.")
         var journeys: Int?
 
         @Flag(help: "No progress lines during the run.")

@@ -33,7 +33,7 @@ extension Loadgen {
         @Option(name: .customLong("phone-number-id"), help: "The business phone number id the bot answers for.")
         var phoneNumberID: String = BusinessIdentity.default.phoneNumberID
 
-        @Option(name: .customLong("rate-limit"), help: "Messages per user per minute before the bot answers 429.")
+        @Option(name: .customLong("rate-limit"), parsing: .unconditional, help: "Messages per user per minute before the bot answers 429.")
         var rateLimit: Int = 30
 
         @Option(name: .customLong("secrets-file"), help: ArgumentHelp("Where generated secrets are written.", valueName: "path"))

@@ -1,0 +1,111 @@
+import Foundation
+import LoadgenCore
+import LoadgenHTTP
+import LoadgenTesting
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@Suite(.timeLimit(.minutes(1)))
+struct GraphAPIStandInTests {
+    /// Runs a stand-in on a free loopback port for the duration of `body`.
+    private func withStandIn(token: Secret? = Secret("EAAtoken"), _ body: (HTTPClient, SendLog) async throws -> Void) async throws {
+        let log = SendLog()
+        let server = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let standIn = GraphAPIStandIn(phoneNumberID: "106540352242922", accessToken: token) { log.record($0) }
+        let client = try HTTPClient(origin: Origin(tls: false, host: "127.0.0.1", port: server.port), maxConnections: 2)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await server.run(standIn) }
+            defer { group.cancelAll() }
+            try await body(client, log)
+        }
+        client.shutdown()
+    }
+
+    private func post(_ client: HTTPClient, _ path: String, _ json: String, token: String? = "EAAtoken") async throws -> (Int, [String: Any]) {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await client.execute(method: .POST, path: path, headers: headers, body: Array(json.utf8), timeout: .seconds(5)).get()
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+        return (response.status, object)
+    }
+
+    @Test func acceptsASendLikeMeta() async throws {
+        try await withStandIn { client, log in
+            let (status, body) = try await post(client, "/v20.0/106540352242922/messages",
+                #"{"messaging_product":"whatsapp","recipient_type":"individual","to":"+250 788-123456","type":"text","text":{"body":"hi"}}"#)
+            #expect(status == 200)
+            #expect(body["messaging_product"] as? String == "whatsapp")
+            let contact = (body["contacts"] as? [[String: String]])?.first
+            #expect(contact == ["input": "+250 788-123456", "wa_id": "250788123456"])
+            let id = ((body["messages"] as? [[String: String]])?.first?["id"]) ?? ""
+            #expect(id.hasPrefix("wamid."))
+            #expect(log.replies.first?.reply.text == "hi")
+            #expect(log.sends.first?.toDigits == "250788123456")
+        }
+    }
+
+    @Test func freshWamidPerSend() async throws {
+        try await withStandIn { client, _ in
+            let json = #"{"messaging_product":"whatsapp","to":"250788123456","type":"text","text":{"body":"x"}}"#
+            let (_, a) = try await post(client, "/v17.0/106540352242922/messages", json)
+            let (_, b) = try await post(client, "/v17.0/106540352242922/messages", json)
+            let ids = [a, b].compactMap { ($0["messages"] as? [[String: String]])?.first?["id"] }
+            #expect(ids.count == 2 && ids[0] != ids[1])
+        }
+    }
+
+    @Test func refusesBadTokensWithMetasEnvelope() async throws {
+        try await withStandIn { client, log in
+            for token in [nil, "wrong"] as [String?] {
+                let (status, body) = try await post(client, "/v20.0/106540352242922/messages",
+                    #"{"messaging_product":"whatsapp","to":"1","type":"text","text":{"body":"x"}}"#, token: token)
+                #expect(status == 401)
+                let error = body["error"] as? [String: Any]
+                #expect(error?["code"] as? Int == 190)
+                #expect(error?["type"] as? String == "OAuthException")
+                #expect((error?["fbtrace_id"] as? String)?.isEmpty == false)
+            }
+            #expect(log.sends.isEmpty)
+        }
+    }
+
+    @Test func unknownPhoneNumberIdIsCode100Subcode33() async throws {
+        try await withStandIn { client, _ in
+            let (status, body) = try await post(client, "/v20.0/999/messages",
+                #"{"messaging_product":"whatsapp","to":"1","type":"text","text":{"body":"x"}}"#)
+            #expect(status == 400)
+            let error = body["error"] as? [String: Any]
+            #expect(error?["code"] as? Int == 100)
+            #expect(error?["error_subcode"] as? Int == 33)
+        }
+    }
+
+    @Test func malformedSendsAreRefused() async throws {
+        try await withStandIn { client, log in
+            let (s1, b1) = try await post(client, "/v20.0/106540352242922/messages", "{not json")
+            #expect(s1 == 400 && (b1["error"] as? [String: Any])?["code"] as? Int == 100)
+            let (s2, b2) = try await post(client, "/v20.0/106540352242922/messages", #"{"messaging_product":"whatsapp","type":"text"}"#)
+            #expect(s2 == 400 && (b2["error"] as? [String: Any])?["code"] as? Int == 131008)
+            #expect(log.sends.isEmpty)
+        }
+    }
+
+    @Test func markAsReadAndTypingGetSuccessTrue() async throws {
+        try await withStandIn { client, log in
+            let (status, body) = try await post(client, "/v20.0/106540352242922/messages",
+                #"{"messaging_product":"whatsapp","status":"read","message_id":"wamid.X","typing_indicator":{"type":"text"}}"#)
+            #expect(status == 200)
+            #expect(body["success"] as? Bool == true)
+            guard case .markRead("wamid.X", typing: true) = log.sends.first?.kind else { Issue.record("not a read receipt"); return }
+        }
+    }
+
+    @Test func anyTokenWhenNoneIsConfigured() async throws {
+        try await withStandIn(token: nil) { client, _ in
+            let (status, _) = try await post(client, "/v20.0/106540352242922/messages",
+                #"{"messaging_product":"whatsapp","to":"1","type":"text","text":{"body":"x"}}"#, token: "anything")
+            #expect(status == 200)
+        }
+    }
+}

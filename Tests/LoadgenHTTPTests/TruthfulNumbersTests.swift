@@ -1,0 +1,58 @@
+import LoadgenCore
+import LoadgenHTTP
+import LoadgenTesting
+import Testing
+
+/// loadgen's numbers against a bot whose delays and failures are known: percentiles never below the
+/// truth and within 10 % + 15 ms of it; the error rate within one percentage point.
+@Suite(.timeLimit(.minutes(1)))
+struct TruthfulNumbersTests {
+    @Test func percentilesAndErrorRateMatchTheTruth() async throws {
+        let plan = RunPlan(scenario: Scenario("truth", summary: "") {
+            Send.text("hello")
+            Expect.reply()
+        }, users: 20, duration: .seconds(60), journeysPerUser: 15)
+        let users = plan.makeUsers()
+        let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
+        let graph = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let standIn = GraphAPIStandIn(phoneNumberID: plan.business.phoneNumberID, accessToken: nil) {
+            correlator.deliver($0, at: .now)
+        }
+        // Known shapes: acks take 2–21 ms, replies 10–69 ms after receipt, every 10th delivery fails.
+        let bot = try TruthBot(graphBase: try TargetURL(graph.baseURL + "/v20.0"), phoneNumberID: plan.business.phoneNumberID,
+                               failEvery: 10, ackDelay: { .milliseconds(2 + ($0 * 7) % 20) },
+                               replyDelay: { .milliseconds(10 + ($0 * 13) % 60) })
+        let botServer = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let target = try TargetURL(botServer.baseURL + "/webhook")
+        let client = try HTTPClient(origin: target.origin, maxConnections: 20)
+
+        let result = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await graph.run(standIn) }
+            group.addTask { await botServer.run(bot) }
+            group.addTask { await bot.run() }
+            defer { group.cancelAll() }
+            let engine = Engine(clock: ContinuousClock(), transport: WebhookClient(client: client, target: target, ackTimeout: .seconds(5)),
+                                signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator, unixTime: { 1_750_000_000 })
+            return await engine.run(plan, users: users)
+        }
+        let truth = bot.recorded
+        let m = result.metrics
+        #expect(m.turns == 300)
+        #expect(truth.deliveries == 300)
+
+        let trueErrorRate = Double(truth.failures) / Double(truth.deliveries)
+        #expect(abs(m.errorRate - trueErrorRate) <= 0.01)
+        #expect(m.errors(.http5xx) == UInt64(truth.failures))
+
+        for (name, measured, actual) in [("ack", m.ack, truth.ackDelays), ("reply", m.reply, truth.replyDelays)] {
+            #expect(measured.count == UInt64(actual.count), "\(name) count")
+            for p in [50.0, 95.0, 99.0] {
+                let truthMs = TruthBot.percentile(p, of: actual)
+                let loadgenMs = measured.milliseconds(atPercentile: p)
+                #expect(loadgenMs >= truthMs, "\(name) p\(p): loadgen \(loadgenMs) ms below the truth \(truthMs) ms")
+                #expect(loadgenMs <= truthMs * 1.1 + 15, "\(name) p\(p): loadgen \(loadgenMs) ms vs truth \(truthMs) ms")
+            }
+        }
+        client.shutdown()
+    }
+}
