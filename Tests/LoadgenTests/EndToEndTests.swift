@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+@testable import Loadgen
+import LoadgenCore
+import Testing
+
+/// A whole run in-process: stand-in Graph API, embedded reference bot, engine, criteria, report.
+@Suite(.timeLimit(.minutes(1)))
+struct EndToEndTests {
+    @Test func loopbackRunAgainstTheReferenceBot() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-e2e-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse(["--concurrency", "20", "--journeys", "5", "--think-time", "0", "--duration", "60s",
+                                         "--report-dir", dir.path, "--quiet"])
+        let options = try run.makeOptions(environment: [:])
+        let outcome = try await Harness.run(options, stop: StopSignal(), log: { _ in })
+        let r = outcome.report
+        #expect(outcome.status == .pass)
+        #expect(r.verdict == .pass)
+        #expect(r.totals.turns == 100)
+        #expect(r.totals.errors == 0)
+        #expect(r.totals.replies == 100)
+        #expect(r.replies.matched == 100)
+        #expect(r.replies.unknownUser == 0)
+        for p in [r.latency.ack, r.latency.reply] {
+            #expect(p.count == 100)
+            #expect(p.p50 > 0)
+            #expect(p.p50 <= p.p90 && p.p90 <= p.p95 && p.p95 <= p.p99 && p.p99 <= p.max)
+            #expect(p.max < 5000)
+        }
+        #expect(r.latency.reply.p50 >= r.latency.ack.p50 * 0.5)  // a reply comes after (or about when) its ack
+        #expect(r.checks.map(\.status) == ["pass", "pass"])
+
+        // The report on disk is the contract: schema v1 with DESIGN.md's keys.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: outcome.reportPath))) as? [String: Any]
+        #expect(json?["schemaVersion"] as? Int == 1)
+        #expect(json?["verdict"] as? String == "pass")
+        let runInfo = json?["run"] as? [String: Any]
+        #expect(runInfo?["scenario"] as? String == "generic")
+        #expect(runInfo?["concurrency"] as? Int == 20)
+        let totals = json?["totals"] as? [String: Any]
+        for key in ["turns", "errors", "errorRate", "replies", "fallbackRate", "successRate"] { #expect(totals?[key] != nil, Comment(rawValue: "totals.\(key)")) }
+        let latency = json?["latency"] as? [String: [String: Any]]
+        for metric in ["ack", "reply"] {
+            for key in ["count", "p50", "p90", "p95", "p99", "max"] { #expect(latency?[metric]?[key] != nil, Comment(rawValue: "\(metric).\(key)")) }
+        }
+        let errors = json?["errorsByClass"] as? [String: Int]
+        for key in ["http_5xx", "timeout", "no_reply", "http_4xx", "connect", "bad_reply"] { #expect(errors?[key] == 0, Comment(rawValue: key)) }
+        let criteria = json?["criteria"] as? [[String: Any]]
+        #expect(criteria?.first?["name"] as? String == "errorRate")
+        #expect(criteria?.first?["threshold"] as? String == "< 0.02")
+    }
+
+    @Test func ackOnlyModeAgainstTheReferenceBot() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-e2e-none-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse(["--concurrency", "5", "--journeys", "4", "--think-time", "0", "--replies", "none",
+                                         "--report-dir", dir.path, "--quiet"])
+        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        #expect(outcome.status == .pass)
+        #expect(outcome.report.totals.turns == 20)
+        #expect(outcome.report.latency.ack.count == 20)
+        #expect(outcome.report.latency.reply.count == 0)
+        #expect(outcome.report.criteria.first { $0.name == "reply.p95" }?.status == "skipped")
+    }
+}
