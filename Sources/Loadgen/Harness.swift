@@ -43,8 +43,8 @@ enum Harness {
         }
 
         let graphServer = try await listen(o.graphListen, what: "--graph-listen")
-        let standIn = GraphAPIStandIn(phoneNumberID: o.plan.business.phoneNumberID, accessToken: o.accessToken) { send in
-            correlator.deliver(send, at: clock.now)
+        let standIn = GraphAPIStandIn(phoneNumberID: o.plan.business.phoneNumberID, accessToken: o.accessToken) { send, receivedAt in
+            correlator.deliver(send, at: receivedAt)
         }
         log("stand-in Graph API listening on \(graphServer.baseURL) (bots send replies to \(graphServer.baseURL)/v20.0/\(o.plan.business.phoneNumberID)/messages)")
 

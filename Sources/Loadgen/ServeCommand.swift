@@ -101,7 +101,7 @@ extension Loadgen {
             let stop = StopSignal()
             let signals = SignalHandler.install(stop: stop) {}
             defer { signals.cancel() }
-            let standIn = GraphAPIStandIn(phoneNumberID: phoneNumberID, accessToken: secrets.access) { _ in
+            let standIn = GraphAPIStandIn(phoneNumberID: phoneNumberID, accessToken: secrets.access) { _, _ in
                 received.withLock { $0 += 1 }
             }
             await withTaskGroup(of: Void.self) { group in
@@ -118,7 +118,7 @@ extension Loadgen {
             let url = URL(fileURLWithPath: secretsFile)
             do {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
                 try Data(text.utf8).write(to: url)
                 try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
             } catch {

@@ -4,7 +4,7 @@ import NIOHTTP1
 import Synchronization
 
 /// The stand-in Graph API: answers a bot's `POST /v{N}.{M}/{phone-number-id}/messages` like Meta and
-/// hands every accepted send to `onSend` (the reply correlator).
+/// hands every accepted send, with the instant its request arrived, to `onSend` (the reply correlator).
 ///
 /// Auth is `Authorization: Bearer …` (or `?access_token=`); with an expected token configured, any
 /// other is refused with Meta's 401/190 envelope. A wrong phone-number id gets 400/100 (subcode 33),
@@ -12,11 +12,13 @@ import Synchronization
 public struct GraphAPIStandIn: HTTPResponder {
     private let phoneNumberID: String
     private let accessToken: Secret?
-    private let onSend: @Sendable (GraphSend) -> Void
+    private let onSend: @Sendable (GraphSend, ContinuousClock.Instant) -> Void
     private let sequence = SequenceCounter()
 
     /// A stand-in for `phoneNumberID`. `accessToken` nil accepts any non-empty Bearer token.
-    public init(phoneNumberID: String, accessToken: Secret?, onSend: @escaping @Sendable (GraphSend) -> Void) {
+    public init(
+        phoneNumberID: String, accessToken: Secret?, onSend: @escaping @Sendable (GraphSend, ContinuousClock.Instant) -> Void
+    ) {
         self.phoneNumberID = phoneNumberID
         self.accessToken = accessToken
         self.onSend = onSend
@@ -51,7 +53,7 @@ public struct GraphAPIStandIn: HTTPResponder {
             return Self.error(.badRequest, code: error.code, message: error.code == 100 ? "Invalid parameter" : "Parameter value is not valid",
                               details: error.details)
         }
-        onSend(send)
+        onSend(send, request.receivedAt)
         switch send.kind {
         case .markRead:
             return .json(.ok, Array(#"{"success":true}"#.utf8))

@@ -11,13 +11,20 @@ public struct ServerRequest: Sendable {
     public var body: [UInt8]
     /// True when the body was larger than the server's limit (and was not kept).
     public var bodyTooLarge: Bool
+    /// When the last byte of the request arrived: timestamps taken here, not after the handler is
+    /// scheduled, keep measured latencies free of the server's own queueing.
+    public var receivedAt: ContinuousClock.Instant
 
-    public init(method: HTTPMethod, uri: String, headers: HTTPHeaders = [:], body: [UInt8] = [], bodyTooLarge: Bool = false) {
+    public init(
+        method: HTTPMethod, uri: String, headers: HTTPHeaders = [:], body: [UInt8] = [], bodyTooLarge: Bool = false,
+        receivedAt: ContinuousClock.Instant = .now
+    ) {
         self.method = method
         self.uri = uri
         self.headers = headers
         self.body = body
         self.bodyTooLarge = bodyTooLarge
+        self.receivedAt = receivedAt
     }
 
     /// The path without the query.
@@ -99,8 +106,7 @@ public final class HTTPServer: Sendable {
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
                         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                            wrappingChannelSynchronously: child)
+                        return try ConnectionWrapper.wrap(child)
                     }
                 }
             let bound = channel.channel.localAddress?.port ?? port
@@ -144,9 +150,10 @@ public final class HTTPServer: Sendable {
                         body.append(contentsOf: buffer.readableBytesView)
                     }
                 case .end:
+                    let receivedAt = ContinuousClock.now
                     guard let h = head else { continue }
                     let request = ServerRequest(method: h.method, uri: h.uri, headers: h.headers,
-                                                body: tooLarge ? [] : body, bodyTooLarge: tooLarge)
+                                                body: tooLarge ? [] : body, bodyTooLarge: tooLarge, receivedAt: receivedAt)
                     let response = await responder.respond(to: request)
                     let keepAlive = h.isKeepAlive && !tooLarge
                     var headers = response.headers
@@ -162,6 +169,16 @@ public final class HTTPServer: Sendable {
                 }
             }
         }
+    }
+}
+
+/// Wraps accepted connections so that one accepted while the server shuts down, and so never handed
+/// to a handler, is closed when dropped. `wrappingChannelSynchronously` traps on such a drop (even in
+/// release builds); the close-on-deinit initialiser is deprecated only because scoped use is preferred,
+/// which `serve` does for every connection it receives. (One deprecation warning, on purpose.)
+enum ConnectionWrapper {
+    static func wrap(_ child: any Channel) throws -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart> {
+        try NIOAsyncChannel(synchronouslyWrapping: child)
     }
 }
 

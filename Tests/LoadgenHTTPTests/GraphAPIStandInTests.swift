@@ -12,7 +12,7 @@ struct GraphAPIStandInTests {
     private func withStandIn(token: Secret? = Secret("EAAtoken"), _ body: (HTTPClient, SendLog) async throws -> Void) async throws {
         let log = SendLog()
         let server = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
-        let standIn = GraphAPIStandIn(phoneNumberID: "106540352242922", accessToken: token) { log.record($0) }
+        let standIn = GraphAPIStandIn(phoneNumberID: "106540352242922", accessToken: token) { send, _ in log.record(send) }
         let client = try HTTPClient(origin: Origin(tls: false, host: "127.0.0.1", port: server.port), maxConnections: 2)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await server.run(standIn) }

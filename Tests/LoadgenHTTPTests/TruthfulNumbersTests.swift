@@ -15,8 +15,8 @@ struct TruthfulNumbersTests {
         let users = plan.makeUsers()
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         let graph = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
-        let standIn = GraphAPIStandIn(phoneNumberID: plan.business.phoneNumberID, accessToken: nil) {
-            correlator.deliver($0, at: .now)
+        let standIn = GraphAPIStandIn(phoneNumberID: plan.business.phoneNumberID, accessToken: nil) { send, receivedAt in
+            correlator.deliver(send, at: receivedAt)
         }
         // Known shapes: acks take 2–21 ms, replies 10–69 ms after receipt, every 10th delivery fails.
         let bot = try TruthBot(graphBase: try TargetURL(graph.baseURL + "/v20.0"), phoneNumberID: plan.business.phoneNumberID,

@@ -78,7 +78,7 @@ struct CommandLineTests {
         #expect(missing.status == 66)
         Self.expectOneClearLine(missing, containing: "no such file")
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-secret-\(getpid())")
-        FileManager.default.createFile(atPath: empty.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty.path, contents: Data())
         defer { try? FileManager.default.removeItem(at: empty) }
         let e = try Self.run(["--target", "http://127.0.0.1:1/w", "--app-secret-file", empty.path])
         #expect(e.status == 65)

@@ -22,7 +22,7 @@ struct ReferenceBotTests {
     ) async throws {
         let log = SendLog()
         let graph = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
-        let standIn = GraphAPIStandIn(phoneNumberID: BusinessIdentity.default.phoneNumberID, accessToken: Secret("tok")) { log.record($0) }
+        let standIn = GraphAPIStandIn(phoneNumberID: BusinessIdentity.default.phoneNumberID, accessToken: Secret("tok")) { send, _ in log.record(send) }
         let bot = try ReferenceBot(config: BotConfiguration(
             appSecret: Self.secret, verifyToken: Secret("verify-me"), accessToken: Secret("tok"),
             graphBaseURL: try TargetURL(graph.baseURL + "/v20.0"), rateLimitPerMinute: rateLimit,
