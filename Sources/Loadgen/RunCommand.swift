@@ -10,15 +10,9 @@ extension Loadgen {
         static let configuration = CommandConfiguration(
             abstract: "Run simulated WhatsApp users against a bot and judge the result (the default command).",
             discussion: """
-            Without --target, loadgen starts its embedded reference bot and tests that. With --target, set
-            WHATSAPP_APP_SECRET (or --app-secret-file) to the app secret the bot checks signatures with, and
-            point the bot's Graph API base URL at the --graph-listen address so its replies reach loadgen.
-            Optional: WHATSAPP_VERIFY_TOKEN (checks the handshake), WHATSAPP_ACCESS_TOKEN (the Bearer token
-            the stand-in Graph API accepts; any token when unset).
+            Without --target, loadgen starts its embedded reference bot and tests that. With --target, set WHATSAPP_APP_SECRET (or --app-secret-file) to the app secret the bot checks signatures with, and point the bot's Graph API base URL at the --graph-listen address so its replies reach loadgen. Optional: WHATSAPP_VERIFY_TOKEN (checks the handshake), WHATSAPP_ACCESS_TOKEN (the Bearer token the stand-in Graph API accepts; any token when unset).
 
-            Exit codes: 0 pass, 1 criteria failed, 64 usage, 65 bad input file, 66 missing input file,
-            69 target unreachable, 71 cannot listen, 73 cannot write report, 78 missing secret,
-            130 interrupted (partial report written), 70 internal error.
+            Exit codes: 0 pass, 1 criteria failed, 64 usage, 65 bad input file, 66 missing input file, 69 target unreachable, 70 internal error, 71 cannot listen, 73 cannot write report, 78 missing secret, 130 interrupted (partial report written).
             """)
 
         @Option(help: ArgumentHelp("The bot's webhook URL (GET handshake + POST deliveries). Default: the embedded reference bot.",

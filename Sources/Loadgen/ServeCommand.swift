@@ -11,9 +11,9 @@ extension Loadgen {
         static let configuration = CommandConfiguration(
             abstract: "Run the reference bot and the stand-in Graph API until Ctrl-C.",
             discussion: """
-            Secrets come from WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN and WHATSAPP_ACCESS_TOKEN; any that
-            is unset is generated and written, with the others, to --secrets-file (mode 600), never printed.
-            To load-test the served bot from another loadgen, point the bot's replies at that run's Graph API:
+            Secrets come from WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN and WHATSAPP_ACCESS_TOKEN; any that is unset is generated and all three are written to --secrets-file (mode 600), never printed.
+
+            To load-test the served bot from another loadgen, send the bot's replies to that run's stand-in Graph API:
               loadgen serve --graph-url http://127.0.0.1:4100/v20.0
               set -a; . reports/serve-secrets.env; set +a
               loadgen --target http://127.0.0.1:8080/webhook --graph-listen 127.0.0.1:4100

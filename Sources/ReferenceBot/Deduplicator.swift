@@ -2,8 +2,8 @@ import Synchronization
 
 /// Remembers message ids so a redelivered message is acked but not processed twice.
 ///
-/// Memory is bounded by time: entries older than the TTL are pruned as new ones arrive, in amortised
-/// O(1) (a FIFO of ids in arrival order beside the set).
+/// Memory is bounded by time and by count: entries older than the TTL, or beyond `capacity` (oldest
+/// first), are pruned as new ones arrive, in amortised O(1) (a FIFO of ids in arrival order beside the set).
 final class Deduplicator: Sendable {
     private struct State {
         var seen: Set<String> = []
@@ -11,14 +11,18 @@ final class Deduplicator: Sendable {
         var head = 0
     }
     private let ttl: Duration
+    private let capacity: Int
     private let state = Mutex(State())
 
-    init(ttl: Duration) { self.ttl = ttl }
+    init(ttl: Duration, capacity: Int = 200_000) {
+        self.ttl = ttl
+        self.capacity = max(1, capacity)
+    }
 
     /// Records `id`; returns false if it was already seen within the TTL.
     func firstSighting(of id: String, now: ContinuousClock.Instant = .now) -> Bool {
         state.withLock { s in
-            while s.head < s.order.count, now - s.order[s.head].at > ttl {
+            while s.head < s.order.count, now - s.order[s.head].at > ttl || s.order.count - s.head >= capacity {
                 s.seen.remove(s.order[s.head].id)
                 s.head += 1
             }

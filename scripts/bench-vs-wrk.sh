@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Generator throughput and memory, measured, not asserted in unit tests.
+#
+#   scripts/bench-vs-wrk.sh [--seconds N] [--connections N] [--memory]
+#
+# 1. Starts nginx on loopback with a trivial "200 ok" location.
+# 2. Runs wrk (the physical limit here) and then loadgen --replies none against it, same connections,
+#    same 1 KB-ish POST bodies, and prints both request rates and the ratio (DESIGN.md: target >= 50 %).
+# 3. With --memory: peak RSS of loadgen with 100 and with 10,000 users (think time 2s-5s), and the
+#    memory per simulated user.
+# Installs wrk and nginx-light with apt-get when missing. Only ever targets 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=10
+connections=100
+memory=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --memory) memory=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
+  esac
+done
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+swift build -c release --product loadgen >/dev/null
+LOADGEN=.build/release/loadgen
+
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+error_log $work/error.log;
+pid $work/nginx.pid;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $work;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$port backlog=4096;
+    location / { client_max_body_size 1m; return 200 "ok"; }
+  }
+}
+CONF
+"$NGINX" -c "$work/nginx.conf"
+trap '"$NGINX" -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
+target="http://127.0.0.1:$port/webhook"
+
+# A delivery of the size loadgen sends (~700 bytes), with the same headers.
+body=$(python3 -c 'print("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":{\"messaging_product\":\"whatsapp\",\"x\":\"" + "a"*600 + "\"},\"field\":\"messages\"}]}]}")')
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = [[$body]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Hub-Signature-256"] = "sha256=0000000000000000000000000000000000000000000000000000000000000000"
+wrk.headers["User-Agent"] = "facebookexternalua"
+LUA
+
+echo "== wrk: 2 threads, $connections connections, ${seconds}s"
+wrk_out=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "$target")
+echo "$wrk_out" | grep -E "Requests/sec|Latency"
+wrk_rate=$(echo "$wrk_out" | awk '/Requests\/sec/ {print $2}')
+
+echo "== loadgen --replies none: $connections users, no think time, ${seconds}s"
+WHATSAPP_APP_SECRET=bench "$LOADGEN" --target "$target" --replies none --concurrency "$connections" --think-time 0 \
+  --duration "${seconds}s" --criteria "errorRate<0.01" --quiet --report-dir "$work/report" >/dev/null 2>"$work/loadgen.err" || {
+  cat "$work/loadgen.err" >&2; exit 1; }
+read -r lg_rate lg_errors <<<"$(python3 -c "import json; r=json.load(open('$work/report/report.json')); print(r['totals']['throughput'], r['totals']['errors'])")"
+echo "Requests/sec: $lg_rate (errors: $lg_errors)"
+python3 -c "print(f'== loadgen / wrk = {float($lg_rate)/float($wrk_rate)*100:.0f} %  ($lg_rate vs $wrk_rate req/s)')"
+
+if [ "$memory" = 1 ]; then
+  for users in 100 10000; do
+    WHATSAPP_APP_SECRET=bench /usr/bin/time -v "$LOADGEN" --target "$target" --replies none --concurrency "$users" \
+      --think-time 2s-5s --duration 30s --criteria "errorRate<0.01" --quiet --report-dir "$work/mem$users" \
+      >/dev/null 2>"$work/time$users" || { cat "$work/time$users" >&2; exit 1; }
+    rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$work/time$users")
+    turns=$(python3 -c "import json; print(json.load(open('$work/mem$users/report.json'))['totals']['turns'])")
+    echo "== $users users (think 2s-5s, 30 s): peak RSS ${rss} KB, $turns turns"
+    eval "rss_$users=$rss"
+  done
+  python3 -c "print(f'== memory per simulated user: {($rss_10000-$rss_100)*1024/9900:.0f} bytes')"
+fi
