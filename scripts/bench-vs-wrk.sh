@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Generator throughput and memory, measured, not asserted in unit tests.
 #
-#   scripts/bench-vs-wrk.sh [--seconds N] [--connections N] [--memory]
+#   scripts/bench-vs-wrk.sh [--seconds N] [--connections N] [--memory] [--soak SECONDS]
 #
 # 1. Starts nginx on loopback with a trivial "200 ok" location.
 # 2. Runs wrk (the physical limit here) and then loadgen --replies none against it, same connections,
 #    same 1 KB-ish POST bodies, and prints both request rates and the ratio (DESIGN.md: target >= 50 %).
 # 3. With --memory: peak RSS of loadgen with 100 and with 10,000 users (think time 2s-5s), and the
 #    memory per simulated user.
+# 4. With --soak S: 1,000 users with think time for S seconds, RSS sampled every 30 s (is it flat?).
 # Installs wrk and nginx-light with apt-get when missing. Only ever targets 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,12 +16,14 @@ cd "$(dirname "$0")/.."
 seconds=10
 connections=100
 memory=0
+soak=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --memory) memory=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --soak) soak="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -93,4 +96,19 @@ if [ "$memory" = 1 ]; then
     eval "rss_$users=$rss"
   done
   python3 -c "print(f'== memory per simulated user: {($rss_10000-$rss_100)*1024/9900:.0f} bytes')"
+fi
+
+if [ "$soak" -gt 0 ]; then
+  echo "== soak: 1000 users (think 2s-5s) for ${soak}s; RSS every 30 s"
+  WHATSAPP_APP_SECRET=bench "$LOADGEN" --target "$target" --replies none --concurrency 1000 --think-time 2s-5s \
+    --duration "${soak}s" --criteria "errorRate<0.01" --quiet --report-dir "$work/soak" >/dev/null 2>&1 &
+  lg=$!
+  samples=()
+  while kill -0 "$lg" 2>/dev/null; do
+    rss=$(ps -o rss= -p "$lg" 2>/dev/null | tr -d ' ')
+    [ -n "$rss" ] && samples+=("$rss")
+    for _ in $(seq 30); do kill -0 "$lg" 2>/dev/null || break; sleep 1; done
+  done
+  wait "$lg"
+  echo "RSS (KB) every 30 s: ${samples[*]}"
 fi
