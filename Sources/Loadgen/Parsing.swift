@@ -56,9 +56,3 @@ struct HostPort: Equatable {
         return HostPort(host: String(host), port: port)
     }
 }
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
-    }
-}

@@ -26,6 +26,11 @@ struct Conversation: Sendable {
     let catalogue = Catalogue()
     let classifier = IntentClassifier()
 
+    /// EasyMO's SESSION_NOT_FOUND wording (reference/easymo.md §1.2, pattern 3).
+    static let sessionExpired: [OutboundMessage] = [
+        .text("⏳ Your session expired or couldn't be found (sessions expire after 10 minutes). Please start a new search. 🔍"),
+    ]
+
     /// The replies to `message`, in order.
     func respond(to message: UserMessage) -> [OutboundMessage] {
         let user = message.userKey
@@ -133,7 +138,7 @@ struct Conversation: Sendable {
                 : "🙋 A support agent will message you here shortly. Ticket #\(user.utf8.reduce(7) { ($0 &* 31 &+ Int($1)) % 100_000 }).")]
         }
         guard var s = session, s.offered.contains(id) || id.hasPrefix("pay_") || id == "viewing_yes" else {
-            return [.text("⏳ Your session expired or couldn't be found (sessions expire after 10 minutes). Please start a new search. 🔍")]
+            return Self.sessionExpired
         }
         if id == "viewing_yes", let item = s.selected {
             s.step = .idle
@@ -142,7 +147,7 @@ struct Conversation: Sendable {
         }
         if id.hasPrefix("pay_") {
             guard let item = s.selected else {
-                return [.text("⏳ Your session expired or couldn't be found (sessions expire after 10 minutes). Please start a new search. 🔍")]
+                return Self.sessionExpired
             }
             s.orders += 1
             s.step = .idle

@@ -23,7 +23,8 @@ struct WebhookResponder: HTTPResponder {
     private func verify(_ request: ServerRequest) -> ServerResponse {
         let q = request.query
         guard q["hub.mode"] == "subscribe", let token = q["hub.verify_token"],
-              Self.constantTimeEqual(token, bot.config.verifyToken.value), let challenge = q["hub.challenge"]
+              ConstantTime.equal(Array(token.utf8), Array(bot.config.verifyToken.value.utf8)),
+              let challenge = q["hub.challenge"]
         else { return .text(.forbidden, "forbidden") }
         return .text(.ok, challenge)
     }
@@ -123,12 +124,5 @@ struct WebhookResponder: HTTPResponder {
             }
         }
         return .json(.ok, w.bytes)
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        var diff = UInt8(x.count == y.count ? 0 : 1)
-        for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
-        return diff == 0
     }
 }

@@ -19,10 +19,7 @@ public struct WebhookSigner: Sendable {
         guard let header, header.hasPrefix("sha256=") else { return false }
         let hex = header.utf8.dropFirst(7)
         guard hex.count == 64, let given = Self.decodeHex(hex) else { return false }
-        let expected = Array(HMAC<SHA256>.authenticationCode(for: body, using: key))
-        var difference: UInt8 = 0  // constant time: look at every byte whatever the first mismatch
-        for (a, b) in zip(given, expected) { difference |= a ^ b }
-        return difference == 0 && given.count == expected.count
+        return ConstantTime.equal(given, Array(HMAC<SHA256>.authenticationCode(for: body, using: key)))
     }
 
     private static func decodeHex(_ hex: Substring.UTF8View) -> [UInt8]? {
@@ -40,5 +37,15 @@ public struct WebhookSigner: Sendable {
             if let h = high { out.append(h << 4 | nibble); high = nil } else { high = nibble }
         }
         return out
+    }
+}
+
+/// Comparison that looks at every byte whatever the first mismatch, so timing reveals nothing.
+package enum ConstantTime {
+    /// Whether `a` and `b` are equal, in time that depends only on their lengths.
+    package static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
     }
 }
