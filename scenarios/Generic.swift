@@ -8,8 +8,10 @@ extension BuiltInScenarios {
     static let generic = Scenario(
         "generic", summary: "Ordinary text messages; any reply counts. Works with any bot."
     ) {
-        Send.text(oneOf: genericPhrases)
-        Expect.reply(.any)
+        Persona("user") {
+            Send.text(oneOf: genericPhrases)
+            Expect.reply(.any)
+        }
     }
 
     static let genericPhrases = [

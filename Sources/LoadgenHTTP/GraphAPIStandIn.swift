@@ -46,21 +46,24 @@ public struct GraphAPIStandIn: HTTPResponder {
                               message: "Unsupported post request. Object with ID '\(id)' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
                               details: "Unknown phone number id \(id).")
         }
-        let send: GraphSend
+        var send: GraphSend
         do {
             send = try GraphSend.parse(request.body)
         } catch {
             return Self.error(.badRequest, code: error.code, message: error.code == 100 ? "Invalid parameter" : "Parameter value is not valid",
                               details: error.details)
         }
-        onSend(send, request.receivedAt)
-        switch send.kind {
-        case .markRead:
+        guard case .message(var reply) = send.kind else {
+            onSend(send, request.receivedAt)
             return .json(.ok, Array(#"{"success":true}"#.utf8))
-        case .message:
+        }
+        let recipient = send.toDigits ?? ""
+        let wamid = Wamid.outbound(phone: recipient.isEmpty ? (send.recipient ?? "0") : recipient, sequence: sequence.next())
+        reply.messageID = wamid
+        send.kind = .message(reply)
+        onSend(send, request.receivedAt)
+        do {
             var w = JSONWriter(capacity: 256)
-            let recipient = send.toDigits ?? ""
-            let wamid = Wamid.outbound(phone: recipient.isEmpty ? (send.recipient ?? "0") : recipient, sequence: sequence.next())
             w.object { w in
                 w.field("messaging_product", string: "whatsapp")
                 w.field("contacts") { w in

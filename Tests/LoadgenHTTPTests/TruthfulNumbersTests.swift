@@ -9,8 +9,10 @@ import Testing
 struct TruthfulNumbersTests {
     @Test func percentilesAndErrorRateMatchTheTruth() async throws {
         let plan = RunPlan(scenario: Scenario("truth", summary: "") {
-            Send.text("hello")
-            Expect.reply()
+            Persona("user") {
+                Send.text("hello")
+                Expect.reply()
+            }
         }, users: 20, duration: .seconds(60), journeysPerUser: 15)
         let users = plan.makeUsers()
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)

@@ -34,7 +34,8 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         _ plan: RunPlan, users: [SimulatedUser], stop: StopSignal = StopSignal(),
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async -> (metrics: RunMetrics, elapsed: Duration, partial: Bool) {
-        let recorder = ShardedRecorder(shards: min(max(1, plan.users), 16))
+        let recorder = ShardedRecorder(shards: min(max(1, plan.users), 4))
+        let journeys = Dictionary(plan.scenario.personas.map { ($0.name, CompiledJourney($0)) }) { a, _ in a }
         let start = clock.now
         let end = start.advanced(by: plan.duration)
         let active = ActiveUsers()
@@ -51,7 +52,8 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                     group.addTask {
                         active.add(1)
                         defer { active.add(-1) }
-                        await runUser(user, plan: plan, end: end, recorder: recorder)
+                        let persona = plan.scenario.persona(forUser: user.index)
+                        await runUser(user, journey: journeys[persona.name]!, plan: plan, end: end, recorder: recorder)
                         return .userFinished
                     }
                 }
@@ -93,7 +95,9 @@ public struct Engine<C: Clock<Duration>>: Sendable {
 
     // MARK: - One user
 
-    private func runUser(_ user: SimulatedUser, plan: RunPlan, end: C.Instant, recorder: ShardedRecorder) async {
+    private func runUser(
+        _ user: SimulatedUser, journey: CompiledJourney, plan: RunPlan, end: C.Instant, recorder: ShardedRecorder
+    ) async {
         var random = SeededRandom(seed: plan.seed, stream: UInt64(user.index))
         var sequence: UInt64 = 0
         // Spread the first turns over one mean think time, so users do not all fire at t = 0.
@@ -105,56 +109,71 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         while !Task.isCancelled, clock.now < end, journeys < (plan.journeysPerUser ?? .max) {
             journeys += 1
             recorder.record(user: user.index) { $0.journeysStarted += 1 }
-            var state = JourneyState()
-            var steps = plan.scenario.journey[...]
-            while let step = steps.popFirst() {
+            var outcome = JourneyOutcome.passed
+            var lastReply: BotReply?
+            var stack: [ArraySlice<CompiledJourney.Node>] = [journey.nodes[...]]
+            walk: while var frame = stack.popLast() {
+                guard let node = frame.popFirst() else { continue }
+                stack.append(frame)
                 let stopNow = Task.isCancelled || clock.now >= end
-                if case .send = step, stopNow { state.incomplete = true; break }
-                switch step {
-                case .send(let outgoing):
-                    let expect: (Duration?, ReplyMatcher)? =
-                        if case .expectReply(let within, let matcher) = steps.first, plan.awaitReplies {
-                            (within, matcher)
-                        } else { nil }
-                    if expect != nil { steps.removeFirst() }
+                switch node {
+                case .send(let outgoing, let expect, let key):
+                    if stopNow { outcome = .incomplete; break walk }
                     sequence += 1
-                    let passed = await turn(user, outgoing, expect: expect, sequence: sequence, plan: plan,
-                                            random: &random, recorder: recorder)
-                    if !passed { state.failed = true }
+                    let result = await turn(
+                        user, persona: journey.persona, outgoing, expect: plan.awaitReplies ? expect : nil, key: key,
+                        lastReply: lastReply, sequence: sequence, plan: plan, random: &random, recorder: recorder)
+                    if let reply = result.reply { lastReply = reply }
+                    if !result.passed { outcome = .failed; break walk }
                     if plan.thinkTime.upperBound > .zero {
                         await pause(Self.draw(plan.thinkTime, using: &random), until: end)
                     }
-                case .expectReply:
-                    continue  // an expectation with no send before it; validation keeps these rare
                 case .think(let lo, let hi):
-                    if stopNow { continue }
-                    await pause(Self.draw(lo ... hi, using: &random), until: end)
+                    if !stopNow { await pause(Self.draw(lo ... hi, using: &random), until: end) }
+                case .branch(let matcher, let then, let otherwise):
+                    stack.append((lastReply.map(matcher.matches) == true ? then : otherwise)[...])
                 }
-                if state.failed { break }  // later steps depend on this one; start the next journey
             }
             recorder.record(user: user.index) { m in
-                if state.incomplete { m.journeysIncomplete += 1 } else if !state.failed { m.journeysSucceeded += 1 }
+                switch outcome {
+                case .passed: m.journeysSucceeded += 1
+                case .incomplete: m.journeysIncomplete += 1
+                case .failed: break
+                }
             }
         }
     }
 
-    private struct JourneyState {
-        var failed = false
-        var incomplete = false
-    }
+    private enum JourneyOutcome { case passed, failed, incomplete }
 
-    /// One turn: post a message, then (when expected) wait for the reply. Returns whether it passed.
+    /// One turn: post a message, then (when expected) wait for the reply. Returns whether it passed and
+    /// the reply, if one came.
     private func turn(
-        _ user: SimulatedUser, _ outgoing: Outgoing, expect: (Duration?, ReplyMatcher)?, sequence: UInt64,
-        plan: RunPlan, random: inout SeededRandom, recorder: ShardedRecorder
-    ) async -> Bool {
+        _ user: SimulatedUser, persona: Persona, _ outgoing: Outgoing, expect: (within: Duration?, matcher: ReplyMatcher)?,
+        key: StepKey, lastReply: BotReply?, sequence: UInt64, plan: RunPlan, random: inout SeededRandom,
+        recorder: ShardedRecorder
+    ) async -> (passed: Bool, reply: BotReply?) {
         let wamid = Wamid.inbound(phone: user.phone, sequence: UInt64(user.index) << 24 | sequence)
-        let message = InboundMessage(id: wamid, timestamp: unixTime(), content: Self.content(outgoing, &random))
-        let body = WebhookEnvelope.render(message, from: user, business: plan.business, includeBSUID: plan.includeBSUID)
+        guard let (content, context) = Self.content(outgoing, lastReply: lastReply, wamid: wamid, business: plan.business,
+                                                    random: &random)
+        else {
+            recorder.record(user: user.index) { m in
+                m.turns += 1
+                m.errorTurns += 1
+                m.count(.noChoice)
+                m.steps[key, default: StepStats()].turns += 1
+                m.steps[key, default: StepStats()].errors += 1
+            }
+            return (false, nil)
+        }
+        let message = InboundMessage(id: wamid, timestamp: unixTime(), content: content, context: context)
+        let body = WebhookEnvelope.render(
+            message, phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName,
+            bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil, business: plan.business)
         let signature = signer.signature(for: body)
 
         let intended = clock.now
-        if let expect { correlator.open(user: user.index, wamid: wamid, deadline: intended.advanced(by: expect.0 ?? plan.replyTimeout)) }
+        if let expect { correlator.open(user: user.index, wamid: wamid, deadline: intended.advanced(by: expect.within ?? plan.replyTimeout)) }
         let result = await transport.deliver(body: body, signature: signature, user: user.index)
         let acked = clock.now
 
@@ -168,45 +187,73 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                 m.turns += 1
                 m.errorTurns += 1
                 m.count(failure)
+                m.steps[key, default: StepStats()].turns += 1
+                m.steps[key, default: StepStats()].errors += 1
             }
-            return false
+            return (false, nil)
         }
-        guard let (_, matcher) = expect else {
+        guard let expect else {
             recorder.record(user: user.index) { m in
                 m.turns += 1
                 m.ack.record(intended.duration(to: acked))
+                m.steps[key, default: StepStats()].turns += 1
             }
-            return true
+            return (true, nil)
         }
         let outcome = await correlator.wait(user: user.index)
         return recorder.record(user: user.index) { m in
             m.turns += 1
             m.ack.record(intended.duration(to: acked))
+            m.steps[key, default: StepStats()].turns += 1
             switch outcome {
             case .timedOut:
                 m.errorTurns += 1
                 m.count(.noReply)
-                return false
+                m.steps[key, default: StepStats()].errors += 1
+                return (false, nil)
             case .replied(let reply, let at):
+                let latency = intended.duration(to: at)
                 m.replies += 1
-                m.reply.record(intended.duration(to: at))
+                m.reply.record(latency)
+                m.steps[key, default: StepStats()].reply.record(latency)
                 if plan.fallback.isFallback(reply) { m.fallbackReplies += 1 }
-                guard matcher.matches(reply) else {
+                guard expect.matcher.matches(reply) else {
                     m.errorTurns += 1
                     m.count(.badReply)
-                    return false
+                    m.steps[key, default: StepStats()].errors += 1
+                    return (false, reply)
                 }
-                return true
+                return (true, reply)
             }
         }
     }
 
-    private static func content(_ outgoing: Outgoing, _ random: inout SeededRandom) -> InboundMessage.Content {
+    /// The message content for `outgoing`; nil when a `choose` finds nothing to choose.
+    static func content(
+        _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, business: BusinessIdentity, random: inout SeededRandom
+    ) -> (InboundMessage.Content, InboundMessage.Context?)? {
+        let mediaSeed = wamid.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }  // FNV-1a: stable
+        let quoted = lastReply?.messageID.map { InboundMessage.Context(from: business.displayPhoneNumber, id: $0) }
         switch outgoing {
-        case .text(let bodies): .text(bodies[Int(random.next() % UInt64(bodies.count))])
-        case .buttonReply(let id, let title): .buttonReply(id: id, title: title)
-        case .listReply(let id, let title): .listReply(id: id, title: title, description: nil)
-        case .location(let lat, let lon, let name): .location(latitude: lat, longitude: lon, name: name, address: nil)
+        case .text(let bodies): return (.text(bodies[Int(random.next() % UInt64(bodies.count))]), nil)
+        case .buttonReply(let id, let title): return (.buttonReply(id: id, title: title), quoted)
+        case .listReply(let id, let title): return (.listReply(id: id, title: title, description: nil), quoted)
+        case .location(let lat, let lon, let name): return (.location(latitude: lat, longitude: lon, name: name, address: nil), nil)
+        case .image(let caption): return (.image(.make(seed: mediaSeed, mimeType: "image/jpeg"), caption: caption), nil)
+        case .audio(let voice):
+            return (.audio(.make(seed: mediaSeed, mimeType: voice ? "audio/ogg; codecs=opus" : "audio/mpeg"), voice: voice), nil)
+        case .document(let filename, let caption):
+            return (.document(.make(seed: mediaSeed, mimeType: "application/pdf"), filename: filename, caption: caption), nil)
+        case .sticker(let animated): return (.sticker(.make(seed: mediaSeed, mimeType: "image/webp"), animated: animated), nil)
+        case .reaction(let emoji):
+            let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
+            return (.reaction(messageID: target, emoji: emoji), nil)
+        case .unsupported(let kind): return (.unsupported(kind: kind), nil)
+        case .choose(let choice):
+            guard let reply = lastReply, let (isButton, option) = choice.pick(from: reply, random: &random) else { return nil }
+            let content: InboundMessage.Content = isButton
+                ? .buttonReply(id: option.id, title: option.title) : .listReply(id: option.id, title: option.title, description: nil)
+            return (content, quoted)
         }
     }
 

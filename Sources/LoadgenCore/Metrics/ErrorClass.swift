@@ -20,6 +20,8 @@ public enum ErrorClass: String, Sendable, CaseIterable, Codable {
     case noReply = "no_reply"
     /// A reply arrived but failed the step's check.
     case badReply = "bad_reply"
+    /// A `Choose` step found nothing to choose: the bot's last reply offered no such button or row.
+    case noChoice = "no_choice"
 
     /// The class of an HTTP status that is not exactly 200; nil for 200.
     public static func forStatus(_ status: Int) -> ErrorClass? {

@@ -21,6 +21,8 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     /// Journeys cut short by the end of the run (not counted in the success rate).
     public var journeysIncomplete: UInt64 = 0
     private var errorCounts = [UInt64](repeating: 0, count: ErrorClass.allCases.count)
+    /// Per persona and step: turns, errors and reply latency.
+    public var steps: [StepKey: StepStats] = [:]
 
     /// Empty metrics.
     public init() {}
@@ -48,6 +50,7 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         journeysSucceeded += other.journeysSucceeded
         journeysIncomplete += other.journeysIncomplete
         for i in errorCounts.indices { errorCounts[i] += other.errorCounts[i] }
+        for (key, stats) in other.steps { steps[key, default: StepStats()].merge(stats) }
     }
 
     /// errorTurns / turns (0 when no turn ran).
@@ -61,4 +64,32 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     }
     /// 5xx acks / turns.
     public var http5xxRate: Double { turns == 0 ? 0 : Double(errors(.http5xx)) / Double(turns) }
+}
+
+/// Which step of which persona a measurement belongs to.
+public struct StepKey: Sendable, Hashable, Codable, Comparable {
+    public var persona: String
+    /// `3 choose row 0`: the send's number in the persona's journey and what it sends.
+    public var step: String
+    public init(persona: String, step: String) {
+        self.persona = persona
+        self.step = step
+    }
+    public static func < (a: StepKey, b: StepKey) -> Bool {
+        (a.persona, a.stepNumber, a.step) < (b.persona, b.stepNumber, b.step)
+    }
+    private var stepNumber: Int { Int(step.prefix { $0.isNumber }) ?? 0 }
+}
+
+/// Turns, errors and reply latency of one step.
+public struct StepStats: Sendable, Codable, Equatable {
+    public var turns: UInt64 = 0
+    public var errors: UInt64 = 0
+    public var reply = LatencyHistogram()
+    public init() {}
+    public mutating func merge(_ other: StepStats) {
+        turns += other.turns
+        errors += other.errors
+        reply.add(other.reply)
+    }
 }

@@ -113,6 +113,8 @@ public struct BotReply: Sendable, Hashable {
     public var buttons: [Choice]
     /// List rows offered (id, title), in order across sections.
     public var rows: [Choice]
+    /// The `wamid.` the Graph API returned for this send (what a user's tap or reaction quotes).
+    public var messageID: String?
 
     /// One button or list row.
     public struct Choice: Sendable, Hashable {
@@ -122,11 +124,12 @@ public struct BotReply: Sendable, Hashable {
     }
 
     /// Creates a reply.
-    public init(type: String, text: String, buttons: [Choice] = [], rows: [Choice] = []) {
+    public init(type: String, text: String, buttons: [Choice] = [], rows: [Choice] = [], messageID: String? = nil) {
         self.type = type
         self.text = text
         self.buttons = buttons
         self.rows = rows
+        self.messageID = messageID
     }
 
     init(type: String, wire: GraphSend.Wire) {

@@ -34,6 +34,18 @@ public struct InboundMessage: Sendable, Hashable {
         case listReply(id: String, title: String, description: String?)
         /// `type: location`; coordinates are JSON numbers, name and address optional.
         case location(latitude: Double, longitude: Double, name: String?, address: String?)
+        /// `type: image`: a media id, mime type, base64 sha256, optional caption.
+        case image(Media, caption: String?)
+        /// `type: audio`; `voice: true` for a voice note recorded in WhatsApp.
+        case audio(Media, voice: Bool)
+        /// `type: document` with its file name.
+        case document(Media, filename: String, caption: String?)
+        /// `type: sticker`.
+        case sticker(Media, animated: Bool)
+        /// `type: reaction` to a business message; nil emoji = reaction removed (no `emoji` key).
+        case reaction(messageID: String, emoji: String?)
+        /// `type: unsupported` with Meta's 131051 error, e.g. a poll or an edit.
+        case unsupported(kind: String)
 
         /// The `messages[].type` value.
         public var typeName: String {
@@ -41,7 +53,34 @@ public struct InboundMessage: Sendable, Hashable {
             case .text: "text"
             case .buttonReply, .listReply: "interactive"
             case .location: "location"
+            case .image: "image"
+            case .audio: "audio"
+            case .document: "document"
+            case .sticker: "sticker"
+            case .reaction: "reaction"
+            case .unsupported: "unsupported"
             }
+        }
+    }
+
+    /// A media node as Meta sends it: digits-only id, mime type, base64 sha256.
+    public struct Media: Sendable, Hashable {
+        public var id: String
+        public var mimeType: String
+        public var sha256: String
+
+        public init(id: String, mimeType: String, sha256: String) {
+            self.id = id
+            self.mimeType = mimeType
+            self.sha256 = sha256
+        }
+
+        /// A plausible media node derived from `seed` (the same seed gives the same node).
+        public static func make(seed: UInt64, mimeType: String) -> Media {
+            var random = SeededRandom(seed: seed, stream: 0x3ED1A)
+            let id = String(1_000_000_000_000_000 + random.next() % 8_999_999_999_999_999)
+            let digest = (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            return Media(id: id, mimeType: mimeType, sha256: Base64.encode(digest))
         }
     }
 }

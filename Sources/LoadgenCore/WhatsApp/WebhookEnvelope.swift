@@ -17,9 +17,9 @@ public enum WebhookEnvelope {
                bsuid: includeBSUID ? user.bsuid : nil, business: business)
     }
 
-    /// Renders one inbound message from an explicit identity.
+    /// Renders one inbound message from an explicit identity; `phone` nil is a username user (BSUID only).
     public static func render(
-        _ message: InboundMessage, phone: String, profileName: String, bsuid: String?, business: BusinessIdentity
+        _ message: InboundMessage, phone: String?, profileName: String, bsuid: String?, business: BusinessIdentity
     ) -> [UInt8] {
         var w = JSONWriter(capacity: 768)
         w.object { w in
@@ -47,7 +47,7 @@ public enum WebhookEnvelope {
     }
 
     private static func writeValue(
-        _ w: inout JSONWriter, _ message: InboundMessage, phone: String, profileName: String, bsuid: String?,
+        _ w: inout JSONWriter, _ message: InboundMessage, phone: String?, profileName: String, bsuid: String?,
         business: BusinessIdentity
     ) {
         w.object { w in
@@ -62,7 +62,7 @@ public enum WebhookEnvelope {
                 w.array { w in
                     w.object { w in
                         w.field("profile") { w in w.object { w in w.field("name", string: profileName) } }
-                        w.field("wa_id", string: phone)
+                        if let phone { w.field("wa_id", string: phone) }
                         if let bsuid { w.field("user_id", string: bsuid) }
                     }
                 }
@@ -73,7 +73,7 @@ public enum WebhookEnvelope {
         }
     }
 
-    private static func writeMessage(_ w: inout JSONWriter, _ message: InboundMessage, phone: String, bsuid: String?) {
+    private static func writeMessage(_ w: inout JSONWriter, _ message: InboundMessage, phone: String?, bsuid: String?) {
         w.object { w in
             if let context = message.context {
                 w.field("context") { w in
@@ -83,10 +83,11 @@ public enum WebhookEnvelope {
                     }
                 }
             }
-            w.field("from", string: phone)
+            if let phone { w.field("from", string: phone) }
             if let bsuid { w.field("from_user_id", string: bsuid) }
             w.field("id", string: message.id)
             w.field("timestamp", string: String(message.timestamp))
+            if case .unsupported = message.content { writeUnsupportedErrors(&w) }
             w.field("type", string: message.content.typeName)
             writeContent(&w, message.content)
         }
@@ -128,6 +129,51 @@ public enum WebhookEnvelope {
                     w.field("latitude") { $0.rawNumber(String(latitude)) }
                     w.field("longitude") { $0.rawNumber(String(longitude)) }
                     if let name { w.field("name", string: name) }
+                }
+            }
+        case .image(let media, let caption):
+            w.field("image") { w in writeMedia(&w, media) { w in if let caption { w.field("caption", string: caption) } } }
+        case .audio(let media, let voice):
+            w.field("audio") { w in writeMedia(&w, media) { w in w.field("voice") { $0.bool(voice) } } }
+        case .document(let media, let filename, let caption):
+            w.field("document") { w in
+                writeMedia(&w, media) { w in
+                    if let caption { w.field("caption", string: caption) }
+                    w.field("filename", string: filename)
+                }
+            }
+        case .sticker(let media, let animated):
+            w.field("sticker") { w in writeMedia(&w, media) { w in w.field("animated") { $0.bool(animated) } } }
+        case .reaction(let messageID, let emoji):
+            w.field("reaction") { w in
+                w.object { w in
+                    w.field("message_id", string: messageID)
+                    if let emoji { w.field("emoji", string: emoji) }
+                }
+            }
+        case .unsupported(let kind):
+            w.field("unsupported") { w in w.object { w in w.field("type", string: kind) } }
+        }
+    }
+
+    private static func writeMedia(_ w: inout JSONWriter, _ media: InboundMessage.Media, extra: (inout JSONWriter) -> Void) {
+        w.object { w in
+            extra(&w)
+            w.field("mime_type", string: media.mimeType)
+            w.field("sha256", string: media.sha256)
+            w.field("id", string: media.id)
+            w.field("url", string: "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=" + media.id)
+        }
+    }
+
+    private static func writeUnsupportedErrors(_ w: inout JSONWriter) {
+        w.field("errors") { w in
+            w.array { w in
+                w.object { w in
+                    w.field("code") { $0.rawNumber("131051") }
+                    w.field("title", string: "Message type unknown")
+                    w.field("message", string: "Message type unknown")
+                    w.field("error_data") { w in w.object { w in w.field("details", string: "Message type is currently not supported.") } }
                 }
             }
         }

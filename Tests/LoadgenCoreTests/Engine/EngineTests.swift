@@ -35,10 +35,12 @@ final class ScriptedBot: WebhookTransport {
 
 @Suite struct EngineTests {
     let scenario = Scenario("t", summary: "test") {
-        Send.text("hello")
-        Expect.reply(.contains("ok"))
-        Send.text("again")
-        Expect.reply()
+        Persona("user") {
+            Send.text("hello")
+            Expect.reply(.contains("ok"))
+            Send.text("again")
+            Expect.reply()
+        }
     }
 
     private func engine(_ bot: ScriptedBot) -> Engine<ContinuousClock> {
@@ -77,8 +79,10 @@ final class ScriptedBot: WebhookTransport {
 
     @Test func badRepliesFailTheirCheck() async {
         let picky = Scenario("p", summary: "") {
-            Send.text("hi")
-            Expect.reply(.contains("vendors"))
+            Persona("user") {
+                Send.text("hi")
+                Expect.reply(.contains("vendors"))
+            }
         }
         let plan = RunPlan(scenario: picky, users: 2, duration: .seconds(60), journeysPerUser: 3)
         let users = plan.makeUsers()
@@ -102,10 +106,12 @@ final class ScriptedBot: WebhookTransport {
     func stopEndsThinkingUsersAndMarksThePartialRun() async {
         let stop = StopSignal()
         let slow = Scenario("slow", summary: "") {
-            Send.text("hello")
-            Expect.reply()
-            Think.between(.seconds(3600), .seconds(3600))
-            Send.text("an hour later")
+            Persona("user") {
+                Send.text("hello")
+                Expect.reply()
+                Think.between(.seconds(3600), .seconds(3600))
+                Send.text("an hour later")
+            }
         }
         let plan = RunPlan(scenario: slow, users: 4, duration: .seconds(3600))
         let users = plan.makeUsers()

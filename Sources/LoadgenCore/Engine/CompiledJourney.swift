@@ -1,0 +1,44 @@
+/// A persona's journey prepared for running: each send carries its expectation (the `Expect.reply`
+/// right after it) and a stable label for per-step metrics, numbered depth-first through branches.
+struct CompiledJourney: Sendable {
+    indirect enum Node: Sendable {
+        case send(Outgoing, expect: (within: Duration?, matcher: ReplyMatcher)?, key: StepKey)
+        case think(min: Duration, max: Duration)
+        case branch(ReplyMatcher, then: [Node], else: [Node])
+    }
+
+    let persona: Persona
+    let nodes: [Node]
+
+    init(_ persona: Persona) {
+        self.persona = persona
+        var number = 0
+        nodes = Self.compile(persona.journey[...], persona: persona.name, number: &number)
+    }
+
+    private static func compile(_ steps: ArraySlice<Step>, persona: String, number: inout Int) -> [Node] {
+        var nodes: [Node] = []
+        var rest = steps
+        while let step = rest.popFirst() {
+            switch step {
+            case .send(let outgoing):
+                number += 1
+                var expect: (Duration?, ReplyMatcher)?
+                if case .expectReply(let within, let matcher) = rest.first {
+                    expect = (within, matcher)
+                    rest.removeFirst()
+                }
+                nodes.append(.send(outgoing, expect: expect, key: StepKey(persona: persona, step: "\(number) \(outgoing.summary)")))
+            case .expectReply:
+                continue  // an expectation with no send before it has nothing to wait for
+            case .think(let lo, let hi):
+                nodes.append(.think(min: lo, max: hi))
+            case .branch(let matcher, let a, let b):
+                let then = compile(a[...], persona: persona, number: &number)
+                let otherwise = compile(b[...], persona: persona, number: &number)
+                nodes.append(.branch(matcher, then: then, else: otherwise))
+            }
+        }
+        return nodes
+    }
+}

@@ -1,0 +1,83 @@
+// The DSL's words. Lines in a builder block cannot start with `.` (Swift would read them as a member
+// access on the line before), so each word starts with its namespace.
+
+/// Sending: `Send.text("MENU")`, `Send.location(latitude:longitude:)`, `Send.image()`, …
+public enum Send {
+    /// A text message, one of `bodies` at random: `Send.text(oneOf: ["Hello", "Hi"])`.
+    public static func text(oneOf bodies: [String]) -> Step { .send(.text(oneOf: bodies)) }
+    /// A fixed text message: `Send.text("I need vegetables")`.
+    public static func text(_ body: String) -> Step { .send(.text(oneOf: [body])) }
+    /// A fixed reply-button tap: `Send.button(id: "pay_wallet", title: "💳 Wallet")`.
+    public static func button(id: String, title: String) -> Step { .send(.buttonReply(id: id, title: title)) }
+    /// A fixed list-row pick: `Send.listRow(id: "svc_rides", title: "🚖 Rides")`.
+    public static func listRow(id: String, title: String) -> Step { .send(.listReply(id: id, title: title)) }
+    /// A location share: `Send.location(latitude: -1.9536, longitude: 30.0605, name: "Kimironko")`.
+    public static func location(latitude: Double, longitude: Double, name: String? = nil) -> Step {
+        .send(.location(latitude: latitude, longitude: longitude, name: name))
+    }
+    /// A photo: `Send.image(caption: "my carte jaune")`.
+    public static func image(caption: String? = nil) -> Step { .send(.image(caption: caption)) }
+    /// A voice note (`voice: true`) or audio file: `Send.audio(voice: true)`.
+    public static func audio(voice: Bool = true) -> Step { .send(.audio(voice: voice)) }
+    /// A document: `Send.document("receipt.pdf")`.
+    public static func document(_ filename: String = "document.pdf", caption: String? = nil) -> Step {
+        .send(.document(filename: filename, caption: caption))
+    }
+    /// A sticker: `Send.sticker()`.
+    public static func sticker(animated: Bool = false) -> Step { .send(.sticker(animated: animated)) }
+    /// A reaction to the bot's last message: `Send.reaction("👍")`; `Send.reaction(nil)` removes it.
+    public static func reaction(_ emoji: String?) -> Step { .send(.reaction(emoji: emoji)) }
+    /// An unsupported message type: `Send.unsupported("poll_creation")`.
+    public static func unsupported(_ kind: String = "poll_creation") -> Step { .send(.unsupported(kind: kind)) }
+}
+
+/// Expectations: `Expect.reply(.contains("vendors"))`, `Expect.reply(within: .seconds(2), .interactive)`.
+public enum Expect {
+    /// The bot must reply to the message before, matching `matcher`, within the default reply timeout.
+    public static func reply(_ matcher: ReplyMatcher = .any) -> Step { .expectReply(within: nil, matching: matcher) }
+    /// The same, within `timeout`.
+    public static func reply(within timeout: Duration, _ matcher: ReplyMatcher = .any) -> Step {
+        .expectReply(within: timeout, matching: matcher)
+    }
+}
+
+/// Pauses: `Think.between(.seconds(1), .seconds(3))`.
+public enum Think {
+    /// A pause drawn uniformly from `min...max`.
+    public static func between(_ min: Duration, _ max: Duration) -> Step { .think(min: min, max: max) }
+}
+
+/// Following the bot's own menus: `Choose.row(at: 0)`, `Choose.button(id: "pay_wallet")`, `Choose.any()`.
+public enum Choose {
+    /// The n-th list row the bot offered.
+    public static func row(at index: Int) -> Step { .send(.choose(.row(at: index))) }
+    /// The offered row with this id.
+    public static func row(id: String) -> Step { .send(.choose(.rowID(id))) }
+    /// The n-th button the bot offered.
+    public static func button(at index: Int) -> Step { .send(.choose(.button(at: index))) }
+    /// The offered button with this id.
+    public static func button(id: String) -> Step { .send(.choose(.buttonID(id))) }
+    /// The offered button whose title contains `title`.
+    public static func button(titled title: String) -> Step { .send(.choose(.buttonTitled(title))) }
+    /// Any offered button or row (seeded random).
+    public static func any() -> Step { .send(.choose(.any)) }
+}
+
+/// Branching on what the bot said:
+/// ```swift
+/// Branch.on(.interactive) {
+///     Choose.row(at: 0)
+///     Expect.reply()
+/// } otherwise: {
+///     Send.text("MENU")
+///     Expect.reply()
+/// }
+/// ```
+public enum Branch {
+    /// Runs `then` when the last reply matches `matcher`, else `otherwise`.
+    public static func on(
+        _ matcher: ReplyMatcher, @StepBuilder then: () -> [Step], @StepBuilder otherwise: () -> [Step] = { [] }
+    ) -> Step {
+        .branch(if: matcher, then: then(), else: otherwise())
+    }
+}

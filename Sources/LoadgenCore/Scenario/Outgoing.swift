@@ -1,0 +1,87 @@
+/// What a user sends: every inbound type loadgen can deliver.
+public enum Outgoing: Sendable, Hashable {
+    /// A text message, one of the given bodies at random.
+    case text(oneOf: [String])
+    /// Taps a reply button (a fixed one; `choose` taps one the bot offered).
+    case buttonReply(id: String, title: String)
+    /// Picks a list row (a fixed one; `choose` picks one the bot offered).
+    case listReply(id: String, title: String)
+    /// Shares a location.
+    case location(latitude: Double, longitude: Double, name: String?)
+    /// Sends a photo.
+    case image(caption: String?)
+    /// Sends a voice note (`voice: true`) or an audio file.
+    case audio(voice: Bool)
+    /// Sends a document.
+    case document(filename: String, caption: String?)
+    /// Sends a sticker.
+    case sticker(animated: Bool)
+    /// Reacts to the bot's last message; nil removes the reaction.
+    case reaction(emoji: String?)
+    /// A message type the Cloud API does not support (`type: unsupported`), e.g. a poll or an edit.
+    case unsupported(kind: String)
+    /// Taps a button or picks a row that the bot actually offered in its last reply.
+    case choose(Choice)
+
+    /// Short text for step labels in reports: `text "I need vegetables…"`, `choose row 1`.
+    public var summary: String {
+        switch self {
+        case .text(let bodies):
+            let first = bodies.first ?? ""
+            let shown = first.count > 28 ? String(first.prefix(27)) + "…" : first
+            return bodies.count > 1 ? "text (1 of \(bodies.count))" : "text \"\(shown)\""
+        case .buttonReply(let id, _): return "button \(id)"
+        case .listReply(let id, _): return "row \(id)"
+        case .location: return "location"
+        case .image: return "image"
+        case .audio(let voice): return voice ? "voice note" : "audio"
+        case .document: return "document"
+        case .sticker: return "sticker"
+        case .reaction(let emoji): return emoji == nil ? "reaction removed" : "reaction"
+        case .unsupported(let kind): return "unsupported \(kind)"
+        case .choose(let choice): return "choose \(choice)"
+        }
+    }
+}
+
+/// Which offered option to take.
+public enum Choice: Sendable, Hashable, CustomStringConvertible {
+    /// The n-th button (0-based).
+    case button(at: Int)
+    /// The button with this id.
+    case buttonID(String)
+    /// The button whose title contains this text (case-insensitive).
+    case buttonTitled(String)
+    /// The n-th list row (0-based, across sections).
+    case row(at: Int)
+    /// The row with this id.
+    case rowID(String)
+    /// Any offered button or row, at random (seeded).
+    case any
+
+    public var description: String {
+        switch self {
+        case .button(let i): "button \(i)"
+        case .buttonID(let id): "button \(id)"
+        case .buttonTitled(let t): "button \"\(t)\""
+        case .row(let i): "row \(i)"
+        case .rowID(let id): "row \(id)"
+        case .any: "any option"
+        }
+    }
+
+    /// The option to take from `reply`, as (kind, id, title); nil when the reply offers no such option.
+    public func pick(from reply: BotReply, random: inout SeededRandom) -> (isButton: Bool, BotReply.Choice)? {
+        func at(_ list: [BotReply.Choice], _ i: Int) -> BotReply.Choice? { list.indices.contains(i) ? list[i] : nil }
+        switch self {
+        case .button(let i): return at(reply.buttons, i).map { (true, $0) }
+        case .buttonID(let id): return reply.buttons.first { $0.id == id }.map { (true, $0) }
+        case .buttonTitled(let t): return reply.buttons.first { $0.title.lowercased().contains(t.lowercased()) }.map { (true, $0) }
+        case .row(let i): return at(reply.rows, i).map { (false, $0) }
+        case .rowID(let id): return reply.rows.first { $0.id == id }.map { (false, $0) }
+        case .any:
+            let all = reply.buttons.map { (true, $0) } + reply.rows.map { (false, $0) }
+            return all.isEmpty ? nil : all[Int(random.next() % UInt64(all.count))]
+        }
+    }
+}
