@@ -12,7 +12,7 @@ struct Loadgen: AsyncParsableCommand {
         commandName: "loadgen",
         abstract: "Synthetic WhatsApp users, signed webhooks and a stand-in Graph API: load-test a bot end to end.",
         version: loadgenVersion,
-        subcommands: [Run.self, Serve.self, List.self],
+        subcommands: [Run.self, Serve.self, List.self, Validate.self],
         defaultSubcommand: Run.self)
 
     /// Like ArgumentParser's `main`, but a usage error is one line on stderr (exit 64), not a usage dump.
@@ -49,11 +49,40 @@ extension Loadgen {
             let width = BuiltInScenarios.all.map(\.name.count).max() ?? 0
             for s in BuiltInScenarios.all {
                 print("  \(s.name)\(String(repeating: " ", count: width - s.name.count))  \(s.summary)")
+                print("  \(String(repeating: " ", count: width))  personas: "
+                    + s.personas.map { "\($0.name)\($0.weight > 1 ? "×\($0.weight)" : "")" }.joined(separator: ", "))
             }
             print("criteria presets:")
             for set in CriteriaSet.presets {
                 print("  \(set.name): " + set.criteria.map(\.text).joined(separator: "; ")
                     + (set.onFailure == .rollback ? "  (failure = roll back)" : ""))
+            }
+        }
+    }
+}
+
+extension Loadgen {
+    /// `loadgen validate NAME`: checks one scenario without running it.
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a scenario without running it (exit 0 valid, 64 unknown name, 65 invalid).")
+
+        @Argument(help: "The scenario's name (see 'loadgen list').")
+        var name: String
+
+        func run() throws {
+            guard let scenario = BuiltInScenarios.all.first(where: { $0.name == name }) else {
+                Run.log("error: " + ScenarioError.unknownScenario(name, known: BuiltInScenarios.all.map(\.name)).description)
+                throw ExitStatus.usage.exitCode
+            }
+            do {
+                let valid = try scenario.validated()
+                let steps = valid.personas.map { $0.journey.count }.reduce(0, +)
+                print("✅ scenario '\(valid.name)' is valid: \(valid.personas.count) personas, \(steps) steps, "
+                    + "criteria \(valid.criteria.isEmpty ? "staging (default)" : valid.criteria.joined(separator: ","))")
+            } catch {
+                Run.log("error: \(error.description)")
+                throw ExitStatus.dataError.exitCode
             }
         }
     }

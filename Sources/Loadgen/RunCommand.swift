@@ -19,11 +19,12 @@ extension Loadgen {
                                    valueName: "url"))
         var target: String?
 
-        @Option(parsing: .unconditional, help: "Concurrent simulated users (closed model).")
-        var concurrency: Int = 10
+        @Option(parsing: .unconditional, help: "Concurrent simulated users (closed model). Default: the scenario's, else 10.")
+        var concurrency: Int?
 
-        @Option(help: ArgumentHelp("How long users keep starting turns: seconds, or 30s / 5m / 1h.", valueName: "time"))
-        var duration: String = "30s"
+        @Option(help: ArgumentHelp("How long users keep starting turns: seconds, or 30s / 5m / 1h. Default: the scenario's, else 30s.",
+                                   valueName: "time"))
+        var duration: String?
 
         @Option(name: .customLong("think-time"),
                 help: ArgumentHelp("Pause after each turn, drawn uniformly from MIN-MAX (e.g. 2s-5s), or a fixed time; 0 for none.",
@@ -87,12 +88,16 @@ extension Loadgen {
         var quiet = false
 
         func validate() throws {
-            guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
-            guard concurrency <= 100_000 else { throw ValidationError("--concurrency must be at most 100000 (got \(concurrency))") }
-            guard let d = DurationText.parse(duration), d > .zero else {
-                throw ValidationError("--duration must be a positive time such as 300, 30s or 5m (got '\(duration)')")
+            if let concurrency {
+                guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
+                guard concurrency <= 100_000 else { throw ValidationError("--concurrency must be at most 100000 (got \(concurrency))") }
             }
-            guard d <= .seconds(86_400) else { throw ValidationError("--duration must be at most 24h (got '\(duration)')") }
+            if let duration {
+                guard let d = DurationText.parse(duration), d > .zero else {
+                    throw ValidationError("--duration must be a positive time such as 300, 30s or 5m (got '\(duration)')")
+                }
+                guard d <= .seconds(86_400) else { throw ValidationError("--duration must be at most 24h (got '\(duration)')") }
+            }
             guard DurationText.parseRange(thinkTime) != nil else {
                 throw ValidationError("--think-time must be a time or a range MIN-MAX such as 2s-5s (got '\(thinkTime)')")
             }
@@ -150,8 +155,14 @@ extension Loadgen {
             do { sets = try CriteriaSet.parse(criteriaText) } catch { throw LoadgenFailure(.usage, error.description) }
             let secrets = SecretSources(environment: environment)
             let business = BusinessIdentity(wabaID: wabaID, phoneNumberID: phoneNumberID, displayPhoneNumber: displayPhoneNumber)
+            // Flags override the scenario's own load; without either, 10 users for 30 s.
+            var users = 10
+            var length = Duration.seconds(30)
+            if case .users(let n, let d)? = scenarioValue.load { (users, length) = (n, d) }
+            if let concurrency { users = concurrency }
+            if let duration { length = DurationText.parse(duration)! }
             let plan = RunPlan(
-                scenario: scenarioValue, users: concurrency, duration: DurationText.parse(duration)!,
+                scenario: scenarioValue, users: users, duration: length,
                 thinkTime: DurationText.parseRange(thinkTime)!, replyTimeout: DurationText.parse(replyTimeout)!,
                 awaitReplies: replies == "any", seed: seed, business: business, journeysPerUser: journeys)
             return HarnessOptions(
@@ -161,7 +172,7 @@ extension Loadgen {
                 plan: plan, criteria: sets, criteriaText: criteriaText, graphListen: HostPort.parse(graphListen)!,
                 appSecret: try secrets.appSecret(file: appSecretFile), verifyToken: secrets.verifyToken,
                 accessToken: secrets.accessToken, healthURL: health.flatMap { try? TargetURL($0) },
-                connections: connections ?? min(concurrency, 512), ackTimeout: DurationText.parse(ackTimeout)!,
+                connections: connections ?? min(users, 512), ackTimeout: DurationText.parse(ackTimeout)!,
                 reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), quiet: quiet)
         }
 

@@ -23,6 +23,7 @@ enum OutboundMessage: Sendable, Hashable {
 /// locations) to an agent and decides the reply, keeping per-user state in the session store.
 struct Conversation: Sendable {
     let sessions: SessionStore
+    let board = OrderBoard()
     let catalogue = Catalogue()
     let classifier = IntentClassifier()
 
@@ -35,6 +36,7 @@ struct Conversation: Sendable {
     func respond(to message: UserMessage) -> [OutboundMessage] {
         let user = message.userKey
         let session = sessions.load(user)
+        if let staffReply = staff(message.content, user: user, session: session) { return staffReply }
         switch message.content {
         case .text(let raw):
             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -154,7 +156,8 @@ struct Conversation: Sendable {
             s.selected = nil
             sessions.save(user, s)
             let method = id == "pay_momo" ? "MoMo" : "wallet"
-            return [.text("✅ Paid \(item.priceRWF) RWF by \(method). Order #\(s.orders) with \(item.title) is confirmed and being prepared.")]
+            let number = board.place(buyer: user, item: item)
+            return [.text("✅ Paid \(item.priceRWF) RWF by \(method). Order #\(number) with \(item.title) is confirmed. Reply TRACK to follow it.")]
         }
         guard let (agent, item) = catalogue.listing(id: id) else { return [clarify()] }
         s.selected = item

@@ -8,7 +8,14 @@ struct Session: Sendable {
     var offered: [String] = []
     var selected: Listing?
     var orders = 0
+    /// Staff mode (station, driver, vendor, admin) entered with its keyword.
+    var role: Role?
+    /// A vendor's items marked sold out.
+    var soldOut: Set<String> = []
 }
+
+/// The staff sides of EasyMO's marketplace, each entered with its keyword.
+enum Role: String, Sendable, CaseIterable { case station, driver, vendor, admin }
 
 final class SessionStore: Sendable {
     private struct Entry { var session: Session; var touched: ContinuousClock.Instant }

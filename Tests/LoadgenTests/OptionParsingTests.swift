@@ -6,8 +6,9 @@ import Testing
 @Suite struct OptionParsingTests {
     @Test func defaultsAreTheDocumentedOnes() throws {
         let run = try Loadgen.Run.parse([])
-        #expect(run.concurrency == 10)
-        #expect(run.duration == "30s")
+        let options = try run.makeOptions(environment: [:])
+        #expect(options.plan.users == 10)
+        #expect(options.plan.duration == .seconds(30))
         #expect(run.thinkTime == "2s-5s")
         #expect(run.scenario == "generic")
         #expect(run.replies == "any")
@@ -23,6 +24,18 @@ import Testing
         #expect(options.criteria.map(\.name) == ["staging"])
         #expect(options.target == nil)
         #expect(options.connections == 100)
+    }
+
+    @Test func flagsOverrideTheScenariosOwnLoad() throws {
+        let own = try Loadgen.Run.parse(["--scenario", "staging-load"]).makeOptions(environment: [:])
+        #expect(own.plan.users == 100)
+        #expect(own.plan.duration == .seconds(300))
+        #expect(own.criteria.map(\.name) == ["staging"])
+        let overridden = try Loadgen.Run.parse(["--scenario", "staging-load", "--concurrency", "7", "--duration", "5s", "--criteria", "prod"])
+            .makeOptions(environment: [:])
+        #expect(overridden.plan.users == 7)
+        #expect(overridden.plan.duration == .seconds(5))
+        #expect(overridden.criteria.map(\.name) == ["prod"])
     }
 
     @Test(arguments: [("300", Duration.seconds(300)), ("30s", .seconds(30)), ("5m", .seconds(300)), ("500ms", .milliseconds(500)),

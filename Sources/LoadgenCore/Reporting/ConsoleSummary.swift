@@ -17,6 +17,16 @@ public enum ConsoleSummary {
             out.append(pad(name, 14) + lpad(String(p.count), 10)
                 + [p.p50, p.p90, p.p95, p.p99, p.max].map { lpad(fmt($0), 10) }.joined())
         }
+        if r.steps.count > 1 {
+            out.append("")
+            let width = min(48, max(12, r.steps.map { $0.persona.count + 1 + ($0.step?.count ?? 0) }.max() ?? 0))
+            out.append(pad("step", width + 2) + ["turns", "errors", "p50", "p95", "p99"].map { lpad($0, 9) }.joined())
+            for row in r.steps {
+                let name = String((row.persona + " " + (row.step ?? "")).prefix(width))
+                out.append(pad(name, width + 2) + lpad(String(row.turns), 9) + lpad(String(row.errors), 9)
+                    + [row.reply.p50, row.reply.p95, row.reply.p99].map { lpad(fmt($0), 9) }.joined())
+            }
+        }
         let errors = r.errorsByClass.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         out.append("")
         out.append("errors by class: " + (errors.isEmpty ? "none" : errors.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))

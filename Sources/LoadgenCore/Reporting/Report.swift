@@ -20,6 +20,30 @@ public struct Report: Sendable, Codable, Equatable {
     public var criteria: [CheckResult]
     /// Scripted checks run before the load (handshake, health).
     public var checks: [ScriptedCheck]
+    /// Per persona: turns, errors and reply latency.
+    public var personas: [Breakdown]
+    /// Per persona and step (`3 choose row 0`): turns, errors and reply latency.
+    public var steps: [Breakdown]
+
+    /// One row of the per-persona or per-step breakdown.
+    public struct Breakdown: Sendable, Codable, Equatable {
+        public var persona: String
+        /// The step label; nil in the per-persona breakdown.
+        public var step: String?
+        public var turns: UInt64
+        public var errors: UInt64
+        public var errorRate: Double
+        public var reply: Percentiles
+
+        init(persona: String, step: String?, stats: StepStats) {
+            self.persona = persona
+            self.step = step
+            turns = stats.turns
+            errors = stats.errors
+            errorRate = stats.turns == 0 ? 0 : Double(stats.errors) / Double(stats.turns)
+            reply = Percentiles(stats.reply)
+        }
+    }
 
     /// What ran, against what.
     public struct RunInfo: Sendable, Codable, Equatable {
@@ -129,6 +153,11 @@ public struct Report: Sendable, Codable, Equatable {
         replies = correlation
         criteria = evaluation.checks
         self.checks = checks
+        let keys = m.steps.keys.sorted()
+        steps = keys.map { Breakdown(persona: $0.persona, step: $0.step, stats: m.steps[$0]!) }
+        var byPersona: [String: StepStats] = [:]
+        for key in keys { byPersona[key.persona, default: StepStats()].merge(m.steps[key]!) }
+        personas = byPersona.keys.sorted().map { Breakdown(persona: $0, step: nil, stats: byPersona[$0]!) }
     }
 
     /// The JSON bytes: pretty, keys sorted, so diffs between runs are readable.

@@ -78,7 +78,9 @@ import Testing
     @Test func builtInsValidateAndUnknownNamesAreExplained() throws {
         for s in BuiltInScenarios.all { _ = try s.validated() }
         #expect(try BuiltInScenarios.named("generic").name == "generic")
-        #expect(throws: ScenarioError.unknownScenario("nope", known: ["generic"])) { try BuiltInScenarios.named("nope") }
+        let known = ["generic", "easymo-smoke", "easymo-journeys", "staging-load"]
+        #expect(BuiltInScenarios.all.map(\.name) == known)
+        #expect(throws: ScenarioError.unknownScenario("nope", known: known)) { try BuiltInScenarios.named("nope") }
         #expect(ScenarioError.unknownScenario("nope", known: ["generic"]).description
             == "unknown scenario 'nope' (known: generic; see 'loadgen list')")
     }

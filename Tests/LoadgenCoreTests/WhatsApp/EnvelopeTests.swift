@@ -66,6 +66,50 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self).contains(#""latitude":-1.9441"#))
     }
 
+    @Test func media() throws {
+        let photo = InboundMessage.Media.make(seed: 1, mimeType: "image/jpeg")
+        #expect(photo == InboundMessage.Media.make(seed: 1, mimeType: "image/jpeg"))  // deterministic
+        #expect(photo.id.allSatisfy(\.isNumber))
+        #expect(Data(base64Encoded: photo.sha256)?.count == 32)
+        let (_, image, _) = try render(.image(photo, caption: "carte jaune"))
+        #expect(image["type"] as? String == "image")
+        let node = try #require(image["image"] as? [String: Any])
+        #expect(node["id"] as? String == photo.id)
+        #expect(node["mime_type"] as? String == "image/jpeg")
+        #expect(node["sha256"] as? String == photo.sha256)
+        #expect(node["caption"] as? String == "carte jaune")
+        let (_, voice, _) = try render(.audio(.make(seed: 2, mimeType: "audio/ogg; codecs=opus"), voice: true))
+        #expect((voice["audio"] as? [String: Any])?["voice"] as? Bool == true)
+        let (_, doc, _) = try render(.document(.make(seed: 3, mimeType: "application/pdf"), filename: "receipt.pdf", caption: nil))
+        #expect((doc["document"] as? [String: Any])?["filename"] as? String == "receipt.pdf")
+        let (_, sticker, _) = try render(.sticker(.make(seed: 4, mimeType: "image/webp"), animated: true))
+        #expect((sticker["sticker"] as? [String: Any])?["animated"] as? Bool == true)
+    }
+
+    @Test func reactionsAddAndRemove() throws {
+        let (_, added, _) = try render(.reaction(messageID: "wamid.BOT", emoji: "👍"))
+        #expect(added["type"] as? String == "reaction")
+        #expect(added["reaction"] as? [String: String] == ["message_id": "wamid.BOT", "emoji": "👍"])
+        let (_, removed, _) = try render(.reaction(messageID: "wamid.BOT", emoji: nil))
+        #expect(removed["reaction"] as? [String: String] == ["message_id": "wamid.BOT"])  // no emoji key, as Meta sends it
+    }
+
+    @Test func unsupportedCarriesMetasError() throws {
+        let (_, m, _) = try render(.unsupported(kind: "poll_creation"))
+        #expect(m["type"] as? String == "unsupported")
+        #expect((m["unsupported"] as? [String: String])?["type"] == "poll_creation")
+        let error = try #require((m["errors"] as? [[String: Any]])?.first)
+        #expect(error["code"] as? Int == 131051)
+    }
+
+    @Test func usernameUsersHaveNoPhone() throws {
+        let message = InboundMessage(id: "wamid.U", timestamp: 1, content: .text("hi"))
+        let bytes = WebhookEnvelope.render(message, phone: nil, profileName: "Aline", bsuid: "RW.123", business: .default)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains("wa_id") && !text.contains(#""from":"#))
+        #expect(text.contains(#""user_id":"RW.123""#) && text.contains(#""from_user_id":"RW.123""#))
+    }
+
     @Test func usersAreDeterministicPerSeedAndDistinct() {
         let a = (0..<2000).map { SimulatedUser(index: $0, seed: 1) }
         let b = (0..<2000).map { SimulatedUser(index: $0, seed: 1) }
