@@ -69,7 +69,7 @@ import Testing
     @Test func media() throws {
         let photo = InboundMessage.Media.make(seed: 1, mimeType: "image/jpeg")
         #expect(photo == InboundMessage.Media.make(seed: 1, mimeType: "image/jpeg"))  // deterministic
-        #expect(photo.id.allSatisfy(\.isNumber))
+        #expect(photo.id.allSatisfy { $0.isNumber })
         #expect(Data(base64Encoded: photo.sha256)?.count == 32)
         let (_, image, _) = try render(.image(photo, caption: "carte jaune"))
         #expect(image["type"] as? String == "image")
