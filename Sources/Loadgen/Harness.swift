@@ -93,7 +93,9 @@ enum Harness {
                     checks.append(check)
                     healthOK = ok
                 }
-                log("running scenario '\(o.plan.scenario.name)': \(o.plan.users) users for \(DurationText.seconds(o.plan.duration)) s against \(target)")
+                let load = o.plan.arrivals.map { "\(ConsoleSummary.fmt($0.meanRate)) conversations/s (at most \(o.plan.users) in flight)" }
+                    ?? "\(o.plan.users) users"
+                log("running scenario '\(o.plan.scenario.name)': \(load) for \(DurationText.seconds(o.plan.duration)) s against \(target)")
                 let engine = Engine(
                     clock: clock, transport: WebhookClient(client: client, target: target, ackTimeout: o.ackTimeout),
                     signer: WebhookSigner(appSecret: appSecret), correlator: correlator,
@@ -109,7 +111,9 @@ enum Harness {
                 let evaluation = evaluate(o.criteria, against: observations)
                 let info = Report.RunInfo(
                     scenario: o.plan.scenario.name, target: target.description, embeddedBot: bot != nil,
-                    concurrency: o.plan.users, durationSeconds: DurationText.seconds(o.plan.duration),
+                    concurrency: o.plan.users, model: o.plan.arrivals == nil ? "closed" : "open",
+                    ratePerSecond: o.plan.arrivals.map { ($0.meanRate * 1000).rounded() / 1000 },
+                    durationSeconds: DurationText.seconds(o.plan.duration),
                     elapsedSeconds: (DurationText.seconds(result.elapsed) * 1000).rounded() / 1000,
                     thinkTimeSeconds: [DurationText.seconds(o.plan.thinkTime.lowerBound), DurationText.seconds(o.plan.thinkTime.upperBound)],
                     replyTimeoutSeconds: DurationText.seconds(o.plan.replyTimeout), replies: o.plan.awaitReplies ? "any" : "none",

@@ -22,6 +22,15 @@ extension Loadgen {
         @Option(parsing: .unconditional, help: "Concurrent simulated users (closed model). Default: the scenario's, else 10.")
         var concurrency: Int?
 
+        @Option(parsing: .unconditional, help: ArgumentHelp(
+            "Open model: whole conversations arriving per second, timed from when each was due (not with --concurrency).",
+            valueName: "per-second"))
+        var rate: Double?
+
+        @Option(name: .customLong("max-in-flight"), parsing: .unconditional,
+                help: "Open model: most conversations at once; arrivals beyond it are dropped and counted. Default: 1000.")
+        var maxInFlight: Int?
+
         @Option(help: ArgumentHelp("How long users keep starting turns: seconds, or 30s / 5m / 1h. Default: the scenario's, else 30s.",
                                    valueName: "time"))
         var duration: String?
@@ -92,6 +101,15 @@ extension Loadgen {
                 guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
                 guard concurrency <= 100_000 else { throw ValidationError("--concurrency must be at most 100000 (got \(concurrency))") }
             }
+            if let rate {
+                guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be above 0 conversations per second (got \(rate))") }
+                guard concurrency == nil else {
+                    throw ValidationError("--rate (open model) and --concurrency (closed model) exclude each other; use --max-in-flight to cap an open run")
+                }
+            }
+            if let maxInFlight {
+                guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1 (got \(maxInFlight))") }
+            }
             if let duration {
                 guard let d = DurationText.parse(duration), d > .zero else {
                     throw ValidationError("--duration must be a positive time such as 300, 30s or 5m (got '\(duration)')")
@@ -158,13 +176,27 @@ extension Loadgen {
             // Flags override the scenario's own load; without either, 10 users for 30 s.
             var users = 10
             var length = Duration.seconds(30)
-            if case .users(let n, let d)? = scenarioValue.load { (users, length) = (n, d) }
-            if let concurrency { users = concurrency }
+            var schedule: ArrivalSchedule?
+            switch scenarioValue.load {
+            case .users(let n, let d)?: (users, length) = (n, d)
+            case .arrivals(let r, let d, let cap)?:
+                schedule = ArrivalSchedule(perSecond: r, for: d)
+                users = cap ?? 1000
+            case .stages(let stages, let cap)?:
+                schedule = ArrivalSchedule(stages: stages)
+                users = cap ?? 1000
+            case nil: break
+            }
+            if let concurrency { (users, schedule) = (concurrency, nil) }
             if let duration { length = DurationText.parse(duration)! }
-            let plan = RunPlan(
-                scenario: scenarioValue, users: users, duration: length,
+            if let rate { (schedule, users) = (ArrivalSchedule(perSecond: rate, for: length), 1000) }
+            else if let s = schedule, duration != nil { schedule = ArrivalSchedule(stages: [.init(length, perSecond: s.finalRate)], startRate: s.finalRate) }
+            if let maxInFlight { users = maxInFlight }
+            var plan = RunPlan(
+                scenario: scenarioValue, users: users, duration: schedule?.duration ?? length,
                 thinkTime: DurationText.parseRange(thinkTime)!, replyTimeout: DurationText.parse(replyTimeout)!,
-                awaitReplies: replies == "any", seed: seed, business: business, journeysPerUser: journeys)
+                awaitReplies: replies == "any", seed: seed, business: business, journeysPerUser: schedule == nil ? journeys : 1)
+            plan.arrivals = schedule
             return HarnessOptions(
                 target: try target.map { t throws(LoadgenFailure) in
                     do { return try TargetURL(t) } catch { throw LoadgenFailure(.usage, "--target: \(error)") }

@@ -2,8 +2,10 @@
 public struct RunPlan: Sendable {
     /// The scenario each user repeats.
     public var scenario: Scenario
-    /// Concurrent simulated users (closed model).
+    /// Concurrent simulated users (closed model), or the cap on conversations in flight (open model).
     public var users: Int
+    /// Open model: when conversations arrive (nil = closed model, `users` users looping their journeys).
+    public var arrivals: ArrivalSchedule?
     /// How long users keep starting new turns.
     public var duration: Duration
     /// The pause after each turn, drawn uniformly from this range.
@@ -44,6 +46,19 @@ public struct RunPlan: Sendable {
         self.journeysPerUser = journeysPerUser
         self.fallback = fallback
         self.progressInterval = progressInterval
+        arrivals = nil
+    }
+
+    /// An open-model plan: whole conversations arrive on `schedule`, at most `maxInFlight` at once
+    /// (more are dropped and counted); each runs its persona's journey once.
+    public static func open(
+        scenario: Scenario, schedule: ArrivalSchedule, maxInFlight: Int, thinkTime: ClosedRange<Duration> = .zero ... .zero,
+        replyTimeout: Duration = .seconds(10), awaitReplies: Bool = true, seed: UInt64 = 1, business: BusinessIdentity = .default
+    ) -> RunPlan {
+        var plan = RunPlan(scenario: scenario, users: maxInFlight, duration: schedule.duration, thinkTime: thinkTime,
+                           replyTimeout: replyTimeout, awaitReplies: awaitReplies, seed: seed, business: business, journeysPerUser: 1)
+        plan.arrivals = schedule
+        return plan
     }
 
     /// The simulated population, deterministic for the seed.

@@ -23,6 +23,14 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     private var errorCounts = [UInt64](repeating: 0, count: ErrorClass.allCases.count)
     /// Per persona and step: turns, errors and reply latency.
     public var steps: [StepKey: StepStats] = [:]
+    /// Open model: arrivals the schedule planned up to now, launched, dropped (too many in flight),
+    /// and launched late (over 10 ms after their intended time).
+    public var arrivalsPlanned: UInt64 = 0
+    public var arrivalsLaunched: UInt64 = 0
+    public var arrivalsDropped: UInt64 = 0
+    public var arrivalsLate: UInt64 = 0
+    /// Open model: intended arrival time → actual launch (how far behind the generator ran).
+    public var launchLag = LatencyHistogram()
 
     /// Empty metrics.
     public init() {}
@@ -51,6 +59,11 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         journeysIncomplete += other.journeysIncomplete
         for i in errorCounts.indices { errorCounts[i] += other.errorCounts[i] }
         for (key, stats) in other.steps { steps[key, default: StepStats()].merge(stats) }
+        arrivalsPlanned += other.arrivalsPlanned
+        arrivalsLaunched += other.arrivalsLaunched
+        arrivalsDropped += other.arrivalsDropped
+        arrivalsLate += other.arrivalsLate
+        launchLag.add(other.launchLag)
     }
 
     /// errorTurns / turns (0 when no turn ran).

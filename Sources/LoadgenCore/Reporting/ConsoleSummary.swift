@@ -6,11 +6,17 @@ public enum ConsoleSummary {
         var out: [String] = []
         let t = r.totals
         out.append("")
+        let load = r.run.ratePerSecond.map { "\(fmt($0)) conversations/s (≤ \(r.run.concurrency) in flight)" } ?? "\(r.run.concurrency) users"
         out.append("loadgen \(r.partial ? "(PARTIAL: stopped early) " : "")— scenario \(r.run.scenario), "
-            + "\(r.run.concurrency) users, \(fmt(r.run.elapsedSeconds)) s, target \(r.run.target)")
+            + "\(load), \(fmt(r.run.elapsedSeconds)) s, target \(r.run.target)")
         out.append("turns \(t.turns)  (\(fmt(t.throughput))/s)   errors \(t.errors) (\(percent(t.errorRate)))   "
             + "replies \(t.replies)   fallback \(percent(t.fallbackRate))   journeys \(t.journeysSucceeded)/"
             + "\(t.journeys - t.journeysIncomplete) passed")
+        if let a = r.arrivals {
+            out.append("arrivals: planned \(a.planned), launched \(a.launched), dropped \(a.dropped), late \(a.late) "
+                + "(launch lag p99 \(fmt(a.lag.p99)) ms, max \(fmt(a.lag.max)) ms)"
+                + (a.dropped + a.late > 0 ? "  ⚠️ the generator could not keep the schedule" : ""))
+        }
         out.append("")
         out.append(pad("latency (ms)", 14) + ["count", "p50", "p90", "p95", "p99", "max"].map { lpad($0, 10) }.joined())
         for (name, p) in [("ack", r.latency.ack), ("reply", r.latency.reply)] {
@@ -57,7 +63,7 @@ public enum ConsoleSummary {
         }
     }
 
-    static func fmt(_ value: Double) -> String {
+    package static func fmt(_ value: Double) -> String {
         let scaled = (value * 100).rounded() / 100
         return scaled == scaled.rounded() ? String(Int64(scaled)) : String(scaled)
     }

@@ -20,10 +20,22 @@ public struct Report: Sendable, Codable, Equatable {
     public var criteria: [CheckResult]
     /// Scripted checks run before the load (handshake, health).
     public var checks: [ScriptedCheck]
+    /// Open model only: how arrivals were launched (nil for the closed model).
+    public var arrivals: Arrivals?
     /// Per persona: turns, errors and reply latency.
     public var personas: [Breakdown]
     /// Per persona and step (`3 choose row 0`): turns, errors and reply latency.
     public var steps: [Breakdown]
+
+    /// Open-model arrivals: planned by the schedule, launched, dropped (the in-flight cap was reached),
+    /// late (launched over 10 ms after their intended time), and the launch lag.
+    public struct Arrivals: Sendable, Codable, Equatable {
+        public var planned: UInt64
+        public var launched: UInt64
+        public var dropped: UInt64
+        public var late: UInt64
+        public var lag: Percentiles
+    }
 
     /// One row of the per-persona or per-step breakdown.
     public struct Breakdown: Sendable, Codable, Equatable {
@@ -52,6 +64,10 @@ public struct Report: Sendable, Codable, Equatable {
         /// True when the target was the embedded reference bot.
         public var embeddedBot: Bool
         public var concurrency: Int
+        /// `closed` (users loop their journeys) or `open` (conversations arrive at a rate).
+        public var model: String
+        /// Open model: the planned arrival rate, conversations per second (nil for closed).
+        public var ratePerSecond: Double?
         public var durationSeconds: Double
         public var elapsedSeconds: Double
         public var thinkTimeSeconds: [Double]
@@ -64,11 +80,13 @@ public struct Report: Sendable, Codable, Equatable {
         public var startedAt: String
         public var loadgenVersion: String
 
-        public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: String, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], startedAt: String, loadgenVersion: String) {
+        public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, model: String, ratePerSecond: Double?, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: String, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], startedAt: String, loadgenVersion: String) {
             self.scenario = scenario
             self.target = target
             self.embeddedBot = embeddedBot
             self.concurrency = concurrency
+            self.model = model
+            self.ratePerSecond = ratePerSecond
             self.durationSeconds = durationSeconds
             self.elapsedSeconds = elapsedSeconds
             self.thinkTimeSeconds = thinkTimeSeconds
@@ -153,6 +171,8 @@ public struct Report: Sendable, Codable, Equatable {
         replies = correlation
         criteria = evaluation.checks
         self.checks = checks
+        arrivals = run.model == "open" ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
+                                                  dropped: m.arrivalsDropped, late: m.arrivalsLate, lag: Percentiles(m.launchLag)) : nil
         let keys = m.steps.keys.sorted()
         steps = keys.map { Breakdown(persona: $0.persona, step: $0.step, stats: m.steps[$0]!) }
         var byPersona: [String: StepStats] = [:]
