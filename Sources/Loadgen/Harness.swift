@@ -2,6 +2,7 @@ import Foundation
 import LoadgenCore
 import LoadgenHTTP
 import ReferenceBot
+import Synchronization
 
 /// Everything one `loadgen run` needs, already parsed and validated.
 struct HarnessOptions: Sendable {
@@ -19,6 +20,8 @@ struct HarnessOptions: Sendable {
     var ackTimeout: Duration
     var reportDir: String
     var quiet: Bool
+    /// Send sent/delivered/read status webhooks for every bot reply, as Meta does.
+    var statusCallbacks: Bool = true
 }
 
 /// What a run left behind.
@@ -43,8 +46,10 @@ enum Harness {
         }
 
         let graphServer = try await listen(o.graphListen, what: "--graph-listen")
+        let callbacks = StatusCallbacksSlot()
         let standIn = GraphAPIStandIn(phoneNumberID: o.plan.business.phoneNumberID, accessToken: o.accessToken) { send, receivedAt in
             correlator.deliver(send, at: receivedAt)
+            callbacks.value?.enqueue(send)
         }
         log("stand-in Graph API listening on \(graphServer.baseURL) (bots send replies to \(graphServer.baseURL)/v20.0/\(o.plan.business.phoneNumberID)/messages)")
 
@@ -80,8 +85,12 @@ enum Harness {
         do { client = try HTTPClient(origin: target.origin, maxConnections: o.connections) } catch {
             throw LoadgenFailure(.usage, "cannot set up a client for \(target): \(error)")
         }
+        let statuses = o.statusCallbacks
+            ? try? StatusCallbacks(target: target, signer: WebhookSigner(appSecret: appSecret), business: o.plan.business) : nil
+        callbacks.set(statuses)
         let outcome: Result<HarnessOutcome, LoadgenFailure> = await withTaskGroup(of: Void.self) { servers in
             servers.addTask { await graphServer.run(standIn) }
+            if let statuses { servers.addTask { await statuses.run() } }
             if let (reference, server) = bot { servers.addTask { await reference.run(on: server) } }
             defer { servers.cancelAll() }
             do throws(LoadgenFailure) {
@@ -107,7 +116,7 @@ enum Harness {
                 client.shutdown()
                 let failedChecks = checks.filter { $0.status == "fail" }.count
                 let observations = Observations(metrics: result.metrics, repliesMeasured: o.plan.awaitReplies,
-                                                healthOK: healthOK, checksFailed: failedChecks)
+                                                healthOK: healthOK, checksFailed: failedChecks, correlation: correlator.counters)
                 let evaluation = evaluate(o.criteria, against: observations)
                 let info = Report.RunInfo(
                     scenario: o.plan.scenario.name, target: target.description, embeddedBot: bot != nil,
@@ -120,8 +129,12 @@ enum Harness {
                     seed: o.plan.seed, graphAPI: graphServer.baseURL, business: o.plan.business,
                     criteria: o.criteria.map(\.name), startedAt: ISO8601DateFormatter().string(from: startedAt),
                     loadgenVersion: loadgenVersion)
-                let report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
+                var report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
                                     evaluation: evaluation, checks: checks, partial: result.partial)
+                report.delivery.statusCallbacks = statuses.map { s in
+                    let c = s.delivered
+                    return Report.StatusCallbackCounts(sent: c.sent, failed: c.failed, dropped: c.dropped)
+                }
                 let path = try ReportWriter.write(report, to: o.reportDir)
                 let status: ExitStatus = result.partial ? .interrupted : (report.verdict == .pass ? .pass : .criteriaFailed)
                 return .success(HarnessOutcome(report: report, reportPath: path, status: status))
@@ -141,6 +154,13 @@ enum Harness {
             throw LoadgenFailure(.cannotListen, "\(what): cannot listen on \(address.host):\(address.port): \(reason)")
         }
     }
+}
+
+/// Lets the stand-in's handler, created before the target is known, reach the status callbacks.
+final class StatusCallbacksSlot: Sendable {
+    private let slot = Mutex<StatusCallbacks?>(nil)
+    func set(_ callbacks: StatusCallbacks?) { slot.withLock { $0 = callbacks } }
+    var value: StatusCallbacks? { slot.withLock { $0 } }
 }
 
 /// The version printed by `--version` and recorded in reports.

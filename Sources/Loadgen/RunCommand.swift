@@ -93,6 +93,18 @@ extension Loadgen {
         @Option(parsing: .unconditional, help: "Stop each user after this many journeys (for bounded runs); the duration still applies.")
         var journeys: Int?
 
+        @Option(parsing: .unconditional, help: ArgumentHelp(
+            "Share of messages Meta delivers twice (same body and wamid; half of them concurrently), e.g. 0.05.",
+            valueName: "fraction"))
+        var duplicates: Double = 0
+
+        @Option(parsing: .unconditional, help: "Redeliver a message whose webhook POST was not acked with 200, up to N times (at once, then after 1 s, 2 s, 4 s…); 0 = the first answer decides.")
+        var retries: Int = 0
+
+        @Option(help: ArgumentHelp("on: send sent/delivered/read status webhooks for every bot reply, as Meta does; off: none.",
+                                   valueName: "on|off"))
+        var statuses: String = "on"
+
         @Flag(help: "No progress lines during the run.")
         var quiet = false
 
@@ -125,6 +137,9 @@ extension Loadgen {
                 }
             }
             guard replies == "any" || replies == "none" else { throw ValidationError("--replies must be any or none (got '\(replies)')") }
+            guard statuses == "on" || statuses == "off" else { throw ValidationError("--statuses must be on or off (got '\(statuses)')") }
+            guard (0...1).contains(duplicates) else { throw ValidationError("--duplicates must be a fraction between 0 and 1 (got \(duplicates))") }
+            guard (0...10).contains(retries) else { throw ValidationError("--retries must be between 0 and 10 (got \(retries))") }
             guard HostPort.parse(graphListen) != nil else {
                 throw ValidationError("--graph-listen must be HOST:PORT such as 127.0.0.1:4100 (got '\(graphListen)')")
             }
@@ -197,6 +212,7 @@ extension Loadgen {
                 thinkTime: DurationText.parseRange(thinkTime)!, replyTimeout: DurationText.parse(replyTimeout)!,
                 awaitReplies: replies == "any", seed: seed, business: business, journeysPerUser: schedule == nil ? journeys : 1)
             plan.arrivals = schedule
+            plan.delivery = DeliveryOptions(duplicates: duplicates, retries: retries)
             return HarnessOptions(
                 target: try target.map { t throws(LoadgenFailure) in
                     do { return try TargetURL(t) } catch { throw LoadgenFailure(.usage, "--target: \(error)") }
@@ -205,7 +221,8 @@ extension Loadgen {
                 appSecret: try secrets.appSecret(file: appSecretFile), verifyToken: secrets.verifyToken,
                 accessToken: secrets.accessToken, healthURL: health.flatMap { try? TargetURL($0) },
                 connections: connections ?? min(users, 512), ackTimeout: DurationText.parse(ackTimeout)!,
-                reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), quiet: quiet)
+                reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), quiet: quiet,
+                statusCallbacks: statuses == "on")
         }
 
         @Sendable static func log(_ line: String) {

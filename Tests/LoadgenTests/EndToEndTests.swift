@@ -81,4 +81,34 @@ struct EndToEndTests {
         #expect(r.steps.contains { $0.persona == "station" && $0.step?.contains("Accept") == true && $0.turns > 0 })
         #expect(r.replies.unknownUser == 0)
     }
+
+    @Test func duplicatesAndStatusesAgainstTheReferenceBotGetExactlyOneReplyPerMessage() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-e2e-dup-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse(["--concurrency", "10", "--journeys", "6", "--think-time", "0", "--duplicates", "0.5",
+                                         "--criteria", "staging,replies.unsolicited<=0,replies.duplicate<=0",
+                                         "--report-dir", dir.path, "--quiet"])
+        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let r = outcome.report
+        #expect(outcome.status == .pass)
+        #expect(r.delivery.duplicatesSent > 10)
+        #expect(r.replies.matched == 60)
+        #expect(r.replies.unsolicited == 0 && r.replies.duplicate == 0)
+        #expect((r.delivery.statusCallbacks?.sent ?? 0) > 0)
+        #expect(r.delivery.statusCallbacks?.failed == 0)
+    }
+
+    @Test func anOpenModelRunReportsIntendedTimeLatencyAndArrivals() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-e2e-open-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse(["--rate", "100", "--duration", "2s", "--think-time", "0", "--report-dir", dir.path, "--quiet"])
+        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let r = outcome.report
+        #expect(outcome.status == .pass)
+        #expect(r.run.model == "open")
+        #expect(r.arrivals?.planned == 200)
+        #expect(r.arrivals?.dropped == 0)
+        #expect(r.totals.turns == 200)
+        #expect(r.totals.errors == 0)
+    }
 }

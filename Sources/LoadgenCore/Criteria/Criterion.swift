@@ -49,6 +49,12 @@ public enum CriterionMetric: String, Sendable, Hashable, CaseIterable {
     case health
     /// Scripted checks (handshake, scenario checks) that failed.
     case checksFailed = "checks.failed"
+    /// Counts of bot sends that quote an already-answered message, come with no open turn (extra bubbles,
+    /// answers to duplicates, late replies), quote another user's message, or go to unknown numbers.
+    case duplicateReplies = "replies.duplicate", unsolicitedReplies = "replies.unsolicited"
+    case wrongUserReplies = "replies.wrongUser", unknownUserReplies = "replies.unknownUser"
+    /// Open model: arrivals dropped (in-flight cap) and launched late.
+    case arrivalsDropped = "arrivals.dropped", arrivalsLate = "arrivals.late"
 
     /// Whether the metric is a latency in milliseconds.
     public var isLatency: Bool { rawValue.hasPrefix("reply.") || (rawValue.hasPrefix("ack.") && self != .ackOver1s) }

@@ -15,12 +15,16 @@ public struct Observations: Sendable {
     public var healthOK: Bool?
     /// Scripted checks that failed (handshake, …).
     public var checksFailed: Int
+    /// How the bot's sends matched the users' turns (duplicates, wrong users, …).
+    public var correlation: CorrelationCounters
 
-    public init(metrics: RunMetrics, repliesMeasured: Bool, healthOK: Bool? = nil, checksFailed: Int = 0) {
+    public init(metrics: RunMetrics, repliesMeasured: Bool, healthOK: Bool? = nil, checksFailed: Int = 0,
+                correlation: CorrelationCounters = CorrelationCounters()) {
         self.metrics = metrics
         self.repliesMeasured = repliesMeasured
         self.healthOK = healthOK
         self.checksFailed = checksFailed
+        self.correlation = correlation
     }
 }
 
@@ -94,6 +98,12 @@ private func measure(_ metric: CriterionMetric, _ o: Observations) -> Double? {
     case .ackOver1s: return m.ack.count > 0 ? m.ack.fraction(above: 1000) : nil
     case .health: return o.healthOK.map { $0 ? 1 : 0 }
     case .checksFailed: return Double(o.checksFailed)
+    case .duplicateReplies: return Double(o.correlation.duplicate)
+    case .unsolicitedReplies: return Double(o.correlation.unsolicited)
+    case .wrongUserReplies: return Double(o.correlation.wrongUser)
+    case .unknownUserReplies: return Double(o.correlation.unknownUser)
+    case .arrivalsDropped: return Double(m.arrivalsDropped)
+    case .arrivalsLate: return Double(m.arrivalsLate)
     }
 }
 

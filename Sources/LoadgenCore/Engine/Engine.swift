@@ -242,7 +242,15 @@ public struct Engine<C: Clock<Duration>>: Sendable {
 
         let intended = plannedAt ?? clock.now  // open model: from when the message was due, not when it went
         if let expect { correlator.open(user: user.index, wamid: wamid, deadline: intended.advanced(by: expect.within ?? plan.replyTimeout)) }
-        let result = await transport.deliver(body: body, signature: signature, user: user.index)
+        var result = await deliver(body, signature: signature, user: user.index, plan: plan, random: &random, recorder: recorder)
+        var attempt = 0
+        while plan.delivery.retries > attempt, !Task.isCancelled, result != .status(200) {
+            // Meta redelivers what was not acked with 200: at once, then with growing gaps.
+            if attempt > 0 { try? await clock.sleep(for: .seconds(1 << (attempt - 1))) }
+            attempt += 1
+            recorder.record(user: user.index) { $0.redeliveries += 1 }
+            result = await transport.deliver(body: body, signature: signature, user: user.index)
+        }
         let acked = clock.now
 
         let failure: ErrorClass? = switch result {
@@ -294,6 +302,25 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                 return (true, reply)
             }
         }
+    }
+
+    /// Posts a delivery, and for a `plan.delivery.duplicates` share of messages the same bytes again —
+    /// half the time concurrently, as Meta's parallel redeliveries do, else right after the first.
+    private func deliver(
+        _ body: [UInt8], signature: String, user: Int, plan: RunPlan, random: inout SeededRandom, recorder: ShardedRecorder
+    ) async -> DeliveryResult {
+        let roll = Double(random.next() >> 11) / Double(1 << 53)
+        guard roll < plan.delivery.duplicates else { return await transport.deliver(body: body, signature: signature, user: user) }
+        recorder.record(user: user) { $0.duplicatesSent += 1 }
+        if roll < plan.delivery.duplicates / 2 {
+            async let twin = transport.deliver(body: body, signature: signature, user: user)
+            let first = await transport.deliver(body: body, signature: signature, user: user)
+            _ = await twin
+            return first
+        }
+        let first = await transport.deliver(body: body, signature: signature, user: user)
+        _ = await transport.deliver(body: body, signature: signature, user: user)
+        return first
     }
 
     /// The message content for `outgoing`; nil when a `choose` finds nothing to choose.

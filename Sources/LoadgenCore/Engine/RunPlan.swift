@@ -26,6 +26,8 @@ public struct RunPlan: Sendable {
     public var fallback: FallbackClassifier
     /// How often the engine reports progress.
     public var progressInterval: Duration
+    /// Meta's at-least-once behaviour: duplicate deliveries and retries of non-200 acks.
+    public var delivery = DeliveryOptions()
 
     /// Creates a plan.
     public init(
@@ -89,4 +91,17 @@ public struct RunResult: Sendable {
     public var elapsed: Duration
     /// True when the run was stopped early (Ctrl-C, SIGTERM): the report is marked partial.
     public var partial: Bool
+}
+
+/// How faithfully loadgen reproduces Meta's at-least-once delivery (reference/whatsapp-cloud-api.md §3).
+public struct DeliveryOptions: Sendable, Hashable {
+    /// Fraction of messages delivered twice with the same body and wamid; half of those concurrently.
+    public var duplicates: Double = 0
+    /// Retries of a non-200 ack: immediately, then after 1 s, 2 s, 4 s… (Meta retries "immediately, then
+    /// a few more times with decreasing frequency"). 0 = off: the first answer decides.
+    public var retries: Int = 0
+    public init(duplicates: Double = 0, retries: Int = 0) {
+        self.duplicates = duplicates
+        self.retries = retries
+    }
 }

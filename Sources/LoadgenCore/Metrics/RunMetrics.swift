@@ -31,6 +31,9 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     public var arrivalsLate: UInt64 = 0
     /// Open model: intended arrival time → actual launch (how far behind the generator ran).
     public var launchLag = LatencyHistogram()
+    /// Deliveries sent again after a non-200 ack (`--retries`), and duplicate deliveries (`--duplicates`).
+    public var redeliveries: UInt64 = 0
+    public var duplicatesSent: UInt64 = 0
 
     /// Empty metrics.
     public init() {}
@@ -64,6 +67,8 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         arrivalsDropped += other.arrivalsDropped
         arrivalsLate += other.arrivalsLate
         launchLag.add(other.launchLag)
+        redeliveries += other.redeliveries
+        duplicatesSent += other.duplicatesSent
     }
 
     /// errorTurns / turns (0 when no turn ran).

@@ -20,6 +20,24 @@ public struct Report: Sendable, Codable, Equatable {
     public var criteria: [CheckResult]
     /// Scripted checks run before the load (handshake, health).
     public var checks: [ScriptedCheck]
+    /// Meta's at-least-once behaviour as played: duplicates, redeliveries, status callbacks.
+    public var delivery: Delivery
+
+    public struct Delivery: Sendable, Codable, Equatable {
+        public var duplicatesSent: UInt64
+        public var redeliveries: UInt64
+        public var statusCallbacks: StatusCallbackCounts?
+    }
+
+    public struct StatusCallbackCounts: Sendable, Codable, Equatable {
+        public var sent: Int, failed: Int, dropped: Int
+        public init(sent: Int, failed: Int, dropped: Int) {
+            self.sent = sent
+            self.failed = failed
+            self.dropped = dropped
+        }
+    }
+
     /// Open model only: how arrivals were launched (nil for the closed model).
     public var arrivals: Arrivals?
     /// Per persona: turns, errors and reply latency.
@@ -171,6 +189,7 @@ public struct Report: Sendable, Codable, Equatable {
         replies = correlation
         criteria = evaluation.checks
         self.checks = checks
+        delivery = Delivery(duplicatesSent: m.duplicatesSent, redeliveries: m.redeliveries, statusCallbacks: nil)
         arrivals = run.model == "open" ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
                                                   dropped: m.arrivalsDropped, late: m.arrivalsLate, lag: Percentiles(m.launchLag)) : nil
         let keys = m.steps.keys.sorted()

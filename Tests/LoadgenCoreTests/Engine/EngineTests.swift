@@ -77,6 +77,29 @@ final class ScriptedBot: WebhookTransport {
         #expect(result.metrics.replies == 12)
     }
 
+    @Test func retriesRedeliverNon200AcksLikeMeta() async {
+        var plan = RunPlan(scenario: scenario, users: 1, duration: .seconds(60), journeysPerUser: 5)
+        plan.delivery = DeliveryOptions(retries: 2)
+        let users = plan.makeUsers()
+        let bot = ScriptedBot(users: users, failEvery: 2)  // every 2nd POST gets 503; its immediate redelivery succeeds
+        let result = await engine(bot).run(plan, users: users)
+        #expect(result.metrics.turns == 10)
+        #expect(result.metrics.errorTurns == 0)
+        #expect(result.metrics.redeliveries == 9)
+        #expect(bot.deliveries == 19)
+    }
+
+    @Test func duplicatesResendTheSameBytes() async {
+        var plan = RunPlan(scenario: scenario, users: 2, duration: .seconds(60), journeysPerUser: 10)
+        plan.delivery = DeliveryOptions(duplicates: 1)
+        let users = plan.makeUsers()
+        let bot = ScriptedBot(users: users)
+        let result = await engine(bot).run(plan, users: users)
+        #expect(result.metrics.duplicatesSent == 40)
+        #expect(bot.deliveries == 80)
+        #expect(Set(bot.seenBodies).count == 40)  // every body twice, byte for byte
+    }
+
     @Test func badRepliesFailTheirCheck() async {
         let picky = Scenario("p", summary: "") {
             Persona("user") {
