@@ -105,6 +105,9 @@ extension Loadgen {
                                    valueName: "on|off"))
         var statuses: String = "on"
 
+        @Option(help: ArgumentHelp("Where Send.template steps find their NAME.json payload templates.", valueName: "dir"))
+        var payloads: String = "payloads"
+
         @Flag(help: "No progress lines during the run.")
         var quiet = false
 
@@ -213,6 +216,7 @@ extension Loadgen {
                 awaitReplies: replies == "any", seed: seed, business: business, journeysPerUser: schedule == nil ? journeys : 1)
             plan.arrivals = schedule
             plan.delivery = DeliveryOptions(duplicates: duplicates, retries: retries)
+            plan.templates = try TemplateLoader.load(for: scenarioValue, from: payloads)
             return HarnessOptions(
                 target: try target.map { t throws(LoadgenFailure) in
                     do { return try TargetURL(t) } catch { throw LoadgenFailure(.usage, "--target: \(error)") }

@@ -222,22 +222,25 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         random: inout SeededRandom, recorder: ShardedRecorder
     ) async -> (passed: Bool, reply: BotReply?) {
         let wamid = Wamid.inbound(phone: user.phone, sequence: sequence)
-        guard let (content, context) = Self.content(outgoing, lastReply: lastReply, wamid: wamid, business: plan.business,
-                                                    random: &random)
-        else {
-            recorder.record(user: user.index) { m in
-                m.turns += 1
-                m.errorTurns += 1
-                m.count(.noChoice)
-                m.steps[key, default: StepStats()].turns += 1
-                m.steps[key, default: StepStats()].errors += 1
+        let phone = persona.identity == .phone ? user.phone : nil
+        let body: [UInt8]
+        if case .template(let name, let values) = outgoing {
+            let standard = PayloadTemplate.standardValues(
+                business: plan.business, phone: phone, profileName: user.profileName, bsuid: user.bsuid, wamid: wamid,
+                timestamp: unixTime(), contextWamid: lastReply?.messageID ?? Wamid.outbound(phone: user.phone, sequence: sequence))
+            guard let rendered = try? plan.templates[name]?.render(standard.merging(values) { $1 }) else {
+                return notSent(.badTemplate, user: user, key: key, recorder: recorder)
             }
-            return (false, nil)
+            body = rendered
+        } else {
+            guard let (content, context) = Self.content(outgoing, lastReply: lastReply, wamid: wamid, business: plan.business,
+                                                        random: &random)
+            else { return notSent(.noChoice, user: user, key: key, recorder: recorder) }
+            let message = InboundMessage(id: wamid, timestamp: unixTime(), content: content, context: context)
+            body = WebhookEnvelope.render(
+                message, phone: phone, profileName: user.profileName,
+                bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil, business: plan.business)
         }
-        let message = InboundMessage(id: wamid, timestamp: unixTime(), content: content, context: context)
-        let body = WebhookEnvelope.render(
-            message, phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName,
-            bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil, business: plan.business)
         let signature = signer.signature(for: body)
 
         let intended = plannedAt ?? clock.now  // open model: from when the message was due, not when it went
@@ -304,6 +307,18 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         }
     }
 
+    /// A turn the user could not send (nothing to choose, a template that does not render): an error turn.
+    private func notSent(_ why: ErrorClass, user: SimulatedUser, key: StepKey, recorder: ShardedRecorder) -> (passed: Bool, reply: BotReply?) {
+        recorder.record(user: user.index) { m in
+            m.turns += 1
+            m.errorTurns += 1
+            m.count(why)
+            m.steps[key, default: StepStats()].turns += 1
+            m.steps[key, default: StepStats()].errors += 1
+        }
+        return (false, nil)
+    }
+
     /// Posts a delivery, and for a `plan.delivery.duplicates` share of messages the same bytes again —
     /// half the time concurrently, as Meta's parallel redeliveries do, else right after the first.
     private func deliver(
@@ -344,6 +359,8 @@ public struct Engine<C: Clock<Duration>>: Sendable {
             let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
             return (.reaction(messageID: target, emoji: emoji), nil)
         case .unsupported(let kind): return (.unsupported(kind: kind), nil)
+        case .template:
+            return nil  // rendered from its template by `turn`
         case .choose(let choice):
             guard let reply = lastReply, let (isButton, option) = choice.pick(from: reply, random: &random) else { return nil }
             let content: InboundMessage.Content = isButton

@@ -22,6 +22,8 @@ public enum ErrorClass: String, Sendable, CaseIterable, Codable {
     case badReply = "bad_reply"
     /// A `Choose` step found nothing to choose: the bot's last reply offered no such button or row.
     case noChoice = "no_choice"
+    /// A `Send.template` step whose template could not be rendered (unknown name, missing value).
+    case badTemplate = "bad_template"
 
     /// The class of an HTTP status that is not exactly 200; nil for 200.
     public static func forStatus(_ status: Int) -> ErrorClass? {

@@ -27,6 +27,10 @@ public enum Send {
     public static func sticker(animated: Bool = false) -> Step { .send(.sticker(animated: animated)) }
     /// A reaction to the bot's last message: `Send.reaction("👍")`; `Send.reaction(nil)` removes it.
     public static func reaction(_ emoji: String?) -> Step { .send(.reaction(emoji: emoji)) }
+    /// A payload template: `Send.template("order", ["product": "tomatoes"])` renders `payloads/order.json`.
+    public static func template(_ name: String, _ values: [String: String] = [:]) -> Step {
+        .send(.template(name: name, values: values.mapValues { .string($0) }))
+    }
     /// An unsupported message type: `Send.unsupported("poll_creation")`.
     public static func unsupported(_ kind: String = "poll_creation") -> Step { .send(.unsupported(kind: kind)) }
 }

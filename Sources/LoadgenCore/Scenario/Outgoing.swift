@@ -22,6 +22,8 @@ public enum Outgoing: Sendable, Hashable {
     case unsupported(kind: String)
     /// Taps a button or picks a row that the bot actually offered in its last reply.
     case choose(Choice)
+    /// A payload template from `payloads/` (or `--payloads DIR`), its own placeholders filled from `values`.
+    case template(name: String, values: [String: PayloadTemplate.Value])
 
     /// Short text for step labels in reports: `text "I need vegetables…"`, `choose row 1`.
     public var summary: String {
@@ -40,6 +42,7 @@ public enum Outgoing: Sendable, Hashable {
         case .reaction(let emoji): return emoji == nil ? "reaction removed" : "reaction"
         case .unsupported(let kind): return "unsupported \(kind)"
         case .choose(let choice): return "choose \(choice)"
+        case .template(let name, _): return "template \(name)"
         }
     }
 }

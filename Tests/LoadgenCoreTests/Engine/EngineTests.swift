@@ -100,6 +100,30 @@ final class ScriptedBot: WebhookTransport {
         #expect(Set(bot.seenBodies).count == 40)  // every body twice, byte for byte
     }
 
+    @Test func templateStepsSendTheRenderedTemplate() async throws {
+        let templated = Scenario("tpl", summary: "") {
+            Persona("user") {
+                Send.template("order", ["product": "tomatoes"])
+                Expect.reply()
+                Send.template("missing")
+            }
+        }
+        var plan = RunPlan(scenario: templated, users: 1, duration: .seconds(60), journeysPerUser: 1)
+        plan.templates["order"] = try PayloadTemplate(name: "order", json: Array(#"""
+            {"object":"whatsapp_business_account","entry":[{"id":"{{waba_id}}","changes":[{"value":{"messaging_product":"whatsapp",
+             "metadata":{"display_phone_number":"{{display_phone_number}}","phone_number_id":"{{phone_number_id}}"},
+             "messages":[{"from":"{{phone}}","id":"{{wamid}}","timestamp":"{{timestamp}}","type":"order",
+             "order":{"product_items":[{"product_retailer_id":"{{product}}","quantity":2}]}}]},"field":"messages"}]}]}
+            """#.utf8))
+        let users = plan.makeUsers()
+        let bot = ScriptedBot(users: users)
+        let result = await engine(bot).run(plan, users: users)
+        #expect(bot.seenBodies.count == 1)
+        #expect(bot.seenBodies.first?.contains(#""product_retailer_id":"tomatoes","quantity":2"#) == true)
+        #expect(bot.seenBodies.first?.contains(#""from":"\#(users[0].phone)""#) == true)
+        #expect(result.metrics.errors(.badTemplate) == 1)  // "missing" is not in plan.templates
+    }
+
     @Test func badRepliesFailTheirCheck() async {
         let picky = Scenario("p", summary: "") {
             Persona("user") {
