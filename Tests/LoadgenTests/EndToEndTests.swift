@@ -111,4 +111,18 @@ struct EndToEndTests {
         #expect(r.totals.turns == 200)
         #expect(r.totals.errors == 0)
     }
+
+    @Test func batchedDeliveriesAreAnsweredMessageByMessage() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-e2e-batch-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse(["--concurrency", "20", "--journeys", "3", "--think-time", "0", "--batch", "5",
+                                         "--statuses", "off", "--report-dir", dir.path, "--quiet"])
+        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let r = outcome.report
+        #expect(outcome.status == .pass)
+        #expect(r.totals.turns == 60 && r.totals.errors == 0)
+        #expect(r.delivery.batches > 0 && r.delivery.batches < 60)  // several messages per POST
+        #expect(r.replies.matched == 60)
+        #expect(r.delivery.statusCallbacks == nil)
+    }
 }

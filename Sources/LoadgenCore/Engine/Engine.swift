@@ -40,8 +40,13 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         let end = start.advanced(by: plan.duration)
         let active = ActiveUsers()
         var partial = false
+        let batcher = plan.delivery.batch > 1
+            ? DeliveryBatcher(size: plan.delivery.batch, window: plan.delivery.batchWindow, clock: clock, business: plan.business,
+                              signer: signer, transport: transport, onBatch: { n in recorder.record(user: n) { $0.batchesSent += 1 } })
+            : nil
         await withTaskGroup(of: Background.self) { background in
             background.addTask { await sweepReplies(tick: .milliseconds(10)); return .done }
+            if let batcher { background.addTask { await batcher.run(); return .done } }
             background.addTask {
                 await reportProgress(plan, start: start, recorder: recorder, active: active, progress: progress)
                 return .done
@@ -51,7 +56,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                 if let schedule = plan.arrivals {
                     group.addTask {
                         await launchArrivals(schedule, plan: plan, users: users, journeys: journeys, start: start, end: end,
-                                             recorder: recorder, active: active)
+                                             recorder: recorder, active: active, batcher: batcher)
                         return .userFinished
                     }
                 } else {
@@ -60,7 +65,8 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                             active.add(1)
                             defer { active.add(-1) }
                             let persona = plan.scenario.persona(forUser: user.index)
-                            await runUser(user, journey: journeys[persona.name]!, plan: plan, end: end, recorder: recorder)
+                            await runUser(user, journey: journeys[persona.name]!, plan: plan, end: end, recorder: recorder,
+                                          batcher: batcher)
                             return .userFinished
                         }
                     }
@@ -105,7 +111,8 @@ public struct Engine<C: Clock<Duration>>: Sendable {
 
     /// Closed model: one user repeating its journey until the run ends.
     private func runUser(
-        _ user: SimulatedUser, journey: CompiledJourney, plan: RunPlan, end: C.Instant, recorder: ShardedRecorder
+        _ user: SimulatedUser, journey: CompiledJourney, plan: RunPlan, end: C.Instant, recorder: ShardedRecorder,
+        batcher: DeliveryBatcher<C>?
     ) async {
         var random = SeededRandom(seed: plan.seed, stream: UInt64(user.index))
         var sequence = UInt64(user.index) << 24
@@ -117,7 +124,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         var journeys = 0
         while !Task.isCancelled, clock.now < end, journeys < (plan.journeysPerUser ?? .max) {
             journeys += 1
-            await runJourney(user, journey: journey, plan: plan, end: end, recorder: recorder, random: &random,
+            await runJourney(user, journey: journey, plan: plan, end: end, recorder: recorder, batcher: batcher, random: &random,
                              sequence: &sequence, intendedStart: nil)
         }
     }
@@ -127,7 +134,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
     /// conversations were already in flight, and those launched late.
     private func launchArrivals(
         _ schedule: ArrivalSchedule, plan: RunPlan, users: [SimulatedUser], journeys: [String: CompiledJourney],
-        start: C.Instant, end: C.Instant, recorder: ShardedRecorder, active: ActiveUsers
+        start: C.Instant, end: C.Instant, recorder: ShardedRecorder, active: ActiveUsers, batcher: DeliveryBatcher<C>?
     ) async {
         let identities = IdentityPool(count: users.count)
         await withDiscardingTaskGroup { group in
@@ -163,7 +170,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                     var random = SeededRandom(seed: plan.seed, stream: 0x0BE7_0000_0000 &+ UInt64(arrival))
                     var sequence = UInt64(arrival) << 8
                     await runJourney(users[index], journey: journeys[persona.name]!, plan: plan, end: end, recorder: recorder,
-                                     random: &random, sequence: &sequence, intendedStart: intended)
+                                     batcher: batcher, random: &random, sequence: &sequence, intendedStart: intended)
                 }
             }
         }
@@ -172,7 +179,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
     /// One pass through a journey. `intendedStart` (open model) is when its first message was due.
     private func runJourney(
         _ user: SimulatedUser, journey: CompiledJourney, plan: RunPlan, end: C.Instant, recorder: ShardedRecorder,
-        random: inout SeededRandom, sequence: inout UInt64, intendedStart: C.Instant?
+        batcher: DeliveryBatcher<C>?, random: inout SeededRandom, sequence: inout UInt64, intendedStart: C.Instant?
     ) async {
         recorder.record(user: user.index) { $0.journeysStarted += 1 }
         var outcome = JourneyOutcome.passed
@@ -190,7 +197,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                 let result = await turn(
                     user, persona: journey.persona, outgoing, expect: plan.awaitReplies ? expect : nil, key: key,
                     lastReply: lastReply, sequence: sequence, intended: intended, plan: plan, random: &random,
-                    recorder: recorder)
+                    recorder: recorder, batcher: batcher)
                 intended = nil  // later messages are sent when the user gets to them
                 if let reply = result.reply { lastReply = reply }
                 if !result.passed { outcome = .failed; break walk }
@@ -219,11 +226,12 @@ public struct Engine<C: Clock<Duration>>: Sendable {
     private func turn(
         _ user: SimulatedUser, persona: Persona, _ outgoing: Outgoing, expect: (within: Duration?, matcher: ReplyMatcher)?,
         key: StepKey, lastReply: BotReply?, sequence: UInt64, intended plannedAt: C.Instant?, plan: RunPlan,
-        random: inout SeededRandom, recorder: ShardedRecorder
+        random: inout SeededRandom, recorder: ShardedRecorder, batcher: DeliveryBatcher<C>?
     ) async -> (passed: Bool, reply: BotReply?) {
         let wamid = Wamid.inbound(phone: user.phone, sequence: sequence)
         let phone = persona.identity == .phone ? user.phone : nil
         let body: [UInt8]
+        var batchItem: WebhookEnvelope.Item?
         if case .template(let name, let values) = outgoing {
             let standard = PayloadTemplate.standardValues(
                 business: plan.business, phone: phone, profileName: user.profileName, bsuid: user.bsuid, wamid: wamid,
@@ -237,15 +245,20 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                                                         random: &random)
             else { return notSent(.noChoice, user: user, key: key, recorder: recorder) }
             let message = InboundMessage(id: wamid, timestamp: unixTime(), content: content, context: context)
-            body = WebhookEnvelope.render(
-                message, phone: phone, profileName: user.profileName,
-                bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil, business: plan.business)
+            let item = WebhookEnvelope.Item(message: message, phone: phone, profileName: user.profileName,
+                                            bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil)
+            batchItem = item
+            body = WebhookEnvelope.render(batch: [item], business: plan.business)
         }
         let signature = signer.signature(for: body)
 
         let intended = plannedAt ?? clock.now  // open model: from when the message was due, not when it went
         if let expect { correlator.open(user: user.index, wamid: wamid, deadline: intended.advanced(by: expect.within ?? plan.replyTimeout)) }
-        var result = await deliver(body, signature: signature, user: user.index, plan: plan, random: &random, recorder: recorder)
+        var result = if let batcher, let batchItem {
+            await batcher.deliver(batchItem)  // Meta batching: this message shares a POST with others
+        } else {
+            await deliver(body, signature: signature, user: user.index, plan: plan, random: &random, recorder: recorder)
+        }
         var attempt = 0
         while plan.delivery.retries > attempt, !Task.isCancelled, result != .status(200) {
             // Meta redelivers what was not acked with 200: at once, then with growing gaps.

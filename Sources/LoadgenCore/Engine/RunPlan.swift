@@ -102,9 +102,15 @@ public struct DeliveryOptions: Sendable, Hashable {
     /// Retries of a non-200 ack: immediately, then after 1 s, 2 s, 4 s… (Meta retries "immediately, then
     /// a few more times with decreasing frequency"). 0 = off: the first answer decides.
     public var retries: Int = 0
-    public init(duplicates: Double = 0, retries: Int = 0) {
+    /// Up to this many messages (of different users) per POST; 1 = one message per POST, as most traffic is.
+    public var batch: Int = 1
+    /// How long a batch waits to fill before it goes out.
+    public var batchWindow: Duration = .milliseconds(5)
+    public init(duplicates: Double = 0, retries: Int = 0, batch: Int = 1, batchWindow: Duration = .milliseconds(5)) {
         self.duplicates = duplicates
         self.retries = retries
+        self.batch = batch
+        self.batchWindow = batchWindow
     }
 }
 

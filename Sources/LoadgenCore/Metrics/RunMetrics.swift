@@ -34,6 +34,8 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     /// Deliveries sent again after a non-200 ack (`--retries`), and duplicate deliveries (`--duplicates`).
     public var redeliveries: UInt64 = 0
     public var duplicatesSent: UInt64 = 0
+    /// Deliveries that carried several messages (`--batch`).
+    public var batchesSent: UInt64 = 0
 
     /// Empty metrics.
     public init() {}
@@ -69,6 +71,7 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         launchLag.add(other.launchLag)
         redeliveries += other.redeliveries
         duplicatesSent += other.duplicatesSent
+        batchesSent += other.batchesSent
     }
 
     /// errorTurns / turns (0 when no turn ran).

@@ -26,6 +26,7 @@ public struct Report: Sendable, Codable, Equatable {
     public struct Delivery: Sendable, Codable, Equatable {
         public var duplicatesSent: UInt64
         public var redeliveries: UInt64
+        public var batches: UInt64
         public var statusCallbacks: StatusCallbackCounts?
     }
 
@@ -189,7 +190,7 @@ public struct Report: Sendable, Codable, Equatable {
         replies = correlation
         criteria = evaluation.checks
         self.checks = checks
-        delivery = Delivery(duplicatesSent: m.duplicatesSent, redeliveries: m.redeliveries, statusCallbacks: nil)
+        delivery = Delivery(duplicatesSent: m.duplicatesSent, redeliveries: m.redeliveries, batches: m.batchesSent, statusCallbacks: nil)
         arrivals = run.model == "open" ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
                                                   dropped: m.arrivalsDropped, late: m.arrivalsLate, lag: Percentiles(m.launchLag)) : nil
         let keys = m.steps.keys.sorted()

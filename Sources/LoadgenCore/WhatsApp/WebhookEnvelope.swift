@@ -17,11 +17,32 @@ public enum WebhookEnvelope {
                bsuid: includeBSUID ? user.bsuid : nil, business: business)
     }
 
+    /// One message and who sent it, for `render(batch:)`.
+    public struct Item: Sendable {
+        public var message: InboundMessage
+        /// Digits-only phone; nil for a username user (BSUID only).
+        public var phone: String?
+        public var profileName: String
+        public var bsuid: String?
+        public init(message: InboundMessage, phone: String?, profileName: String, bsuid: String?) {
+            self.message = message
+            self.phone = phone
+            self.profileName = profileName
+            self.bsuid = bsuid
+        }
+    }
+
     /// Renders one inbound message from an explicit identity; `phone` nil is a username user (BSUID only).
     public static func render(
         _ message: InboundMessage, phone: String?, profileName: String, bsuid: String?, business: BusinessIdentity
     ) -> [UInt8] {
-        var w = JSONWriter(capacity: 768)
+        render(batch: [Item(message: message, phone: phone, profileName: profileName, bsuid: bsuid)], business: business)
+    }
+
+    /// Renders several messages in one delivery, as Meta batches them: one change whose `contacts[]` has
+    /// each sender once and whose `messages[]` has every message, in order.
+    public static func render(batch items: [Item], business: BusinessIdentity) -> [UInt8] {
+        var w = JSONWriter(capacity: 768 * items.count)
         w.object { w in
             w.field("object", string: "whatsapp_business_account")
             w.field("entry") { w in
@@ -31,10 +52,7 @@ public enum WebhookEnvelope {
                         w.field("changes") { w in
                             w.array { w in
                                 w.object { w in
-                                    w.field("value") { w in
-                                        writeValue(&w, message, phone: phone, profileName: profileName, bsuid: bsuid,
-                                                   business: business)
-                                    }
+                                    w.field("value") { w in writeValue(&w, items, business: business) }
                                     w.field("field", string: "messages")
                                 }
                             }
@@ -46,10 +64,7 @@ public enum WebhookEnvelope {
         return w.bytes
     }
 
-    private static func writeValue(
-        _ w: inout JSONWriter, _ message: InboundMessage, phone: String?, profileName: String, bsuid: String?,
-        business: BusinessIdentity
-    ) {
+    private static func writeValue(_ w: inout JSONWriter, _ items: [Item], business: BusinessIdentity) {
         w.object { w in
             w.field("messaging_product", string: "whatsapp")
             w.field("metadata") { w in
@@ -60,15 +75,18 @@ public enum WebhookEnvelope {
             }
             w.field("contacts") { w in
                 w.array { w in
-                    w.object { w in
-                        w.field("profile") { w in w.object { w in w.field("name", string: profileName) } }
-                        if let phone { w.field("wa_id", string: phone) }
-                        if let bsuid { w.field("user_id", string: bsuid) }
+                    var seen: Set<String> = []
+                    for item in items where seen.insert(item.phone ?? item.bsuid ?? "").inserted {
+                        w.object { w in
+                            w.field("profile") { w in w.object { w in w.field("name", string: item.profileName) } }
+                            if let phone = item.phone { w.field("wa_id", string: phone) }
+                            if let bsuid = item.bsuid { w.field("user_id", string: bsuid) }
+                        }
                     }
                 }
             }
             w.field("messages") { w in
-                w.array { w in writeMessage(&w, message, phone: phone, bsuid: bsuid) }
+                w.array { w in for item in items { writeMessage(&w, item.message, phone: item.phone, bsuid: item.bsuid) } }
             }
         }
     }
