@@ -1,0 +1,42 @@
+// The scenario shown in README.md, verbatim: if the README's example stops compiling or validating,
+// this test says so.
+import LoadgenCore
+
+extension BuiltInScenarios {
+    static let vegetableRush = Scenario("vegetable-rush", summary: "Buyers ordering vegetables; one in four checks the menu.",
+                                        load: .users(50, for: .seconds(120)), criteria: ["staging", "reply.p99<800ms"]) {
+        Persona("buyer", weight: 3) {
+            Send.text(oneOf: ["I need vegetables near me", "I need tomatoes"])
+            Expect.reply(.list(containing: "vendors"))        // a list that mentions vendors
+            Think.between(.seconds(1), .seconds(3))
+            Choose.row(at: 0)                                  // tap the first vendor the bot offered
+            Expect.reply(.buttons(["pay_wallet", "pay_momo"]))
+            Choose.button(id: "pay_wallet")
+            Expect.reply(.regex("Order #\\d+ .* confirmed"))
+        }
+        Persona("browser") {
+            Send.text("MENU")
+            Expect.reply(.interactive)
+            Branch.on(.list(containing: "What would you like")) {
+                Choose.any()
+                Expect.reply()
+            } otherwise: {
+                Send.text("help")
+                Expect.reply()
+            }
+        }
+    }
+}
+
+import LoadgenScenarios
+import Testing
+
+@Suite struct ReadmeExampleTests {
+    @Test func theReadmeScenarioIsValid() throws {
+        let s = try BuiltInScenarios.vegetableRush.validated()
+        #expect(s.personas.map(\.name) == ["buyer", "browser"])
+        #expect((0..<4).map { s.persona(forUser: $0).name } == ["buyer", "buyer", "buyer", "browser"])
+        #expect(s.load == .users(50, for: .seconds(120)))
+        #expect(try CriteriaSet.parse(s.criteria.joined(separator: ",")).map(\.name) == ["staging", "custom"])
+    }
+}
