@@ -23,7 +23,7 @@ extension BuiltInScenarios {
             Send.text("STATION")
             Expect.reply(.oneOf([.list(containing: "pending orders"), .contains("No pending orders")]))
             Branch.on(.interactive) {
-                Choose.row(at: 0)
+                Choose.any()  // any pending order: stations do not all race for the oldest
                 Expect.reply(.oneOf([.buttons(["✅ Accept"]), .contains("already taken")]))
                 Branch.on(.buttons(["✅ Accept"])) {
                     Choose.button(titled: "Accept")
@@ -51,7 +51,7 @@ extension BuiltInScenarios {
             Send.text("DRIVER")
             Expect.reply(.oneOf([.list(containing: "deliveries"), .contains("No deliveries")]))
             Branch.on(.interactive) {
-                Choose.row(at: 0)
+                Choose.any()
                 Expect.reply(.oneOf([.buttons(["✅ Accept delivery"]), .contains("already taken")]))
                 Branch.on(.buttons(["✅ Accept delivery"])) {
                     Choose.button(titled: "Accept delivery")

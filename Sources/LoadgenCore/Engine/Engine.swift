@@ -201,7 +201,9 @@ public struct Engine<C: Clock<Duration>>: Sendable {
                 intended = nil  // later messages are sent when the user gets to them
                 if let reply = result.reply { lastReply = reply }
                 if !result.passed { outcome = .failed; break walk }
-                if plan.thinkTime.upperBound > .zero {
+                // Think after each turn; in the open model not after the last, when the conversation is over.
+                let more = stack.contains { !$0.isEmpty }
+                if plan.thinkTime.upperBound > .zero, intendedStart == nil || more {
                     await pause(Self.draw(plan.thinkTime, using: &random), until: end)
                 }
             case .think(let lo, let hi):
