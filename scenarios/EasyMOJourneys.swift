@@ -75,6 +75,10 @@ extension BuiltInScenarios {
             Choose.button(id: "faq")
             Expect.reply(.contains("FAQ"))
         }
+        Persona("hurried-buyer") {
+            Send.burst(["Hi", "I need vegetables near me"])  // typed back to back: one answer each, in any order
+            Expect.reply(.any)
+        }
         Persona("rider", identity: .usernameOnly) {
             Send.text("I need a moto to Remera")
             Expect.reply(.contains("pickup location"))

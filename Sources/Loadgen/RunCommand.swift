@@ -101,6 +101,10 @@ extension Loadgen {
         @Option(parsing: .unconditional, help: "Redeliver a message whose webhook POST was not acked with 200, up to N times (at once, then after 1 s, 2 s, 4 s…); 0 = the first answer decides.")
         var retries: Int = 0
 
+        @Option(parsing: .unconditional, help: ArgumentHelp(
+            "Share of bursts (several messages typed back to back) Meta delivers out of order, e.g. 0.2.", valueName: "fraction"))
+        var reorder: Double = 0
+
         @Option(parsing: .unconditional, help: "Batch up to N messages of different users into one POST, as Meta may (each waits at most 5 ms for company); 1 = off.")
         var batch: Int = 1
 
@@ -145,6 +149,7 @@ extension Loadgen {
             guard replies == "any" || replies == "none" else { throw ValidationError("--replies must be any or none (got '\(replies)')") }
             guard statuses == "on" || statuses == "off" else { throw ValidationError("--statuses must be on or off (got '\(statuses)')") }
             guard (0...1).contains(duplicates) else { throw ValidationError("--duplicates must be a fraction between 0 and 1 (got \(duplicates))") }
+            guard (0...1).contains(reorder) else { throw ValidationError("--reorder must be a fraction between 0 and 1 (got \(reorder))") }
             guard (1...1000).contains(batch) else { throw ValidationError("--batch must be between 1 and 1000 (got \(batch))") }
             guard (0...10).contains(retries) else { throw ValidationError("--retries must be between 0 and 10 (got \(retries))") }
             guard HostPort.parse(graphListen) != nil else {
@@ -219,7 +224,7 @@ extension Loadgen {
                 thinkTime: DurationText.parseRange(thinkTime)!, replyTimeout: DurationText.parse(replyTimeout)!,
                 awaitReplies: replies == "any", seed: seed, business: business, journeysPerUser: schedule == nil ? journeys : 1)
             plan.arrivals = schedule
-            plan.delivery = DeliveryOptions(duplicates: duplicates, retries: retries, batch: batch)
+            plan.delivery = DeliveryOptions(duplicates: duplicates, retries: retries, batch: batch, reorder: reorder)
             plan.templates = try TemplateLoader.load(for: scenarioValue, from: payloads)
             return HarnessOptions(
                 target: try target.map { t throws(LoadgenFailure) in

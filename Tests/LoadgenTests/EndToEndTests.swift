@@ -67,16 +67,17 @@ struct EndToEndTests {
     @Test func everyEasyMOJourneyCompletesAgainstTheReferenceBot() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-e2e-journeys-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try Loadgen.Run.parse(["--scenario", "easymo-journeys", "--concurrency", "30", "--journeys", "3",
+        let run = try Loadgen.Run.parse(["--scenario", "easymo-journeys", "--concurrency", "33", "--journeys", "3", "--reorder", "0.5",
                                          "--think-time", "0", "--duration", "60s", "--report-dir", dir.path, "--quiet"])
         let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
         let r = outcome.report
         #expect(outcome.status == .pass)
         #expect(r.totals.errors == 0)
-        #expect(r.totals.journeys == 90)
-        #expect(r.totals.journeysSucceeded == 90)
+        #expect(r.totals.journeys == 99)
+        #expect(r.totals.journeysSucceeded == 99)
         // Every persona ran, the username-only rider was answered by BSUID, and the handoff moved orders.
-        #expect(Set(r.personas.map(\.persona)) == ["buyer", "station", "vendor", "driver", "admin", "support", "rider"])
+        #expect(Set(r.personas.map(\.persona)) == ["buyer", "station", "vendor", "driver", "admin", "support", "hurried-buyer", "rider"])
+        #expect(r.delivery.reordered > 0)
         #expect(r.personas.first { $0.persona == "rider" }?.errors == 0)
         #expect(r.steps.contains { $0.persona == "station" && $0.step?.contains("Accept") == true && $0.turns > 0 })
         #expect(r.replies.unknownUser == 0)

@@ -230,6 +230,10 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         key: StepKey, lastReply: BotReply?, sequence: UInt64, intended plannedAt: C.Instant?, plan: RunPlan,
         random: inout SeededRandom, recorder: ShardedRecorder, batcher: DeliveryBatcher<C>?
     ) async -> (passed: Bool, reply: BotReply?) {
+        if case .burst(let texts) = outgoing {
+            return await burst(texts, user: user, persona: persona, expect: expect, key: key, sequence: sequence,
+                               intended: plannedAt, plan: plan, random: &random, recorder: recorder)
+        }
         let wamid = Wamid.inbound(phone: user.phone, sequence: sequence)
         let phone = persona.identity == .phone ? user.phone : nil
         let body: [UInt8]
@@ -322,6 +326,72 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         }
     }
 
+    /// A burst: several messages posted back to back (reversed for a `reorder` share of bursts), one
+    /// answer owed to each. Each message is a turn; the reply latency runs to the first answer.
+    private func burst(
+        _ texts: [String], user: SimulatedUser, persona: Persona, expect: (within: Duration?, matcher: ReplyMatcher)?,
+        key: StepKey, sequence: UInt64, intended plannedAt: C.Instant?, plan: RunPlan, random: inout SeededRandom,
+        recorder: ShardedRecorder
+    ) async -> (passed: Bool, reply: BotReply?) {
+        let now = unixTime()
+        var messages = texts.enumerated().map { i, text in
+            WebhookEnvelope.Item(
+                message: InboundMessage(id: Wamid.inbound(phone: user.phone, sequence: sequence ^ UInt64(i) << 56), timestamp: now,
+                                        content: .text(text)),
+                phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName, bsuid: user.bsuid)
+        }
+        let reversed = Double(random.next() >> 11) / Double(1 << 53) < plan.delivery.reorder
+        let ids = messages.map(\.message.id)
+        if reversed { messages.reverse() }
+        let n = UInt64(texts.count)
+        let intended = plannedAt ?? clock.now
+        if let expect {
+            correlator.open(user: user.index, wamid: ids.last!, deadline: intended.advanced(by: expect.within ?? plan.replyTimeout),
+                            replies: texts.count, also: Array(ids.dropLast()))
+        }
+        var failure: ErrorClass?
+        var acks: [Duration] = []
+        for item in messages where failure == nil {
+            let body = WebhookEnvelope.render(batch: [item], business: plan.business)
+            let sentAt = clock.now
+            switch await transport.deliver(body: body, signature: signer.signature(for: body), user: user.index) {
+            case .status(let status): failure = ErrorClass.forStatus(status)
+            case .failed(let why): failure = why.errorClass
+            }
+            acks.append(sentAt.duration(to: clock.now))
+        }
+        let outcome: ReplyCorrelator<C.Instant>.Outcome? = if failure == nil, expect != nil {
+            await correlator.wait(user: user.index)
+        } else {
+            nil
+        }
+        if failure != nil, expect != nil { correlator.abandon(user: user.index) }
+        return recorder.record(user: user.index) { m in
+            m.turns += n
+            m.steps[key, default: StepStats()].turns += n
+            if reversed { m.reordered += 1 }
+            for ack in acks where failure == nil { m.ack.record(ack) }
+            func fail(_ why: ErrorClass) -> (Bool, BotReply?) {
+                m.errorTurns += n
+                for _ in 0..<n { m.count(why) }
+                m.steps[key, default: StepStats()].errors += n
+                return (false, nil)
+            }
+            if let failure { return fail(failure) }
+            guard let expect, let outcome else { return (true, nil) }
+            switch outcome {
+            case .timedOut: return fail(.noReply)
+            case .replied(let reply, let at):
+                m.replies += n
+                m.reply.record(intended.duration(to: at))
+                m.steps[key, default: StepStats()].reply.record(intended.duration(to: at))
+                if plan.fallback.isFallback(reply) { m.fallbackReplies += 1 }
+                guard expect.matcher.matches(reply) else { return fail(.badReply) }
+                return (true, reply)
+            }
+        }
+    }
+
     /// A turn the user could not send (nothing to choose, a template that does not render): an error turn.
     private func notSent(_ why: ErrorClass, user: SimulatedUser, key: StepKey, recorder: ShardedRecorder) -> (passed: Bool, reply: BotReply?) {
         recorder.record(user: user.index) { m in
@@ -374,8 +444,8 @@ public struct Engine<C: Clock<Duration>>: Sendable {
             let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
             return (.reaction(messageID: target, emoji: emoji), nil)
         case .unsupported(let kind): return (.unsupported(kind: kind), nil)
-        case .template:
-            return nil  // rendered from its template by `turn`
+        case .template, .burst:
+            return nil  // rendered by `turn` (from its template) and `burst`
         case .choose(let choice):
             guard let reply = lastReply, let (isButton, option) = choice.pick(from: reply, random: &random) else { return nil }
             let content: InboundMessage.Content = isButton

@@ -32,6 +32,14 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         var deadline: Instant
         var outcome: Outcome?
         var waiter: CheckedContinuation<Outcome, Never>?
+        /// Replies still owed: a burst of n messages is answered n times.
+        var remaining = 1
+        /// The other messages of a burst, which replies may quote.
+        var also: [String] = []
+        /// When the first reply arrived (the turn's reply latency ends there).
+        var firstAt: Instant?
+
+        func answers(_ quoted: String) -> Bool { wamid == quoted || also.contains(quoted) }
     }
 
     private struct State {
@@ -60,10 +68,13 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
     }
 
     /// Opens a turn for `user`: the next send to that user closes it, unless `deadline` passes first.
-    public func open(user: Int, wamid: String, deadline: Instant) {
+    ///
+    /// A burst of several messages sent back to back opens one turn owed `replies` answers; it may be
+    /// quoted by any of `also`. The wait ends with the last answer, timed from the first.
+    public func open(user: Int, wamid: String, deadline: Instant, replies: Int = 1, also: [String] = []) {
         state.withLock { s in
             if let stale = s.open[user] { s.userByOpenWamid[stale.wamid] = nil }
-            s.open[user] = Turn(wamid: wamid, deadline: deadline)
+            s.open[user] = Turn(wamid: wamid, deadline: deadline, remaining: max(1, replies), also: also)
             s.userByOpenWamid[wamid] = user
         }
     }
@@ -110,25 +121,31 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             return nil
         }
         let user = send.toDigits.flatMap { userByPhone[$0] } ?? send.recipient.flatMap { userByBSUID[$0] }
-        let (match, waiter): (Match, CheckedContinuation<Outcome, Never>?) = state.withLock { s in
-            guard let user else { return (.unknownUser, nil) }
+        let (match, waiter, waiterOutcome): (Match, CheckedContinuation<Outcome, Never>?, Outcome?) = state.withLock { s in
+            guard let user else { return (.unknownUser, nil, nil) }
             if let quoted = send.contextMessageID {
-                if let owner = s.userByOpenWamid[quoted], owner != user { return (.wrongUser, nil) }
-                if s.open[user]?.wamid != quoted {
-                    return (s.lastClosedWamid[user] == quoted ? .duplicate : .unsolicited, nil)
+                if let owner = s.userByOpenWamid[quoted], owner != user { return (.wrongUser, nil, nil) }
+                if s.open[user]?.answers(quoted) != true {
+                    return (s.lastClosedWamid[user] == quoted ? .duplicate : .unsolicited, nil, nil)
                 }
             }
-            guard var turn = s.open[user], turn.outcome == nil else { return (.unsolicited, nil) }
-            let outcome = Outcome.replied(reply, at: now)
+            guard var turn = s.open[user], turn.outcome == nil else { return (.unsolicited, nil, nil) }
+            if turn.remaining > 1 {  // a burst: more answers owed
+                turn.remaining -= 1
+                turn.firstAt = turn.firstAt ?? now
+                s.open[user] = turn
+                return (.matched, nil, nil)
+            }
+            let outcome = Outcome.replied(reply, at: turn.firstAt ?? now)
             if let waiter = turn.waiter {
                 s.open[user] = nil
                 s.userByOpenWamid[turn.wamid] = nil
                 s.lastClosedWamid[user] = turn.wamid
-                return (.matched, waiter)
+                return (.matched, waiter, outcome)
             }
             turn.outcome = outcome
             s.open[user] = turn
-            return (.matched, nil)
+            return (.matched, nil, nil)
         }
         state.withLock { s in
             switch match {
@@ -139,7 +156,7 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             case .unknownUser: s.counters.unknownUser += 1
             }
         }
-        waiter?.resume(returning: .replied(reply, at: now))
+        waiter?.resume(returning: waiterOutcome ?? .replied(reply, at: now))
         return match
     }
 

@@ -106,11 +106,14 @@ public struct DeliveryOptions: Sendable, Hashable {
     public var batch: Int = 1
     /// How long a batch waits to fill before it goes out.
     public var batchWindow: Duration = .milliseconds(5)
-    public init(duplicates: Double = 0, retries: Int = 0, batch: Int = 1, batchWindow: Duration = .milliseconds(5)) {
+    /// Share of bursts (`Send.burst`) delivered in reverse order, as Meta does not guarantee order.
+    public var reorder: Double = 0
+    public init(duplicates: Double = 0, retries: Int = 0, batch: Int = 1, batchWindow: Duration = .milliseconds(5), reorder: Double = 0) {
         self.duplicates = duplicates
         self.retries = retries
         self.batch = batch
         self.batchWindow = batchWindow
+        self.reorder = reorder
     }
 }
 

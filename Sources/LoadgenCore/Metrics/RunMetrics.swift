@@ -36,6 +36,8 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     public var duplicatesSent: UInt64 = 0
     /// Deliveries that carried several messages (`--batch`).
     public var batchesSent: UInt64 = 0
+    /// Bursts delivered out of order (`--reorder`).
+    public var reordered: UInt64 = 0
 
     /// Empty metrics.
     public init() {}
@@ -72,6 +74,7 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         redeliveries += other.redeliveries
         duplicatesSent += other.duplicatesSent
         batchesSent += other.batchesSent
+        reordered += other.reordered
     }
 
     /// errorTurns / turns (0 when no turn ran).

@@ -27,6 +27,7 @@ public struct Report: Sendable, Codable, Equatable {
         public var duplicatesSent: UInt64
         public var redeliveries: UInt64
         public var batches: UInt64
+        public var reordered: UInt64
         public var statusCallbacks: StatusCallbackCounts?
     }
 
@@ -190,7 +191,8 @@ public struct Report: Sendable, Codable, Equatable {
         replies = correlation
         criteria = evaluation.checks
         self.checks = checks
-        delivery = Delivery(duplicatesSent: m.duplicatesSent, redeliveries: m.redeliveries, batches: m.batchesSent, statusCallbacks: nil)
+        delivery = Delivery(duplicatesSent: m.duplicatesSent, redeliveries: m.redeliveries, batches: m.batchesSent,
+                            reordered: m.reordered, statusCallbacks: nil)
         arrivals = run.model == "open" ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
                                                   dropped: m.arrivalsDropped, late: m.arrivalsLate, lag: Percentiles(m.launchLag)) : nil
         let keys = m.steps.keys.sorted()

@@ -31,6 +31,9 @@ public enum Send {
     public static func template(_ name: String, _ values: [String: String] = [:]) -> Step {
         .send(.template(name: name, values: values.mapValues { .string($0) }))
     }
+    /// Several texts typed back to back, e.g. `Send.burst(["Hi", "I need vegetables"])`; the next
+    /// `Expect.reply` waits for one answer to each.
+    public static func burst(_ texts: [String]) -> Step { .send(.burst(texts)) }
     /// An unsupported message type: `Send.unsupported("poll_creation")`.
     public static func unsupported(_ kind: String = "poll_creation") -> Step { .send(.unsupported(kind: kind)) }
 }

@@ -22,6 +22,9 @@ public enum Outgoing: Sendable, Hashable {
     case unsupported(kind: String)
     /// Taps a button or picks a row that the bot actually offered in its last reply.
     case choose(Choice)
+    /// Several text messages sent back to back before any reply; the bot owes one answer each. With
+    /// `--reorder`, Meta may deliver them out of order.
+    case burst([String])
     /// A payload template from `payloads/` (or `--payloads DIR`), its own placeholders filled from `values`.
     case template(name: String, values: [String: PayloadTemplate.Value])
 
@@ -43,6 +46,7 @@ public enum Outgoing: Sendable, Hashable {
         case .unsupported(let kind): return "unsupported \(kind)"
         case .choose(let choice): return "choose \(choice)"
         case .template(let name, _): return "template \(name)"
+        case .burst(let texts): return "burst of \(texts.count)"
         }
     }
 }

@@ -80,7 +80,8 @@ extension Scenario {
         for step in steps {
             number += 1
             switch step {
-            case .send(.text(let bodies)) where bodies.isEmpty || bodies.contains(where: \.isEmpty):
+            case .send(.text(let bodies)) where bodies.isEmpty || bodies.contains(where: \.isEmpty),
+                 .send(.burst(let bodies)) where bodies.count < 2 || bodies.contains(where: \.isEmpty):
                 throw .emptyText(scenario: name, persona: persona, step: number)
             case .think(let lo, let hi) where lo < .zero || hi < lo:
                 throw .badThink(scenario: name, persona: persona, step: number)

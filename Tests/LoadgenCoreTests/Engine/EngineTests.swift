@@ -124,6 +124,26 @@ final class ScriptedBot: WebhookTransport {
         #expect(result.metrics.errors(.badTemplate) == 1)  // "missing" is not in plan.templates
     }
 
+    @Test func burstsOweOneAnswerEachAndCanArriveOutOfOrder() async {
+        let hurried = Scenario("b", summary: "") {
+            Persona("user") {
+                Send.burst(["one", "two", "three"])
+                Expect.reply()
+            }
+        }
+        var plan = RunPlan(scenario: hurried, users: 1, duration: .seconds(60), journeysPerUser: 2)
+        plan.delivery = DeliveryOptions(reorder: 1)
+        let users = plan.makeUsers()
+        let bot = ScriptedBot(users: users)
+        let result = await engine(bot).run(plan, users: users)
+        #expect(result.metrics.turns == 6)
+        #expect(result.metrics.errorTurns == 0)
+        #expect(result.metrics.reordered == 2)
+        #expect(bot.correlator.counters.matched == 6 && bot.correlator.counters.unsolicited == 0)
+        let order = bot.seenBodies.prefix(3).map { b in ["one", "two", "three"].first { b.contains(#""body":"\#($0)""#) } ?? "?" }
+        #expect(order == ["three", "two", "one"])
+    }
+
     @Test func badRepliesFailTheirCheck() async {
         let picky = Scenario("p", summary: "") {
             Persona("user") {
