@@ -1,0 +1,64 @@
+import Foundation
+import LoadgenCore
+import Testing
+
+/// The templates in payloads/ and the wire layer's built-in renderer describe the same deliveries:
+/// rendered with the same values, each pair parses to equal JSON.
+@Suite struct TemplateEquivalenceTests {
+    static let payloads = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("payloads")
+
+    let user = SimulatedUser(index: 3, seed: 8)
+    let media = InboundMessage.Media(id: "1003383421387256", mimeType: "image/jpeg", sha256: "SfInY0gGKTsJlUWbwxC1k+FAD0FZHvzwfpvO0zX0GUI=")
+
+    private func parse(_ bytes: [UInt8]) throws -> NSDictionary {
+        try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary)
+    }
+
+    private func template(_ name: String, _ values: [String: PayloadTemplate.Value]) throws -> [UInt8] {
+        let t = try PayloadTemplate(name: name, json: Array(try Data(contentsOf: Self.payloads.appendingPathComponent(name + ".json"))))
+        let standard = PayloadTemplate.standardValues(business: .default, phone: user.phone, profileName: user.profileName,
+                                                      bsuid: user.bsuid, wamid: "wamid.X", timestamp: 1_750_000_000,
+                                                      contextWamid: "wamid.CTX")
+        return try t.render(standard.merging(values) { $1 })
+    }
+
+    private func code(_ content: InboundMessage.Content, quoted: Bool = false) -> [UInt8] {
+        let context = quoted ? InboundMessage.Context(from: BusinessIdentity.default.displayPhoneNumber, id: "wamid.CTX") : nil
+        return WebhookEnvelope.render(InboundMessage(id: "wamid.X", timestamp: 1_750_000_000, content: content, context: context),
+                                      from: user, business: .default)
+    }
+
+    @Test func messageTemplatesMatchTheBuiltInRenderer() throws {
+        let cases: [(String, [String: PayloadTemplate.Value], InboundMessage.Content, Bool)] = [
+            ("text", ["text": .string("Muraho 🥬")], .text("Muraho 🥬"), false),
+            ("button_reply", ["button_id": .string("pay_wallet"), "button_title": .string("💳 Wallet")],
+             .buttonReply(id: "pay_wallet", title: "💳 Wallet"), true),
+            ("list_reply", ["list_id": .string("svc_rides"), "list_title": .string("🚖 Rides"), "list_description": .string("Moto")],
+             .listReply(id: "svc_rides", title: "🚖 Rides", description: "Moto"), true),
+            ("location", ["latitude": .number("-1.9441"), "longitude": .number("30.0619"), "location_name": .string("Kigali Heights"),
+                          "location_address": .string("KG 7 Ave")],
+             .location(latitude: -1.9441, longitude: 30.0619, name: "Kigali Heights", address: "KG 7 Ave"), false),
+            ("image", ["media_id": .string(media.id), "mime_type": .string(media.mimeType), "sha256": .string(media.sha256),
+                       "caption": .string("carte jaune")], .image(media, caption: "carte jaune"), false),
+            ("audio", ["media_id": .string(media.id), "mime_type": .string(media.mimeType), "sha256": .string(media.sha256),
+                       "voice": .bool(true)], .audio(media, voice: true), false),
+            ("document", ["media_id": .string(media.id), "mime_type": .string(media.mimeType), "sha256": .string(media.sha256),
+                          "caption": .string("receipt"), "filename": .string("r.pdf")], .document(media, filename: "r.pdf", caption: "receipt"), false),
+            ("sticker", ["media_id": .string(media.id), "mime_type": .string(media.mimeType), "sha256": .string(media.sha256),
+                         "animated": .bool(false)], .sticker(media, animated: false), false),
+            ("reaction", ["emoji": .string("👍")], .reaction(messageID: "wamid.CTX", emoji: "👍"), false),
+            ("unsupported", ["unsupported_type": .string("poll_creation")], .unsupported(kind: "poll_creation"), false),
+        ]
+        for (name, values, content, quoted) in cases {
+            #expect(try parse(template(name, values)) == parse(code(content, quoted: quoted)), "\(name)")
+        }
+    }
+
+    @Test func statusTemplateMatchesTheStatusRenderer() throws {
+        let fromTemplate = try template("status", ["status": .string("read")])
+        let fromCode = StatusEnvelope.render(wamid: "wamid.CTX", status: "read", recipient: user.phone, timestamp: 1_750_000_000,
+                                             business: .default)
+        #expect(try parse(fromTemplate) == parse(fromCode))
+    }
+}
