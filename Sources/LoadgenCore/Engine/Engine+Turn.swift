@@ -1,0 +1,234 @@
+/// One turn: what the user sends, how it is delivered (duplicates, retries, batches, bursts), and how
+/// its ack and reply are measured.
+extension Engine {
+    /// One turn: post a message, then (when expected) wait for the reply. Returns whether it passed and
+    /// the reply, if one came.
+    func turn(
+        _ user: SimulatedUser, persona: Persona, _ outgoing: Outgoing, expect: (within: Duration?, matcher: ReplyMatcher)?,
+        key: StepKey, lastReply: BotReply?, sequence: UInt64, intended plannedAt: C.Instant?, plan: RunPlan,
+        random: inout SeededRandom, recorder: ShardedRecorder, batcher: DeliveryBatcher<C>?
+    ) async -> (passed: Bool, reply: BotReply?) {
+        if case .burst(let texts) = outgoing {
+            return await burst(texts, user: user, persona: persona, expect: expect, key: key, sequence: sequence,
+                               intended: plannedAt, plan: plan, random: &random, recorder: recorder)
+        }
+        let wamid = Wamid.inbound(phone: user.phone, sequence: sequence)
+        let phone = persona.identity == .phone ? user.phone : nil
+        let body: [UInt8]
+        var batchItem: WebhookEnvelope.Item?
+        if case .template(let name, let values) = outgoing {
+            let standard = PayloadTemplate.standardValues(
+                business: plan.business, phone: phone, profileName: user.profileName, bsuid: user.bsuid, wamid: wamid,
+                timestamp: unixTime(), contextWamid: lastReply?.messageID ?? Wamid.outbound(phone: user.phone, sequence: sequence))
+            guard let rendered = try? plan.templates[name]?.render(standard.merging(values) { $1 }) else {
+                return notSent(.badTemplate, user: user, key: key, recorder: recorder)
+            }
+            body = rendered
+        } else {
+            guard let (content, context) = Self.content(outgoing, lastReply: lastReply, wamid: wamid, business: plan.business,
+                                                        random: &random)
+            else { return notSent(.noChoice, user: user, key: key, recorder: recorder) }
+            let message = InboundMessage(id: wamid, timestamp: unixTime(), content: content, context: context)
+            let item = WebhookEnvelope.Item(message: message, phone: phone, profileName: user.profileName,
+                                            bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil)
+            batchItem = item
+            body = WebhookEnvelope.render(batch: [item], business: plan.business)
+        }
+        let signature = signer.signature(for: body)
+
+        let intended = plannedAt ?? clock.now  // open model: from when the message was due, not when it went
+        if let expect { correlator.open(user: user.index, wamid: wamid, deadline: intended.advanced(by: expect.within ?? plan.replyTimeout)) }
+        var result = if let batcher, let batchItem {
+            await batcher.deliver(batchItem)  // Meta batching: this message shares a POST with others
+        } else {
+            await deliver(body, signature: signature, user: user.index, plan: plan, random: &random, recorder: recorder)
+        }
+        var attempt = 0
+        while plan.delivery.retries > attempt, !Task.isCancelled, result != .status(200) {
+            // Meta redelivers what was not acked with 200: at once, then with growing gaps.
+            if attempt > 0 { try? await clock.sleep(for: .seconds(1 << (attempt - 1))) }
+            attempt += 1
+            recorder.record(user: user.index) { $0.redeliveries += 1 }
+            result = await transport.deliver(body: body, signature: signature, user: user.index)
+        }
+        let acked = clock.now
+
+        let failure: ErrorClass? = switch result {
+        case .status(let status): ErrorClass.forStatus(status)
+        case .failed(let why): why.errorClass
+        }
+        if let failure {
+            if expect != nil { correlator.abandon(user: user.index) }
+            recorder.record(user: user.index) { m in
+                m.turns += 1
+                m.errorTurns += 1
+                m.count(failure)
+                m.steps[key, default: StepStats()].turns += 1
+                m.steps[key, default: StepStats()].errors += 1
+            }
+            return (false, nil)
+        }
+        guard let expect else {
+            recorder.record(user: user.index) { m in
+                m.turns += 1
+                m.ack.record(intended.duration(to: acked))
+                m.steps[key, default: StepStats()].turns += 1
+            }
+            return (true, nil)
+        }
+        let outcome = await correlator.wait(user: user.index)
+        return recorder.record(user: user.index) { m in
+            m.turns += 1
+            m.ack.record(intended.duration(to: acked))
+            m.steps[key, default: StepStats()].turns += 1
+            switch outcome {
+            case .timedOut:
+                m.errorTurns += 1
+                m.count(.noReply)
+                m.steps[key, default: StepStats()].errors += 1
+                return (false, nil)
+            case .replied(let reply, let at):
+                let latency = intended.duration(to: at)
+                m.replies += 1
+                m.reply.record(latency)
+                m.steps[key, default: StepStats()].reply.record(latency)
+                if plan.fallback.isFallback(reply) { m.fallbackReplies += 1 }
+                guard expect.matcher.matches(reply) else {
+                    m.errorTurns += 1
+                    m.count(.badReply)
+                    m.steps[key, default: StepStats()].errors += 1
+                    return (false, reply)
+                }
+                return (true, reply)
+            }
+        }
+    }
+
+    /// A burst: several messages posted back to back (reversed for a `reorder` share of bursts), one
+    /// answer owed to each. Each message is a turn; the reply latency runs to the first answer.
+    func burst(
+        _ texts: [String], user: SimulatedUser, persona: Persona, expect: (within: Duration?, matcher: ReplyMatcher)?,
+        key: StepKey, sequence: UInt64, intended plannedAt: C.Instant?, plan: RunPlan, random: inout SeededRandom,
+        recorder: ShardedRecorder
+    ) async -> (passed: Bool, reply: BotReply?) {
+        let now = unixTime()
+        var messages = texts.enumerated().map { i, text in
+            WebhookEnvelope.Item(
+                message: InboundMessage(id: Wamid.inbound(phone: user.phone, sequence: sequence ^ UInt64(i) << 56), timestamp: now,
+                                        content: .text(text)),
+                phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName, bsuid: user.bsuid)
+        }
+        let reversed = Double(random.next() >> 11) / Double(1 << 53) < plan.delivery.reorder
+        let ids = messages.map(\.message.id)
+        if reversed { messages.reverse() }
+        let n = UInt64(texts.count)
+        let intended = plannedAt ?? clock.now
+        if let expect {
+            correlator.open(user: user.index, wamid: ids.last!, deadline: intended.advanced(by: expect.within ?? plan.replyTimeout),
+                            replies: texts.count, also: Array(ids.dropLast()))
+        }
+        var failure: ErrorClass?
+        var acks: [Duration] = []
+        for item in messages where failure == nil {
+            let body = WebhookEnvelope.render(batch: [item], business: plan.business)
+            let sentAt = clock.now
+            switch await transport.deliver(body: body, signature: signer.signature(for: body), user: user.index) {
+            case .status(let status): failure = ErrorClass.forStatus(status)
+            case .failed(let why): failure = why.errorClass
+            }
+            acks.append(sentAt.duration(to: clock.now))
+        }
+        let outcome: ReplyCorrelator<C.Instant>.Outcome? = if failure == nil, expect != nil {
+            await correlator.wait(user: user.index)
+        } else {
+            nil
+        }
+        if failure != nil, expect != nil { correlator.abandon(user: user.index) }
+        return recorder.record(user: user.index) { m in
+            m.turns += n
+            m.steps[key, default: StepStats()].turns += n
+            if reversed { m.reordered += 1 }
+            for ack in acks where failure == nil { m.ack.record(ack) }
+            func fail(_ why: ErrorClass) -> (Bool, BotReply?) {
+                m.errorTurns += n
+                for _ in 0..<n { m.count(why) }
+                m.steps[key, default: StepStats()].errors += n
+                return (false, nil)
+            }
+            if let failure { return fail(failure) }
+            guard let expect, let outcome else { return (true, nil) }
+            switch outcome {
+            case .timedOut: return fail(.noReply)
+            case .replied(let reply, let at):
+                m.replies += n
+                m.reply.record(intended.duration(to: at))
+                m.steps[key, default: StepStats()].reply.record(intended.duration(to: at))
+                if plan.fallback.isFallback(reply) { m.fallbackReplies += 1 }
+                guard expect.matcher.matches(reply) else { return fail(.badReply) }
+                return (true, reply)
+            }
+        }
+    }
+
+    /// A turn the user could not send (nothing to choose, a template that does not render): an error turn.
+    func notSent(_ why: ErrorClass, user: SimulatedUser, key: StepKey, recorder: ShardedRecorder) -> (passed: Bool, reply: BotReply?) {
+        recorder.record(user: user.index) { m in
+            m.turns += 1
+            m.errorTurns += 1
+            m.count(why)
+            m.steps[key, default: StepStats()].turns += 1
+            m.steps[key, default: StepStats()].errors += 1
+        }
+        return (false, nil)
+    }
+
+    /// Posts a delivery, and for a `plan.delivery.duplicates` share of messages the same bytes again —
+    /// half the time concurrently, as Meta's parallel redeliveries do, else right after the first.
+    func deliver(
+        _ body: [UInt8], signature: String, user: Int, plan: RunPlan, random: inout SeededRandom, recorder: ShardedRecorder
+    ) async -> DeliveryResult {
+        let roll = Double(random.next() >> 11) / Double(1 << 53)
+        guard roll < plan.delivery.duplicates else { return await transport.deliver(body: body, signature: signature, user: user) }
+        recorder.record(user: user) { $0.duplicatesSent += 1 }
+        if roll < plan.delivery.duplicates / 2 {
+            async let twin = transport.deliver(body: body, signature: signature, user: user)
+            let first = await transport.deliver(body: body, signature: signature, user: user)
+            _ = await twin
+            return first
+        }
+        let first = await transport.deliver(body: body, signature: signature, user: user)
+        _ = await transport.deliver(body: body, signature: signature, user: user)
+        return first
+    }
+
+    /// The message content for `outgoing`; nil when a `choose` finds nothing to choose.
+    static func content(
+        _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, business: BusinessIdentity, random: inout SeededRandom
+    ) -> (InboundMessage.Content, InboundMessage.Context?)? {
+        let mediaSeed = wamid.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }  // FNV-1a: stable
+        let quoted = lastReply?.messageID.map { InboundMessage.Context(from: business.displayPhoneNumber, id: $0) }
+        switch outgoing {
+        case .text(let bodies): return (.text(bodies[Int(random.next() % UInt64(bodies.count))]), nil)
+        case .buttonReply(let id, let title): return (.buttonReply(id: id, title: title), quoted)
+        case .listReply(let id, let title): return (.listReply(id: id, title: title, description: nil), quoted)
+        case .location(let lat, let lon, let name): return (.location(latitude: lat, longitude: lon, name: name, address: nil), nil)
+        case .image(let caption): return (.image(.make(seed: mediaSeed, mimeType: "image/jpeg"), caption: caption), nil)
+        case .audio(let voice):
+            return (.audio(.make(seed: mediaSeed, mimeType: voice ? "audio/ogg; codecs=opus" : "audio/mpeg"), voice: voice), nil)
+        case .document(let filename, let caption):
+            return (.document(.make(seed: mediaSeed, mimeType: "application/pdf"), filename: filename, caption: caption), nil)
+        case .sticker(let animated): return (.sticker(.make(seed: mediaSeed, mimeType: "image/webp"), animated: animated), nil)
+        case .reaction(let emoji):
+            let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
+            return (.reaction(messageID: target, emoji: emoji), nil)
+        case .unsupported(let kind): return (.unsupported(kind: kind), nil)
+        case .template, .burst:
+            return nil  // rendered by `turn` (from its template) and `burst`
+        case .choose(let choice):
+            guard let reply = lastReply, let (isButton, option) = choice.pick(from: reply, random: &random) else { return nil }
+            let content: InboundMessage.Content = isButton
+                ? .buttonReply(id: option.id, title: option.title) : .listReply(id: option.id, title: option.title, description: nil)
+            return (content, quoted)
+        }
+    }
+}
