@@ -42,9 +42,35 @@ struct Loadgen: AsyncParsableCommand {
 extension Loadgen {
     /// `loadgen list`: the built-in scenarios and criteria presets.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List built-in scenarios and criteria presets.")
+        static let configuration = CommandConfiguration(
+            abstract: "List built-in scenarios and criteria presets, or the nine failure patterns ('loadgen list patterns').")
+
+        @Argument(help: "What to list: all (default), scenarios, criteria or patterns.")
+        var what: String = "all"
+
+        func validate() throws {
+            guard ["all", "scenarios", "criteria", "patterns"].contains(what) else {
+                throw ValidationError("'loadgen list \(what)': choose all, scenarios, criteria or patterns")
+            }
+        }
 
         func run() {
+            if what == "patterns" { return listPatterns() }
+            if what != "criteria" { listScenarios() }
+            if what != "scenarios" { listCriteria() }
+        }
+
+        private func listPatterns() {
+            print("the nine fallback failure patterns (EasyMO v2.0):")
+            for p in FailurePattern.allCases {
+                print("  \(p.number). \(p.rawValue)")
+                print("     injects:  \(p.defaultFault) at the \(p.site.rawValue)")
+                print("     expects:  \(p.graceful)")
+                print("     matched:  \(p.expected)")
+            }
+        }
+
+        private func listScenarios() {
             print("scenarios:")
             let width = BuiltInScenarios.all.map(\.name.count).max() ?? 0
             for s in BuiltInScenarios.all {
@@ -52,6 +78,9 @@ extension Loadgen {
                 print("  \(String(repeating: " ", count: width))  personas: "
                     + s.personas.map { "\($0.name)\($0.weight > 1 ? "×\($0.weight)" : "")" }.joined(separator: ", "))
             }
+        }
+
+        private func listCriteria() {
             print("criteria presets:")
             for set in CriteriaSet.presets {
                 print("  \(set.name): " + set.criteria.map(\.text).joined(separator: "; ")

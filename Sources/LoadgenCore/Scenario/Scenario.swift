@@ -84,8 +84,3 @@ public enum LoadProfile: Sendable, Hashable {
         }
     }
 }
-
-/// The faults a scenario injects. A slot for the chaos work: empty for now, and every scenario carries one.
-public struct ChaosPlan: Sendable, Hashable {
-    public init() {}
-}

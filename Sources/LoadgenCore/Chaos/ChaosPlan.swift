@@ -1,0 +1,103 @@
+/// The faults a run injects: each a pattern, its schedule, and optionally its own fault shape and
+/// expectation (targets with other wording override the matcher).
+///
+/// ```swift
+/// Scenario("drill", summary: "…", chaos: [
+///     .inject(.aiServiceDown, rate: 0.2, from: .seconds(60), to: .seconds(120)),
+///     .inject(.timeout, rate: 0.1),
+/// ]) { … }
+/// ```
+/// On the command line: `--chaos ai-service-down=0.2@60s-120s,timeout=0.1`.
+public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
+    public var faults: [Fault]
+
+    public init(faults: [Fault] = []) { self.faults = faults }
+    public init(arrayLiteral faults: Fault...) { self.faults = faults }
+
+    /// Whether the plan injects nothing.
+    public var isEmpty: Bool { faults.isEmpty }
+
+    /// One pattern's injection.
+    public struct Fault: Sendable, Hashable {
+        public var pattern: FailurePattern
+        public var schedule: FaultSchedule
+        public var shape: FaultShape
+        public var expected: ReplyMatcher
+
+        public init(pattern: FailurePattern, schedule: FaultSchedule, shape: FaultShape? = nil, expected: ReplyMatcher? = nil) {
+            self.pattern = pattern
+            self.schedule = schedule
+            self.shape = shape ?? pattern.defaultFault
+            self.expected = expected ?? pattern.expected
+        }
+
+        /// `pattern` at `rate` (0…1), between `from` and `to` when given (else the whole run).
+        public static func inject(
+            _ pattern: FailurePattern, rate: Double, from: Duration? = nil, to: Duration? = nil, shape: FaultShape? = nil,
+            expecting: ReplyMatcher? = nil
+        ) -> Fault {
+            let window: Range<Duration>? = (from != nil || to != nil) ? (from ?? .zero) ..< (to ?? .seconds(86_400 * 365)) : nil
+            return Fault(pattern: pattern, schedule: FaultSchedule(rate: rate, window: window), shape: shape, expected: expecting)
+        }
+    }
+
+    /// Parses `--chaos`: `PATTERN=RATE[@START-END]` items separated by commas; RATE is a fraction or a
+    /// percentage, START and END times such as `60s` or `2m` (END may be left out: until the end).
+    public static func parse(_ text: String) throws(ChaosPlanError) -> ChaosPlan {
+        var faults: [Fault] = []
+        for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = raw.trimmingSpaces
+            guard !item.isEmpty else { throw .empty }
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw .badItem(item) }
+            guard let pattern = FailurePattern(rawValue: parts[0].trimmingSpaces) else {
+                throw .unknownPattern(parts[0].trimmingSpaces, known: FailurePattern.allCases.map(\.rawValue))
+            }
+            let rateAndWindow = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+            var rateText = rateAndWindow[0].trimmingSpaces
+            var scale = 1.0
+            if rateText.hasSuffix("%") { rateText.removeLast(); scale = 0.01 }
+            guard let r = Double(rateText), r.isFinite, (0...1).contains(r * scale) else { throw .badRate(item) }
+            var window: Range<Duration>?
+            if rateAndWindow.count == 2 {
+                let bounds = rateAndWindow[1].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard let start = Self.duration(bounds[0]) else { throw .badWindow(item) }
+                let end = bounds.count == 2 && !bounds[1].isEmpty ? Self.duration(bounds[1]) : .seconds(86_400 * 365)
+                guard let end, end > start else { throw .badWindow(item) }
+                window = start ..< end
+            }
+            faults.append(Fault(pattern: pattern, schedule: FaultSchedule(rate: r * scale, window: window)))
+        }
+        return ChaosPlan(faults: faults)
+    }
+
+    private static func duration(_ text: String) -> Duration? {
+        var t = text.trimmingSpaces.lowercased()
+        var scale = 1.0
+        if t.hasSuffix("ms") { t.removeLast(2); scale = 0.001 }
+        else if t.hasSuffix("s") { t.removeLast() }
+        else if t.hasSuffix("m") { t.removeLast(); scale = 60 }
+        else if t.hasSuffix("h") { t.removeLast(); scale = 3600 }
+        guard let v = Double(t), v.isFinite, v >= 0 else { return nil }
+        return .nanoseconds(Int64((v * scale * 1e9).rounded()))
+    }
+}
+
+/// A mistake in `--chaos`.
+public enum ChaosPlanError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case badItem(String)
+    case unknownPattern(String, known: [String])
+    case badRate(String)
+    case badWindow(String)
+
+    public var description: String {
+        switch self {
+        case .empty: "--chaos has an empty item; write PATTERN=RATE[@START-END] items separated by commas"
+        case .badItem(let i): "cannot read '\(i)' in --chaos: write PATTERN=RATE[@START-END], e.g. ai-service-down=0.2@60s-120s"
+        case .unknownPattern(let p, let known): "unknown failure pattern '\(p)' (patterns: \(known.joined(separator: ", ")); see 'loadgen list patterns')"
+        case .badRate(let i): "the rate in '\(i)' must be a fraction from 0 to 1 or a percentage, e.g. 0.2 or 20%"
+        case .badWindow(let i): "the window in '\(i)' must be START-END with END after START, e.g. @60s-120s"
+        }
+    }
+}
