@@ -61,6 +61,12 @@ public struct ServerResponse: Sendable {
         return ServerResponse(status: status, headers: h, body: Array(text.utf8))
     }
 
+    /// No response at all: the server closes the connection (a connection reset, as a fault).
+    public static let dropConnection = ServerResponse(status: .custom(code: 599, reasonPhrase: "loadgen: drop connection"))
+
+    /// Whether this is `dropConnection`.
+    public var dropsConnection: Bool { status.code == 599 && status.reasonPhrase == "loadgen: drop connection" }
+
     /// A JSON response from bytes already encoded.
     public static func json(_ status: HTTPResponseStatus, _ body: [UInt8], headers: HTTPHeaders = [:]) -> ServerResponse {
         var h = headers
@@ -155,6 +161,7 @@ public final class HTTPServer: Sendable {
                     let request = ServerRequest(method: h.method, uri: h.uri, headers: h.headers,
                                                 body: tooLarge ? [] : body, bodyTooLarge: tooLarge, receivedAt: receivedAt)
                     let response = await responder.respond(to: request)
+                    if response.dropsConnection { return }  // closes without a byte: the caller sees a reset
                     let keepAlive = h.isKeepAlive && !tooLarge
                     var headers = response.headers
                     headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))

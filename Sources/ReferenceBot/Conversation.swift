@@ -1,4 +1,5 @@
 import Foundation
+import LoadgenHTTP
 
 /// What the bot sends back: the Graph API message types EasyMO uses.
 enum OutboundMessage: Sendable, Hashable {
@@ -108,7 +109,7 @@ struct Conversation: Sendable {
     }
 
     private func offer(_ agent: Agent, query: String, user: String, session: inout Session) -> [OutboundMessage] {
-        let results = Array(catalogue.search(agent, query: query).prefix(5))
+        let results = Array(catalogue.search(agent.category, query: query).prefix(5))
         session.agent = agent
         session.step = .choosing
         session.offered = results.map(\.id)
@@ -159,11 +160,11 @@ struct Conversation: Sendable {
             let number = board.place(buyer: user, item: item)
             return [.text("✅ Paid \(item.priceRWF) RWF by \(method). Order #\(number) with \(item.title) is confirmed. Reply TRACK to follow it.")]
         }
-        guard let (agent, item) = catalogue.listing(id: id) else { return [clarify()] }
+        guard let (category, item) = catalogue.listing(id: id) else { return [clarify()] }
         s.selected = item
         s.step = .confirming
         sessions.save(user, s)
-        switch agent {
+        switch category {
         case .rides:
             return [.text("🚖 \(item.title) is on the way (\(item.detail)). Fare about \(item.priceRWF) RWF.")]
         case .jobs:

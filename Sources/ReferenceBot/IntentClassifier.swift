@@ -1,3 +1,5 @@
+import LoadgenHTTP
+
 /// EasyMO's keyword intent classifier (wa-webhook-unified `core/intent-classifier.ts`, reference/easymo.md §4.3).
 ///
 /// Counts case-insensitive substring matches per agent; rides scores ×1.5 and insurance ×1.3;
@@ -15,6 +17,20 @@ enum Agent: String, Sendable, CaseIterable {
         case .insurance: ["insurance", "certificate", "carte jaune", "policy", "cover", "premium", "claim", "motor", "vehicle"]
         case .rides: ["ride", "driver", "passenger", "transport", "pick", "drop", "take me", "going to", "trip", "taxi", "moto", "car"]
         case .support: ["help", "support", "question", "how", "what", "why", "problem", "issue"]
+        }
+    }
+
+    /// The listings this agent offers (support offers none: it maps to the menu's categories).
+    var category: ListingCategory {
+        switch self {
+        case .rides: .rides
+        case .farmer: .farmer
+        case .waiter: .waiter
+        case .jobs: .jobs
+        case .realEstate: .realEstate
+        case .insurance: .insurance
+        case .buySell: .buySell
+        case .support: .farmer
         }
     }
 

@@ -1,3 +1,4 @@
+import LoadgenHTTP
 import Synchronization
 
 /// Orders shared by every user of the bot: what makes the buyer → station → driver handoff real.

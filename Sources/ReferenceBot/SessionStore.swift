@@ -1,3 +1,4 @@
+import LoadgenHTTP
 import Synchronization
 
 /// Per-user conversation state, expiring after a quiet period (EasyMO: 10 minutes).

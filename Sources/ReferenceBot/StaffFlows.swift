@@ -1,3 +1,4 @@
+import LoadgenHTTP
 import Foundation
 
 /// The staff journeys of EasyMO v2.0 (reference/easymo.md §4.1): stations accept → prepare → complete

@@ -1,21 +1,33 @@
-/// The bot's data: vendors, drivers, restaurants, jobs, properties and insurance covers near Kigali.
-///
-/// In-process for now: the same shape as EasyMO's Supabase tables, so a later upstream (database REST
-/// stand-in, ranking service) can serve it over HTTP and fail on demand.
-struct Listing: Sendable, Hashable {
-    var id: String
+/// The marketplace data behind the stand-in upstreams: vendors, drivers, restaurants, jobs, properties
+/// and insurance covers near Kigali, shaped like EasyMO's Supabase rows. The stand-in database and
+/// ranking service serve it over HTTP (and fail on demand); the reference bot reads it through them.
+public struct Listing: Sendable, Hashable {
+    public var id: String
     /// ≤ 24 characters (WhatsApp list row title).
-    var title: String
+    public var title: String
     /// ≤ 72 characters (list row description).
-    var detail: String
-    var priceRWF: Int
-    var tags: [String]
+    public var detail: String
+    public var priceRWF: Int
+    public var tags: [String]
+
+    public init(id: String, title: String, detail: String, priceRWF: Int, tags: [String]) {
+        self.id = id
+        self.title = title
+        self.detail = detail
+        self.priceRWF = priceRWF
+        self.tags = tags
+    }
 }
 
-struct Catalogue: Sendable {
-    private let listings: [Agent: [Listing]]
+/// The categories of listings (EasyMO's agent domains that sell or offer something).
+public enum ListingCategory: String, Sendable, CaseIterable {
+    case rides, farmer, waiter, jobs, realEstate = "real_estate", insurance, buySell = "buy_sell"
+}
 
-    init() {
+public struct Catalogue: Sendable {
+    private let listings: [ListingCategory: [Listing]]
+
+    public init() {
         func l(_ id: String, _ title: String, _ detail: String, _ price: Int, _ tags: [String]) -> Listing {
             Listing(id: id, title: title, detail: detail, priceRWF: price, tags: tags)
         }
@@ -65,16 +77,16 @@ struct Catalogue: Sendable {
         ]
     }
 
-    /// Listings of `agent`, those matching a word of `query` first.
-    func search(_ agent: Agent, query: String) -> [Listing] {
-        let all = listings[agent] ?? []
+    /// Listings of `category`, those matching a word of `query` first.
+    public func search(_ category: ListingCategory, query: String) -> [Listing] {
+        let all = listings[category] ?? []
         let words = query.lowercased()
         let matching = all.filter { l in l.tags.contains { words.contains($0) } }
         return matching + all.filter { !matching.contains($0) }
     }
 
     /// The listing with `id`, in any category.
-    func listing(id: String) -> (Agent, Listing)? {
+    public func listing(id: String) -> (ListingCategory, Listing)? {
         for (agent, items) in listings { if let l = items.first(where: { $0.id == id }) { return (agent, l) } }
         return nil
     }

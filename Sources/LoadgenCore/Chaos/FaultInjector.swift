@@ -1,0 +1,45 @@
+import Synchronization
+
+/// Decides, call by call, whether a stand-in upstream injects a fault, and remembers which turns were hit.
+///
+/// Stand-ins ask `fault(at:correlationID:elapsed:)` for every call they serve; the answer follows the
+/// plan's schedules (pure `FaultSchedule` decisions with seeded draws). Bots pass the inbound message id
+/// to their upstreams as `X-Correlation-ID` (EasyMO does), so an injection can be traced to the user's
+/// turn it degraded — which is what the judging of each pattern needs.
+public final class FaultInjector: Sendable {
+    private struct State {
+        var random: SeededRandom
+        var injected: [FailurePattern: UInt64] = [:]
+        var hitTurns: [String: FailurePattern] = [:]
+    }
+    private let plan: ChaosPlan
+    private let state: Mutex<State>
+
+    /// An injector for `plan`, its draws seeded by `seed`.
+    public init(plan: ChaosPlan, seed: UInt64) {
+        self.plan = plan
+        state = Mutex(State(random: SeededRandom(seed: seed, stream: 0xC4A05)))
+    }
+
+    /// The fault for a call at `site` made `elapsed` into the run, if any, and its pattern.
+    public func fault(at site: InjectionSite, correlationID: String?, elapsed: Duration) -> (FailurePattern, FaultShape)? {
+        let candidates = plan.faults.filter { $0.pattern.site == site }
+        guard !candidates.isEmpty else { return nil }
+        return state.withLock { s in
+            for fault in candidates {
+                let roll = Double(s.random.next() >> 11) / Double(1 << 53)
+                guard fault.schedule.injects(at: elapsed, roll: roll) else { continue }
+                s.injected[fault.pattern, default: 0] += 1
+                if let id = correlationID { s.hitTurns[id] = fault.pattern }
+                return (fault.pattern, fault.shape)
+            }
+            return nil
+        }
+    }
+
+    /// The pattern injected into the turn of inbound message `id`, if any.
+    public func pattern(forTurn id: String) -> FailurePattern? { state.withLock { $0.hitTurns[id] } }
+
+    /// Calls hit, per pattern.
+    public var injected: [FailurePattern: UInt64] { state.withLock { $0.injected } }
+}
