@@ -1,0 +1,141 @@
+import Foundation
+import LoadgenCore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The stand-in upstreams of a bot, on one HTTP server, each with a fault hook:
+///
+/// | route | shape | injection site |
+/// |---|---|---|
+/// | `POST /v1/chat/completions` | OpenAI chat completions | LLM |
+/// | `GET /rest/v1/listings?category=eq.X` | PostgREST rows | catalogue search |
+/// | `GET /rest/v1/sessions?user_id=eq.X`, `POST /rest/v1/sessions` | PostgREST rows | session store |
+/// | `GET /ranking/top?category=X` | ranked rows | database REST (ranking service) |
+/// | `POST /payments/momo` | MoMo-like `{"status":"SUCCESSFUL"}` | payment gateway |
+/// | `POST /agents/{name}` | agent backend answer | agent backend |
+///
+/// Before answering, each route asks the `FaultInjector` for a fault at its site, passing the caller's
+/// `X-Correlation-ID`, and applies it: an error status, a delay, a dropped connection, a stall, a
+/// malformed body, an empty result or a 429 with `Retry-After`.
+public struct UpstreamStandIns: HTTPResponder {
+    private let injector: FaultInjector?
+    private let start: ContinuousClock.Instant
+    private let catalogue = Catalogue()
+    private let sessions = SessionTable()
+    /// The longest a stalled call is held before it is dropped (every wait here is bounded).
+    private let stallLimit: Duration
+
+    /// Stand-ins injecting `injector`'s faults, timed from `start` (the run's start).
+    public init(injector: FaultInjector?, start: ContinuousClock.Instant = .now, stallLimit: Duration = .seconds(60)) {
+        self.injector = injector
+        self.start = start
+        self.stallLimit = stallLimit
+    }
+
+    public func respond(to request: ServerRequest) async -> ServerResponse {
+        let path = String(request.path)
+        let site: InjectionSite
+        switch (request.method, path) {
+        case (.POST, "/v1/chat/completions"): site = .llm
+        case (.GET, "/rest/v1/listings"): site = .search
+        case (_, "/rest/v1/sessions"): site = .sessionStore
+        case (.GET, "/ranking/top"): site = .database
+        case (.POST, "/payments/momo"): site = .payments
+        case (.POST, _) where path.hasPrefix("/agents/"): site = .agentBackend
+        default: return .json(.notFound, Array(#"{"message":"no such route"}"#.utf8))
+        }
+        if let (_, fault) = injector?.fault(at: site, correlationID: request.headers.first(name: "X-Correlation-ID"),
+                                            elapsed: start.duration(to: .now)) {
+            switch fault {
+            case .status(let code):
+                return .json(HTTPResponseStatus(statusCode: code), Array(#"{"error":{"message":"injected fault","code":\#(code)}}"#.utf8))
+            case .delay(let d):
+                try? await Task.sleep(for: min(d, stallLimit))
+            case .reset:
+                return .dropConnection
+            case .stall:
+                try? await Task.sleep(for: stallLimit)
+                return .dropConnection
+            case .malformedBody:
+                return .json(.ok, Array(#"{"choices":[{"message":{"content":"#.utf8))
+            case .emptyResult:
+                return .json(.ok, Array("[]".utf8))
+            case .rateLimited(let seconds):
+                return .json(.tooManyRequests, Array(#"{"error":"rate_limited"}"#.utf8), headers: ["Retry-After": String(seconds)])
+            case .invalidInput:
+                break  // a traffic-side fault: nothing to do at an upstream
+            }
+        }
+        return answer(site, request)
+    }
+
+    private func answer(_ site: InjectionSite, _ request: ServerRequest) -> ServerResponse {
+        let q = request.query
+        switch site {
+        case .llm:
+            let prompt = (try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+                .flatMap { ($0["messages"] as? [[String: Any]])?.last?["content"] as? String } ?? ""
+            var w = JSONWriter()
+            w.object { w in
+                w.field("id", string: "chatcmpl-\(abs(prompt.hashValue % 1_000_000_000))")
+                w.field("object", string: "chat.completion")
+                w.field("model", string: "stand-in")
+                w.field("choices") { w in
+                    w.array { w in
+                        w.object { w in
+                            w.field("index") { $0.rawNumber("0") }
+                            w.field("message") { w in
+                                w.object { w in
+                                    w.field("role", string: "assistant")
+                                    w.field("content", string: "Here is what I found for \"\(prompt.prefix(60))\".")
+                                }
+                            }
+                            w.field("finish_reason", string: "stop")
+                        }
+                    }
+                }
+            }
+            return .json(.ok, w.bytes)
+        case .search, .database:
+            let raw = (q["category"] ?? "").replacingOccurrences(of: "eq.", with: "")
+            guard let category = ListingCategory(rawValue: raw) else { return .json(.badRequest, Array(#"{"message":"unknown category"}"#.utf8)) }
+            return .json(.ok, Self.rows(catalogue.search(category, query: q["q"] ?? "")))
+        case .sessionStore:
+            let user = (q["user_id"] ?? "").replacingOccurrences(of: "eq.", with: "")
+            if request.method == .POST {
+                sessions.put(user.isEmpty ? "anonymous" : user, body: request.body)
+                return .json(.created, request.body)
+            }
+            return .json(.ok, sessions.get(user).map { Array("[".utf8) + $0 + Array("]".utf8) } ?? Array("[]".utf8))
+        case .payments:
+            return .json(.ok, Array(#"{"status":"SUCCESSFUL","transactionId":"MP\#(UInt32.random(in: 100_000_000...999_999_999))"}"#.utf8))
+        case .agentBackend:
+            return .json(.ok, Array(#"{"success":true}"#.utf8))
+        case .traffic, .vendorNotify:
+            return .json(.notFound, Array("{}".utf8))
+        }
+    }
+
+    static func rows(_ listings: [Listing]) -> [UInt8] {
+        var w = JSONWriter()
+        w.array { w in
+            for l in listings {
+                w.object { w in
+                    w.field("id", string: l.id)
+                    w.field("title", string: l.title)
+                    w.field("detail", string: l.detail)
+                    w.field("price_rwf") { $0.rawNumber(String(l.priceRWF)) }
+                }
+            }
+        }
+        return w.bytes
+    }
+}
+
+/// The stand-in session table (PostgREST `sessions`): one JSON row per user.
+final class SessionTable: Sendable {
+    private let rows = Mutex<[String: [UInt8]]>([:])
+    func put(_ user: String, body: [UInt8]) { rows.withLock { $0[user] = body } }
+    func get(_ user: String) -> [UInt8]? { rows.withLock { $0[user] } }
+}
