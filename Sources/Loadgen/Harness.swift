@@ -53,8 +53,9 @@ enum Harness {
         }
         log("stand-in Graph API listening on \(graphServer.baseURL) (bots send replies to \(graphServer.baseURL)/v20.0/\(o.plan.business.phoneNumberID)/messages)")
 
-        // The embedded bot gets generated secrets; an external target needs the real app secret.
+        // The embedded bot gets generated secrets and stand-in upstreams; an external target needs the real app secret.
         var bot: (ReferenceBot, HTTPServer)?
+        var upstreamServer: HTTPServer?
         let target: TargetURL
         let appSecret: Secret
         var verifyToken = o.verifyToken
@@ -65,9 +66,12 @@ enum Harness {
         } else {
             appSecret = Secret.generate()
             verifyToken = Secret.generate()
-            let config = BotConfiguration(
+            let upstreams = try await listen(HostPort(host: "127.0.0.1", port: 0), what: "the stand-in upstreams")
+            upstreamServer = upstreams
+            var config = BotConfiguration(
                 appSecret: appSecret, verifyToken: verifyToken!, accessToken: o.accessToken ?? Secret.generate(),
                 graphBaseURL: try! TargetURL(graphServer.baseURL + "/v20.0"), phoneNumberID: o.plan.business.phoneNumberID)
+            config.upstreams = try! TargetURL(upstreams.baseURL)
             let reference: ReferenceBot
             do { reference = try ReferenceBot(config: config) } catch {
                 throw LoadgenFailure(.software, "cannot start the reference bot: \(error)")
@@ -92,6 +96,7 @@ enum Harness {
             servers.addTask { await graphServer.run(standIn) }
             if let statuses { servers.addTask { await statuses.run() } }
             if let (reference, server) = bot { servers.addTask { await reference.run(on: server) } }
+            if let upstreamServer { servers.addTask { await upstreamServer.run(UpstreamStandIns(injector: nil)) } }
             defer { servers.cancelAll() }
             do throws(LoadgenFailure) {
                 var checks: [Report.ScriptedCheck] = []

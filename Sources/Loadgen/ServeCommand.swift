@@ -79,9 +79,14 @@ extension Loadgen {
                 }
                 graphBase = try! TargetURL(graph!.baseURL + "/v20.0")
             }
-            let config = BotConfiguration(
+            let upstreams: HTTPServer
+            do { upstreams = try await HTTPServer.bind(host: "127.0.0.1", port: 0) } catch {
+                throw LoadgenFailure(.cannotListen, "the stand-in upstreams: \(error)")
+            }
+            var config = BotConfiguration(
                 appSecret: secrets.app, verifyToken: secrets.verify, accessToken: secrets.access, graphBaseURL: graphBase,
                 phoneNumberID: phoneNumberID, rateLimitPerMinute: rateLimit, verifySignatures: !noSignatureCheck)
+            config.upstreams = try! TargetURL(upstreams.baseURL)
             let bot: ReferenceBot
             let server: HTTPServer
             do {
@@ -94,6 +99,7 @@ extension Loadgen {
             Run.log("reference bot: webhook \(server.baseURL)/webhook, health \(server.baseURL)/health")
             Run.log("bot replies go to \(graphBase)/\(phoneNumberID)/messages")
             if let graph { Run.log("stand-in Graph API listening on \(graph.baseURL)") }
+            Run.log("stand-in upstreams (LLM, database, ranking, payments, agents) on \(upstreams.baseURL)")
             if generated { Run.log("generated secrets written to \(secretsFile)") }
             if noSignatureCheck { Run.log("WARNING: signature check is OFF (--no-signature-check): the bot accepts unsigned deliveries") }
             Run.log("press Ctrl-C to stop")
@@ -106,6 +112,7 @@ extension Loadgen {
             }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await bot.run(on: server) }
+                group.addTask { await upstreams.run(UpstreamStandIns(injector: nil)) }
                 if let graph { group.addTask { await graph.run(standIn) } }
                 await stop.wait()
                 group.cancelAll()

@@ -29,6 +29,13 @@ public struct BotConfiguration: Sendable {
     public var sendRetries: Int
     /// Delay before retry n is `sendRetryDelay × n` (EasyMO: 400 ms).
     public var sendRetryDelay: Duration
+    /// Base URL of the bot's upstreams (LLM, database REST, ranking, payments, agent backends), e.g. the
+    /// stand-ins loadgen serves; nil = the catalogue in process, no upstream to fail.
+    public var upstreams: TargetURL?
+    /// The LLM call's deadline (EasyMO: 30 s).
+    public var llmDeadline: Duration = .seconds(30)
+    /// Every other upstream call's deadline.
+    public var upstreamDeadline: Duration = .seconds(5)
 
     /// A configuration with EasyMO's defaults.
     public init(

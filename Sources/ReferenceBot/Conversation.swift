@@ -24,6 +24,8 @@ enum OutboundMessage: Sendable, Hashable {
 /// locations) to an agent and decides the reply, keeping per-user state in the session store.
 struct Conversation: Sendable {
     let sessions: SessionStore
+    /// The bot's upstreams; nil = the catalogue in process (no LLM, no payments to fail).
+    var upstreams: UpstreamClient? = nil
     let board = OrderBoard()
     let catalogue = Catalogue()
     let classifier = IntentClassifier()
@@ -34,7 +36,8 @@ struct Conversation: Sendable {
     ]
 
     /// The replies to `message`, in order.
-    func respond(to message: UserMessage) -> [OutboundMessage] {
+    func respond(to message: UserMessage) async -> [OutboundMessage] {
+        let correlation = message.wamid
         let user = message.userKey
         let session = sessions.load(user)
         if let staffReply = staff(message.content, user: user, session: session) { return staffReply }
@@ -53,15 +56,16 @@ struct Conversation: Sendable {
             if lower.isEmpty {
                 return [clarify()]
             }
-            return start(classifier.classify(text).agent, query: text, user: user, previous: session)
+            return await start(classifier.classify(text).agent, query: text, user: user, previous: session, correlation: correlation,
+                               name: message.name)
         case .choice(let id, _):
-            return choose(id, user: user, session: session, name: message.name)
+            return await choose(id, user: user, session: session, name: message.name, correlation: correlation)
         case .location:
             if var s = session, s.agent == .rides, s.step == .awaitingLocation {
-                return offer(.rides, query: "", user: user, session: &s)
+                return await offer(.rides, query: "", user: user, session: &s, correlation: correlation)
             }
             var s = Session(agent: .farmer)
-            return [.text("📍 Got your location.")] + offer(.farmer, query: "vegetable", user: user, session: &s)
+            return [.text("📍 Got your location.")] + (await offer(.farmer, query: "vegetable", user: user, session: &s, correlation: correlation))
         case .unsupported(let type):
             return [.text("🤔 Sorry, I can't read \(type) messages yet. Please send text, for example \"I need vegetables\", or type MENU.")]
         }
@@ -85,13 +89,22 @@ struct Conversation: Sendable {
         .text("🤔 I didn't get that. Tell me what you need, for example \"I need vegetables near me\", or type MENU.")
     }
 
-    private func start(_ agent: Agent, query: String, user: String, previous: Session?) -> [OutboundMessage] {
+    private func start(
+        _ agent: Agent, query: String, user: String, previous: Session?, correlation: String, name: String
+    ) async -> [OutboundMessage] {
+        // Pattern 1: the agent's backend is down or switched off → the traditional menu.
+        if agent != .support, let upstreams {
+            do { try await upstreams.agent(agent.rawValue, correlation: correlation) } catch {
+                return [.text("This service is currently not available. Please try again later or use the menu below."),
+                        homeMenu(name: name)]
+            }
+        }
         var session = Session(agent: agent, orders: previous?.orders ?? 0)
         switch agent {
         case .rides:
             session.step = .awaitingLocation
             sessions.save(user, session)
-            return [.text("📍 Please share your pickup location so I can find drivers near you.")]
+            return [.text("📍 Please share your pickup location so I can find drivers near you (for example with 📎 → Location).")]
         case .insurance:
             session.step = .choosing
             let covers = catalogue.search(.insurance, query: query)
@@ -104,35 +117,29 @@ struct Conversation: Sendable {
             return [.buttons(body: "👋 I'm the EasyMO assistant. How can I help?",
                              [("svc_menu", "🧭 Services"), ("support_agent", "🙋 Talk to a person"), ("faq", "❓ FAQ")])]
         case .farmer, .waiter, .jobs, .realEstate, .buySell:
-            return offer(agent, query: query, user: user, session: &session)
+            return await offer(agent, query: query, user: user, session: &session, correlation: correlation)
         }
     }
 
-    private func offer(_ agent: Agent, query: String, user: String, session: inout Session) -> [OutboundMessage] {
-        let results = Array(catalogue.search(agent.category, query: query).prefix(5))
+    private func offer(
+        _ agent: Agent, query: String, user: String, session: inout Session, correlation: String
+    ) async -> [OutboundMessage] {
+        let found = await search(agent, query: query, correlation: correlation)
         session.agent = agent
         session.step = .choosing
-        session.offered = results.map(\.id)
+        session.offered = found.rows.map(\.id)
         sessions.save(user, session)
-        let (header, body, button): (String, String, String) = switch agent {
-        case .farmer: ("Vendors", "🥬 I found \(results.count) vendors near you. Pick one to order:", "View vendors")
-        case .rides: ("Drivers", "🚖 I found \(results.count) drivers near you. Pick one:", "View drivers")
-        case .waiter: ("Restaurants", "🍽️ Here are \(results.count) restaurants near you:", "View restaurants")
-        case .jobs: ("Jobs", "💼 I found \(results.count) jobs for you:", "View jobs")
-        case .realEstate: ("Property", "🏠 I found \(results.count) places to rent:", "View places")
-        case .buySell: ("Marketplace", "🛍️ I found \(results.count) items for sale:", "View items")
-        case .insurance, .support: ("EasyMO", "Here is what I found:", "View")
-        }
-        return [.list(header: header, body: body, button: button, rows: results)]
+        guard !found.rows.isEmpty else { return [.text(found.body)] }
+        return [.list(header: found.header, body: found.body, button: found.button, rows: found.rows)]
     }
 
-    private func choose(_ id: String, user: String, session: Session?, name: String) -> [OutboundMessage] {
+    private func choose(_ id: String, user: String, session: Session?, name: String, correlation: String) async -> [OutboundMessage] {
         if id == "back_home" || id == "svc_menu" {
             sessions.save(user, nil)
             return [homeMenu(name: name)]
         }
         if id.hasPrefix("svc_"), let agent = Agent(rawValue: String(id.dropFirst(4))) {
-            return start(agent, query: "", user: user, previous: session)
+            return await start(agent, query: "", user: user, previous: session, correlation: correlation, name: name)
         }
         if id == "support_agent" || id == "faq" {
             sessions.save(user, session.map { var s = $0; s.step = .idle; return s })
@@ -151,6 +158,13 @@ struct Conversation: Sendable {
         if id.hasPrefix("pay_") {
             guard let item = s.selected else {
                 return Self.sessionExpired
+            }
+            // Pattern 7: the payment gateway fails → offer the other method.
+            if let upstreams {
+                do { try await upstreams.pay(amount: item.priceRWF, correlation: correlation) } catch {
+                    let other = id == "pay_momo" ? ("pay_wallet", "💳 Wallet") : ("pay_momo", "📱 MoMo")
+                    return [.buttons(body: "💳 Payment processing unavailable. Please try another method.", [other, ("back_home", "🏠 Home")])]
+                }
             }
             s.orders += 1
             s.step = .idle

@@ -26,7 +26,11 @@ public final class ReferenceBot: Sendable {
     /// A bot with `config`; its Graph client connects lazily.
     public init(config: BotConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.config = config
-        conversation = Conversation(sessions: SessionStore(ttl: config.sessionTTL))
+        var conversation = Conversation(sessions: SessionStore(ttl: config.sessionTTL))
+        if let base = config.upstreams {
+            conversation.upstreams = try UpstreamClient(base: base, llmDeadline: config.llmDeadline, deadline: config.upstreamDeadline)
+        }
+        self.conversation = conversation
         dedup = Deduplicator(ttl: config.dedupTTL)
         limiter = RateLimiter(limit: config.rateLimitPerMinute)
         let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: max(2, config.senderWorkers), group: group)
@@ -56,6 +60,7 @@ public final class ReferenceBot: Sendable {
             }
         }
         sender.client.shutdown()
+        conversation.upstreams?.client.shutdown()
     }
 
     /// Queues a message's processing on its user's worker (same user, same worker: replies keep order).
@@ -66,7 +71,7 @@ public final class ReferenceBot: Sendable {
 
     private func work(_ outbox: Outbox, index: Int) async {
         for await message in outbox.stream {
-            let replies = conversation.respond(to: message)
+            let replies = await conversation.respond(to: message)
             for reply in replies {
                 switch await sender.send(reply, to: message, key: index) {
                 case .sent: stats.add(\.replied)

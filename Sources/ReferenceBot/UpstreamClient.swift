@@ -1,0 +1,89 @@
+import Foundation
+import LoadgenCore
+import LoadgenHTTP
+import NIOCore
+import NIOHTTP1
+
+/// The bot's calls to its upstreams (LLM, database REST, ranking, payments, agent backend), each with a
+/// deadline, each carrying the inbound message id as `X-Correlation-ID` as EasyMO's services do.
+struct UpstreamClient: Sendable {
+    enum Failure: Error, Equatable {
+        /// No answer before the deadline.
+        case timeout
+        /// An error status, a dropped connection or a body that is not what the service sends.
+        case unavailable
+    }
+
+    let client: HTTPClient
+    let base: String
+    let llmDeadline: Duration
+    let deadline: Duration
+
+    init(base: TargetURL, llmDeadline: Duration, deadline: Duration) throws {
+        client = try HTTPClient(origin: base.origin, maxConnections: 32)
+        self.base = base.pathAndQuery == "/" ? "" : base.pathAndQuery
+        self.llmDeadline = llmDeadline
+        self.deadline = deadline
+    }
+
+    /// Chat completions: the assistant's text.
+    func complete(_ prompt: String, correlation: String) async throws(Failure) -> String {
+        var w = JSONWriter()
+        w.object { w in
+            w.field("model", string: "gpt-5")
+            w.field("messages") { w in
+                w.array { w in w.object { w in w.field("role", string: "user"); w.field("content", string: prompt) } }
+            }
+        }
+        let json = try await call(.POST, "/v1/chat/completions", body: w.bytes, deadline: llmDeadline, correlation: correlation)
+        guard let choices = (json as? [String: Any])?["choices"] as? [[String: Any]],
+              let text = (choices.first?["message"] as? [String: Any])?["content"] as? String else { throw .unavailable }
+        return text
+    }
+
+    /// Listings of a category from the database (PostgREST), best matches for `query` first.
+    func listings(_ category: ListingCategory, query: String, correlation: String) async throws(Failure) -> [Listing] {
+        let q = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return try Self.rows(await call(.GET, "/rest/v1/listings?category=eq.\(category.rawValue)&q=\(q)", deadline: deadline,
+                                        correlation: correlation))
+    }
+
+    /// The ranking service's top listings of a category.
+    func ranking(_ category: ListingCategory, correlation: String) async throws(Failure) -> [Listing] {
+        try Self.rows(await call(.GET, "/ranking/top?category=\(category.rawValue)", deadline: deadline, correlation: correlation))
+    }
+
+    /// A MoMo-like payment; throws unless it reports `SUCCESSFUL`.
+    func pay(amount: Int, correlation: String) async throws(Failure) {
+        let json = try await call(.POST, "/payments/momo", body: Array(#"{"amount":\#(amount),"currency":"RWF"}"#.utf8),
+                                  deadline: deadline, correlation: correlation)
+        guard (json as? [String: Any])?["status"] as? String == "SUCCESSFUL" else { throw .unavailable }
+    }
+
+    /// The agent's backend (EasyMO's agent edge functions): reachable and willing?
+    func agent(_ name: String, correlation: String) async throws(Failure) {
+        _ = try await call(.POST, "/agents/\(name)", body: Array("{}".utf8), deadline: deadline, correlation: correlation)
+    }
+
+    private func call(_ method: HTTPMethod, _ path: String, body: [UInt8] = [], deadline: Duration, correlation: String)
+        async throws(Failure) -> Any
+    {
+        let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Correlation-ID": correlation]
+        switch await client.execute(method: method, path: base + path, headers: headers, body: body, timeout: TimeAmount(deadline),
+                                    key: correlation.utf8.count) {
+        case .success(let r) where (200..<300).contains(r.status):
+            guard let json = try? JSONSerialization.jsonObject(with: Data(r.body)) else { throw .unavailable }
+            return json
+        case .failure(.timeout): throw .timeout
+        default: throw .unavailable
+        }
+    }
+
+    private static func rows(_ json: Any) throws(Failure) -> [Listing] {
+        guard let rows = json as? [[String: Any]] else { throw .unavailable }
+        return rows.compactMap { r in
+            guard let id = r["id"] as? String, let title = r["title"] as? String else { return nil }
+            return Listing(id: id, title: title, detail: r["detail"] as? String ?? "", priceRWF: r["price_rwf"] as? Int ?? 0, tags: [])
+        }
+    }
+}
