@@ -39,6 +39,7 @@ enum Harness {
     ) async throws(LoadgenFailure) -> HarnessOutcome {
         let clock = ContinuousClock()
         let users = o.plan.makeUsers()
+        let injector = o.plan.chaos.isEmpty ? nil : FaultInjector(plan: o.plan.chaos, seed: o.plan.seed)
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         let startedAt = Date()
         if o.target != nil, o.appSecret == nil {
@@ -96,7 +97,7 @@ enum Harness {
             servers.addTask { await graphServer.run(standIn) }
             if let statuses { servers.addTask { await statuses.run() } }
             if let (reference, server) = bot { servers.addTask { await reference.run(on: server) } }
-            if let upstreamServer { servers.addTask { await upstreamServer.run(UpstreamStandIns(injector: nil)) } }
+            if let upstreamServer { servers.addTask { await upstreamServer.run(UpstreamStandIns(injector: injector)) } }
             defer { servers.cancelAll() }
             do throws(LoadgenFailure) {
                 var checks: [Report.ScriptedCheck] = []
@@ -113,7 +114,7 @@ enum Harness {
                 let engine = Engine(
                     clock: clock, transport: WebhookClient(client: client, target: target, ackTimeout: o.ackTimeout),
                     signer: WebhookSigner(appSecret: appSecret), correlator: correlator,
-                    unixTime: { Int64(Date().timeIntervalSince1970) })
+                    unixTime: { Int64(Date().timeIntervalSince1970) }, injector: injector)
                 let quiet = o.quiet
                 let result = await engine.run(o.plan, users: users, stop: stop) { p in
                     if !quiet { log(ProgressLine.render(p)) }
@@ -135,7 +136,7 @@ enum Harness {
                     criteria: o.criteria.map(\.name), startedAt: ISO8601DateFormatter().string(from: startedAt),
                     loadgenVersion: loadgenVersion)
                 var report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
-                                    evaluation: evaluation, checks: checks, partial: result.partial)
+                                    evaluation: evaluation, checks: checks, partial: result.partial, chaos: o.plan.chaos)
                 report.delivery.statusCallbacks = statuses.map { s in
                     let c = s.delivered
                     return Report.StatusCallbackCounts(sent: c.sent, failed: c.failed, dropped: c.dropped)

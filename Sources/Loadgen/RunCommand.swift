@@ -112,6 +112,11 @@ extension Loadgen {
                                    valueName: "on|off"))
         var statuses: String = "on"
 
+        @Option(help: ArgumentHelp(
+            "Inject failure patterns: PATTERN=RATE[@START-END],… e.g. ai-service-down=0.2@60s-120s,timeout=0.1 (see 'loadgen list patterns'). Upstream faults need the embedded bot.",
+            valueName: "spec"))
+        var chaos: String?
+
         @Option(help: ArgumentHelp("Where Send.template steps find their NAME.json payload templates.", valueName: "dir"))
         var payloads: String = "payloads"
 
@@ -170,6 +175,13 @@ extension Loadgen {
             if let criteria {
                 do { _ = try CriteriaSet.parse(criteria) } catch { throw ValidationError(error.description) }
             }
+            if let chaos {
+                let plan: ChaosPlan
+                do { plan = try ChaosPlan.parse(chaos) } catch { throw ValidationError(error.description) }
+                if target != nil, let upstream = plan.faults.first(where: { $0.pattern.site != .traffic }) {
+                    throw ValidationError("--chaos \(upstream.pattern.rawValue) is injected at the \(upstream.pattern.site.rawValue), which only the embedded bot's stand-ins serve; against --target only invalid-input can be injected")
+                }
+            }
         }
 
         func run() async throws {
@@ -226,6 +238,8 @@ extension Loadgen {
             plan.arrivals = schedule
             plan.delivery = DeliveryOptions(duplicates: duplicates, retries: retries, batch: batch, reorder: reorder)
             plan.templates = try TemplateLoader.load(for: scenarioValue, from: payloads)
+            plan.chaos = scenarioValue.chaos
+            if let chaos { plan.chaos = (try? ChaosPlan.parse(chaos)) ?? plan.chaos }
             return HarnessOptions(
                 target: try target.map { t throws(LoadgenFailure) in
                     do { return try TargetURL(t) } catch { throw LoadgenFailure(.usage, "--target: \(error)") }

@@ -53,8 +53,8 @@ struct Conversation: Sendable {
                 sessions.save(user, nil)
                 return [.text("You have been opted out. Reply START to opt back in.")]
             }
-            if lower.isEmpty {
-                return [clarify()]
+            if !lower.contains(where: { $0.isLetter || $0.isNumber }) {
+                return [clarify()]  // pattern 4: nothing to go on → a clarifying question with an example
             }
             return await start(classifier.classify(text).agent, query: text, user: user, previous: session, correlation: correlation,
                                name: message.name)
@@ -65,7 +65,11 @@ struct Conversation: Sendable {
                 return await offer(.rides, query: "", user: user, session: &s, correlation: correlation)
             }
             var s = Session(agent: .farmer)
-            return [.text("📍 Got your location.")] + (await offer(.farmer, query: "vegetable", user: user, session: &s, correlation: correlation))
+            // One message, not two bubbles: "got it" and the results travel together.
+            return (await offer(.farmer, query: "vegetable", user: user, session: &s, correlation: correlation)).map { reply in
+                guard case .list(let header, let body, let button, let rows) = reply else { return reply }
+                return .list(header: header, body: "📍 Got your location. " + body, button: button, rows: rows)
+            }
         case .unsupported(let type):
             return [.text("🤔 Sorry, I can't read \(type) messages yet. Please send text, for example \"I need vegetables\", or type MENU.")]
         }
@@ -95,8 +99,10 @@ struct Conversation: Sendable {
         // Pattern 1: the agent's backend is down or switched off → the traditional menu.
         if agent != .support, let upstreams {
             do { try await upstreams.agent(agent.rawValue, correlation: correlation) } catch {
-                return [.text("This service is currently not available. Please try again later or use the menu below."),
-                        homeMenu(name: name)]
+                // One message: the apology and the traditional menu together.
+                guard case .list(let header, _, let button, let rows) = homeMenu(name: name) else { return [] }
+                return [.list(header: header, body: "This service is currently not available. Please try again later or choose from the menu:",
+                              button: button, rows: rows)]
             }
         }
         var session = Session(agent: agent, orders: previous?.orders ?? 0)

@@ -126,4 +126,33 @@ struct EndToEndTests {
         #expect(r.replies.matched == 60)
         #expect(r.delivery.statusCallbacks == nil)
     }
+
+    @Test func chaosIsInjectedIntoTheBotsUpstreamsAndJudgedPerPattern() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-e2e-chaos-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse(["--scenario", "easymo-journeys", "--concurrency", "22", "--journeys", "3", "--think-time", "0",
+                                         "--chaos", "payment-failure=1,invalid-input=0.2,agent-unavailable=0.2",
+                                         "--criteria", "chaos.gracefulRate>=0.99,chaos.activation.p95<500ms",
+                                         "--report-dir", dir.path, "--quiet"])
+        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let r = outcome.report
+        #expect(outcome.status == .pass)
+        let byName = Dictionary(uniqueKeysWithValues: r.patterns.map { ($0.pattern, $0) })
+        for name in ["payment-failure", "invalid-input", "agent-unavailable"] {
+            #expect((byName[name]?.injected ?? 0) > 0, Comment(rawValue: name))
+            #expect(byName[name]?.graceful == byName[name]?.injected, Comment(rawValue: name))
+            #expect(byName[name]?.silent == 0 && byName[name]?.wrong == 0, Comment(rawValue: name))
+        }
+        #expect(r.phases.keys.sorted() == ["fault"])  // no windows: the whole run is under fault
+        #expect(r.criteria.allSatisfy { $0.passed })
+    }
+
+    @Test func chaosAtUpstreamsNeedsTheEmbeddedBot() {
+        #expect(throws: (any Error).self) {
+            try Loadgen.Run.parse(["--target", "http://127.0.0.1:9/webhook", "--chaos", "ai-service-down=0.2"])
+        }
+        #expect(throws: Never.self) {
+            try Loadgen.Run.parse(["--target", "http://127.0.0.1:9/webhook", "--chaos", "invalid-input=0.2"])
+        }
+    }
 }

@@ -17,6 +17,14 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
     /// Whether the plan injects nothing.
     public var isEmpty: Bool { faults.isEmpty }
 
+    /// The run's phase at `elapsed`: `fault` while any fault is on, `recovery` once a window has closed
+    /// (until another opens), `baseline` before the first.
+    public func phase(at elapsed: Duration) -> FaultSchedule.Phase {
+        let phases = faults.map { $0.schedule.phase(at: elapsed) }
+        if phases.contains(.fault) { return .fault }
+        return phases.contains(.recovery) ? .recovery : .baseline
+    }
+
     /// One pattern's injection.
     public struct Fault: Sendable, Hashable {
         public var pattern: FailurePattern

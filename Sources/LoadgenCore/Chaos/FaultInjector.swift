@@ -8,6 +8,7 @@ import Synchronization
 /// turn it degraded — which is what the judging of each pattern needs.
 public final class FaultInjector: Sendable {
     private struct State {
+        var start = ContinuousClock.now
         var random: SeededRandom
         var injected: [FailurePattern: UInt64] = [:]
         var hitTurns: [String: FailurePattern] = [:]
@@ -19,6 +20,30 @@ public final class FaultInjector: Sendable {
     public init(plan: ChaosPlan, seed: UInt64) {
         self.plan = plan
         state = Mutex(State(random: SeededRandom(seed: seed, stream: 0xC4A05)))
+    }
+
+    /// Marks the start of the run: schedules' windows count from here.
+    public func begin(at start: ContinuousClock.Instant = .now) { state.withLock { $0.start = start } }
+
+    /// The fault for a call at `site` now, if any, and its pattern.
+    public func fault(at site: InjectionSite, correlationID: String?) -> (FailurePattern, FaultShape)? {
+        fault(at: site, correlationID: correlationID, elapsed: state.withLock { $0.start.duration(to: .now) })
+    }
+
+    /// Time since `begin()`: where the run is in the plan's windows.
+    public var elapsed: Duration { state.withLock { $0.start.duration(to: .now) } }
+
+    /// The expectation for turns hit by `pattern` (the plan's override, else the pattern's own).
+    public func expectation(for pattern: FailurePattern) -> ReplyMatcher {
+        plan.faults.first { $0.pattern == pattern }?.expected ?? pattern.expected
+    }
+
+    /// Records that the engine itself injected `pattern` into the turn of message `id` (traffic-side faults).
+    public func record(_ pattern: FailurePattern, turn id: String) {
+        state.withLock { s in
+            s.injected[pattern, default: 0] += 1
+            s.hitTurns[id] = pattern
+        }
     }
 
     /// The fault for a call at `site` made `elapsed` into the run, if any, and its pattern.
@@ -37,8 +62,12 @@ public final class FaultInjector: Sendable {
         }
     }
 
-    /// The pattern injected into the turn of inbound message `id`, if any.
-    public func pattern(forTurn id: String) -> FailurePattern? { state.withLock { $0.hitTurns[id] } }
+    /// The pattern injected into the turn of inbound message `id`, if any (and forgets it: memory stays
+    /// bounded by the turns in flight).
+    public func pattern(forTurn id: String) -> FailurePattern? { state.withLock { $0.hitTurns.removeValue(forKey: id) } }
+
+    /// The plan this injector follows.
+    public var chaos: ChaosPlan { plan }
 
     /// Calls hit, per pattern.
     public var injected: [FailurePattern: UInt64] { state.withLock { $0.injected } }

@@ -55,9 +55,15 @@ public enum CriterionMetric: String, Sendable, Hashable, CaseIterable {
     case wrongUserReplies = "replies.wrongUser", unknownUserReplies = "replies.unknownUser"
     /// Open model: arrivals dropped (in-flight cap) and launched late.
     case arrivalsDropped = "arrivals.dropped", arrivalsLate = "arrivals.late"
+    /// Chaos: the lowest graceful share over the injected patterns, and the slowest pattern's p95/p99
+    /// fallback activation latency.
+    case chaosGracefulRate = "chaos.gracefulRate", chaosActivationP95 = "chaos.activation.p95"
+    case chaosActivationP99 = "chaos.activation.p99"
 
     /// Whether the metric is a latency in milliseconds.
-    public var isLatency: Bool { rawValue.hasPrefix("reply.") || (rawValue.hasPrefix("ack.") && self != .ackOver1s) }
+    public var isLatency: Bool {
+        rawValue.hasPrefix("reply.") || rawValue.hasPrefix("chaos.activation") || (rawValue.hasPrefix("ack.") && self != .ackOver1s)
+    }
 
     /// Whether the metric needs replies (unmeasurable with `--replies none`).
     public var needsReplies: Bool { rawValue.hasPrefix("reply.") || self == .fallbackRate }

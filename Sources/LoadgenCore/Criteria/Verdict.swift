@@ -104,6 +104,15 @@ private func measure(_ metric: CriterionMetric, _ o: Observations) -> Double? {
     case .unknownUserReplies: return Double(o.correlation.unknownUser)
     case .arrivalsDropped: return Double(m.arrivalsDropped)
     case .arrivalsLate: return Double(m.arrivalsLate)
+    case .chaosGracefulRate:
+        let hit = m.patterns.values.filter { $0.injected > 0 }
+        return hit.isEmpty ? nil : hit.map(\.gracefulRate).min()
+    case .chaosActivationP95:
+        let hit = m.patterns.values.filter { $0.activation.count > 0 }
+        return hit.isEmpty ? nil : hit.map { $0.activation.milliseconds(atPercentile: 95) }.max()
+    case .chaosActivationP99:
+        let hit = m.patterns.values.filter { $0.activation.count > 0 }
+        return hit.isEmpty ? nil : hit.map { $0.activation.milliseconds(atPercentile: 99) }.max()
     }
 }
 
@@ -112,6 +121,7 @@ private func unmeasuredNote(_ metric: CriterionMetric, _ o: Observations) -> Str
     case .health: "health not probed: pass --health URL"
     case .successRate: "no journey finished"
     case .fallbackRate: "no replies"
+    case .chaosGracefulRate, .chaosActivationP95, .chaosActivationP99: "no fault was injected"
     default: metric.rawValue.hasPrefix("reply.") ? "no replies" : (metric.rawValue.hasPrefix("ack.") ? "no acks" : "no turns")
     }
 }

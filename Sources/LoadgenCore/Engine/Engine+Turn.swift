@@ -7,12 +7,17 @@ extension Engine {
         _ user: SimulatedUser, persona: Persona, _ outgoing: Outgoing, expect: (within: Duration?, matcher: ReplyMatcher)?,
         key: StepKey, lastReply: BotReply?, sequence: UInt64, intended plannedAt: C.Instant?, plan: RunPlan,
         random: inout SeededRandom, recorder: ShardedRecorder, batcher: DeliveryBatcher<C>?
-    ) async -> (passed: Bool, reply: BotReply?) {
+    ) async -> TurnResult {
         if case .burst(let texts) = outgoing {
             return await burst(texts, user: user, persona: persona, expect: expect, key: key, sequence: sequence,
                                intended: plannedAt, plan: plan, random: &random, recorder: recorder)
         }
         let wamid = Wamid.inbound(phone: user.phone, sequence: sequence)
+        var outgoing = outgoing
+        // Traffic-side chaos (pattern 4): the user sends something incomplete or unparsable instead.
+        if let injector, injector.fault(at: .traffic, correlationID: wamid) != nil {
+            outgoing = random.next() % 2 == 0 ? .unsupported(kind: "poll_creation") : .text(oneOf: ["…"])
+        }
         let phone = persona.identity == .phone ? user.phone : nil
         let body: [UInt8]
         var batchItem: WebhookEnvelope.Item?
@@ -37,6 +42,7 @@ extension Engine {
         let signature = signer.signature(for: body)
 
         let intended = plannedAt ?? clock.now  // open model: from when the message was due, not when it went
+        let chaosElapsed = injector?.elapsed
         if let expect { correlator.open(user: user.index, wamid: wamid, deadline: intended.advanced(by: expect.within ?? plan.replyTimeout)) }
         var result = if let batcher, let batchItem {
             await batcher.deliver(batchItem)  // Meta batching: this message shares a POST with others
@@ -59,14 +65,20 @@ extension Engine {
         }
         if let failure {
             if expect != nil { correlator.abandon(user: user.index) }
+            let pattern = injector?.pattern(forTurn: wamid)
             recorder.record(user: user.index) { m in
                 m.turns += 1
                 m.errorTurns += 1
                 m.count(failure)
                 m.steps[key, default: StepStats()].turns += 1
                 m.steps[key, default: StepStats()].errors += 1
+                if let pattern {
+                    m.patterns[pattern, default: PatternStats()].injected += 1
+                    m.patterns[pattern, default: PatternStats()].errored += 1
+                }
+                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: pattern != nil, latency: nil)
             }
-            return (false, nil)
+            return TurnResult(passed: false, reply: nil, injected: pattern != nil)
         }
         guard let expect else {
             recorder.record(user: user.index) { m in
@@ -74,33 +86,68 @@ extension Engine {
                 m.ack.record(intended.duration(to: acked))
                 m.steps[key, default: StepStats()].turns += 1
             }
-            return (true, nil)
+            return TurnResult(passed: true, reply: nil, injected: false)
         }
         let outcome = await correlator.wait(user: user.index)
+        let pattern = injector?.pattern(forTurn: wamid)
+        // A turn hit by a fault is judged by the pattern's graceful expectation, not the step's.
+        let matcher = pattern.flatMap { injector?.expectation(for: $0) } ?? expect.matcher
         return recorder.record(user: user.index) { m in
             m.turns += 1
             m.ack.record(intended.duration(to: acked))
             m.steps[key, default: StepStats()].turns += 1
+            if let pattern { m.patterns[pattern, default: PatternStats()].injected += 1 }
             switch outcome {
             case .timedOut:
                 m.errorTurns += 1
                 m.count(.noReply)
                 m.steps[key, default: StepStats()].errors += 1
-                return (false, nil)
+                if let pattern { m.patterns[pattern, default: PatternStats()].silent += 1 }
+                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: pattern != nil, latency: nil)
+                return TurnResult(passed: false, reply: nil, injected: pattern != nil)
             case .replied(let reply, let at):
                 let latency = intended.duration(to: at)
+                let fallback = plan.fallback.isFallback(reply)
                 m.replies += 1
                 m.reply.record(latency)
                 m.steps[key, default: StepStats()].reply.record(latency)
-                if plan.fallback.isFallback(reply) { m.fallbackReplies += 1 }
-                guard expect.matcher.matches(reply) else {
+                if fallback { m.fallbackReplies += 1 }
+                let passed = matcher.matches(reply)
+                if let pattern {
+                    if passed {
+                        m.patterns[pattern, default: PatternStats()].graceful += 1
+                        m.patterns[pattern, default: PatternStats()].activation.record(latency)
+                    } else {
+                        m.patterns[pattern, default: PatternStats()].wrong += 1
+                    }
+                }
+                recordPhase(&m, chaosElapsed, passed: passed, fallback: fallback, injected: pattern != nil, latency: latency)
+                guard passed else {
                     m.errorTurns += 1
                     m.count(.badReply)
                     m.steps[key, default: StepStats()].errors += 1
-                    return (false, reply)
+                    return TurnResult(passed: false, reply: reply, injected: pattern != nil)
                 }
-                return (true, reply)
+                return TurnResult(passed: true, reply: reply, injected: pattern != nil)
             }
+        }
+    }
+
+    /// Chaos runs: counts the turn in the phase it started in, and a clean turn after a fault window
+    /// closed as that window's recovery point.
+    private func recordPhase(
+        _ m: inout RunMetrics, _ elapsed: Duration?, passed: Bool, fallback: Bool, injected: Bool, latency: Duration?
+    ) {
+        guard let elapsed, let chaos = injector?.chaos, !chaos.isEmpty else { return }
+        let phase = chaos.phase(at: elapsed)
+        m.phases[phase, default: PhaseStats()].turns += 1
+        if !passed { m.phases[phase, default: PhaseStats()].errors += 1 }
+        if fallback { m.phases[phase, default: PhaseStats()].fallbacks += 1 }
+        if let latency { m.phases[phase, default: PhaseStats()].reply.record(latency) }
+        guard passed, !fallback, !injected else { return }
+        for (i, fault) in chaos.faults.enumerated() {
+            guard let end = fault.schedule.window?.upperBound, elapsed >= end else { continue }
+            m.recoveredAt[i] = min(m.recoveredAt[i] ?? (elapsed - end), elapsed - end)
         }
     }
 
@@ -110,7 +157,7 @@ extension Engine {
         _ texts: [String], user: SimulatedUser, persona: Persona, expect: (within: Duration?, matcher: ReplyMatcher)?,
         key: StepKey, sequence: UInt64, intended plannedAt: C.Instant?, plan: RunPlan, random: inout SeededRandom,
         recorder: ShardedRecorder
-    ) async -> (passed: Bool, reply: BotReply?) {
+    ) async -> TurnResult {
         let now = unixTime()
         var messages = texts.enumerated().map { i, text in
             WebhookEnvelope.Item(
@@ -144,7 +191,7 @@ extension Engine {
             nil
         }
         if failure != nil, expect != nil { correlator.abandon(user: user.index) }
-        return recorder.record(user: user.index) { m in
+        let result: (passed: Bool, reply: BotReply?) = recorder.record(user: user.index) { m in
             m.turns += n
             m.steps[key, default: StepStats()].turns += n
             if reversed { m.reordered += 1 }
@@ -168,10 +215,11 @@ extension Engine {
                 return (true, reply)
             }
         }
+        return TurnResult(passed: result.passed, reply: result.reply, injected: false)
     }
 
     /// A turn the user could not send (nothing to choose, a template that does not render): an error turn.
-    func notSent(_ why: ErrorClass, user: SimulatedUser, key: StepKey, recorder: ShardedRecorder) -> (passed: Bool, reply: BotReply?) {
+    func notSent(_ why: ErrorClass, user: SimulatedUser, key: StepKey, recorder: ShardedRecorder) -> TurnResult {
         recorder.record(user: user.index) { m in
             m.turns += 1
             m.errorTurns += 1
@@ -179,7 +227,7 @@ extension Engine {
             m.steps[key, default: StepStats()].turns += 1
             m.steps[key, default: StepStats()].errors += 1
         }
-        return (false, nil)
+        return TurnResult(passed: false, reply: nil, injected: false)
     }
 
     /// Posts a delivery, and for a `plan.delivery.duplicates` share of messages the same bytes again —
@@ -231,4 +279,12 @@ extension Engine {
             return (content, quoted)
         }
     }
+}
+
+/// How a turn ended: passed, the reply if one came, and whether a fault hit it (which ends the journey:
+/// the bot degraded on purpose, and later steps would expect the healthy path).
+struct TurnResult {
+    var passed: Bool
+    var reply: BotReply?
+    var injected: Bool
 }

@@ -93,12 +93,14 @@ extension Engine {
                     recorder: recorder, batcher: batcher)
                 intended = nil  // later messages are sent when the user gets to them
                 if let reply = result.reply { lastReply = reply }
-                if !result.passed { outcome = .failed; break walk }
-                // Think after each turn; in the open model not after the last, when the conversation is over.
-                let more = stack.contains { !$0.isEmpty }
+                // Think after each turn, failed or not (a person pauses before trying again; a failing target
+                // must not turn users into a tight loop); in the open model not after a conversation's last turn.
+                let more = result.passed && !result.injected && stack.contains { !$0.isEmpty }
                 if plan.thinkTime.upperBound > .zero, intendedStart == nil || more {
                     await pause(Self.draw(plan.thinkTime, using: &random), until: end)
                 }
+                if !result.passed { outcome = .failed; break walk }
+                if result.injected { break walk }  // degraded on purpose: the rest of the journey expects the healthy path
             case .think(let lo, let hi):
                 if !stopNow { await pause(Self.draw(lo ... hi, using: &random), until: end) }
             case .branch(let matcher, let then, let otherwise):

@@ -11,13 +11,16 @@ public struct Engine<C: Clock<Duration>>: Sendable {
     let signer: WebhookSigner
     let correlator: ReplyCorrelator<C.Instant>
     let unixTime: @Sendable () -> Int64
+    /// Chaos: decides faults and remembers which turns they hit (nil = no chaos).
+    let injector: FaultInjector?
 
     /// An engine that posts through `transport`, signs with `signer`, and learns of replies through
     /// `correlator` (which the stand-in Graph API feeds with the same clock).
     public init(
         clock: C, transport: any WebhookTransport, signer: WebhookSigner, correlator: ReplyCorrelator<C.Instant>,
-        unixTime: @escaping @Sendable () -> Int64
+        unixTime: @escaping @Sendable () -> Int64, injector: FaultInjector? = nil
     ) {
+        self.injector = injector
         self.clock = clock
         self.transport = transport
         self.signer = signer
@@ -37,6 +40,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         let recorder = ShardedRecorder(shards: min(max(1, plan.users), 4))
         let journeys = Dictionary(plan.scenario.personas.map { ($0.name, CompiledJourney($0)) }) { a, _ in a }
         let start = clock.now
+        injector?.begin()
         let end = start.advanced(by: plan.duration)
         let active = ActiveUsers()
         var partial = false

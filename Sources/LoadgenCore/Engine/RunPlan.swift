@@ -30,6 +30,8 @@ public struct RunPlan: Sendable {
     public var delivery = DeliveryOptions()
     /// Payload templates by name, for `Send.template` steps.
     public var templates: [String: PayloadTemplate] = [:]
+    /// The faults to inject (the scenario's, unless `--chaos` says otherwise).
+    public var chaos = ChaosPlan()
 
     /// Creates a plan.
     public init(

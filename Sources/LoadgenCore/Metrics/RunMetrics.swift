@@ -38,6 +38,13 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     public var batchesSent: UInt64 = 0
     /// Bursts delivered out of order (`--reorder`).
     public var reordered: UInt64 = 0
+    /// Chaos: per failure pattern, how the bot handled the turns it hit.
+    public var patterns: [FailurePattern: PatternStats] = [:]
+    /// Chaos: every turn split by the phase it started in (baseline, fault, recovery).
+    public var phases: [FaultSchedule.Phase: PhaseStats] = [:]
+    /// Chaos: for each fault (by its index in the plan), the earliest time after its window closed at
+    /// which a turn passed without a fallback — the recovery point.
+    public var recoveredAt: [Int: Duration] = [:]
 
     /// Empty metrics.
     public init() {}
@@ -75,6 +82,9 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         duplicatesSent += other.duplicatesSent
         batchesSent += other.batchesSent
         reordered += other.reordered
+        for (p, stats) in other.patterns { patterns[p, default: PatternStats()].merge(stats) }
+        for (p, stats) in other.phases { phases[p, default: PhaseStats()].merge(stats) }
+        for (i, at) in other.recoveredAt { recoveredAt[i] = min(recoveredAt[i] ?? at, at) }
     }
 
     /// errorTurns / turns (0 when no turn ran).

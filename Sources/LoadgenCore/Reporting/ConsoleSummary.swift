@@ -33,6 +33,20 @@ public enum ConsoleSummary {
                     + [row.reply.p50, row.reply.p95, row.reply.p99].map { lpad(fmt($0), 9) }.joined())
             }
         }
+        if !r.patterns.isEmpty {
+            out.append("")
+            out.append(pad("pattern", 20) + ["injected", "graceful", "wrong", "silent", "errored", "act p50", "act p95", "recovery"]
+                .map { lpad($0, 10) }.joined())
+            for p in r.patterns {
+                out.append(pad(p.pattern, 20) + [String(p.injected), String(p.graceful), String(p.wrong), String(p.silent),
+                                                  String(p.errored)].map { lpad($0, 10) }.joined()
+                    + [p.activation.p50, p.activation.p95].map { lpad(fmt($0), 10) }.joined()
+                    + lpad(p.recoverySeconds.map { fmt($0) + " s" } ?? "–", 10))
+            }
+            let phases = ["baseline", "fault", "recovery"].compactMap { name in r.phases[name].map { (name, $0) } }
+            out.append("phases: " + phases.map { "\($0.0) \($0.1.turns) turns, \(percent($0.1.errorRate)) errors, reply p95 \(fmt($0.1.reply.p95)) ms" }
+                .joined(separator: " · "))
+        }
         let errors = r.errorsByClass.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         out.append("")
         out.append("errors by class: " + (errors.isEmpty ? "none" : errors.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))

@@ -40,6 +40,33 @@ public struct Report: Sendable, Codable, Equatable {
         }
     }
 
+    /// Chaos runs: per failure pattern, how the bot handled the turns it hit (empty without chaos).
+    public var patterns: [PatternReport]
+    /// Chaos runs: turns, errors, fallbacks and reply latency per phase (baseline, fault, recovery).
+    public var phases: [String: PhaseReport]
+
+    public struct PatternReport: Sendable, Codable, Equatable {
+        public var pattern: String
+        public var injected: UInt64
+        public var graceful: UInt64
+        public var wrong: UInt64
+        public var silent: UInt64
+        public var errored: UInt64
+        public var gracefulRate: Double
+        /// Send → graceful reply (EasyMO targets p50 < 300 ms, p95 < 500 ms, p99 < 1 s).
+        public var activation: Percentiles
+        /// Seconds from the end of this pattern's fault window to the first clean turn (nil: no window, or not recovered).
+        public var recoverySeconds: Double?
+    }
+
+    public struct PhaseReport: Sendable, Codable, Equatable {
+        public var turns: UInt64
+        public var errors: UInt64
+        public var errorRate: Double
+        public var fallbacks: UInt64
+        public var reply: Percentiles
+    }
+
     /// Open model only: how arrivals were launched (nil for the closed model).
     public var arrivals: Arrivals?
     /// Per persona: turns, errors and reply latency.
@@ -176,7 +203,7 @@ public struct Report: Sendable, Codable, Equatable {
 
     /// Builds the report from a run's results and its evaluation.
     public init(run: RunInfo, metrics m: RunMetrics, correlation: CorrelationCounters, evaluation: Evaluation,
-                checks: [ScriptedCheck], partial: Bool) {
+                checks: [ScriptedCheck], partial: Bool, chaos: ChaosPlan = ChaosPlan()) {
         verdict = evaluation.verdict
         self.partial = partial
         self.run = run
@@ -195,6 +222,18 @@ public struct Report: Sendable, Codable, Equatable {
                             reordered: m.reordered, statusCallbacks: nil)
         arrivals = run.model == "open" ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
                                                   dropped: m.arrivalsDropped, late: m.arrivalsLate, lag: Percentiles(m.launchLag)) : nil
+        patterns = FailurePattern.allCases.compactMap { p in
+            guard let stats = m.patterns[p], stats.injected > 0 else { return nil }
+            let recovery = chaos.faults.indices.filter { chaos.faults[$0].pattern == p }.compactMap { m.recoveredAt[$0] }.min()
+            return PatternReport(pattern: p.rawValue, injected: stats.injected, graceful: stats.graceful, wrong: stats.wrong,
+                                 silent: stats.silent, errored: stats.errored, gracefulRate: stats.gracefulRate,
+                                 activation: Percentiles(stats.activation),
+                                 recoverySeconds: recovery.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 })
+        }
+        phases = Dictionary(uniqueKeysWithValues: m.phases.map { phase, s in
+            (phase.rawValue, PhaseReport(turns: s.turns, errors: s.errors, errorRate: s.turns == 0 ? 0 : Double(s.errors) / Double(s.turns),
+                                          fallbacks: s.fallbacks, reply: Percentiles(s.reply)))
+        })
         let keys = m.steps.keys.sorted()
         steps = keys.map { Breakdown(persona: $0.persona, step: $0.step, stats: m.steps[$0]!) }
         var byPersona: [String: StepStats] = [:]

@@ -20,16 +20,14 @@ import Synchronization
 /// malformed body, an empty result or a 429 with `Retry-After`.
 public struct UpstreamStandIns: HTTPResponder {
     private let injector: FaultInjector?
-    private let start: ContinuousClock.Instant
     private let catalogue = Catalogue()
     private let sessions = SessionTable()
     /// The longest a stalled call is held before it is dropped (every wait here is bounded).
     private let stallLimit: Duration
 
-    /// Stand-ins injecting `injector`'s faults, timed from `start` (the run's start).
-    public init(injector: FaultInjector?, start: ContinuousClock.Instant = .now, stallLimit: Duration = .seconds(60)) {
+    /// Stand-ins injecting `injector`'s faults (its windows count from its `begin()`).
+    public init(injector: FaultInjector?, stallLimit: Duration = .seconds(60)) {
         self.injector = injector
-        self.start = start
         self.stallLimit = stallLimit
     }
 
@@ -45,8 +43,7 @@ public struct UpstreamStandIns: HTTPResponder {
         case (.POST, _) where path.hasPrefix("/agents/"): site = .agentBackend
         default: return .json(.notFound, Array(#"{"message":"no such route"}"#.utf8))
         }
-        if let (_, fault) = injector?.fault(at: site, correlationID: request.headers.first(name: "X-Correlation-ID"),
-                                            elapsed: start.duration(to: .now)) {
+        if let (_, fault) = injector?.fault(at: site, correlationID: request.headers.first(name: "X-Correlation-ID")) {
             switch fault {
             case .status(let code):
                 return .json(HTTPResponseStatus(statusCode: code), Array(#"{"error":{"message":"injected fault","code":\#(code)}}"#.utf8))
