@@ -73,6 +73,9 @@ enum Harness {
                 appSecret: appSecret, verifyToken: verifyToken!, accessToken: o.accessToken ?? Secret.generate(),
                 graphBaseURL: try! TargetURL(graphServer.baseURL + "/v20.0"), phoneNumberID: o.plan.business.phoneNumberID)
             config.upstreams = try! TargetURL(upstreams.baseURL)
+            // EasyMO's LLM deadline is 30 s; the embedded bot gives up after 2 s, so a slow-LLM fault is
+            // answered (with partial results) well inside the reply timeout.
+            config.llmDeadline = .seconds(2)
             let reference: ReferenceBot
             do { reference = try ReferenceBot(config: config) } catch {
                 throw LoadgenFailure(.software, "cannot start the reference bot: \(error)")

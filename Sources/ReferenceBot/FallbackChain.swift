@@ -22,6 +22,7 @@ extension Conversation {
         do { ai = .success(try await upstreams.complete(query.isEmpty ? agent.rawValue : query, correlation: correlation)) } catch {
             ai = .failure(error)
         }
+        var databaseDown = false
         if case .success = ai {
             do {
                 let rows = Array(try await upstreams.listings(agent.category, query: query, correlation: correlation).prefix(5))
@@ -31,13 +32,19 @@ extension Conversation {
                 let none = "😔 No \(noun) found for \"\(query.prefix(40))\" at this moment."
                 guard !alternatives.isEmpty else { return Found(header: header, body: none + " Try browsing manually or check back in a few minutes.", button: button, rows: []) }
                 return Found(header: header, body: none + " Here are alternatives nearby:", button: button, rows: Array(alternatives.prefix(5)))
-            } catch {}  // the database failed after the AI answered: fall through to ranking
+            } catch {
+                databaseDown = true  // the database failed after the AI answered: ranking next, and say we're busy
+            }
         }
         // Tier 2, ranking: cached top-rated results (pattern 2), or partial results when the AI was too slow (pattern 5).
         if let rows = try? await upstreams.ranking(agent.category, correlation: correlation), !rows.isEmpty {
-            let body = ai == .failure(.timeout)
-                ? "⏱️ This is taking longer than usual. Here are the top \(noun) so far:"
-                : "⭐ Showing top-rated \(noun) near you:"
+            let body = if databaseDown {
+                "⚠️ We're busy right now, please try again in a moment. Meanwhile, the top-rated \(noun) near you:"
+            } else if ai == .failure(.timeout) {
+                "⏱️ This is taking longer than usual. Here are the top \(noun) so far:"
+            } else {
+                "⭐ Showing top-rated \(noun) near you:"
+            }
             return Found(header: header, body: body, button: button, rows: Array(rows.prefix(5)))
         }
         // Tier 3, database: plain listings.

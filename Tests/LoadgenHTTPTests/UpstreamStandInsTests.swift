@@ -58,7 +58,7 @@ struct UpstreamStandInsTests {
         ]
         try await withUpstreams(plan) { client, injector async throws in
             #expect(try await call(client, .POST, "/v1/chat/completions", "{}", id: "wamid.T1").get().status == 500)
-            #expect(injector?.pattern(forTurn: "wamid.T1") == .aiServiceDown)
+            #expect(injector?.patterns(forTurn: "wamid.T1") == [.aiServiceDown])
             #expect(String(decoding: try await call(client, .GET, "/rest/v1/listings?category=eq.farmer").get().body, as: UTF8.self) == "[]")
             guard case .failure(.io) = await call(client, .GET, "/ranking/top?category=farmer") else {
                 Issue.record("expected a dropped connection"); return

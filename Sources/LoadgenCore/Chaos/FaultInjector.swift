@@ -11,7 +11,7 @@ public final class FaultInjector: Sendable {
         var start = ContinuousClock.now
         var random: SeededRandom
         var injected: [FailurePattern: UInt64] = [:]
-        var hitTurns: [String: FailurePattern] = [:]
+        var hitTurns: [String: [FailurePattern]] = [:]
     }
     private let plan: ChaosPlan
     private let state: Mutex<State>
@@ -42,7 +42,7 @@ public final class FaultInjector: Sendable {
     public func record(_ pattern: FailurePattern, turn id: String) {
         state.withLock { s in
             s.injected[pattern, default: 0] += 1
-            s.hitTurns[id] = pattern
+            s.hitTurns[id, default: []].append(pattern)
         }
     }
 
@@ -55,16 +55,16 @@ public final class FaultInjector: Sendable {
                 let roll = Double(s.random.next() >> 11) / Double(1 << 53)
                 guard fault.schedule.injects(at: elapsed, roll: roll) else { continue }
                 s.injected[fault.pattern, default: 0] += 1
-                if let id = correlationID { s.hitTurns[id] = fault.pattern }
+                if let id = correlationID, s.hitTurns[id]?.contains(fault.pattern) != true { s.hitTurns[id, default: []].append(fault.pattern) }
                 return (fault.pattern, fault.shape)
             }
             return nil
         }
     }
 
-    /// The pattern injected into the turn of inbound message `id`, if any (and forgets it: memory stays
-    /// bounded by the turns in flight).
-    public func pattern(forTurn id: String) -> FailurePattern? { state.withLock { $0.hitTurns.removeValue(forKey: id) } }
+    /// The patterns injected into the turn of inbound message `id`, in the order they hit (and forgets
+    /// them: memory stays bounded by the turns in flight). Empty when the turn was not hit.
+    public func patterns(forTurn id: String) -> [FailurePattern] { state.withLock { $0.hitTurns.removeValue(forKey: id) ?? [] } }
 
     /// The plan this injector follows.
     public var chaos: ChaosPlan { plan }

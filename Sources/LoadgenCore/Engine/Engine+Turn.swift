@@ -65,20 +65,20 @@ extension Engine {
         }
         if let failure {
             if expect != nil { correlator.abandon(user: user.index) }
-            let pattern = injector?.pattern(forTurn: wamid)
+            let hit = injector?.patterns(forTurn: wamid) ?? []
             recorder.record(user: user.index) { m in
                 m.turns += 1
                 m.errorTurns += 1
                 m.count(failure)
                 m.steps[key, default: StepStats()].turns += 1
                 m.steps[key, default: StepStats()].errors += 1
-                if let pattern {
+                for pattern in hit {
                     m.patterns[pattern, default: PatternStats()].injected += 1
                     m.patterns[pattern, default: PatternStats()].errored += 1
                 }
-                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: pattern != nil, latency: nil)
+                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: !hit.isEmpty, latency: nil)
             }
-            return TurnResult(passed: false, reply: nil, injected: pattern != nil)
+            return TurnResult(passed: false, reply: nil, injected: !hit.isEmpty)
         }
         guard let expect else {
             recorder.record(user: user.index) { m in
@@ -89,22 +89,23 @@ extension Engine {
             return TurnResult(passed: true, reply: nil, injected: false)
         }
         let outcome = await correlator.wait(user: user.index)
-        let pattern = injector?.pattern(forTurn: wamid)
-        // A turn hit by a fault is judged by the pattern's graceful expectation, not the step's.
-        let matcher = pattern.flatMap { injector?.expectation(for: $0) } ?? expect.matcher
+        let hit = injector?.patterns(forTurn: wamid) ?? []
+        // A turn hit by faults is judged by their graceful expectations (any of them), not the step's.
+        let matcher = hit.isEmpty ? expect.matcher : .oneOf(hit.compactMap { injector?.expectation(for: $0) })
+        let injected = !hit.isEmpty
         return recorder.record(user: user.index) { m in
             m.turns += 1
             m.ack.record(intended.duration(to: acked))
             m.steps[key, default: StepStats()].turns += 1
-            if let pattern { m.patterns[pattern, default: PatternStats()].injected += 1 }
+            for pattern in hit { m.patterns[pattern, default: PatternStats()].injected += 1 }
             switch outcome {
             case .timedOut:
                 m.errorTurns += 1
                 m.count(.noReply)
                 m.steps[key, default: StepStats()].errors += 1
-                if let pattern { m.patterns[pattern, default: PatternStats()].silent += 1 }
-                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: pattern != nil, latency: nil)
-                return TurnResult(passed: false, reply: nil, injected: pattern != nil)
+                for pattern in hit { m.patterns[pattern, default: PatternStats()].silent += 1 }
+                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: injected, latency: nil)
+                return TurnResult(passed: false, reply: nil, injected: injected)
             case .replied(let reply, let at):
                 let latency = intended.duration(to: at)
                 let fallback = plan.fallback.isFallback(reply)
@@ -113,7 +114,7 @@ extension Engine {
                 m.steps[key, default: StepStats()].reply.record(latency)
                 if fallback { m.fallbackReplies += 1 }
                 let passed = matcher.matches(reply)
-                if let pattern {
+                for pattern in hit {
                     if passed {
                         m.patterns[pattern, default: PatternStats()].graceful += 1
                         m.patterns[pattern, default: PatternStats()].activation.record(latency)
@@ -121,14 +122,14 @@ extension Engine {
                         m.patterns[pattern, default: PatternStats()].wrong += 1
                     }
                 }
-                recordPhase(&m, chaosElapsed, passed: passed, fallback: fallback, injected: pattern != nil, latency: latency)
+                recordPhase(&m, chaosElapsed, passed: passed, fallback: fallback, injected: injected, latency: latency)
                 guard passed else {
                     m.errorTurns += 1
                     m.count(.badReply)
                     m.steps[key, default: StepStats()].errors += 1
-                    return TurnResult(passed: false, reply: reply, injected: pattern != nil)
+                    return TurnResult(passed: false, reply: reply, injected: injected)
                 }
-                return TurnResult(passed: true, reply: reply, injected: pattern != nil)
+                return TurnResult(passed: true, reply: reply, injected: injected)
             }
         }
     }

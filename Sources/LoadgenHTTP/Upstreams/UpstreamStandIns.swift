@@ -9,7 +9,7 @@ import Synchronization
 /// | route | shape | injection site |
 /// |---|---|---|
 /// | `POST /v1/chat/completions` | OpenAI chat completions | LLM |
-/// | `GET /rest/v1/listings?category=eq.X` | PostgREST rows | catalogue search |
+/// | `GET /rest/v1/listings?category=eq.X` | PostgREST rows | catalogue search, database REST |
 /// | `GET /rest/v1/sessions?user_id=eq.X`, `POST /rest/v1/sessions` | PostgREST rows | session store |
 /// | `GET /ranking/top?category=X` | ranked rows | database REST (ranking service) |
 /// | `POST /payments/momo` | MoMo-like `{"status":"SUCCESSFUL"}` | payment gateway |
@@ -34,16 +34,19 @@ public struct UpstreamStandIns: HTTPResponder {
     public func respond(to request: ServerRequest) async -> ServerResponse {
         let path = String(request.path)
         let site: InjectionSite
+        var alsoSite: InjectionSite?
         switch (request.method, path) {
         case (.POST, "/v1/chat/completions"): site = .llm
-        case (.GET, "/rest/v1/listings"): site = .search
+        case (.GET, "/rest/v1/listings"): (site, alsoSite) = (.search, .database)  // empty results, or the database dropping
         case (_, "/rest/v1/sessions"): site = .sessionStore
         case (.GET, "/ranking/top"): site = .database
         case (.POST, "/payments/momo"): site = .payments
         case (.POST, _) where path.hasPrefix("/agents/"): site = .agentBackend
         default: return .json(.notFound, Array(#"{"message":"no such route"}"#.utf8))
         }
-        if let (_, fault) = injector?.fault(at: site, correlationID: request.headers.first(name: "X-Correlation-ID")) {
+        let correlation = request.headers.first(name: "X-Correlation-ID")
+        if let (_, fault) = injector?.fault(at: site, correlationID: correlation)
+            ?? alsoSite.flatMap({ injector?.fault(at: $0, correlationID: correlation) }) {
             switch fault {
             case .status(let code):
                 return .json(HTTPResponseStatus(statusCode: code), Array(#"{"error":{"message":"injected fault","code":\#(code)}}"#.utf8))
