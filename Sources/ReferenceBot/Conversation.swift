@@ -37,6 +37,16 @@ struct Conversation: Sendable {
 
     /// The replies to `message`, in order.
     func respond(to message: UserMessage) async -> [OutboundMessage] {
+        let replies = await answer(message)
+        // The session store upstream mirrors where the conversation is, as EasyMO keeps it in Supabase.
+        if let upstreams, let s = sessions.load(message.userKey), s.step != .idle {
+            await upstreams.saveSession(message.userKey, agent: s.agent?.rawValue ?? s.role?.rawValue ?? "", step: "\(s.step)",
+                                        correlation: message.wamid)
+        }
+        return replies
+    }
+
+    private func answer(_ message: UserMessage) async -> [OutboundMessage] {
         let correlation = message.wamid
         let user = message.userKey
         let session = sessions.load(user)
@@ -152,6 +162,15 @@ struct Conversation: Sendable {
             return [.text(id == "faq"
                 ? "❓ FAQ: orders are paid by wallet or MoMo; drivers arrive in minutes; type MENU for all services."
                 : "🙋 A support agent will message you here shortly. Ticket #\(user.utf8.reduce(7) { ($0 &* 31 &+ Int($1)) % 100_000 }).")]
+        }
+        // Pattern 3: a tap that continues a conversation needs its session; a store that lost it means
+        // starting again, said plainly.
+        if let upstreams, session != nil {
+            let exists = (try? await upstreams.sessionExists(user, correlation: correlation)) ?? false
+            if !exists {
+                sessions.save(user, nil)
+                return Self.sessionExpired
+            }
         }
         guard var s = session, s.offered.contains(id) || id.hasPrefix("pay_") || id == "viewing_yes" else {
             return Self.sessionExpired

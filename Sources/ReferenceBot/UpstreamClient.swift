@@ -60,6 +60,20 @@ struct UpstreamClient: Sendable {
         guard (json as? [String: Any])?["status"] as? String == "SUCCESSFUL" else { throw .unavailable }
     }
 
+    /// Whether the session store still holds the user's conversation (PostgREST `sessions`).
+    func sessionExists(_ user: String, correlation: String) async throws(Failure) -> Bool {
+        let json = try await call(.GET, "/rest/v1/sessions?user_id=eq.\(Self.encode(user))", deadline: deadline, correlation: correlation)
+        return !((json as? [Any]) ?? []).isEmpty
+    }
+
+    /// Stores the user's conversation step in the session store.
+    func saveSession(_ user: String, agent: String, step: String, correlation: String) async {
+        let body = Array(#"{"user_id":"\#(user)","agent":"\#(agent)","step":"\#(step)"}"#.utf8)
+        _ = try? await call(.POST, "/rest/v1/sessions?user_id=eq.\(Self.encode(user))", body: body, deadline: deadline, correlation: correlation)
+    }
+
+    private static func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+
     /// The agent's backend (EasyMO's agent edge functions): reachable and willing?
     func agent(_ name: String, correlation: String) async throws(Failure) {
         _ = try await call(.POST, "/agents/\(name)", body: Array("{}".utf8), deadline: deadline, correlation: correlation)

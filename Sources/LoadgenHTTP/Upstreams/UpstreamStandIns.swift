@@ -45,7 +45,9 @@ public struct UpstreamStandIns: HTTPResponder {
         default: return .json(.notFound, Array(#"{"message":"no such route"}"#.utf8))
         }
         let correlation = request.headers.first(name: "X-Correlation-ID")
-        if let (_, fault) = injector?.fault(at: site, correlationID: correlation)
+        // A session is lost where it is read: writes to the session store always land.
+        let injectable = !(site == .sessionStore && request.method == .POST)
+        if injectable, let (_, fault) = injector?.fault(at: site, correlationID: correlation)
             ?? alsoSite.flatMap({ injector?.fault(at: $0, correlationID: correlation) }) {
             switch fault {
             case .status(let code):
