@@ -48,7 +48,8 @@ enum Harness {
 
         let graphServer = try await listen(o.graphListen, what: "--graph-listen")
         let callbacks = StatusCallbacksSlot()
-        let standIn = GraphAPIStandIn(phoneNumberID: o.plan.business.phoneNumberID, accessToken: o.accessToken) { send, receivedAt in
+        let standIn = GraphAPIStandIn(phoneNumberID: o.plan.business.phoneNumberID, accessToken: o.accessToken,
+                                      injector: injector) { send, receivedAt in
             correlator.deliver(send, at: receivedAt)
             callbacks.value?.enqueue(send)
         }

@@ -14,11 +14,14 @@ public struct GraphAPIStandIn: HTTPResponder {
     private let accessToken: Secret?
     private let onSend: @Sendable (GraphSend, ContinuousClock.Instant) -> Void
     private let sequence = SequenceCounter()
+    private let injector: FaultInjector?
 
     /// A stand-in for `phoneNumberID`. `accessToken` nil accepts any non-empty Bearer token.
     public init(
-        phoneNumberID: String, accessToken: Secret?, onSend: @escaping @Sendable (GraphSend, ContinuousClock.Instant) -> Void
+        phoneNumberID: String, accessToken: Secret?, injector: FaultInjector? = nil,
+        onSend: @escaping @Sendable (GraphSend, ContinuousClock.Instant) -> Void
     ) {
+        self.injector = injector
         self.phoneNumberID = phoneNumberID
         self.accessToken = accessToken
         self.onSend = onSend
@@ -58,6 +61,20 @@ public struct GraphAPIStandIn: HTTPResponder {
             return .json(.ok, Array(#"{"success":true}"#.utf8))
         }
         let recipient = send.toDigits ?? ""
+        // Pattern 9: an order notification to a vendor fails like Meta fails a send.
+        if VendorNumbers.contains(recipient),
+           let (_, fault) = injector?.fault(at: .vendorNotify, correlationID: request.headers.first(name: "X-Correlation-ID")) {
+            switch fault {
+            case .reset, .stall: return .dropConnection
+            case .delay(let d): try? await Task.sleep(for: d)
+            case .status(let code):
+                return Self.error(HTTPResponseStatus(statusCode: code), code: 131000, message: "Something went wrong",
+                                  details: "Message failed to send due to an unknown error.")
+            default:
+                return Self.error(.tooManyRequests, code: 131056, message: "(Business Account, Consumer Account) pair rate limit hit",
+                                  details: "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.")
+            }
+        }
         let wamid = Wamid.outbound(phone: recipient.isEmpty ? (send.recipient ?? "0") : recipient, sequence: sequence.next())
         reply.messageID = wamid
         send.kind = .message(reply)

@@ -26,6 +26,8 @@ struct Conversation: Sendable {
     let sessions: SessionStore
     /// The bot's upstreams; nil = the catalogue in process (no LLM, no payments to fail).
     var upstreams: UpstreamClient? = nil
+    /// Sends an order notification to a vendor's WhatsApp (phone, text, correlation); true when delivered.
+    var notifyVendor: (@Sendable (String, String, String) async -> Bool)? = nil
     let board = OrderBoard()
     let catalogue = Catalogue()
     let classifier = IntentClassifier()
@@ -197,7 +199,16 @@ struct Conversation: Sendable {
             sessions.save(user, s)
             let method = id == "pay_momo" ? "MoMo" : "wallet"
             let number = board.place(buyer: user, item: item)
-            return [.text("✅ Paid \(item.priceRWF) RWF by \(method). Order #\(number) with \(item.title) is confirmed. Reply TRACK to follow it.")]
+            let confirmed = "✅ Paid \(item.priceRWF) RWF by \(method). Order #\(number) with \(item.title) is confirmed."
+            // Pattern 9: the vendor cannot be notified → carry on with the nearest alternatives.
+            if let notifyVendor,
+               await !notifyVendor(item.vendorPhone, "🧾 New order #\(number): \(item.title), \(item.priceRWF) RWF.", correlation) {
+                let category = catalogue.listing(id: item.id)?.0 ?? .farmer
+                let others = catalogue.search(category, query: "").filter { $0.id != item.id }.prefix(2).map(\.title)
+                return [.text(confirmed + " ⚠️ \(item.title) can't be reached right now, so we've shared your order with the nearest alternatives: "
+                    + others.joined(separator: ", ") + ". Reply TRACK to follow it.")]
+            }
+            return [.text(confirmed + " Reply TRACK to follow it.")]
         }
         guard let (category, item) = catalogue.listing(id: id) else { return [clarify()] }
         s.selected = item

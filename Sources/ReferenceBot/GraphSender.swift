@@ -25,9 +25,27 @@ struct GraphSender: Sendable {
 
     enum Outcome: Sendable { case sent, failed(status: Int?) }
 
+    /// Notifies a vendor of an order (a text to the vendor's number), with the order's correlation id so a
+    /// fault injected into the notification can be traced to the buyer's turn.
+    func notify(phone: String, text: String, correlation: String) async -> Outcome {
+        var w = JSONWriter(capacity: 256)
+        w.object { w in
+            w.field("messaging_product", string: "whatsapp")
+            w.field("to", string: phone)
+            w.field("type", string: "text")
+            w.field("text") { w in w.object { w in w.field("body", string: text) } }
+        }
+        return await post(w.bytes, key: phone.utf8.count, extra: ["X-Correlation-ID": correlation])
+    }
+
     /// Sends one message to the user; `key` keeps a user's sends on one connection shard.
     func send(_ message: OutboundMessage, to user: UserMessage, key: Int) async -> Outcome {
-        let body = Self.render(message, to: user)
+        await post(Self.render(message, to: user), key: key, extra: [:])
+    }
+
+    private func post(_ body: [UInt8], key: Int, extra: HTTPHeaders) async -> Outcome {
+        var headers = headers
+        headers.add(contentsOf: extra)
         var attempt = 0
         while true {
             let result = await client.execute(method: .POST, path: path, headers: headers, body: body,

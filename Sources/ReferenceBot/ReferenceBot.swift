@@ -30,12 +30,19 @@ public final class ReferenceBot: Sendable {
         if let base = config.upstreams {
             conversation.upstreams = try UpstreamClient(base: base, llmDeadline: config.llmDeadline, deadline: config.upstreamDeadline)
         }
-        self.conversation = conversation
         dedup = Deduplicator(ttl: config.dedupTTL)
         limiter = RateLimiter(limit: config.rateLimitPerMinute)
         let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: max(2, config.senderWorkers), group: group)
-        sender = GraphSender(config: config, client: client)
+        let sender = GraphSender(config: config, client: client)
+        self.sender = sender
+        if config.upstreams != nil {
+            conversation.notifyVendor = { phone, text, correlation in
+                if case .sent = await sender.notify(phone: phone, text: text, correlation: correlation) { return true }
+                return false
+            }
+        }
         outboxes = (0..<max(1, config.senderWorkers)).map { _ in Outbox() }
+        self.conversation = conversation
     }
 
     /// Binds the webhook server (port 0 picks a free port).

@@ -25,6 +25,8 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         case wrongUser
         /// To nobody loadgen simulates.
         case unknownUser
+        /// An order notification to a stand-in vendor (`VendorNumbers`), not a reply.
+        case vendor
     }
 
     private struct Turn {
@@ -122,7 +124,9 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         }
         let user = send.toDigits.flatMap { userByPhone[$0] } ?? send.recipient.flatMap { userByBSUID[$0] }
         let (match, waiter, waiterOutcome): (Match, CheckedContinuation<Outcome, Never>?, Outcome?) = state.withLock { s in
-            guard let user else { return (.unknownUser, nil, nil) }
+            guard let user else {
+                return (send.toDigits.map(VendorNumbers.contains) == true ? .vendor : .unknownUser, nil, nil)
+            }
             if let quoted = send.contextMessageID {
                 if let owner = s.userByOpenWamid[quoted], owner != user { return (.wrongUser, nil, nil) }
                 if s.open[user]?.answers(quoted) != true {
@@ -154,6 +158,7 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             case .duplicate: s.counters.duplicate += 1
             case .wrongUser: s.counters.wrongUser += 1
             case .unknownUser: s.counters.unknownUser += 1
+            case .vendor: s.counters.vendorNotifications += 1
             }
         }
         waiter?.resume(returning: waiterOutcome ?? .replied(reply, at: now))
@@ -198,6 +203,8 @@ public struct CorrelationCounters: Sendable, Equatable, Codable {
     public var wrongUser: UInt64 = 0
     public var unknownUser: UInt64 = 0
     public var markRead: UInt64 = 0
+    /// Order notifications sent to stand-in vendors.
+    public var vendorNotifications: UInt64 = 0
     public var typing: UInt64 = 0
     public init() {}
 }

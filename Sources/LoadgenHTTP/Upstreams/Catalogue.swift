@@ -10,6 +10,14 @@ public struct Listing: Sendable, Hashable {
     public var priceRWF: Int
     public var tags: [String]
 
+    /// The vendor's WhatsApp number, for order notifications (see `VendorNumbers`). Stable per listing.
+    public var vendorPhone: String {
+        let h = id.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+        let digits = String(h % 100_000_000)
+        return "2547" + String(repeating: "0", count: 8 - digits.count) + digits
+    }
+
+
     public init(id: String, title: String, detail: String, priceRWF: Int, tags: [String]) {
         self.id = id
         self.title = title
