@@ -113,11 +113,16 @@ extension Engine {
                 m.reply.record(latency)
                 m.steps[key, default: StepStats()].reply.record(latency)
                 if fallback { m.fallbackReplies += 1 }
-                let passed = matcher.matches(reply)
+                // Graceful: the pattern's fallback reply. Absorbed: the bot retried its way to the normal reply.
+                let graceful = matcher.matches(reply)
+                let absorbed = injected && !graceful && expect.matcher.matches(reply)
+                let passed = graceful || absorbed
                 for pattern in hit {
-                    if passed {
+                    if graceful {
                         m.patterns[pattern, default: PatternStats()].graceful += 1
                         m.patterns[pattern, default: PatternStats()].activation.record(latency)
+                    } else if absorbed {
+                        m.patterns[pattern, default: PatternStats()].absorbed += 1
                     } else {
                         m.patterns[pattern, default: PatternStats()].wrong += 1
                     }

@@ -4,6 +4,8 @@ public struct PatternStats: Sendable, Codable, Equatable {
     public var injected: UInt64 = 0
     /// Replies matching the pattern's graceful expectation.
     public var graceful: UInt64 = 0
+    /// The bot absorbed the fault (retried successfully) and the user got the normal reply.
+    public var absorbed: UInt64 = 0
     /// Replies that came but were not graceful (a raw error, the wrong fallback, a leaked exception).
     public var wrong: UInt64 = 0
     /// No reply within the reply timeout: the user heard nothing.
@@ -18,14 +20,16 @@ public struct PatternStats: Sendable, Codable, Equatable {
     public mutating func merge(_ other: PatternStats) {
         injected += other.injected
         graceful += other.graceful
+        absorbed += other.absorbed
         wrong += other.wrong
         silent += other.silent
         errored += other.errored
         activation.add(other.activation)
     }
 
-    /// graceful / injected (1 when nothing was injected).
-    public var gracefulRate: Double { injected == 0 ? 1 : Double(graceful) / Double(injected) }
+    /// (graceful + absorbed) / injected: the share of hit turns where the user was served well (1 when
+    /// nothing was injected).
+    public var gracefulRate: Double { injected == 0 ? 1 : Double(graceful + absorbed) / Double(injected) }
 }
 
 /// Turns, errors and reply latency within one phase of a chaos run (baseline, fault, recovery).

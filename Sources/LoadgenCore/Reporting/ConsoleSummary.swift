@@ -35,10 +35,10 @@ public enum ConsoleSummary {
         }
         if !r.patterns.isEmpty {
             out.append("")
-            out.append(pad("pattern", 20) + ["injected", "graceful", "wrong", "silent", "errored", "act p50", "act p95", "recovery"]
+            out.append(pad("pattern", 20) + ["injected", "graceful", "absorbed", "wrong", "silent", "errored", "act p50", "act p95", "recovery"]
                 .map { lpad($0, 10) }.joined())
             for p in r.patterns {
-                out.append(pad(p.pattern, 20) + [String(p.injected), String(p.graceful), String(p.wrong), String(p.silent),
+                out.append(pad(p.pattern, 20) + [String(p.injected), String(p.graceful), String(p.absorbed), String(p.wrong), String(p.silent),
                                                   String(p.errored)].map { lpad($0, 10) }.joined()
                     + [p.activation.p50, p.activation.p95].map { lpad(fmt($0), 10) }.joined()
                     + lpad(p.recoverySeconds.map { fmt($0) + " s" } ?? "–", 10))

@@ -49,6 +49,8 @@ public struct Report: Sendable, Codable, Equatable {
         public var pattern: String
         public var injected: UInt64
         public var graceful: UInt64
+        /// Hit, but the bot retried its way to the normal reply.
+        public var absorbed: UInt64
         public var wrong: UInt64
         public var silent: UInt64
         public var errored: UInt64
@@ -225,7 +227,7 @@ public struct Report: Sendable, Codable, Equatable {
         patterns = FailurePattern.allCases.compactMap { p in
             guard let stats = m.patterns[p], stats.injected > 0 else { return nil }
             let recovery = chaos.faults.indices.filter { chaos.faults[$0].pattern == p }.compactMap { m.recoveredAt[$0] }.min()
-            return PatternReport(pattern: p.rawValue, injected: stats.injected, graceful: stats.graceful, wrong: stats.wrong,
+            return PatternReport(pattern: p.rawValue, injected: stats.injected, graceful: stats.graceful, absorbed: stats.absorbed, wrong: stats.wrong,
                                  silent: stats.silent, errored: stats.errored, gracefulRate: stats.gracefulRate,
                                  activation: Percentiles(stats.activation),
                                  recoverySeconds: recovery.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 })
