@@ -22,6 +22,8 @@ struct HarnessOptions: Sendable {
     var quiet: Bool
     /// Send sent/delivered/read status webhooks for every bot reply, as Meta does.
     var statusCallbacks: Bool = true
+    /// Test switch: a broken fallback in the embedded bot.
+    var botDefect: FailurePattern? = nil
 }
 
 /// What a run left behind.
@@ -77,6 +79,8 @@ enum Harness {
             // EasyMO's LLM deadline is 30 s; the embedded bot gives up after 2 s, so a slow-LLM fault is
             // answered (with partial results) well inside the reply timeout.
             config.llmDeadline = .seconds(2)
+            config.defect = o.botDefect
+            if let defect = o.botDefect { log("WARNING: the embedded bot runs with a broken \(defect.rawValue) fallback (--bot-defect)") }
             let reference: ReferenceBot
             do { reference = try ReferenceBot(config: config) } catch {
                 throw LoadgenFailure(.software, "cannot start the reference bot: \(error)")

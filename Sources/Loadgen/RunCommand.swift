@@ -120,6 +120,11 @@ extension Loadgen {
         @Option(help: ArgumentHelp("Where Send.template steps find their NAME.json payload templates.", valueName: "dir"))
         var payloads: String = "payloads"
 
+        @Option(name: .customLong("bot-defect"), help: ArgumentHelp(
+            "Test switch: break one fallback of the embedded reference bot (a pattern name), to prove chaos runs catch it.",
+            valueName: "pattern"))
+        var botDefect: String?
+
         @Flag(help: "No progress lines during the run.")
         var quiet = false
 
@@ -174,6 +179,12 @@ extension Loadgen {
             do { _ = try BuiltInScenarios.named(scenario) } catch { throw ValidationError(error.description) }
             if let criteria {
                 do { _ = try CriteriaSet.parse(criteria) } catch { throw ValidationError(error.description) }
+            }
+            if let botDefect {
+                guard FailurePattern(rawValue: botDefect) != nil else {
+                    throw ValidationError("--bot-defect: unknown failure pattern '\(botDefect)' (see 'loadgen list patterns')")
+                }
+                guard target == nil else { throw ValidationError("--bot-defect breaks the embedded reference bot; it cannot be used with --target") }
             }
             if let chaos {
                 let plan: ChaosPlan
@@ -249,7 +260,7 @@ extension Loadgen {
                 accessToken: secrets.accessToken, healthURL: health.flatMap { try? TargetURL($0) },
                 connections: connections ?? min(users, 512), ackTimeout: DurationText.parse(ackTimeout)!,
                 reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), quiet: quiet,
-                statusCallbacks: statuses == "on")
+                statusCallbacks: statuses == "on", botDefect: botDefect.flatMap(FailurePattern.init(rawValue:)))
         }
 
         @Sendable static func log(_ line: String) {

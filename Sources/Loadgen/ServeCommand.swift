@@ -42,12 +42,19 @@ extension Loadgen {
         @Flag(name: .customLong("no-signature-check"), help: .hidden)
         var noSignatureCheck = false
 
+        @Option(help: ArgumentHelp("Test switch: break one fallback of the bot (a pattern name; see 'loadgen list patterns').",
+                                   valueName: "pattern"))
+        var defect: String?
+
         func validate() throws {
             guard HostPort.parse(listen) != nil else { throw ValidationError("--listen must be HOST:PORT (got '\(listen)')") }
             guard HostPort.parse(graphListen) != nil else { throw ValidationError("--graph-listen must be HOST:PORT (got '\(graphListen)')") }
             guard rateLimit >= 1 else { throw ValidationError("--rate-limit must be at least 1 (got \(rateLimit))") }
             if let graphURL {
                 do { _ = try TargetURL(graphURL) } catch { throw ValidationError("--graph-url: \(error)") }
+            }
+            if let defect, FailurePattern(rawValue: defect) == nil {
+                throw ValidationError("--defect: unknown failure pattern '\(defect)' (see 'loadgen list patterns')")
             }
         }
 
@@ -87,6 +94,7 @@ extension Loadgen {
                 appSecret: secrets.app, verifyToken: secrets.verify, accessToken: secrets.access, graphBaseURL: graphBase,
                 phoneNumberID: phoneNumberID, rateLimitPerMinute: rateLimit, verifySignatures: !noSignatureCheck)
             config.upstreams = try! TargetURL(upstreams.baseURL)
+            config.defect = defect.flatMap(FailurePattern.init(rawValue:))
             let bot: ReferenceBot
             let server: HTTPServer
             do {

@@ -36,6 +36,9 @@ public struct BotConfiguration: Sendable {
     public var llmDeadline: Duration = .seconds(30)
     /// Every other upstream call's deadline.
     public var upstreamDeadline: Duration = .seconds(5)
+    /// A deliberately broken fallback (a test switch): the bot answers this pattern with silence, a raw
+    /// error or a leaked exception, as a regression would — and chaos runs must catch it.
+    public var defect: FailurePattern?
 
     /// A configuration with EasyMO's defaults.
     public init(

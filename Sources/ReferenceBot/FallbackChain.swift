@@ -1,3 +1,4 @@
+import LoadgenCore
 import LoadgenHTTP
 
 /// EasyMO's 4-tier fallback for agent searches (reference/easymo.md §1.3): AI → ranking → database →
@@ -11,7 +12,8 @@ extension Conversation {
         var rows: [Listing]
     }
 
-    func search(_ agent: Agent, query: String, correlation: String) async -> Found {
+    /// The search's answer; nil only when a defect makes the bot fall silent.
+    func search(_ agent: Agent, query: String, correlation: String) async -> Found? {
         let (noun, header, button, emoji) = Self.words(agent)
         guard let upstreams else {
             let rows = Array(catalogue.search(agent.category, query: query).prefix(5))
@@ -23,16 +25,26 @@ extension Conversation {
             ai = .failure(error)
         }
         var databaseDown = false
+        switch (ai, defect) {
+        case (.failure(.unavailable), .aiServiceDown?): return nil  // defect: silence instead of the ranking answer
+        case (.failure(.timeout), .timeout?):
+            return Found(header: header, body: "TimeoutError: upstream request exceeded the deadline", button: button, rows: [])
+        default: break
+        }
         if case .success = ai {
             do {
                 let rows = Array(try await upstreams.listings(agent.category, query: query, correlation: correlation).prefix(5))
                 if !rows.isEmpty { return Found(header: header, body: Self.foundText(agent, rows.count, emoji, noun), button: button, rows: rows) }
                 // Pattern 6: no results → expand the search to the best-ranked alternatives.
+                if defect == .noResults { return Found(header: header, body: "[]", button: button, rows: []) }
                 let alternatives = (try? await upstreams.ranking(agent.category, correlation: correlation)) ?? []
                 let none = "😔 No \(noun) found for \"\(query.prefix(40))\" at this moment."
                 guard !alternatives.isEmpty else { return Found(header: header, body: none + " Try browsing manually or check back in a few minutes.", button: button, rows: []) }
                 return Found(header: header, body: none + " Here are alternatives nearby:", button: button, rows: Array(alternatives.prefix(5)))
             } catch {
+                if defect == .networkIssues {
+                    return Found(header: header, body: "PGRST000: connection reset by peer", button: button, rows: [])
+                }
                 databaseDown = true  // the database failed after the AI answered: ranking next, and say we're busy
             }
         }

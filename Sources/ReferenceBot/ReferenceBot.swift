@@ -27,6 +27,7 @@ public final class ReferenceBot: Sendable {
     public init(config: BotConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.config = config
         var conversation = Conversation(sessions: SessionStore(ttl: config.sessionTTL))
+        conversation.defect = config.defect
         if let base = config.upstreams {
             conversation.upstreams = try UpstreamClient(base: base, llmDeadline: config.llmDeadline, deadline: config.upstreamDeadline)
         }

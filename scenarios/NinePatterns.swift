@@ -1,0 +1,38 @@
+import LoadgenCore
+
+extension BuiltInScenarios {
+    /// `nine-patterns`: EasyMO's nine fallback patterns against the bot, one fault window each (14 s
+    /// apart, half the calls hit), with journeys that reach every injection site: searches (LLM, listings,
+    /// ranking), taps that need the session, payments, vendor notifications, agent backends, and the
+    /// users' own messages. Passes when every pattern is handled gracefully for ≥ 99 % of the turns it hit.
+    static let ninePatterns = Scenario(
+        "nine-patterns", summary: "All nine fallback patterns, one fault window each; graceful ≥ 99 % per pattern.",
+        load: .users(60, for: .seconds(140)), criteria: ["chaos.gracefulRate>=0.99", "errorRate<0.02"],
+        chaos: ChaosPlan(faults: FailurePattern.allCases.enumerated().map { i, pattern in
+            .inject(pattern, rate: 0.5, from: .seconds(Int64(8 + 14 * i)), to: .seconds(Int64(20 + 14 * i)))
+        })
+    ) {
+        Persona("buyer", weight: 3) {
+            Send.text(oneOf: ["I need vegetables near me", "I need tomatoes", "I want to buy maize and beans"])
+            Expect.reply(.list(containing: "vendors"))
+            Choose.row(at: 0)
+            Expect.reply(.buttons(["pay_wallet", "pay_momo"]))
+            Choose.button(id: "pay_wallet")
+            Expect.reply(.regex("Order #\\d+ .* confirmed"))
+        }
+        Persona("rider") {
+            Send.text("I need a moto to Remera")
+            Expect.reply(.contains("pickup location"))
+            Send.location(latitude: -1.9441, longitude: 30.0619, name: "Kigali Heights")
+            Expect.reply(.list(containing: "drivers"))
+            Choose.row(at: 0)
+            Expect.reply(.contains("on the way"))
+        }
+        Persona("browser") {
+            Send.text("MENU")
+            Expect.reply(.list(containing: "What would you like"))
+            Choose.row(id: "svc_jobs")
+            Expect.reply(.list(containing: "jobs"))
+        }
+    }
+}
