@@ -48,26 +48,9 @@ public struct UpstreamStandIns: HTTPResponder {
         // A session is lost where it is read: writes to the session store always land.
         let injectable = !(site == .sessionStore && request.method == .POST)
         if injectable, let (_, fault) = injector?.fault(at: site, correlationID: correlation)
-            ?? alsoSite.flatMap({ injector?.fault(at: $0, correlationID: correlation) }) {
-            switch fault {
-            case .status(let code):
-                return .json(HTTPResponseStatus(statusCode: code), Array(#"{"error":{"message":"injected fault","code":\#(code)}}"#.utf8))
-            case .delay(let d):
-                try? await Task.sleep(for: min(d, stallLimit))
-            case .reset:
-                return .dropConnection
-            case .stall:
-                try? await Task.sleep(for: stallLimit)
-                return .dropConnection
-            case .malformedBody:
-                return .json(.ok, Array(#"{"choices":[{"message":{"content":"#.utf8))
-            case .emptyResult:
-                return .json(.ok, Array("[]".utf8))
-            case .rateLimited(let seconds):
-                return .json(.tooManyRequests, Array(#"{"error":"rate_limited"}"#.utf8), headers: ["Retry-After": String(seconds)])
-            case .invalidInput:
-                break  // a traffic-side fault: nothing to do at an upstream
-            }
+            ?? alsoSite.flatMap({ injector?.fault(at: $0, correlationID: correlation) }),
+           let response = await fault.apply(stallLimit: stallLimit) {
+            return response
         }
         return answer(site, request)
     }
@@ -140,4 +123,31 @@ final class SessionTable: Sendable {
     private let rows = Mutex<[String: [UInt8]]>([:])
     func put(_ user: String, body: [UInt8]) { rows.withLock { $0[user] = body } }
     func get(_ user: String) -> [UInt8]? { rows.withLock { $0[user] } }
+}
+
+extension FaultShape {
+    /// Acts out the fault on a call: the response to send instead of the real one, or nil to answer
+    /// normally (after a delay, if that was the fault). Shared by the stand-ins and the proxy.
+    public func apply(stallLimit: Duration) async -> ServerResponse? {
+        switch self {
+        case .status(let code):
+            return .json(HTTPResponseStatus(statusCode: code), Array(#"{"error":{"message":"injected fault","code":\#(code)}}"#.utf8))
+        case .delay(let d):
+            try? await Task.sleep(for: min(d, stallLimit))
+            return nil
+        case .reset:
+            return .dropConnection
+        case .stall:
+            try? await Task.sleep(for: stallLimit)
+            return .dropConnection
+        case .malformedBody:
+            return .json(.ok, Array(#"{"choices":[{"message":{"content":"#.utf8))
+        case .emptyResult:
+            return .json(.ok, Array("[]".utf8))
+        case .rateLimited(let seconds):
+            return .json(.tooManyRequests, Array(#"{"error":"rate_limited"}"#.utf8), headers: ["Retry-After": String(seconds)])
+        case .invalidInput:
+            return nil  // a traffic-side fault: nothing to do at an upstream
+        }
+    }
 }
