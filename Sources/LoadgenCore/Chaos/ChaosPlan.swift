@@ -17,6 +17,15 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
     /// Whether the plan injects nothing.
     public var isEmpty: Bool { faults.isEmpty }
 
+    /// For a clean turn at `elapsed`, how long after each closed fault window it came (by fault index):
+    /// the candidates for each window's recovery time (the earliest one wins).
+    public func recoveryCandidates(at elapsed: Duration) -> [(fault: Int, after: Duration)] {
+        faults.indices.compactMap { i in
+            guard let end = faults[i].schedule.window?.upperBound, elapsed >= end else { return nil }
+            return (i, elapsed - end)
+        }
+    }
+
     /// The run's phase at `elapsed`: `fault` while any fault is on, `recovery` once a window has closed
     /// (until another opens), `baseline` before the first.
     public func phase(at elapsed: Duration) -> FaultSchedule.Phase {

@@ -104,7 +104,8 @@ extension Engine {
                 m.count(.noReply)
                 m.steps[key, default: StepStats()].errors += 1
                 for pattern in hit { m.patterns[pattern, default: PatternStats()].silent += 1 }
-                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: injected, latency: nil)
+                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: injected, latency: nil,
+                            ack: intended.duration(to: acked))
                 return TurnResult(passed: false, reply: nil, injected: injected)
             case .replied(let reply, let at):
                 let latency = intended.duration(to: at)
@@ -127,7 +128,8 @@ extension Engine {
                         m.patterns[pattern, default: PatternStats()].wrong += 1
                     }
                 }
-                recordPhase(&m, chaosElapsed, passed: passed, fallback: fallback, injected: injected, latency: latency)
+                recordPhase(&m, chaosElapsed, passed: passed, fallback: fallback, injected: injected, latency: latency,
+                            ack: intended.duration(to: acked))
                 guard passed else {
                     m.errorTurns += 1
                     m.count(.badReply)
@@ -142,7 +144,8 @@ extension Engine {
     /// Chaos runs: counts the turn in the phase it started in, and a clean turn after a fault window
     /// closed as that window's recovery point.
     private func recordPhase(
-        _ m: inout RunMetrics, _ elapsed: Duration?, passed: Bool, fallback: Bool, injected: Bool, latency: Duration?
+        _ m: inout RunMetrics, _ elapsed: Duration?, passed: Bool, fallback: Bool, injected: Bool, latency: Duration?,
+        ack: Duration? = nil
     ) {
         guard let elapsed, let chaos = injector?.chaos, !chaos.isEmpty else { return }
         let phase = chaos.phase(at: elapsed)
@@ -150,10 +153,10 @@ extension Engine {
         if !passed { m.phases[phase, default: PhaseStats()].errors += 1 }
         if fallback { m.phases[phase, default: PhaseStats()].fallbacks += 1 }
         if let latency { m.phases[phase, default: PhaseStats()].reply.record(latency) }
+        if let ack { m.phases[phase, default: PhaseStats()].ack.record(ack) }
         guard passed, !fallback, !injected else { return }
-        for (i, fault) in chaos.faults.enumerated() {
-            guard let end = fault.schedule.window?.upperBound, elapsed >= end else { continue }
-            m.recoveredAt[i] = min(m.recoveredAt[i] ?? (elapsed - end), elapsed - end)
+        for (i, after) in chaos.recoveryCandidates(at: elapsed) {
+            m.recoveredAt[i] = min(m.recoveredAt[i] ?? after, after)
         }
     }
 

@@ -37,12 +37,14 @@ public struct PhaseStats: Sendable, Codable, Equatable {
     public var turns: UInt64 = 0
     public var errors: UInt64 = 0
     public var fallbacks: UInt64 = 0
+    public var ack = LatencyHistogram()
     public var reply = LatencyHistogram()
     public init() {}
     public mutating func merge(_ other: PhaseStats) {
         turns += other.turns
         errors += other.errors
         fallbacks += other.fallbacks
+        ack.add(other.ack)
         reply.add(other.reply)
     }
 }

@@ -66,6 +66,7 @@ public struct Report: Sendable, Codable, Equatable {
         public var errors: UInt64
         public var errorRate: Double
         public var fallbacks: UInt64
+        public var ack: Percentiles
         public var reply: Percentiles
     }
 
@@ -234,7 +235,7 @@ public struct Report: Sendable, Codable, Equatable {
         }
         phases = Dictionary(uniqueKeysWithValues: m.phases.map { phase, s in
             (phase.rawValue, PhaseReport(turns: s.turns, errors: s.errors, errorRate: s.turns == 0 ? 0 : Double(s.errors) / Double(s.turns),
-                                          fallbacks: s.fallbacks, reply: Percentiles(s.reply)))
+                                          fallbacks: s.fallbacks, ack: Percentiles(s.ack), reply: Percentiles(s.reply)))
         })
         let keys = m.steps.keys.sorted()
         steps = keys.map { Breakdown(persona: $0.persona, step: $0.step, stats: m.steps[$0]!) }

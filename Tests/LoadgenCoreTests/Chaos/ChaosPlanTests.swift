@@ -82,3 +82,27 @@ import Testing
         #expect(ramp.rate(at: .seconds(40)) == 0.8)
     }
 }
+
+/// Phases and recovery points of a plan with several windows.
+@Suite struct ChaosPhaseTests {
+    let plan: ChaosPlan = [
+        .inject(.aiServiceDown, rate: 0.5, from: .seconds(10), to: .seconds(20)),
+        .inject(.timeout, rate: 0.5, from: .seconds(30), to: .seconds(40)),
+    ]
+
+    @Test func phasesAcrossWindows() {
+        #expect(plan.phase(at: .seconds(5)) == .baseline)
+        #expect(plan.phase(at: .seconds(15)) == .fault)
+        #expect(plan.phase(at: .seconds(25)) == .recovery)  // after the first window, before the second
+        #expect(plan.phase(at: .seconds(35)) == .fault)
+        #expect(plan.phase(at: .seconds(45)) == .recovery)
+    }
+
+    @Test func recoveryIsMeasuredFromEachClosedWindow() {
+        #expect(plan.recoveryCandidates(at: .seconds(15)).isEmpty)
+        let at22 = plan.recoveryCandidates(at: .seconds(22))
+        #expect(at22.map(\.fault) == [0] && at22.map(\.after) == [.seconds(2)])
+        let at41 = plan.recoveryCandidates(at: .milliseconds(41_500))
+        #expect(at41.map(\.fault) == [0, 1] && at41.map(\.after) == [.milliseconds(21_500), .milliseconds(1_500)])
+    }
+}
