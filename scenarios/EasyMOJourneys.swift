@@ -9,16 +9,7 @@ extension BuiltInScenarios {
         "easymo-journeys", summary: "The six v2.0 agents' journeys and the buyer → station → driver handoff.",
         criteria: ["staging"]
     ) {
-        Persona("buyer", weight: 4) {
-            Send.text(oneOf: ["I need vegetables near me", "I need tomatoes", "I want to buy maize and beans"])
-            Expect.reply(.list(containing: "vendors"))
-            Choose.row(at: 0)
-            Expect.reply(.buttons(["pay_wallet", "pay_momo"]))
-            Choose.button(id: "pay_wallet")
-            Expect.reply(.regex("Order #\\d+ .* confirmed"))
-            Send.text("TRACK")
-            Expect.reply(.regex("Order #\\d+"))
-        }
+        Persona(name: "buyer", weight: 4, journey: buyerPurchase + [Send.text("TRACK"), Expect.reply(.regex("Order #\\d+"))])
         Persona("station") {
             Send.text("STATION")
             Expect.reply(.oneOf([.list(containing: "pending orders"), .contains("No pending orders")]))
@@ -79,14 +70,27 @@ extension BuiltInScenarios {
             Send.burst(["Hi", "I need vegetables near me"])  // typed back to back: one answer each, in any order
             Expect.reply(.any)
         }
-        Persona("rider", identity: .usernameOnly) {
-            Send.text("I need a moto to Remera")
-            Expect.reply(.contains("pickup location"))
-            Send.location(latitude: -1.9441, longitude: 30.0619, name: "Kigali Heights")
-            Expect.reply(.list(containing: "drivers"))
-            Choose.row(at: 0)
-            Expect.reply(.contains("on the way"))
-        }
+        Persona(name: "rider", identity: .usernameOnly, journey: rideRequest)
+    }
+
+    /// A buyer's search → pick → pay, shared by the journeys and the nine-pattern drill.
+    @StepBuilder static var buyerPurchase: [Step] {
+        Send.text(oneOf: ["I need vegetables near me", "I need tomatoes", "I want to buy maize and beans"])
+        Expect.reply(.list(containing: "vendors"))
+        Choose.row(at: 0)
+        Expect.reply(.buttons(["pay_wallet", "pay_momo"]))
+        Choose.button(id: "pay_wallet")
+        Expect.reply(.regex("Order #\\d+ .* confirmed"))
+    }
+
+    /// A ride: ask, share the pickup location, pick a driver.
+    @StepBuilder static var rideRequest: [Step] {
+        Send.text("I need a moto to Remera")
+        Expect.reply(.contains("pickup location"))
+        Send.location(latitude: -1.9441, longitude: 30.0619, name: "Kigali Heights")
+        Expect.reply(.list(containing: "drivers"))
+        Choose.row(at: 0)
+        Expect.reply(.contains("on the way"))
     }
 
     /// `staging-load`: the staging gate as a scenario: 100 users for 300 s, judged by the staging preset.

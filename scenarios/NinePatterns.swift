@@ -12,22 +12,8 @@ extension BuiltInScenarios {
             .inject(pattern, rate: 0.5, from: .seconds(Int64(8 + 14 * i)), to: .seconds(Int64(20 + 14 * i)))
         })
     ) {
-        Persona("buyer", weight: 3) {
-            Send.text(oneOf: ["I need vegetables near me", "I need tomatoes", "I want to buy maize and beans"])
-            Expect.reply(.list(containing: "vendors"))
-            Choose.row(at: 0)
-            Expect.reply(.buttons(["pay_wallet", "pay_momo"]))
-            Choose.button(id: "pay_wallet")
-            Expect.reply(.regex("Order #\\d+ .* confirmed"))
-        }
-        Persona("rider") {
-            Send.text("I need a moto to Remera")
-            Expect.reply(.contains("pickup location"))
-            Send.location(latitude: -1.9441, longitude: 30.0619, name: "Kigali Heights")
-            Expect.reply(.list(containing: "drivers"))
-            Choose.row(at: 0)
-            Expect.reply(.contains("on the way"))
-        }
+        Persona(name: "buyer", weight: 3, journey: buyerPurchase)
+        Persona(name: "rider", journey: rideRequest)
         Persona("browser") {
             Send.text("MENU")
             Expect.reply(.list(containing: "What would you like"))

@@ -13,7 +13,7 @@ struct TruthfulNumbersTests {
                 Send.text("hello")
                 Expect.reply()
             }
-        }, users: 20, duration: .seconds(60), journeysPerUser: 15)
+        }, users: 10, duration: .seconds(60), journeysPerUser: 30)
         let users = plan.makeUsers()
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         let graph = try await HTTPServer.bind(host: "127.0.0.1", port: 0)

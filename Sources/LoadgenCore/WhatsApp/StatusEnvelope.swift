@@ -5,45 +5,17 @@ public enum StatusEnvelope {
     public static func render(
         wamid: String, status: String, recipient: String, timestamp: Int64, business: BusinessIdentity
     ) -> [UInt8] {
-        var w = JSONWriter(capacity: 512)
-        w.object { w in
-            w.field("object", string: "whatsapp_business_account")
-            w.field("entry") { w in
+        WebhookEnvelope.wrap(business: business, capacity: 512) { w in
+            w.field("statuses") { w in
                 w.array { w in
                     w.object { w in
-                        w.field("id", string: business.wabaID)
-                        w.field("changes") { w in
-                            w.array { w in
-                                w.object { w in
-                                    w.field("value") { w in
-                                        w.object { w in
-                                            w.field("messaging_product", string: "whatsapp")
-                                            w.field("metadata") { w in
-                                                w.object { w in
-                                                    w.field("display_phone_number", string: business.displayPhoneNumber)
-                                                    w.field("phone_number_id", string: business.phoneNumberID)
-                                                }
-                                            }
-                                            w.field("statuses") { w in
-                                                w.array { w in
-                                                    w.object { w in
-                                                        w.field("id", string: wamid)
-                                                        w.field("status", string: status)
-                                                        w.field("timestamp", string: String(timestamp))
-                                                        w.field("recipient_id", string: recipient)
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                    w.field("field", string: "messages")
-                                }
-                            }
-                        }
+                        w.field("id", string: wamid)
+                        w.field("status", string: status)
+                        w.field("timestamp", string: String(timestamp))
+                        w.field("recipient_id", string: recipient)
                     }
                 }
             }
         }
-        return w.bytes
     }
 }

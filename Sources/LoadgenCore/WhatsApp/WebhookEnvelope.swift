@@ -42,37 +42,7 @@ public enum WebhookEnvelope {
     /// Renders several messages in one delivery, as Meta batches them: one change whose `contacts[]` has
     /// each sender once and whose `messages[]` has every message, in order.
     public static func render(batch items: [Item], business: BusinessIdentity) -> [UInt8] {
-        var w = JSONWriter(capacity: 768 * items.count)
-        w.object { w in
-            w.field("object", string: "whatsapp_business_account")
-            w.field("entry") { w in
-                w.array { w in
-                    w.object { w in
-                        w.field("id", string: business.wabaID)
-                        w.field("changes") { w in
-                            w.array { w in
-                                w.object { w in
-                                    w.field("value") { w in writeValue(&w, items, business: business) }
-                                    w.field("field", string: "messages")
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return w.bytes
-    }
-
-    private static func writeValue(_ w: inout JSONWriter, _ items: [Item], business: BusinessIdentity) {
-        w.object { w in
-            w.field("messaging_product", string: "whatsapp")
-            w.field("metadata") { w in
-                w.object { w in
-                    w.field("display_phone_number", string: business.displayPhoneNumber)
-                    w.field("phone_number_id", string: business.phoneNumberID)
-                }
-            }
+        wrap(business: business, capacity: 768 * items.count) { w in
             w.field("contacts") { w in
                 w.array { w in
                     var seen: Set<String> = []
@@ -89,6 +59,43 @@ public enum WebhookEnvelope {
                 w.array { w in for item in items { writeMessage(&w, item.message, phone: item.phone, bsuid: item.bsuid) } }
             }
         }
+    }
+
+    /// The envelope every `messages`-field delivery shares — `object`, one entry (the WABA), one change
+    /// with `messaging_product` and `metadata` — around the value's own fields (`contacts` and `messages`,
+    /// or `statuses`).
+    static func wrap(business: BusinessIdentity, capacity: Int = 768, value fields: (inout JSONWriter) -> Void) -> [UInt8] {
+        var w = JSONWriter(capacity: capacity)
+        w.object { w in
+            w.field("object", string: "whatsapp_business_account")
+            w.field("entry") { w in
+                w.array { w in
+                    w.object { w in
+                        w.field("id", string: business.wabaID)
+                        w.field("changes") { w in
+                            w.array { w in
+                                w.object { w in
+                                    w.field("value") { w in
+                                        w.object { w in
+                                            w.field("messaging_product", string: "whatsapp")
+                                            w.field("metadata") { w in
+                                                w.object { w in
+                                                    w.field("display_phone_number", string: business.displayPhoneNumber)
+                                                    w.field("phone_number_id", string: business.phoneNumberID)
+                                                }
+                                            }
+                                            fields(&w)
+                                        }
+                                    }
+                                    w.field("field", string: "messages")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return w.bytes
     }
 
     private static func writeMessage(_ w: inout JSONWriter, _ message: InboundMessage, phone: String?, bsuid: String?) {
