@@ -67,11 +67,8 @@ extension Engine {
             if expect != nil { correlator.abandon(user: user.index) }
             let hit = injector?.patterns(forTurn: wamid) ?? []
             recorder.record(user: user.index) { m in
-                m.turns += 1
-                m.errorTurns += 1
-                m.count(failure)
-                m.steps[key, default: StepStats()].turns += 1
-                m.steps[key, default: StepStats()].errors += 1
+                m.countTurns(of: key)
+                m.countErrors(of: key, failure)
                 for pattern in hit {
                     m.patterns[pattern, default: PatternStats()].injected += 1
                     m.patterns[pattern, default: PatternStats()].errored += 1
@@ -82,9 +79,8 @@ extension Engine {
         }
         guard let expect else {
             recorder.record(user: user.index) { m in
-                m.turns += 1
+                m.countTurns(of: key)
                 m.ack.record(intended.duration(to: acked))
-                m.steps[key, default: StepStats()].turns += 1
             }
             return TurnResult(passed: true, reply: nil, injected: false)
         }
@@ -94,15 +90,12 @@ extension Engine {
         let matcher = hit.isEmpty ? expect.matcher : .oneOf(hit.compactMap { injector?.expectation(for: $0) })
         let injected = !hit.isEmpty
         return recorder.record(user: user.index) { m in
-            m.turns += 1
+            m.countTurns(of: key)
             m.ack.record(intended.duration(to: acked))
-            m.steps[key, default: StepStats()].turns += 1
             for pattern in hit { m.patterns[pattern, default: PatternStats()].injected += 1 }
             switch outcome {
             case .timedOut:
-                m.errorTurns += 1
-                m.count(.noReply)
-                m.steps[key, default: StepStats()].errors += 1
+                m.countErrors(of: key, .noReply)
                 for pattern in hit { m.patterns[pattern, default: PatternStats()].silent += 1 }
                 recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: injected, latency: nil,
                             ack: intended.duration(to: acked))
@@ -131,9 +124,7 @@ extension Engine {
                 recordPhase(&m, chaosElapsed, passed: passed, fallback: fallback, injected: injected, latency: latency,
                             ack: intended.duration(to: acked))
                 guard passed else {
-                    m.errorTurns += 1
-                    m.count(.badReply)
-                    m.steps[key, default: StepStats()].errors += 1
+                    m.countErrors(of: key, .badReply)
                     return TurnResult(passed: false, reply: reply, injected: injected)
                 }
                 return TurnResult(passed: true, reply: reply, injected: injected)
@@ -201,14 +192,11 @@ extension Engine {
         }
         if failure != nil, expect != nil { correlator.abandon(user: user.index) }
         let result: (passed: Bool, reply: BotReply?) = recorder.record(user: user.index) { m in
-            m.turns += n
-            m.steps[key, default: StepStats()].turns += n
+            m.countTurns(n, of: key)
             if reversed { m.reordered += 1 }
             for ack in acks where failure == nil { m.ack.record(ack) }
             func fail(_ why: ErrorClass) -> (Bool, BotReply?) {
-                m.errorTurns += n
-                for _ in 0..<n { m.count(why) }
-                m.steps[key, default: StepStats()].errors += n
+                m.countErrors(n, of: key, why)
                 return (false, nil)
             }
             if let failure { return fail(failure) }
@@ -230,11 +218,8 @@ extension Engine {
     /// A turn the user could not send (nothing to choose, a template that does not render): an error turn.
     func notSent(_ why: ErrorClass, user: SimulatedUser, key: StepKey, recorder: ShardedRecorder) -> TurnResult {
         recorder.record(user: user.index) { m in
-            m.turns += 1
-            m.errorTurns += 1
-            m.count(why)
-            m.steps[key, default: StepStats()].turns += 1
-            m.steps[key, default: StepStats()].errors += 1
+            m.countTurns(of: key)
+            m.countErrors(of: key, why)
         }
         return TurnResult(passed: false, reply: nil, injected: false)
     }

@@ -50,8 +50,21 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     public init() {}
 
     /// Counts one error of `errorClass` (the turn is counted separately, once, in `errorTurns`).
-    public mutating func count(_ errorClass: ErrorClass) {
-        errorCounts[errorClass.slot] += 1
+    public mutating func count(_ errorClass: ErrorClass, _ n: UInt64 = 1) {
+        errorCounts[errorClass.slot] += n
+    }
+
+    /// Counts `n` turns (user messages) of step `key`, in the totals and in the step's own row.
+    public mutating func countTurns(_ n: UInt64 = 1, of key: StepKey) {
+        turns += n
+        steps[key, default: StepStats()].turns += n
+    }
+
+    /// Marks `n` already counted turns of step `key` as errors of `errorClass`, everywhere they show.
+    public mutating func countErrors(_ n: UInt64 = 1, of key: StepKey, _ errorClass: ErrorClass) {
+        errorTurns += n
+        count(errorClass, n)
+        steps[key, default: StepStats()].errors += n
     }
 
     /// Errors of one class.
