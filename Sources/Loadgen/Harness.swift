@@ -141,10 +141,11 @@ enum Harness {
                     thinkTimeSeconds: [DurationText.seconds(o.plan.thinkTime.lowerBound), DurationText.seconds(o.plan.thinkTime.upperBound)],
                     replyTimeoutSeconds: DurationText.seconds(o.plan.replyTimeout), replies: o.plan.awaitReplies ? "any" : "none",
                     seed: o.plan.seed, graphAPI: graphServer.baseURL, business: o.plan.business,
-                    criteria: o.criteria.map(\.name), startedAt: ISO8601DateFormatter().string(from: startedAt),
+                    criteria: o.criteria.map(\.name), criteriaSpec: o.criteriaText, startedAt: ISO8601DateFormatter().string(from: startedAt),
                     loadgenVersion: loadgenVersion)
                 var report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
-                                    evaluation: evaluation, checks: checks, partial: result.partial, chaos: o.plan.chaos)
+                                    evaluation: evaluation, checks: checks, partial: result.partial, chaos: o.plan.chaos,
+                                    timeline: result.timeline)
                 report.delivery.statusCallbacks = statuses.map { s in
                     let c = s.delivered
                     return Report.StatusCallbackCounts(sent: c.sent, failed: c.failed, dropped: c.dropped)
@@ -178,4 +179,4 @@ final class StatusCallbacksSlot: Sendable {
 }
 
 /// The version printed by `--version` and recorded in reports.
-let loadgenVersion = "0.1.0"
+let loadgenVersion = "0.2.0"

@@ -28,6 +28,9 @@ public struct Criterion: Sendable, Hashable {
         }
     }
 
+    /// Whether `actual` passes this criterion.
+    public func holds(_ actual: Double) -> Bool { comparison.holds(actual, threshold) }
+
     /// The threshold as reports print it: `< 0.02`, `< 500 ms`.
     public var thresholdText: String {
         comparison.rawValue + " " + metric.format(threshold)
