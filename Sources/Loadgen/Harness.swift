@@ -19,6 +19,7 @@ struct HarnessOptions: Sendable {
     var connections: Int
     var ackTimeout: Duration
     var reportDir: String
+    var formats: Set<ReportFormat> = Set(ReportFormat.allCases)
     var quiet: Bool
     /// Send sent/delivered/read status webhooks for every bot reply, as Meta does.
     var statusCallbacks: Bool = true
@@ -29,7 +30,9 @@ struct HarnessOptions: Sendable {
 /// What a run left behind.
 struct HarnessOutcome: Sendable {
     var report: Report
-    var reportPath: String
+    /// report.json first, then the other formats written.
+    var reportPaths: [String]
+    var reportPath: String { reportPaths[0] }
     var status: ExitStatus
 }
 
@@ -123,10 +126,9 @@ enum Harness {
                     clock: clock, transport: WebhookClient(client: client, target: target, ackTimeout: o.ackTimeout),
                     signer: WebhookSigner(appSecret: appSecret), correlator: correlator,
                     unixTime: { Int64(Date().timeIntervalSince1970) }, injector: injector)
-                let quiet = o.quiet
-                let result = await engine.run(o.plan, users: users, stop: stop) { p in
-                    if !quiet { log(ProgressLine.render(p)) }
-                }
+                let printer = o.quiet ? nil : ProgressPrinter(every: o.plan.progressInterval)
+                let result = await engine.run(o.plan, users: users, stop: stop) { p in printer?.show(p) }
+                printer?.finish()
                 client.shutdown()
                 let failedChecks = checks.filter { $0.status == "fail" }.count
                 let observations = Observations(metrics: result.metrics, repliesMeasured: o.plan.awaitReplies,
@@ -150,9 +152,9 @@ enum Harness {
                     let c = s.delivered
                     return Report.StatusCallbackCounts(sent: c.sent, failed: c.failed, dropped: c.dropped)
                 }
-                let path = try ReportWriter.write(report, to: o.reportDir)
+                let paths = try ReportWriter.write(report, formats: o.formats, to: o.reportDir)
                 let status: ExitStatus = result.partial ? .interrupted : (report.verdict == .pass ? .pass : .criteriaFailed)
-                return .success(HarnessOutcome(report: report, reportPath: path, status: status))
+                return .success(HarnessOutcome(report: report, reportPaths: paths, status: status))
             } catch {
                 return .failure(error)
             }

@@ -118,7 +118,8 @@ public struct Engine<C: Clock<Duration>>: Sendable {
             let elapsed = start.duration(to: clock.now)
             let totals = recorder.headline()
             let point = timeline.sample(totals, at: elapsed, activeUsers: active.count, faultsOpen: faultsOpen(plan, at: elapsed))
-            progress(Progress(elapsed: elapsed, duration: plan.duration, activeUsers: active.count, metrics: totals, latest: point))
+            progress(Progress(elapsed: elapsed, duration: plan.duration, activeUsers: active.count, metrics: totals, latest: point,
+                              interval: timeline.interval))
         }
     }
 

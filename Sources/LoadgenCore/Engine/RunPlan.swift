@@ -87,8 +87,9 @@ public struct Progress: Sendable {
     /// The headline figures so far (turns, errors, replies, fallbacks, ack and reply histograms;
     /// see `RunMetrics.mergeHeadline`).
     public var metrics: RunMetrics
-    /// The interval that just ended.
+    /// The interval that just ended, and its length.
     public var latest: Timeline.Point
+    public var interval: Duration
 }
 
 /// What a run produced.
