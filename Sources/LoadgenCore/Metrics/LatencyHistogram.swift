@@ -47,6 +47,10 @@ public struct LatencyHistogram: Sendable, Codable, Equatable {
     /// one at that rank, so a reported percentile is never below the truth. 0 when empty.
     public func milliseconds(atPercentile percentile: Double) -> Double {
         guard count > 0 else { return 0 }
+        // At the ends the library returns the raw extremes, which a serialised histogram keeps only to
+        // its precision: use the bucket's highest value there too, so a report read back says the same.
+        if percentile <= 0 { return Double(histogram.highestEquivalentForValue(histogram.min)) / 1000 }
+        if percentile >= 100 { return maxMilliseconds }
         return Double(histogram.valueAtPercentile(percentile)) / 1000
     }
 

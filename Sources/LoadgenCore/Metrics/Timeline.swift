@@ -29,6 +29,20 @@ public struct Timeline: Sendable, Codable, Equatable {
         public var reply: Window
         /// The failure patterns whose fault window was open at the end of the interval.
         public var faultsOpen: [String]
+
+        public init(t: Double, activeUsers: Int, turns: UInt64, errors: UInt64, replies: UInt64, fallbacks: UInt64,
+                    errorsByClass: [String: UInt64], ack: Window, reply: Window, faultsOpen: [String]) {
+            self.t = t
+            self.activeUsers = activeUsers
+            self.turns = turns
+            self.errors = errors
+            self.replies = replies
+            self.fallbacks = fallbacks
+            self.errorsByClass = errorsByClass
+            self.ack = ack
+            self.reply = reply
+            self.faultsOpen = faultsOpen
+        }
     }
 
     /// Latency percentiles of one interval, in milliseconds.

@@ -84,10 +84,17 @@ public enum MarkdownSummary {
         }
     }
 
-    /// Text safe inside a table cell: no pipes, no line breaks, no HTML.
+    /// Text safe inside a table cell: no pipes, no line breaks, nothing a renderer takes for an HTML
+    /// tag (`<` before a letter, `/`, `!` or `?`); `< 2 %` stays readable.
     static func cell(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "<", with: "&lt;")
+        var out = ""
+        var previous: Character?
+        for c in s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") {
+            if previous == "<", c.isLetter || "/!?".contains(c) { out.removeLast(); out += "&lt;" }
+            out.append(c)
+            previous = c
+        }
+        return out
     }
 
     static func fmt(_ v: Double) -> String { ConsoleSummary.fmt(v) }
