@@ -52,7 +52,7 @@ extension Loadgen {
         @Option(help: ArgumentHelp("Relative tolerance for latencies, e.g. 20% or 0.2.", valueName: "fraction"))
         var relative: String = "20%"
         @Option(name: .customLong("absolute-ms"), help: "Absolute tolerance for latencies, in milliseconds.")
-        var absoluteMs: Double = 2
+        var absoluteMs: Double = 5
         @Option(name: .customLong("rate-points"), help: "Absolute tolerance for rates, in percentage points.")
         var ratePoints: Double = 0.5
         @Option(name: .customLong("min-samples"), help: "Fewer samples than this on either side: the row is not judged.")

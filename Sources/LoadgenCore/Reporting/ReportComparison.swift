@@ -4,15 +4,15 @@ import Foundation
 ///
 /// A metric regresses only when the change clears every bar at once:
 /// - **relative**: latencies more than `relative` (20 %) above the baseline;
-/// - **absolute**: and more than `absoluteMilliseconds` (2 ms) above it, so a 3 → 4 ms wobble of a fast
-///   bot is not a regression; rates must move by more than `ratePoints` (0.5 percentage points);
+/// - **absolute**: and more than `absoluteMilliseconds` (5 ms) above it: below that, run-to-run changes of
+///   a fast bot are scheduling noise on a shared machine, not the bot; rates must move by more than `ratePoints` (0.5 percentage points);
 /// - **sampling noise**: latency percentiles must leave the baseline's 99 % confidence interval for that
 ///   percentile (the ranks n·p ± 2.58·√(n·p·(1−p)) read off the baseline's histogram); rates must move
 ///   by more than 2.58 standard errors of the difference of two proportions;
 /// - **samples**: both runs need at least `minSamples` values, otherwise the row says "too few samples".
 public struct ComparisonRules: Sendable, Equatable {
     public var relative = 0.20
-    public var absoluteMilliseconds = 2.0
+    public var absoluteMilliseconds = 5.0
     public var ratePoints = 0.005
     public var minSamples: UInt64 = 100
     /// z for the confidence bounds (2.576: 99 %).
@@ -65,8 +65,10 @@ public struct ReportComparison: Sendable, Equatable {
         let finished = { (t: Report.Totals) in t.journeys - min(t.journeys, t.journeysIncomplete) }
         rows.append(Self.rateRow("journey success rate", base: b.totals.successRate, current: c.totals.successRate,
                                  counts: (finished(b.totals), finished(c.totals)), higherIsBetter: true, rules: rules))
-        // Throughput only means something between runs of the same shape.
-        if b.run.model == c.run.model, b.run.concurrency == c.run.concurrency, b.run.ratePerSecond == c.run.ratePerSecond,
+        // Throughput only means something between runs of the same shape that both ran their full
+        // duration (a run bounded by a journey count ends as soon as it is done: its rate is its speed).
+        let full = { (r: Report) in r.run.elapsedSeconds >= r.run.durationSeconds * 0.95 }
+        if full(b), full(c), b.run.model == c.run.model, b.run.concurrency == c.run.concurrency, b.run.ratePerSecond == c.run.ratePerSecond,
            b.run.thinkTimeSeconds == c.run.thinkTimeSeconds {
             let drop = b.totals.throughput * rules.relative
             let status: Status = min(b.totals.turns, c.totals.turns) < rules.minSamples ? .tooFewSamples
