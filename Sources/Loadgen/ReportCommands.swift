@@ -59,6 +59,8 @@ extension Loadgen {
         var minSamples: Int = 100
         @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Also write the Markdown table to this file.", valueName: "file"))
         var output: String?
+        @Option(help: ArgumentHelp("Also write the comparison as JUnit XML (a test case per metric) to this file.", valueName: "file"))
+        var junit: String?
 
         func validate() throws {
             guard let r = Self.fraction(relative), r >= 0, r < 10 else {
@@ -88,9 +90,10 @@ extension Loadgen {
                 let comparison = ReportComparison(baseline: base, current: cur, rules: rules)
                 let table = comparison.markdown(baselineName: baseline, currentName: current)
                 print(table)
-                if let output {
-                    do { try Data(table.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                        throw LoadgenFailure(.cannotWriteReport, "cannot write \(output): \(error.localizedDescription)")
+                for (path, text) in [(output, table), (junit, comparison.junit(scenario: cur.run.scenario))] {
+                    guard let path else { continue }
+                    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                        throw LoadgenFailure(.cannotWriteReport, "cannot write \(path): \(error.localizedDescription)")
                     }
                 }
                 status = comparison.regressed ? .regression : .pass

@@ -60,10 +60,15 @@ struct ReportCommandsTests {
         slow["latency"] = latency
         let slowFile = root.appendingPathComponent("slow.json")
         try JSONSerialization.data(withJSONObject: slow).write(to: slowFile)
-        let worse = try CLI.run(["compare", a.path, slowFile.path, "-o", root.appendingPathComponent("diff.md").path])
+        let worse = try CLI.run(["compare", a.path, slowFile.path, "-o", root.appendingPathComponent("diff.md").path,
+                                 "--junit", root.appendingPathComponent("compare.xml").path])
         #expect(worse.status == 2, "\(worse.stdout)\(worse.stderr)")
         #expect(worse.stdout.hasPrefix("## ❌ REGRESSION — reply p95"))
         #expect(try String(contentsOf: root.appendingPathComponent("diff.md"), encoding: .utf8) == worse.stdout.dropLast() + "")
+        let compareSuite = try #require(XMLDocument(contentsOf: root.appendingPathComponent("compare.xml")).rootElement()?
+            .elements(forName: "testsuite").first)
+        let failed = compareSuite.elements(forName: "testcase").filter { !$0.elements(forName: "failure").isEmpty }
+        #expect(failed.compactMap { $0.attribute(forName: "name")?.stringValue } == ["reply p95"])
 
         // Two 10-user shards merge into the counts of the 20-user run, exactly.
         let m = try CLI.run(["merge", a.path, b.path, "-o", merged.path])

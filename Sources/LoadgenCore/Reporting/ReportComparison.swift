@@ -162,6 +162,30 @@ public struct ReportComparison: Sendable, Equatable {
         return out.joined(separator: "\n")
     }
 
+    /// The comparison as JUnit XML: a test case per metric, failing when it regressed, so a CI page
+    /// shows regressions next to the run's own junit.xml.
+    public func junit(scenario: String) -> String {
+        let failures = regressions.count
+        let skipped = rows.filter { $0.status == .tooFewSamples || $0.status == .missing }.count
+        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        x += "<testsuites name=\"loadgen compare\" tests=\"\(rows.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
+        x += "  <testsuite name=\(JUnitReport.attr("loadgen.\(scenario).regression")) tests=\"\(rows.count)\" failures=\"\(failures)\" "
+            + "errors=\"0\" skipped=\"\(skipped)\">\n"
+        for row in rows {
+            let values = "baseline \(row.baseline.map { format($0, row.unit) } ?? "–"), current \(row.current.map { format($0, row.unit) } ?? "–")"
+                + (row.allowance.map { ", allowed ± \(format($0, row.unit))" } ?? "")
+            x += "    <testcase classname=\(JUnitReport.attr("loadgen.\(scenario).regression")) name=\(JUnitReport.attr(row.metric)) time=\"0\">\n"
+            switch row.status {
+            case .regressed: x += "      <failure message=\(JUnitReport.attr("\(row.metric) regressed: \(values)")) type=\"regression\"/>\n"
+            case .tooFewSamples, .missing: x += "      <skipped message=\(JUnitReport.attr("\(row.status.rawValue): \(values)"))/>\n"
+            case .same, .improved: x += "      <system-out>\(JUnitReport.text(row.status.rawValue + ": " + values))</system-out>\n"
+            }
+            x += "    </testcase>\n"
+        }
+        x += "  </testsuite>\n</testsuites>\n"
+        return x
+    }
+
     private func format(_ v: Double, _ unit: String, signed: Bool = false) -> String {
         let sign = signed && v > 0 ? "+" : ""
         switch unit {
