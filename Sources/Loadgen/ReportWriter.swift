@@ -38,7 +38,7 @@ enum ReportWriter {
                       to directory: String) throws(LoadgenFailure) -> [String] {
         let dir = URL(fileURLWithPath: directory, isDirectory: true)
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-            throw LoadgenFailure(.cannotWriteReport, "cannot create \(dir.path): \(error.localizedDescription)")
+            throw LoadgenFailure(.cannotWriteReport, "cannot write reports to \(dir.path): cannot create the directory (\(error.localizedDescription))")
         }
         var written: [String] = []
         for format in ReportFormat.allCases where formats.contains(format) || format == .json {

@@ -90,6 +90,15 @@ public struct Progress: Sendable {
     /// The interval that just ended, and its length.
     public var latest: Timeline.Point
     public var interval: Duration
+
+    public init(elapsed: Duration, duration: Duration, activeUsers: Int, metrics: RunMetrics, latest: Timeline.Point, interval: Duration) {
+        self.elapsed = elapsed
+        self.duration = duration
+        self.activeUsers = activeUsers
+        self.metrics = metrics
+        self.latest = latest
+        self.interval = interval
+    }
 }
 
 /// What a run produced.

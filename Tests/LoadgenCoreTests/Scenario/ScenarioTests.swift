@@ -78,7 +78,7 @@ import Testing
     @Test func builtInsValidateAndUnknownNamesAreExplained() throws {
         for s in BuiltInScenarios.all { _ = try s.validated() }
         #expect(try BuiltInScenarios.named("generic").name == "generic")
-        let known = ["generic", "easymo-smoke", "easymo-journeys", "staging-load", "nine-patterns"]
+        let known = ["generic", "easymo-smoke", "easymo-journeys", "staging-load", "nine-patterns", "nightly-regression"]
         #expect(BuiltInScenarios.all.map(\.name) == known)
         #expect(throws: ScenarioError.unknownScenario("nope", known: known)) { try BuiltInScenarios.named("nope") }
         #expect(ScenarioError.unknownScenario("nope", known: ["generic"]).description
