@@ -75,10 +75,11 @@ public enum SmokeChecklist {
     }
 
     /// A message whose reply is judged: acked with 200, then (when replies are routed) a reply that
-    /// `expected` matches and that is not a fallback. `aiCalls` is the LLM calls the message caused
+    /// `expected` matches, that `unwanted` does not, and that is not a fallback. `aiCalls` is the LLM calls the message caused
     /// (nil: not observable); `wantsAI` says whether there must be some (true) or none (false).
     public static func reply(
-        _ name: String, ack: DeliveryResult, reply: Reply, expected: ReplyMatcher, fallback: FallbackClassifier? = nil,
+        _ name: String, ack: DeliveryResult, reply: Reply, expected: ReplyMatcher, unwanted: ReplyMatcher? = nil,
+        fallback: FallbackClassifier? = nil,
         aiCalls: Int? = nil, wantsAI: Bool? = nil
     ) -> Report.ScriptedCheck {
         guard ack == .status(200) else {
@@ -98,6 +99,9 @@ public enum SmokeChecklist {
         }
         guard expected.matches(answer) else {
             return .init(name: name, status: "fail", detail: "expected \(expected), got \(said)")
+        }
+        if let unwanted, unwanted.matches(answer) {
+            return .init(name: name, status: "fail", detail: "expected \(expected) but not \(unwanted), got \(said)")
         }
         if let fallback, fallback.isFallback(answer) {
             return .init(name: name, status: "fail", detail: "got a fallback reply, not the agent's: \(said)")
