@@ -3,7 +3,7 @@ import LoadgenCore
 /// The scenarios compiled into loadgen; `loadgen list` prints them.
 public enum BuiltInScenarios {
     /// Every built-in scenario, in the order `loadgen list` shows them.
-    public static let all: [Scenario] = [generic, easymoSmoke, easymoJourneys, stagingLoad, ninePatterns]
+    public static let all: [Scenario] = [generic, easymoSmoke, easymoJourneys, stagingLoad, ninePatterns, nightlyRegression]
 
     /// The scenario called `name`, validated.
     public static func named(_ name: String) throws(ScenarioError) -> Scenario {

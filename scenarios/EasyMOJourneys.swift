@@ -69,6 +69,7 @@ extension BuiltInScenarios {
         Persona("hurried-buyer") {
             Send.burst(["Hi", "I need vegetables near me"])  // typed back to back: one answer each, in any order
             Expect.reply(.any)
+            Think.between(.seconds(2), .seconds(4))  // two messages a journey: stay under the bot's 30 a minute
         }
         Persona(name: "rider", identity: .usernameOnly, journey: rideRequest)
     }

@@ -21,4 +21,13 @@ extension BuiltInScenarios {
             Expect.reply(.list(containing: "jobs"))
         }
     }
+
+    /// `nightly-regression`: every journey of `easymo-journeys` while the nine patterns fire one window
+    /// each, as in `nine-patterns`: one run, one report, a JUnit test case per criterion, journey and
+    /// pattern. What `scripts/nightly-regression.sh` runs and compares with the last good run.
+    static let nightlyRegression = Scenario(
+        name: "nightly-regression",
+        summary: "Every journey, with the nine patterns firing one window each; staging gate and graceful ≥ 99 %.",
+        personas: easymoJourneys.personas, load: .users(60, for: .seconds(140)),
+        criteria: ["staging", "chaos.gracefulRate>=0.99"], chaos: ninePatterns.chaos)
 }

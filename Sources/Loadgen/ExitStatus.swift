@@ -6,6 +6,8 @@ enum ExitStatus: Int32, CaseIterable {
     case pass = 0
     /// A criterion failed (or a rollback tripwire fired).
     case criteriaFailed = 1
+    /// `loadgen compare`: the current run regressed against the baseline.
+    case regression = 2
     /// Bad flags or values: unknown scenario or criteria, invalid URL, non-numeric or negative numbers.
     case usage = 64
     /// An input file has bad contents (an empty secret file).

@@ -19,6 +19,7 @@ struct HarnessOptions: Sendable {
     var connections: Int
     var ackTimeout: Duration
     var reportDir: String
+    var formats: Set<ReportFormat> = Set(ReportFormat.allCases)
     var quiet: Bool
     /// Send sent/delivered/read status webhooks for every bot reply, as Meta does.
     var statusCallbacks: Bool = true
@@ -39,7 +40,9 @@ struct HarnessOptions: Sendable {
 /// What a run left behind.
 struct HarnessOutcome: Sendable {
     var report: Report
-    var reportPath: String
+    /// report.json first, then the other formats written.
+    var reportPaths: [String]
+    var reportPath: String { reportPaths[0] }
     var status: ExitStatus
 }
 
@@ -145,10 +148,9 @@ enum Harness {
                                                          extraHeaders: o.deliveryHeaders),
                     signer: WebhookSigner(appSecret: appSecret), correlator: correlator,
                     unixTime: { Int64(Date().timeIntervalSince1970) }, injector: injector)
-                let quiet = o.quiet
-                let result = await engine.run(o.plan, users: users, stop: stop) { p in
-                    if !quiet { log(ProgressLine.render(p)) }
-                }
+                let printer = o.quiet ? nil : ProgressPrinter(every: o.plan.progressInterval)
+                let result = await engine.run(o.plan, users: users, stop: stop) { p in printer?.show(p) }
+                printer?.finish()
                 client.shutdown()
                 let failedChecks = checks.filter { $0.status == "fail" }.count
                 let observations = Observations(metrics: result.metrics, repliesMeasured: o.plan.awaitReplies,
@@ -163,18 +165,19 @@ enum Harness {
                     thinkTimeSeconds: [DurationText.seconds(o.plan.thinkTime.lowerBound), DurationText.seconds(o.plan.thinkTime.upperBound)],
                     replyTimeoutSeconds: DurationText.seconds(o.plan.replyTimeout), replies: o.plan.awaitReplies ? "any" : "none",
                     seed: o.plan.seed, graphAPI: graphServer.baseURL, business: o.plan.business,
-                    criteria: o.criteria.map(\.name), startedAt: ISO8601DateFormatter().string(from: startedAt),
+                    criteria: o.criteria.map(\.name), criteriaSpec: o.criteriaText, startedAt: ISO8601DateFormatter().string(from: startedAt),
                     loadgenVersion: loadgenVersion)
                 var report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
-                                    evaluation: evaluation, checks: checks, partial: result.partial, chaos: o.plan.chaos)
+                                    evaluation: evaluation, checks: checks, partial: result.partial, chaos: o.plan.chaos,
+                                    timeline: result.timeline)
                 report.smoke = o.smoke
                 report.delivery.statusCallbacks = statuses.map { s in
                     let c = s.delivered
                     return Report.StatusCallbackCounts(sent: c.sent, failed: c.failed, dropped: c.dropped)
                 }
-                let path = try ReportWriter.write(report, to: o.reportDir)
+                let paths = try ReportWriter.write(report, formats: o.formats, to: o.reportDir)
                 let status: ExitStatus = result.partial ? .interrupted : (report.verdict == .pass ? .pass : .criteriaFailed)
-                return .success(HarnessOutcome(report: report, reportPath: path, status: status))
+                return .success(HarnessOutcome(report: report, reportPaths: paths, status: status))
             } catch {
                 return .failure(error)
             }
@@ -201,4 +204,4 @@ final class StatusCallbacksSlot: Sendable {
 }
 
 /// The version printed by `--version` and recorded in reports.
-let loadgenVersion = "0.1.0"
+let loadgenVersion = "0.2.0"

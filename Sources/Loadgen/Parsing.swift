@@ -31,7 +31,7 @@ enum DurationText {
 
     /// Seconds as a Double, for reports.
     static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        d.inSeconds
     }
 }
 

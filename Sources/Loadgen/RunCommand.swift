@@ -125,7 +125,10 @@ extension Loadgen {
             valueName: "pattern"))
         var botDefect: String?
 
-        @Flag(help: "No progress lines during the run.")
+        @Option(help: ArgumentHelp(ReportFormat.help, valueName: "formats"))
+        var format: String = "all"
+
+        @Flag(help: "No progress during the run (a terminal gets a live line; a log gets a line every 10 s).")
         var quiet = false
 
         func validate() throws {
@@ -155,6 +158,9 @@ extension Loadgen {
                 guard let t = DurationText.parse(value), t > .zero, t <= .seconds(120) else {
                     throw ValidationError("\(flag) must be a positive time up to 120s (got '\(value)')")
                 }
+            }
+            guard ReportFormat.parse(format) != nil else {
+                throw ValidationError("--format must be all or a list of json, md, junit, html (got '\(format)')")
             }
             guard replies == "any" || replies == "none" else { throw ValidationError("--replies must be any or none (got '\(replies)')") }
             guard statuses == "on" || statuses == "off" else { throw ValidationError("--statuses must be on or off (got '\(statuses)')") }
@@ -205,7 +211,7 @@ extension Loadgen {
                 }
                 defer { signals.cancel() }
                 let outcome = try await Harness.run(options, stop: stop, log: Self.log)
-                print(ConsoleSummary.render(outcome.report, reportPath: outcome.reportPath))
+                print(ConsoleSummary.render(outcome.report, reportPaths: outcome.reportPaths))
                 status = outcome.status
             } catch {
                 Self.log("error: \(error.message)")
@@ -259,7 +265,7 @@ extension Loadgen {
                 appSecret: try secrets.appSecret(file: appSecretFile), verifyToken: secrets.verifyToken,
                 accessToken: secrets.accessToken, healthURL: health.flatMap { try? TargetURL($0) },
                 connections: connections ?? min(users, 512), ackTimeout: DurationText.parse(ackTimeout)!,
-                reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), quiet: quiet,
+                reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), formats: ReportFormat.parse(format)!, quiet: quiet,
                 statusCallbacks: statuses == "on", botDefect: botDefect.flatMap(FailurePattern.init(rawValue:)))
         }
 

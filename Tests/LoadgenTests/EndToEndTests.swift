@@ -48,7 +48,7 @@ struct EndToEndTests {
         for key in ["http_5xx", "timeout", "no_reply", "http_4xx", "connect", "bad_reply"] { #expect(errors?[key] == 0, Comment(rawValue: key)) }
         let criteria = json?["criteria"] as? [[String: Any]]
         #expect(criteria?.first?["name"] as? String == "errorRate")
-        #expect(criteria?.first?["threshold"] as? String == "< 0.02")
+        #expect(criteria?.first?["threshold"] as? String == "< 2 %")
     }
 
     @Test func ackOnlyModeAgainstTheReferenceBot() async throws {

@@ -169,7 +169,7 @@ extension Loadgen {
                 let signals = SignalHandler.install(stop: stop) { Run.log("stopping: no new turns; waiting for in-flight replies") }
                 defer { signals.cancel() }
                 let outcome = try await Harness.run(options, stop: stop, log: Run.log)
-                print(ConsoleSummary.render(outcome.report, reportPath: outcome.reportPath))
+                print(ConsoleSummary.render(outcome.report, reportPaths: outcome.reportPaths))
                 status = outcome.status
             } catch {
                 Run.log("error: \(error.message)")

@@ -28,6 +28,9 @@ public struct Criterion: Sendable, Hashable {
         }
     }
 
+    /// Whether `actual` passes this criterion.
+    public func holds(_ actual: Double) -> Bool { comparison.holds(actual, threshold) }
+
     /// The threshold as reports print it: `< 0.02`, `< 500 ms`.
     public var thresholdText: String {
         comparison.rawValue + " " + metric.format(threshold)
@@ -68,9 +71,15 @@ public enum CriterionMetric: String, Sendable, Hashable, CaseIterable {
     /// Whether the metric needs replies (unmeasurable with `--replies none`).
     public var needsReplies: Bool { rawValue.hasPrefix("reply.") || self == .fallbackRate }
 
-    /// A value in the metric's unit, for reports: `500 ms`, `0.02`, `ok`.
+    /// Whether the metric is a fraction (reports show it as a percentage).
+    public var isRate: Bool {
+        [.errorRate, .successRate, .fallbackRate, .http5xxRate, .ackOver1s, .chaosGracefulRate].contains(self)
+    }
+
+    /// A value in the metric's unit, for reports: `500 ms`, `2 %`, `ok`.
     public func format(_ value: Double) -> String {
         if isLatency { return Self.trim(value) + " ms" }
+        if isRate { return Self.trim((value * 100 * 10_000).rounded() / 10_000) + " %" }
         if self == .health { return value >= 1 ? "ok" : "not ok" }
         return Self.trim(value)
     }

@@ -32,7 +32,7 @@ public struct ArrivalSchedule: Sendable, Hashable {
         var clock = 0.0
         var rate = startRate
         for stage in stages where stage.duration > .zero {
-            let seconds = Double(stage.duration.components.seconds) + Double(stage.duration.components.attoseconds) / 1e18
+            let seconds = stage.duration.inSeconds
             segments.append(Segment(start: clock, duration: seconds, startRate: max(0, rate), endRate: max(0, stage.perSecond)))
             clock += seconds
             rate = stage.perSecond
@@ -46,7 +46,7 @@ public struct ArrivalSchedule: Sendable, Hashable {
 
     /// The rate averaged over the whole schedule (per second), for reports.
     public var meanRate: Double {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.inSeconds
         return seconds > 0 ? segments.reduce(0) { $0 + $1.total } / seconds : 0
     }
 

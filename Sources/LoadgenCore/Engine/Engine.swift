@@ -31,18 +31,19 @@ public struct Engine<C: Clock<Duration>>: Sendable {
     private enum Child: Sendable { case userFinished, stopRequested }
     private enum Background: Sendable { case done }
 
-    /// Runs `plan` until its duration ends or `stop` fires; `progress` is called every
-    /// `plan.progressInterval` from the run's own task tree.
+    /// Runs `plan` until its duration ends or `stop` fires; `progress` is called at the end of every
+    /// timeline interval from the run's own task tree.
     public func run(
         _ plan: RunPlan, users: [SimulatedUser], stop: StopSignal = StopSignal(),
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
-    ) async -> (metrics: RunMetrics, elapsed: Duration, partial: Bool) {
+    ) async -> RunResult {
         let recorder = ShardedRecorder(shards: min(max(1, plan.users), 4))
         let journeys = Dictionary(plan.scenario.personas.map { ($0.name, CompiledJourney($0)) }) { a, _ in a }
         let start = clock.now
         injector?.begin()
         let end = start.advanced(by: plan.duration)
         let active = ActiveUsers()
+        let timeline = TimelineRecorder(interval: max(plan.timelineInterval, plan.duration / 3600))
         var partial = false
         let batcher = plan.delivery.batch > 1
             ? DeliveryBatcher(size: plan.delivery.batch, window: plan.delivery.batchWindow, clock: clock, business: plan.business,
@@ -52,7 +53,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
             background.addTask { await sweepReplies(tick: .milliseconds(10)); return .done }
             if let batcher { background.addTask { await batcher.run(); return .done } }
             background.addTask {
-                await reportProgress(plan, start: start, recorder: recorder, active: active, progress: progress)
+                await sampleTimeline(plan, start: start, timeline: timeline, recorder: recorder, active: active, progress: progress)
                 return .done
             }
             partial = await withTaskGroup(of: Child.self) { group in
@@ -90,7 +91,11 @@ public struct Engine<C: Clock<Duration>>: Sendable {
             }
             background.cancelAll()
         }
-        return (recorder.snapshot(), start.duration(to: clock.now), partial)
+        let elapsed = start.duration(to: clock.now)
+        if elapsed.inSeconds > (timeline.lastSampled?.inSeconds ?? 0) + 0.001 {
+            _ = timeline.sample(recorder.headline(), at: elapsed, activeUsers: 0, faultsOpen: faultsOpen(plan, at: elapsed))
+        }
+        return RunResult(metrics: recorder.snapshot(), elapsed: elapsed, partial: partial, timeline: timeline.timeline)
     }
 
     private func sweepReplies(tick: Duration) async {
@@ -100,15 +105,27 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         }
     }
 
-    private func reportProgress(
-        _ plan: RunPlan, start: C.Instant, recorder: ShardedRecorder, active: ActiveUsers,
+    /// Every timeline interval: one point from the headline totals, then a progress update. Ticks are
+    /// scheduled from the start (not from the last wake-up), so the points do not drift.
+    private func sampleTimeline(
+        _ plan: RunPlan, start: C.Instant, timeline: TimelineRecorder, recorder: ShardedRecorder, active: ActiveUsers,
         progress: @Sendable (Progress) -> Void
     ) async {
+        var tick = 1
         while !Task.isCancelled {
-            do { try await clock.sleep(for: plan.progressInterval) } catch { return }
-            progress(Progress(elapsed: start.duration(to: clock.now), duration: plan.duration,
-                              activeUsers: active.count, metrics: recorder.snapshot()))
+            do { try await clock.sleep(until: start.advanced(by: timeline.interval * tick), tolerance: nil) } catch { return }
+            tick += 1
+            let elapsed = start.duration(to: clock.now)
+            let totals = recorder.headline()
+            let point = timeline.sample(totals, at: elapsed, activeUsers: active.count, faultsOpen: faultsOpen(plan, at: elapsed))
+            progress(Progress(elapsed: elapsed, duration: plan.duration, activeUsers: active.count, metrics: totals, latest: point,
+                              interval: timeline.interval))
         }
+    }
+
+    /// The patterns whose fault is on at `elapsed`.
+    private func faultsOpen(_ plan: RunPlan, at elapsed: Duration) -> [String] {
+        Array(Set(plan.chaos.faults.filter { $0.schedule.phase(at: elapsed) == .fault }.map(\.pattern.rawValue))).sorted()
     }
 
     /// Sleeps for `duration`, but not past `end`, and not at all once cancelled.
@@ -125,6 +142,27 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         let fraction = Double(random.next() >> 11) / Double(1 << 53)
         return range.lowerBound + span * fraction
     }
+}
+
+/// The timeline under construction, shared by the sampling task and the end of the run.
+final class TimelineRecorder: Sendable {
+    let interval: Duration
+    private let sampler: Mutex<(TimelineSampler, last: Duration?)>
+
+    init(interval: Duration) {
+        self.interval = interval
+        sampler = Mutex((TimelineSampler(interval: interval), nil))
+    }
+
+    func sample(_ totals: RunMetrics, at elapsed: Duration, activeUsers: Int, faultsOpen: [String]) -> Timeline.Point {
+        sampler.withLock { s in
+            s.last = elapsed
+            return s.0.sample(totals, at: elapsed, activeUsers: activeUsers, faultsOpen: faultsOpen)
+        }
+    }
+
+    var lastSampled: Duration? { sampler.withLock { $0.last } }
+    var timeline: Timeline { sampler.withLock { $0.0.timeline } }
 }
 
 /// The number of users currently running, for progress lines.

@@ -208,3 +208,17 @@ public struct CorrelationCounters: Sendable, Equatable, Codable {
     public var typing: UInt64 = 0
     public init() {}
 }
+
+extension CorrelationCounters {
+    /// Adds the counters of another shard.
+    public mutating func merge(_ o: CorrelationCounters) {
+        matched += o.matched
+        unsolicited += o.unsolicited
+        duplicate += o.duplicate
+        wrongUser += o.wrongUser
+        unknownUser += o.unknownUser
+        markRead += o.markRead
+        vendorNotifications += o.vendorNotifications
+        typing += o.typing
+    }
+}

@@ -24,8 +24,11 @@ public struct RunPlan: Sendable {
     public var journeysPerUser: Int?
     /// Which replies count as fallbacks.
     public var fallback: FallbackClassifier
-    /// How often the engine reports progress.
+    /// How often a plain progress line is printed when the output is not a terminal.
     public var progressInterval: Duration
+    /// The timeline's resolution (report.json `timeline`); also how often progress is published.
+    /// Runs longer than an hour use coarser intervals, so a timeline never exceeds 3,600 points.
+    public var timelineInterval: Duration = .seconds(1)
     /// Meta's at-least-once behaviour: duplicate deliveries and retries of non-200 acks.
     public var delivery = DeliveryOptions()
     /// Payload templates by name, for `Send.template` steps.
@@ -85,20 +88,24 @@ public struct Progress: Sendable {
     public var duration: Duration
     /// Users currently running.
     public var activeUsers: Int
-    /// Everything measured so far.
+    /// The headline figures so far (turns, errors, replies, fallbacks, ack and reply histograms;
+    /// see `RunMetrics.mergeHeadline`).
     public var metrics: RunMetrics
+    /// The interval that just ended, and its length.
+    public var latest: Timeline.Point
+    public var interval: Duration
 }
 
 /// What a run produced.
 public struct RunResult: Sendable {
     /// Everything measured.
     public var metrics: RunMetrics
-    /// How the bot's Graph API sends matched the users' turns.
-    public var correlation: CorrelationCounters
     /// Wall time from start to the last in-flight reply.
     public var elapsed: Duration
     /// True when the run was stopped early (Ctrl-C, SIGTERM): the report is marked partial.
     public var partial: Bool
+    /// The run interval by interval, up to the last in-flight reply.
+    public var timeline: Timeline
 }
 
 /// How faithfully loadgen reproduces Meta's at-least-once delivery (reference/whatsapp-cloud-api.md §3).

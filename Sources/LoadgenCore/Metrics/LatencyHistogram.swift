@@ -47,6 +47,10 @@ public struct LatencyHistogram: Sendable, Codable, Equatable {
     /// one at that rank, so a reported percentile is never below the truth. 0 when empty.
     public func milliseconds(atPercentile percentile: Double) -> Double {
         guard count > 0 else { return 0 }
+        // At the ends the library returns the raw extremes, which a serialised histogram keeps only to
+        // its precision: use the bucket's highest value there too, so a report read back says the same.
+        if percentile <= 0 { return Double(histogram.highestEquivalentForValue(histogram.min)) / 1000 }
+        if percentile >= 100 { return maxMilliseconds }
         return Double(histogram.valueAtPercentile(percentile)) / 1000
     }
 
@@ -64,7 +68,61 @@ public struct LatencyHistogram: Sendable, Codable, Equatable {
         return Double(count - min(count, atOrBelow)) / Double(count)
     }
 
+    /// The values recorded here but not in `earlier`, an earlier copy of this histogram (what was
+    /// recorded in between: one interval of the timeline). Exact, bucket by bucket.
+    public func subtracting(_ earlier: LatencyHistogram) -> LatencyHistogram {
+        var result = LatencyHistogram()
+        for bucket in histogram.recordedValues() {
+            let before = earlier.histogram.count(within: bucket.value...bucket.value)
+            if bucket.count > before { _ = result.histogram.record(bucket.value, count: bucket.count - before) }
+        }
+        result.clamped = clamped - min(clamped, earlier.clamped)
+        return result
+    }
+
+    /// The HDR percentile distribution in milliseconds: `[percentile, ms]` at 0, 50, 75, 87.5, … (each
+    /// step halves the distance to 100) while the rank still holds a value, then 100.
+    public var distribution: [[Double]] {
+        guard count > 0 else { return [] }
+        var points: [[Double]] = []
+        var remaining = 1.0
+        while remaining * Double(count) >= 1, points.count < 40 {
+            let percentile = 100 * (1 - remaining)
+            points.append([percentile, milliseconds(atPercentile: percentile)])
+            remaining /= 2
+        }
+        points.append([100, maxMilliseconds])
+        return points
+    }
+
     public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {
         lhs.histogram == rhs.histogram && lhs.clamped == rhs.clamped
+    }
+
+    // Serialised sparsely, so report.json carries every histogram exactly at a few bytes per occupied
+    // bucket: `{"clamped": 0, "buckets": [value, count, value, count, …]}` with values in microseconds
+    // (each the highest value of its bucket, which records back into the same bucket).
+    private enum CodingKeys: String, CodingKey { case clamped, buckets }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        clamped = try c.decode(UInt64.self, forKey: .clamped)
+        let flat = try c.decode([UInt64].self, forKey: .buckets)
+        guard flat.count.isMultiple(of: 2) else {
+            throw DecodingError.dataCorruptedError(forKey: .buckets, in: c, debugDescription: "buckets must be value, count pairs")
+        }
+        for i in stride(from: 0, to: flat.count, by: 2) {
+            guard histogram.record(max(1, flat[i]), count: flat[i + 1]) else {
+                throw DecodingError.dataCorruptedError(forKey: .buckets, in: c, debugDescription: "value \(flat[i]) µs is out of range")
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(clamped, forKey: .clamped)
+        var flat: [UInt64] = []
+        for bucket in histogram.recordedValues() { flat += [bucket.value, bucket.count] }
+        try c.encode(flat, forKey: .buckets)
     }
 }

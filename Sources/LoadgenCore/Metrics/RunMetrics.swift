@@ -75,16 +75,10 @@ public struct RunMetrics: Sendable, Codable, Equatable {
 
     /// Adds another shard's metrics (exact).
     public mutating func merge(_ other: RunMetrics) {
-        ack.add(other.ack)
-        reply.add(other.reply)
-        turns += other.turns
-        errorTurns += other.errorTurns
-        replies += other.replies
-        fallbackReplies += other.fallbackReplies
+        mergeHeadline(other)
         journeysStarted += other.journeysStarted
         journeysSucceeded += other.journeysSucceeded
         journeysIncomplete += other.journeysIncomplete
-        for i in errorCounts.indices { errorCounts[i] += other.errorCounts[i] }
         for (key, stats) in other.steps { steps[key, default: StepStats()].merge(stats) }
         arrivalsPlanned += other.arrivalsPlanned
         arrivalsLaunched += other.arrivalsLaunched
@@ -98,6 +92,18 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         for (p, stats) in other.patterns { patterns[p, default: PatternStats()].merge(stats) }
         for (p, stats) in other.phases { phases[p, default: PhaseStats()].merge(stats) }
         for (i, at) in other.recoveredAt { recoveredAt[i] = min(recoveredAt[i] ?? at, at) }
+    }
+
+    /// Adds only the headline figures of `other`: turns, errors by class, replies, fallbacks and the
+    /// ack and reply histograms. Cheap enough to run every second for the timeline and live progress.
+    public mutating func mergeHeadline(_ other: RunMetrics) {
+        ack.add(other.ack)
+        reply.add(other.reply)
+        turns += other.turns
+        errorTurns += other.errorTurns
+        replies += other.replies
+        fallbackReplies += other.fallbackReplies
+        for i in errorCounts.indices { errorCounts[i] += other.errorCounts[i] }
     }
 
     /// errorTurns / turns (0 when no turn ran).

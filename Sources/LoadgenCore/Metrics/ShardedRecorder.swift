@@ -30,4 +30,11 @@ public final class ShardedRecorder: Sendable {
         for shard in shards { total.merge(shard.metrics.withLock { $0 }) }
         return total
     }
+
+    /// The headline figures of every shard merged (see `RunMetrics.mergeHeadline`).
+    public func headline() -> RunMetrics {
+        var total = RunMetrics()
+        for shard in shards { shard.metrics.withLock { total.mergeHeadline($0) } }
+        return total
+    }
 }

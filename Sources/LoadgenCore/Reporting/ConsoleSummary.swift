@@ -2,7 +2,7 @@
 /// every check, and the verdict last, where the eye lands.
 public enum ConsoleSummary {
     /// Renders `report` as plain text lines.
-    public static func render(_ r: Report, reportPath: String? = nil) -> String {
+    public static func render(_ r: Report, reportPaths: [String] = []) -> String {
         var out: [String] = []
         let t = r.totals
         out.append("")
@@ -65,7 +65,10 @@ public enum ConsoleSummary {
         }
         out.append("")
         out.append("verdict: \(r.verdict.rawValue.uppercased())\(r.partial ? " (partial run)" : "")")
-        if let reportPath { out.append("report: \(reportPath)") }
+        if let first = reportPaths.first {
+            let others = reportPaths.dropFirst().map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+            out.append("report: \(first)" + (others.isEmpty ? "" : " (also \(others.joined(separator: ", ")))"))
+        }
         return out.joined(separator: "\n")
     }
 

@@ -78,6 +78,37 @@ public struct Report: Sendable, Codable, Equatable {
     public var personas: [Breakdown]
     /// Per persona and step (`3 choose row 0`): turns, errors and reply latency.
     public var steps: [Breakdown]
+    /// The run interval by interval (nil in reports of loadgen before 0.2).
+    public var timeline: Timeline?
+    /// Chaos runs: when each fault of the plan was on, in plan order (empty without chaos).
+    public var chaosWindows: [ChaosWindow]?
+    /// Everything measured, histograms serialised exactly: what `loadgen merge` adds up and recomputes
+    /// the report from (nil in reports of loadgen before 0.2).
+    public var metrics: RunMetrics?
+
+    /// One fault of the chaos plan: its pattern, hit rate and window (no window: the whole run).
+    public struct ChaosWindow: Sendable, Codable, Equatable {
+        public var pattern: String
+        public var rate: Double
+        public var startSeconds: Double?
+        public var endSeconds: Double?
+        public var rampUpSeconds: Double?
+
+        public init(_ fault: ChaosPlan.Fault) {
+            pattern = fault.pattern.rawValue
+            rate = fault.schedule.rate
+            startSeconds = fault.schedule.window?.lowerBound.inSeconds
+            endSeconds = fault.schedule.window?.upperBound.inSeconds
+            rampUpSeconds = fault.schedule.rampUp > .zero ? fault.schedule.rampUp.inSeconds : nil
+        }
+
+        /// The fault again (with the pattern's default shape and expectation), for recomputing a report.
+        public var fault: ChaosPlan.Fault? {
+            guard let p = FailurePattern(rawValue: pattern) else { return nil }
+            let window = startSeconds.flatMap { s in endSeconds.map { e in Duration.seconds(s) ..< Duration.seconds(max(s, e)) } }
+            return ChaosPlan.Fault(pattern: p, schedule: FaultSchedule(rate: rate, window: window, rampUp: .seconds(rampUpSeconds ?? 0)))
+        }
+    }
 
     /// Open-model arrivals: planned by the schedule, launched, dropped (the in-flight cap was reached),
     /// late (launched over 10 ms after their intended time), and the launch lag.
@@ -129,10 +160,12 @@ public struct Report: Sendable, Codable, Equatable {
         public var graphAPI: String
         public var business: BusinessIdentity
         public var criteria: [String]
+        /// The criteria as given (`staging`, `prod,reply.p99<800ms`…), so merged reports can be judged again.
+        public var criteriaSpec: String?
         public var startedAt: String
         public var loadgenVersion: String
 
-        public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, model: String, ratePerSecond: Double?, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: String, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], startedAt: String, loadgenVersion: String) {
+        public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, model: String, ratePerSecond: Double?, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: String, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], criteriaSpec: String? = nil, startedAt: String, loadgenVersion: String) {
             self.scenario = scenario
             self.target = target
             self.embeddedBot = embeddedBot
@@ -148,6 +181,7 @@ public struct Report: Sendable, Codable, Equatable {
             self.graphAPI = graphAPI
             self.business = business
             self.criteria = criteria
+            self.criteriaSpec = criteriaSpec
             self.startedAt = startedAt
             self.loadgenVersion = loadgenVersion
         }
@@ -171,6 +205,13 @@ public struct Report: Sendable, Codable, Equatable {
     public struct Latencies: Sendable, Codable, Equatable {
         public var ack: Percentiles
         public var reply: Percentiles
+        /// The HDR percentile distributions, `[percentile, ms]` pairs (see `LatencyHistogram.distribution`).
+        public var distribution: Distribution?
+    }
+
+    public struct Distribution: Sendable, Codable, Equatable {
+        public var ack: [[Double]]
+        public var reply: [[Double]]
     }
 
     public struct Percentiles: Sendable, Codable, Equatable {
@@ -208,7 +249,7 @@ public struct Report: Sendable, Codable, Equatable {
 
     /// Builds the report from a run's results and its evaluation.
     public init(run: RunInfo, metrics m: RunMetrics, correlation: CorrelationCounters, evaluation: Evaluation,
-                checks: [ScriptedCheck], partial: Bool, chaos: ChaosPlan = ChaosPlan()) {
+                checks: [ScriptedCheck], partial: Bool, chaos: ChaosPlan = ChaosPlan(), timeline: Timeline? = nil) {
         verdict = evaluation.verdict
         self.partial = partial
         self.run = run
@@ -218,7 +259,8 @@ public struct Report: Sendable, Codable, Equatable {
             journeysSucceeded: m.journeysSucceeded, journeysIncomplete: m.journeysIncomplete,
             successRate: m.successRate,
             throughput: run.elapsedSeconds > 0 ? (Double(m.turns) / run.elapsedSeconds * 100).rounded() / 100 : 0)
-        latency = Latencies(ack: Percentiles(m.ack), reply: Percentiles(m.reply))
+        latency = Latencies(ack: Percentiles(m.ack), reply: Percentiles(m.reply),
+                            distribution: Distribution(ack: m.ack.distribution, reply: m.reply.distribution))
         errorsByClass = Dictionary(uniqueKeysWithValues: m.errorsByClass.map { ($0.0.rawValue, $0.1) })
         replies = correlation
         criteria = evaluation.checks
@@ -233,7 +275,7 @@ public struct Report: Sendable, Codable, Equatable {
             return PatternReport(pattern: p.rawValue, injected: stats.injected, graceful: stats.graceful, absorbed: stats.absorbed, wrong: stats.wrong,
                                  silent: stats.silent, errored: stats.errored, gracefulRate: stats.gracefulRate,
                                  activation: Percentiles(stats.activation),
-                                 recoverySeconds: recovery.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 })
+                                 recoverySeconds: recovery.map(\.inSeconds))
         }
         phases = Dictionary(uniqueKeysWithValues: m.phases.map { phase, s in
             (phase.rawValue, PhaseReport(turns: s.turns, errors: s.errors, errorRate: s.turns == 0 ? 0 : Double(s.errors) / Double(s.turns),
@@ -244,7 +286,13 @@ public struct Report: Sendable, Codable, Equatable {
         var byPersona: [String: StepStats] = [:]
         for key in keys { byPersona[key.persona, default: StepStats()].merge(m.steps[key]!) }
         personas = byPersona.keys.sorted().map { Breakdown(persona: $0, step: nil, stats: byPersona[$0]!) }
+        self.timeline = timeline
+        chaosWindows = chaos.faults.map(ChaosWindow.init)
+        metrics = m
     }
+
+    /// The chaos plan the report was run with, as far as the report records it (patterns, rates, windows).
+    public var chaosPlan: ChaosPlan { ChaosPlan(faults: (chaosWindows ?? []).compactMap(\.fault)) }
 
     /// The JSON bytes: pretty, keys sorted, so diffs between runs are readable.
     public func jsonBytes() throws -> Data {

@@ -57,7 +57,7 @@ import Testing
     @Test func everyCheckListsThresholdAndActual() throws {
         let e = evaluate(try CriteriaSet.parse("staging"), against: Observations(metrics: metrics(turns: 100, errors: 3, replyMs: 20), repliesMeasured: true))
         #expect(e.checks.map(\.name) == ["errorRate", "reply.p95", "checks.failed"])
-        #expect(e.checks[0].threshold == "< 0.02")
+        #expect(e.checks[0].threshold == "< 2 %")
         #expect(e.checks[0].actual == 0.03)
         #expect(e.checks[0].passed == false)
         #expect(e.checks[1].threshold == "< 500 ms")

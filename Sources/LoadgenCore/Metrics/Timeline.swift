@@ -1,0 +1,129 @@
+/// The run interval by interval (one second by default): report.json's `timeline`, the charts of
+/// report.html, and what the live progress line shows.
+///
+/// Each point holds what happened during its interval (turns, errors by class, replies, fallbacks,
+/// ack and reply percentiles), not running totals, so a stall or a fault window shows where it happened.
+public struct Timeline: Sendable, Codable, Equatable {
+    /// Seconds per point.
+    public var intervalSeconds: Double
+    public var points: [Point]
+
+    public init(intervalSeconds: Double, points: [Point] = []) {
+        self.intervalSeconds = intervalSeconds
+        self.points = points
+    }
+
+    /// One interval.
+    public struct Point: Sendable, Codable, Equatable {
+        /// Seconds since the start at the end of the interval (the last one may be shorter).
+        public var t: Double
+        /// Users running at the end of the interval.
+        public var activeUsers: Int
+        public var turns: UInt64
+        public var errors: UInt64
+        public var replies: UInt64
+        public var fallbacks: UInt64
+        /// Only the classes that occurred in the interval.
+        public var errorsByClass: [String: UInt64]
+        public var ack: Window
+        public var reply: Window
+        /// The failure patterns whose fault window was open at the end of the interval.
+        public var faultsOpen: [String]
+
+        public init(t: Double, activeUsers: Int, turns: UInt64, errors: UInt64, replies: UInt64, fallbacks: UInt64,
+                    errorsByClass: [String: UInt64], ack: Window, reply: Window, faultsOpen: [String]) {
+            self.t = t
+            self.activeUsers = activeUsers
+            self.turns = turns
+            self.errors = errors
+            self.replies = replies
+            self.fallbacks = fallbacks
+            self.errorsByClass = errorsByClass
+            self.ack = ack
+            self.reply = reply
+            self.faultsOpen = faultsOpen
+        }
+    }
+
+    /// Latency percentiles of one interval, in milliseconds.
+    public struct Window: Sendable, Codable, Equatable {
+        public var count: UInt64
+        public var p50: Double
+        public var p95: Double
+        public var p99: Double
+        public var max: Double
+
+        public init(_ h: LatencyHistogram) {
+            count = h.count
+            p50 = h.milliseconds(atPercentile: 50)
+            p95 = h.milliseconds(atPercentile: 95)
+            p99 = h.milliseconds(atPercentile: 99)
+            max = h.maxMilliseconds
+        }
+    }
+
+    /// Adds the timeline of a shard that ran side by side with this one: points at the same time add
+    /// their counts and users; percentiles take the larger of the two, an upper bound (the exact
+    /// per-run percentiles come from the merged histograms, not from the timeline).
+    public mutating func merge(_ other: Timeline) {
+        var byTime = Dictionary(points.map { (($0.t * 1000).rounded(), $0) }) { a, _ in a }
+        for p in other.points {
+            let key = (p.t * 1000).rounded()
+            guard var mine = byTime[key] else { byTime[key] = p; continue }
+            mine.activeUsers += p.activeUsers
+            mine.turns += p.turns
+            mine.errors += p.errors
+            mine.replies += p.replies
+            mine.fallbacks += p.fallbacks
+            mine.errorsByClass.merge(p.errorsByClass, uniquingKeysWith: +)
+            mine.ack = mine.ack.upperBound(p.ack)
+            mine.reply = mine.reply.upperBound(p.reply)
+            mine.faultsOpen = Array(Set(mine.faultsOpen).union(p.faultsOpen)).sorted()
+            byTime[key] = mine
+        }
+        points = byTime.keys.sorted().map { byTime[$0]! }
+    }
+}
+
+extension Timeline.Window {
+    func upperBound(_ o: Self) -> Self {
+        var w = self
+        w.count += o.count
+        w.p50 = Swift.max(p50, o.p50)
+        w.p95 = Swift.max(p95, o.p95)
+        w.p99 = Swift.max(p99, o.p99)
+        w.max = Swift.max(max, o.max)
+        return w
+    }
+}
+
+/// Builds a timeline from successive snapshots of the running totals (`RunMetrics.mergeHeadline`
+/// figures): each point is the difference from the previous snapshot, histograms included, exactly.
+public struct TimelineSampler: Sendable {
+    private var previous = RunMetrics()
+    public private(set) var timeline: Timeline
+
+    public init(interval: Duration) {
+        timeline = Timeline(intervalSeconds: interval.inSeconds)
+    }
+
+    /// Appends the interval that ends at `elapsed`, given the totals so far; returns the new point.
+    @discardableResult
+    public mutating func sample(_ totals: RunMetrics, at elapsed: Duration, activeUsers: Int, faultsOpen: [String]) -> Timeline.Point {
+        let p = previous
+        var errors: [String: UInt64] = [:]
+        for (errorClass, n) in totals.errorsByClass where n > p.errors(errorClass) {
+            errors[errorClass.rawValue] = n - p.errors(errorClass)
+        }
+        let point = Timeline.Point(
+            t: (elapsed.inSeconds * 1000).rounded() / 1000, activeUsers: activeUsers,
+            turns: totals.turns - min(totals.turns, p.turns), errors: totals.errorTurns - min(totals.errorTurns, p.errorTurns),
+            replies: totals.replies - min(totals.replies, p.replies),
+            fallbacks: totals.fallbackReplies - min(totals.fallbackReplies, p.fallbackReplies),
+            errorsByClass: errors, ack: .init(totals.ack.subtracting(p.ack)), reply: .init(totals.reply.subtracting(p.reply)),
+            faultsOpen: faultsOpen)
+        timeline.points.append(point)
+        previous = totals
+        return point
+    }
+}

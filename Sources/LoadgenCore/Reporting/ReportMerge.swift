@@ -1,0 +1,79 @@
+/// `loadgen merge`: reports of shards that ran side by side (the same scenario, split across processes
+/// or machines) combined into the report of the whole run. Histograms and counters add exactly, every
+/// percentile is recomputed from the merged histograms, and the criteria are judged again on the
+/// merged data: a p95 of the whole is not any average of the shards' p95s.
+public enum ReportMerge {
+    public static func merge(_ reports: [(name: String, report: Report)]) throws(MergeError) -> Report {
+        guard let (_, first) = reports.first else { throw .nothingToMerge }
+        var metrics = RunMetrics()
+        var correlation = CorrelationCounters()
+        var checks: [Report.ScriptedCheck] = []
+        var timeline: Timeline?
+        var run = first.run
+        var partial = false
+        var callbacks: Report.StatusCallbackCounts?
+        run.concurrency = 0
+        run.ratePerSecond = nil
+        var targets: [String] = []
+        for (name, r) in reports {
+            guard let m = r.metrics else { throw .noHistograms(name) }
+            guard r.run.scenario == first.run.scenario else {
+                throw .differentScenarios(first: first.run.scenario, name, r.run.scenario)
+            }
+            metrics.merge(m)
+            correlation.merge(r.replies)
+            partial = partial || r.partial
+            run.concurrency += r.run.concurrency
+            if let rate = r.run.ratePerSecond { run.ratePerSecond = (run.ratePerSecond ?? 0) + rate }
+            run.elapsedSeconds = max(run.elapsedSeconds, r.run.elapsedSeconds)
+            run.durationSeconds = max(run.durationSeconds, r.run.durationSeconds)
+            run.startedAt = min(run.startedAt, r.run.startedAt)
+            if !targets.contains(r.run.target) { targets.append(r.run.target) }
+            if let t = r.timeline {
+                if timeline == nil { timeline = t } else { timeline!.merge(t) }
+            }
+            if let c = r.delivery.statusCallbacks {
+                callbacks = Report.StatusCallbackCounts(sent: (callbacks?.sent ?? 0) + c.sent, failed: (callbacks?.failed ?? 0) + c.failed,
+                                                        dropped: (callbacks?.dropped ?? 0) + c.dropped)
+            }
+            // A scripted check of the merged run fails if it failed in any shard.
+            for check in r.checks {
+                if let i = checks.firstIndex(where: { $0.name == check.name }) {
+                    if checks[i].status != "fail", check.status == "fail" || checks[i].status == "skipped" { checks[i] = check }
+                } else {
+                    checks.append(check)
+                }
+            }
+        }
+        run.target = targets.joined(separator: ", ")
+        let spec = first.run.criteriaSpec ?? first.run.criteria.joined(separator: ",")
+        let sets: [CriteriaSet]
+        do { sets = try CriteriaSet.parse(spec) } catch { throw .badCriteria(spec, error.description) }
+        let health = checks.first { $0.name == "health" && $0.status != "skipped" }.map { $0.status == "pass" }
+        let observations = Observations(metrics: metrics, repliesMeasured: run.replies != "none", healthOK: health,
+                                        checksFailed: checks.filter { $0.status == "fail" }.count, correlation: correlation)
+        var merged = Report(run: run, metrics: metrics, correlation: correlation, evaluation: evaluate(sets, against: observations),
+                            checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline)
+        merged.delivery.statusCallbacks = callbacks
+        return merged
+    }
+}
+
+/// Why reports cannot be merged.
+public enum MergeError: Error, Equatable, CustomStringConvertible {
+    case nothingToMerge
+    case noHistograms(String)
+    case differentScenarios(first: String, String, String)
+    case badCriteria(String, String)
+
+    public var description: String {
+        switch self {
+        case .nothingToMerge: "give at least one report to merge"
+        case .noHistograms(let name):
+            "\(name) has no serialised histograms (written by loadgen before 0.2): it cannot be merged exactly; run it again"
+        case .differentScenarios(let first, let name, let other):
+            "\(name) ran scenario '\(other)', the first report ran '\(first)': only shards of one run can be merged"
+        case .badCriteria(let spec, let why): "the reports' criteria '\(spec)' no longer parse: \(why)"
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// `loadgen compare` and `loadgen merge` on reports of real runs of the binary against the reference bot.
+@Suite(.timeLimit(.minutes(2)))
+struct ReportCommandsTests {
+    typealias CLI = CommandLineTests
+
+    static func tempDir(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    /// A bounded run: `users` users, 12 one-turn journeys each, no think time.
+    static func run(users: Int, seed: Int, into dir: URL) throws -> [String: Any] {
+        let o = try CLI.run(["--concurrency", String(users), "--journeys", "12", "--think-time", "0", "--seed", String(seed),
+                             "--report-dir", dir.path, "--quiet"])
+        #expect(o.status == 0, "stderr: \(o.stderr)")
+        let data = try Data(contentsOf: dir.appendingPathComponent("report.json"))
+        return try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test func aRunWritesFourFormatsThatCompareAndMergeRead() throws {
+        let root = Self.tempDir("formats")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (a, b, single, merged) = ["a", "b", "single", "merged"].map { root.appendingPathComponent($0) }
+            .splitFour()
+        _ = try Self.run(users: 10, seed: 1, into: a)
+        _ = try Self.run(users: 10, seed: 2, into: b)
+        let whole = try Self.run(users: 20, seed: 3, into: single)
+
+        // Four formats, each readable by what reads it.
+        for file in ["report.json", "summary.md", "junit.xml", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: a.appendingPathComponent(file).path), "\(file)")
+        }
+        let summary = try String(contentsOf: a.appendingPathComponent("summary.md"), encoding: .utf8)
+        #expect(summary.hasPrefix("## ✅ PASS — loadgen `generic`"))
+        let junit = try XMLDocument(contentsOf: a.appendingPathComponent("junit.xml"))
+        let suite = try #require(junit.rootElement()?.elements(forName: "testsuite").first)
+        #expect(suite.attribute(forName: "failures")?.stringValue == "0")
+        #expect(suite.elements(forName: "testcase").count == 6)  // 3 criteria, 2 checks, 1 journey
+        let html = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("\"turns\":120"))
+
+        // Two runs of the reference bot differ only by noise. Tests run a debug build on two shared cores,
+        // where one run's ack p95 can be 20 ms and the next one's 26: the floor here is wider than the
+        // default (5 ms, for release builds; see README "Comparing runs").
+        let same = try CLI.run(["compare", a.path, b.appendingPathComponent("report.json").path, "--absolute-ms", "25"])
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+        #expect(same.stdout.hasPrefix("## ✅ no regression"))
+
+        // A reply p95 far beyond anything the baseline saw is a regression: exit 2, and the table says which.
+        var slow = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: b.appendingPathComponent("report.json"))) as? [String: Any])
+        var latency = slow["latency"] as! [String: Any]
+        var reply = latency["reply"] as! [String: Any]
+        reply["p95"] = (reply["max"] as! Double) * 3 + 50
+        latency["reply"] = reply
+        slow["latency"] = latency
+        let slowFile = root.appendingPathComponent("slow.json")
+        try JSONSerialization.data(withJSONObject: slow).write(to: slowFile)
+        let worse = try CLI.run(["compare", a.path, slowFile.path, "-o", root.appendingPathComponent("diff.md").path,
+                                 "--junit", root.appendingPathComponent("compare.xml").path])
+        #expect(worse.status == 2, "\(worse.stdout)\(worse.stderr)")
+        #expect(worse.stdout.hasPrefix("## ❌ REGRESSION — reply p95"))
+        #expect(try String(contentsOf: root.appendingPathComponent("diff.md"), encoding: .utf8) == worse.stdout.dropLast() + "")
+        let compareSuite = try #require(XMLDocument(contentsOf: root.appendingPathComponent("compare.xml")).rootElement()?
+            .elements(forName: "testsuite").first)
+        let failed = compareSuite.elements(forName: "testcase").filter { !$0.elements(forName: "failure").isEmpty }
+        #expect(failed.compactMap { $0.attribute(forName: "name")?.stringValue } == ["reply p95"])
+
+        // Two 10-user shards merge into the counts of the 20-user run, exactly.
+        let m = try CLI.run(["merge", a.path, b.path, "-o", merged.path])
+        #expect(m.status == 0, "\(m.stdout)\(m.stderr)")
+        let mergedReport = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: merged.appendingPathComponent("report.json"))) as? [String: Any])
+        let totals = { (r: [String: Any]) in r["totals"] as! [String: Any] }
+        for key in ["turns", "errors", "replies", "journeys", "journeysSucceeded"] {
+            #expect(totals(mergedReport)[key] as? Int == totals(whole)[key] as? Int, "\(key)")
+        }
+        #expect(totals(mergedReport)["turns"] as? Int == 240)
+        let counts = { (r: [String: Any], metric: String) in ((r["latency"] as! [String: Any])[metric] as! [String: Any])["count"] as? Int }
+        #expect(counts(mergedReport, "reply") == counts(whole, "reply"))
+        #expect(counts(mergedReport, "ack") == counts(whole, "ack"))
+        #expect((mergedReport["run"] as? [String: Any])?["concurrency"] as? Int == 20)
+        #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent("junit.xml").path))
+    }
+
+    @Test func badReportFilesGetOneClearLine() throws {
+        let root = Self.tempDir("bad")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let notReport = root.appendingPathComponent("other.json")
+        try Data(#"{"hello": 1}"#.utf8).write(to: notReport)
+        let garbage = root.appendingPathComponent("garbage.json")
+        try Data("not json".utf8).write(to: garbage)
+
+        let missing = try CLI.run(["compare", root.appendingPathComponent("nope.json").path, notReport.path])
+        #expect(missing.status == 66)
+        CLI.expectOneClearLine(missing, containing: "nope.json: no such file")
+        let other = try CLI.run(["compare", notReport.path, notReport.path])
+        #expect(other.status == 65)
+        CLI.expectOneClearLine(other, containing: "is not a loadgen report: 'schemaVersion' is missing")
+        let bad = try CLI.run(["merge", garbage.path, notReport.path, "-o", root.path])
+        #expect(bad.status == 65)
+        CLI.expectOneClearLine(bad, containing: "garbage.json is not valid JSON")
+        let one = try CLI.run(["merge", notReport.path, "-o", root.path])
+        #expect(one.status == 64)
+        CLI.expectOneClearLine(one, containing: "give at least two reports to merge")
+        let tolerance = try CLI.run(["compare", notReport.path, notReport.path, "--relative", "lots"])
+        #expect(tolerance.status == 64)
+        CLI.expectOneClearLine(tolerance, containing: "--relative must be a fraction or a percentage")
+    }
+}
+
+extension Array {
+    fileprivate func splitFour() -> (Element, Element, Element, Element) { (self[0], self[1], self[2], self[3]) }
+}
