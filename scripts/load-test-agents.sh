@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift 2 ;;
     --target|--report-dir|--health) args+=("$1" "$2"); shift 2 ;;
     --) shift; args+=("$@"); break ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "load-test-agents.sh: unknown argument '$1' (see --help)" >&2; exit 64 ;;
   esac
 done

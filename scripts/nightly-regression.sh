@@ -10,9 +10,11 @@
 #                      baseline exists.
 #   --baseline FILE    the last good run (default reports/baseline/report.json). Missing: no comparison.
 #   --update-baseline  after a run that passes with no regression, copy its report.json to the baseline.
+#   --check-html       open report.html in headless Chromium (scripts/check-report-html.sh): fail on
+#                      console errors or empty charts; saves DIR/report.png.
 #
 # Exit code: 0 passed and no regression; 1 a criterion failed; 2 regression against the baseline;
-# anything else is loadgen's own error code (README "Exit codes").
+# 70 when --check-html fails; anything else is loadgen's own error code (README "Exit codes").
 # Refreshing the baseline by hand: cp reports/nightly-…/report.json reports/baseline/report.json and
 # commit it (reports/baseline/ is the one folder under reports/ that git keeps).
 set -euo pipefail
@@ -21,14 +23,16 @@ cd "$(dirname "$0")/.."
 out="reports/nightly-$(date -u +%Y%m%dT%H%M%SZ)"
 baseline="reports/baseline/report.json"
 update=0
+check_html=0
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --baseline) baseline="$2"; shift 2 ;;
     --update-baseline) update=1; shift ;;
+    --check-html) check_html=1; shift ;;
     --) shift; args+=("$@"); break ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "nightly-regression.sh: unknown argument '$1' (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -41,6 +45,14 @@ status=0
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
   echo "nightly-regression.sh: loadgen run failed with exit code $status" >&2
   exit "$status"
+fi
+
+if [ "$check_html" -eq 1 ]; then
+  scripts/check-report-html.sh "$out/report.html" "$out/report.png" || {
+    code=$?
+    echo "nightly-regression.sh: report.html failed its browser check (exit $code)" >&2
+    exit 70
+  }
 fi
 
 regression=0
