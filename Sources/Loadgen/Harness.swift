@@ -25,6 +25,16 @@ struct HarnessOptions: Sendable {
     var statusCallbacks: Bool = true
     /// Test switch: a broken fallback in the embedded bot.
     var botDefect: FailurePattern? = nil
+    /// Smoke: the users to simulate (allow-listed test numbers) instead of generated ones.
+    var users: [SimulatedUser]? = nil
+    /// Smoke: headers on every delivery, so the target can filter the traffic out.
+    var deliveryHeaders: [String: String] = [:]
+    /// Test switch: with false the embedded bot accepts unsigned and badly signed deliveries.
+    var botVerifiesSignatures = true
+    /// Smoke: an ordered checklist run instead of the preflight, before the load, on the run's wiring.
+    var checklist: (@Sendable (ChecklistContext) async throws(LoadgenFailure) -> ChecklistOutcome)? = nil
+    /// Smoke: the report's smoke section.
+    var smoke: SmokeReport? = nil
 }
 
 /// What a run left behind.
@@ -43,7 +53,7 @@ enum Harness {
         _ o: HarnessOptions, stop: StopSignal, log: @escaping @Sendable (String) -> Void
     ) async throws(LoadgenFailure) -> HarnessOutcome {
         let clock = ContinuousClock()
-        let users = o.plan.makeUsers()
+        let users = o.users ?? o.plan.makeUsers()
         let injector = o.plan.chaos.isEmpty ? nil : FaultInjector(plan: o.plan.chaos, seed: o.plan.seed)
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         let startedAt = Date()
@@ -63,6 +73,7 @@ enum Harness {
         // The embedded bot gets generated secrets and stand-in upstreams; an external target needs the real app secret.
         var bot: (ReferenceBot, HTTPServer)?
         var upstreamServer: HTTPServer?
+        let upstreamCalls = o.checklist == nil ? nil : UpstreamCallLog()  // smoke: "was the AI called?"
         let target: TargetURL
         let appSecret: Secret
         var verifyToken = o.verifyToken
@@ -83,6 +94,8 @@ enum Harness {
             // answered (with partial results) well inside the reply timeout.
             config.llmDeadline = .seconds(2)
             config.defect = o.botDefect
+            config.verifySignatures = o.botVerifiesSignatures
+            if !o.botVerifiesSignatures { log("WARNING: the embedded bot does NOT check signatures (test switch): it accepts unsigned deliveries") }
             if let defect = o.botDefect { log("WARNING: the embedded bot runs with a broken \(defect.rawValue) fallback (--bot-defect)") }
             let reference: ReferenceBot
             do { reference = try ReferenceBot(config: config) } catch {
@@ -108,13 +121,21 @@ enum Harness {
             servers.addTask { await graphServer.run(standIn) }
             if let statuses { servers.addTask { await statuses.run() } }
             if let (reference, server) = bot { servers.addTask { await reference.run(on: server) } }
-            if let upstreamServer { servers.addTask { await upstreamServer.run(UpstreamStandIns(injector: injector)) } }
+            if let upstreamServer { servers.addTask { await upstreamServer.run(UpstreamCallLog.Recording(UpstreamStandIns(injector: injector), into: upstreamCalls)) } }
             defer { servers.cancelAll() }
             do throws(LoadgenFailure) {
                 var checks: [Report.ScriptedCheck] = []
-                checks.append(try await Preflight.handshake(client: client, target: target, verifyToken: verifyToken))
                 var healthOK: Bool?
-                if let healthURL {
+                if let checklist = o.checklist {  // smoke: its own ordered checklist replaces the preflight
+                    let outcome = try await checklist(ChecklistContext(
+                        client: client, target: target, appSecret: appSecret, verifyToken: verifyToken, healthURL: healthURL,
+                        correlator: correlator, users: users, plan: o.plan, upstreamCalls: upstreamCalls, deliveryHeaders: o.deliveryHeaders,
+                        ackTimeout: o.ackTimeout, log: log))
+                    (checks, healthOK) = (outcome.checks, outcome.healthOK)
+                } else {
+                    checks.append(try await Preflight.handshake(client: client, target: target, verifyToken: verifyToken))
+                }
+                if o.checklist == nil, let healthURL {
                     let (check, ok) = await Preflight.health(url: healthURL)
                     checks.append(check)
                     healthOK = ok
@@ -123,7 +144,8 @@ enum Harness {
                     ?? "\(o.plan.users) users"
                 log("running scenario '\(o.plan.scenario.name)': \(load) for \(DurationText.seconds(o.plan.duration)) s against \(target)")
                 let engine = Engine(
-                    clock: clock, transport: WebhookClient(client: client, target: target, ackTimeout: o.ackTimeout),
+                    clock: clock, transport: WebhookClient(client: client, target: target, ackTimeout: o.ackTimeout,
+                                                         extraHeaders: o.deliveryHeaders),
                     signer: WebhookSigner(appSecret: appSecret), correlator: correlator,
                     unixTime: { Int64(Date().timeIntervalSince1970) }, injector: injector)
                 let printer = o.quiet ? nil : ProgressPrinter(every: o.plan.progressInterval)
@@ -148,6 +170,7 @@ enum Harness {
                 var report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
                                     evaluation: evaluation, checks: checks, partial: result.partial, chaos: o.plan.chaos,
                                     timeline: result.timeline)
+                report.smoke = o.smoke
                 report.delivery.statusCallbacks = statuses.map { s in
                     let c = s.delivered
                     return Report.StatusCallbackCounts(sent: c.sent, failed: c.failed, dropped: c.dropped)

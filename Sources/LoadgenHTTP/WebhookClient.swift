@@ -8,21 +8,25 @@ public struct WebhookClient: WebhookTransport {
     private let client: HTTPClient
     private let path: String
     private let ackTimeout: TimeAmount
+    private let extraHeaders: [(String, String)]
 
-    /// A transport posting to `target` over `client`.
-    public init(client: HTTPClient, target: TargetURL, ackTimeout: Duration) {
+    /// A transport posting to `target` over `client`; `extraHeaders` go on every delivery (a smoke
+    /// test's tag, so the target can filter its traffic out).
+    public init(client: HTTPClient, target: TargetURL, ackTimeout: Duration, extraHeaders: [String: String] = [:]) {
         self.client = client
         self.path = target.pathAndQuery
         self.ackTimeout = TimeAmount(ackTimeout)
+        self.extraHeaders = extraHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     public func deliver(body: [UInt8], signature: String, user: Int) async -> DeliveryResult {
-        let headers: HTTPHeaders = [
+        var headers: HTTPHeaders = [
             "Content-Type": "application/json",
             "X-Hub-Signature-256": signature,
             "User-Agent": "facebookexternalua",
             "Accept": "*/*",
         ]
+        headers.add(contentsOf: extraHeaders)
         switch await client.execute(method: .POST, path: path, headers: headers, body: body, timeout: ackTimeout, key: user) {
         case .success(let response): return .status(response.status)
         case .failure(.connect): return .failed(.connect)

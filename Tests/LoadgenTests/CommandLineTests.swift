@@ -61,6 +61,33 @@ struct CommandLineTests {
         Self.expectOneClearLine(o, containing: message)
     }
 
+    @Test func smokeRefusesToExceedTheProductionCaps() throws {
+        let numbers = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-numbers-\(getpid()).txt")
+        try Data("+250788123456\n".utf8).write(to: numbers)
+        defer { try? FileManager.default.removeItem(at: numbers) }
+        let o = try Self.run(["smoke", "--env", "prod", "--test-numbers", numbers.path, "--users", "10", "--duration", "5m"])
+        #expect(o.status == 64)
+        Self.expectOneClearLine(o, containing: "--env prod caps: --users 10 exceeds 5; --duration 300 s exceeds 120 s (pass --override-prod-caps")
+        let chaos = try Self.run(["smoke", "--env", "prod", "--test-numbers", numbers.path, "--chaos", "ai-service-down=0.2"])
+        #expect(chaos.status == 64)
+        Self.expectOneClearLine(chaos, containing: "--chaos is not allowed")
+        let noList = try Self.run(["smoke", "--env", "prod"])
+        #expect(noList.status == 64)
+        Self.expectOneClearLine(noList, containing: "--env prod needs --test-numbers FILE")
+    }
+
+    @Test func smokeTestNumberFileErrors() throws {
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-bad-\(getpid()).txt")
+        try Data("+250788123456\n0788 123 456\n".utf8).write(to: bad)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let o = try Self.run(["smoke", "--env", "prod", "--test-numbers", bad.path])
+        #expect(o.status == 65)
+        Self.expectOneClearLine(o, containing: "\(bad.path):2: '0788 123 456' is not an E.164 number")
+        let missing = try Self.run(["smoke", "--env", "prod", "--test-numbers", "/nonexistent/numbers.txt"])
+        #expect(missing.status == 66)
+        Self.expectOneClearLine(missing, containing: "no such file")
+    }
+
     @Test func unreachableTargetExits69() throws {
         let o = try Self.run(["--target", "http://127.0.0.1:1/webhook"], environment: ["WHATSAPP_APP_SECRET": "x"])
         #expect(o.status == 69)

@@ -8,7 +8,7 @@ extension Engine {
         batcher: DeliveryBatcher<C>?
     ) async {
         var random = SeededRandom(seed: plan.seed, stream: UInt64(user.index))
-        var sequence = UInt64(user.index) << 24
+        var sequence = (UInt64(user.index) << 24) &+ plan.wamidSalt
         // Spread the first turns over one mean think time, so users do not all fire at t = 0.
         let meanThink = (plan.thinkTime.lowerBound + plan.thinkTime.upperBound) / 2
         if meanThink > .zero {
@@ -61,7 +61,7 @@ extension Engine {
                         identities.give(index)
                     }
                     var random = SeededRandom(seed: plan.seed, stream: 0x0BE7_0000_0000 &+ UInt64(arrival))
-                    var sequence = UInt64(arrival) << 8
+                    var sequence = (UInt64(arrival) << 8) &+ plan.wamidSalt
                     await runJourney(users[index], journey: journeys[persona.name]!, plan: plan, end: end, recorder: recorder,
                                      batcher: batcher, random: &random, sequence: &sequence, intendedStart: intended)
                 }

@@ -35,6 +35,10 @@ public struct RunPlan: Sendable {
     public var templates: [String: PayloadTemplate] = [:]
     /// The faults to inject (the scenario's, unless `--chaos` says otherwise).
     public var chaos = ChaosPlan()
+    /// Added to every message's sequence number, so message ids differ between runs: a long-lived bot
+    /// (production, for a smoke test) dedups ids it has seen before. Keep bits 0–47 zero; 0 = the ids
+    /// of every run with the same users are the same.
+    public var wamidSalt: UInt64 = 0
 
     /// Creates a plan.
     public init(

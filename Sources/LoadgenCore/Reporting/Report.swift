@@ -22,6 +22,8 @@ public struct Report: Sendable, Codable, Equatable {
     public var checks: [ScriptedCheck]
     /// Meta's at-least-once behaviour as played: duplicates, redeliveries, status callbacks.
     public var delivery: Delivery
+    /// `loadgen smoke` only: environment, tagging, test numbers, rollout buckets, cap overrides (absent otherwise).
+    public var smoke: SmokeReport? = nil
 
     public struct Delivery: Sendable, Codable, Equatable {
         public var duplicatesSent: UInt64

@@ -30,6 +30,14 @@ public struct SimulatedUser: Sendable, Hashable {
         bsuid = "RW." + digits
     }
 
+    /// A user with a given identity: a smoke test's allow-listed test number (digits only).
+    public init(index: Int, phone: String, profileName: String, bsuid: String) {
+        self.index = index
+        self.phone = phone
+        self.profileName = profileName
+        self.bsuid = bsuid
+    }
+
     /// A bijection on 0..<10⁷ keyed by the seed: an affine map with a multiplier coprime to 10⁷.
     static func scramble(_ value: UInt32, seed: UInt64) -> UInt32 {
         let modulus: UInt64 = 10_000_000
