@@ -34,6 +34,23 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
         return phases.contains(.recovery) ? .recovery : .baseline
     }
 
+    /// How long the run spent in each phase up to `elapsed` (exact: the phase is constant between
+    /// window boundaries), for per-phase rates.
+    public func phaseDurations(upTo elapsed: Duration) -> [FaultSchedule.Phase: Duration] {
+        var cuts = Set([Duration.zero, elapsed])
+        for fault in faults {
+            if let w = fault.schedule.window {
+                for t in [w.lowerBound, w.upperBound] where t > .zero && t < elapsed { cuts.insert(t) }
+            }
+        }
+        let sorted = cuts.sorted()
+        var durations: [FaultSchedule.Phase: Duration] = [:]
+        for (from, to) in zip(sorted, sorted.dropFirst()) where to > from {
+            durations[phase(at: from + (to - from) / 2), default: .zero] += to - from
+        }
+        return durations
+    }
+
     /// One pattern's injection.
     public struct Fault: Sendable, Hashable {
         public var pattern: FailurePattern

@@ -73,7 +73,7 @@ extension Engine {
                     m.patterns[pattern, default: PatternStats()].injected += 1
                     m.patterns[pattern, default: PatternStats()].errored += 1
                 }
-                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: !hit.isEmpty, latency: nil)
+                recordPhase(&m, chaosElapsed, error: failure, fallback: false, injected: !hit.isEmpty, latency: nil)
             }
             return TurnResult(passed: false, reply: nil, injected: !hit.isEmpty)
         }
@@ -97,7 +97,7 @@ extension Engine {
             case .timedOut:
                 m.countErrors(of: key, .noReply)
                 for pattern in hit { m.patterns[pattern, default: PatternStats()].silent += 1 }
-                recordPhase(&m, chaosElapsed, passed: false, fallback: false, injected: injected, latency: nil,
+                recordPhase(&m, chaosElapsed, error: .noReply, fallback: false, injected: injected, latency: nil,
                             ack: intended.duration(to: acked))
                 return TurnResult(passed: false, reply: nil, injected: injected)
             case .replied(let reply, let at):
@@ -121,7 +121,7 @@ extension Engine {
                         m.patterns[pattern, default: PatternStats()].wrong += 1
                     }
                 }
-                recordPhase(&m, chaosElapsed, passed: passed, fallback: fallback, injected: injected, latency: latency,
+                recordPhase(&m, chaosElapsed, error: passed ? nil : .badReply, fallback: fallback, injected: injected, latency: latency,
                             ack: intended.duration(to: acked))
                 guard passed else {
                     m.countErrors(of: key, .badReply)
@@ -135,13 +135,17 @@ extension Engine {
     /// Chaos runs: counts the turn in the phase it started in, and a clean turn after a fault window
     /// closed as that window's recovery point.
     private func recordPhase(
-        _ m: inout RunMetrics, _ elapsed: Duration?, passed: Bool, fallback: Bool, injected: Bool, latency: Duration?,
+        _ m: inout RunMetrics, _ elapsed: Duration?, error: ErrorClass?, fallback: Bool, injected: Bool, latency: Duration?,
         ack: Duration? = nil
     ) {
         guard let elapsed, let chaos = injector?.chaos, !chaos.isEmpty else { return }
         let phase = chaos.phase(at: elapsed)
+        let passed = error == nil
         m.phases[phase, default: PhaseStats()].turns += 1
-        if !passed { m.phases[phase, default: PhaseStats()].errors += 1 }
+        if let error {
+            m.phases[phase, default: PhaseStats()].errors += 1
+            m.phases[phase, default: PhaseStats()].errorsByClass[error.rawValue, default: 0] += 1
+        }
         if fallback { m.phases[phase, default: PhaseStats()].fallbacks += 1 }
         if let latency { m.phases[phase, default: PhaseStats()].reply.record(latency) }
         if let ack { m.phases[phase, default: PhaseStats()].ack.record(ack) }

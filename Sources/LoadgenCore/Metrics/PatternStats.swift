@@ -37,6 +37,8 @@ public struct PhaseStats: Sendable, Codable, Equatable {
     public var turns: UInt64 = 0
     public var errors: UInt64 = 0
     public var fallbacks: UInt64 = 0
+    /// The errors by class (only classes that occurred).
+    public var errorsByClass: [String: UInt64] = [:]
     public var ack = LatencyHistogram()
     public var reply = LatencyHistogram()
     public init() {}
@@ -44,6 +46,7 @@ public struct PhaseStats: Sendable, Codable, Equatable {
         turns += other.turns
         errors += other.errors
         fallbacks += other.fallbacks
+        errorsByClass.merge(other.errorsByClass, uniquingKeysWith: +)
         ack.add(other.ack)
         reply.add(other.reply)
     }

@@ -44,7 +44,7 @@ public enum ConsoleSummary {
                     + lpad(p.recoverySeconds.map { fmt($0) + " s" } ?? "–", 10))
             }
             let phases = ["baseline", "fault", "recovery"].compactMap { name in r.phases[name].map { (name, $0) } }
-            out.append("phases: " + phases.map { "\($0.0) \($0.1.turns) turns, \(percent($0.1.errorRate)) errors, reply p95 \(fmt($0.1.reply.p95)) ms" }
+            out.append("phases: " + phases.map { "\($0.0) \($0.1.turns) turns\($0.1.throughput.map { " (\(fmt($0))/s)" } ?? ""), \(percent($0.1.errorRate)) errors, reply p95 \(fmt($0.1.reply.p95)) ms" }
                 .joined(separator: " · "))
         }
         let errors = r.errorsByClass.filter { $0.value > 0 }.sorted { $0.key < $1.key }

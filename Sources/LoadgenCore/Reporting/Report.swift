@@ -67,6 +67,11 @@ public struct Report: Sendable, Codable, Equatable {
         public var turns: UInt64
         public var errors: UInt64
         public var errorRate: Double
+        /// Errors by class in this phase (only classes that occurred).
+        public var errorsByClass: [String: UInt64]?
+        /// How long the run was in this phase, and its turns per second.
+        public var seconds: Double?
+        public var throughput: Double?
         public var fallbacks: UInt64
         public var ack: Percentiles
         public var reply: Percentiles
@@ -277,9 +282,14 @@ public struct Report: Sendable, Codable, Equatable {
                                  activation: Percentiles(stats.activation),
                                  recoverySeconds: recovery.map(\.inSeconds))
         }
+        let phaseSeconds = chaos.phaseDurations(upTo: .nanoseconds(Int64(run.elapsedSeconds * 1e9)))
         phases = Dictionary(uniqueKeysWithValues: m.phases.map { phase, s in
-            (phase.rawValue, PhaseReport(turns: s.turns, errors: s.errors, errorRate: s.turns == 0 ? 0 : Double(s.errors) / Double(s.turns),
-                                          fallbacks: s.fallbacks, ack: Percentiles(s.ack), reply: Percentiles(s.reply)))
+            let seconds = phaseSeconds[phase]?.inSeconds
+            return (phase.rawValue, PhaseReport(
+                turns: s.turns, errors: s.errors, errorRate: s.turns == 0 ? 0 : Double(s.errors) / Double(s.turns),
+                errorsByClass: s.errorsByClass, seconds: seconds.map { ($0 * 1000).rounded() / 1000 },
+                throughput: seconds.flatMap { $0 > 0 ? (Double(s.turns) / $0 * 100).rounded() / 100 : nil },
+                fallbacks: s.fallbacks, ack: Percentiles(s.ack), reply: Percentiles(s.reply)))
         })
         let keys = m.steps.keys.sorted()
         steps = keys.map { Breakdown(persona: $0.persona, step: $0.step, stats: m.steps[$0]!) }

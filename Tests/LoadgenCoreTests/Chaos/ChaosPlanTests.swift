@@ -105,4 +105,30 @@ import Testing
         let at41 = plan.recoveryCandidates(at: .milliseconds(41_500))
         #expect(at41.map(\.fault) == [0, 1] && at41.map(\.after) == [.milliseconds(21_500), .milliseconds(1_500)])
     }
+
+    @Test func phaseDurationsAddUpToTheRun() {
+        let d = plan.phaseDurations(upTo: .seconds(50))
+        #expect(d[.baseline] == .seconds(10))
+        #expect(d[.fault] == .seconds(20))
+        #expect(d[.recovery] == .seconds(20))  // 20–30 s and 40–50 s
+        #expect(plan.phaseDurations(upTo: .seconds(15)) == [.baseline: .seconds(10), .fault: .seconds(5)])
+    }
+
+    @Test func phaseReportsCarryErrorClassesAndRates() {
+        var m = RunMetrics()
+        m.phases[.fault, default: PhaseStats()].turns = 40
+        m.phases[.fault, default: PhaseStats()].errors = 3
+        m.phases[.fault, default: PhaseStats()].errorsByClass = ["no_reply": 2, "http_5xx": 1]
+        m.phases[.baseline, default: PhaseStats()].turns = 25
+        let info = Report.RunInfo(
+            scenario: "s", target: "t", embeddedBot: true, concurrency: 1, model: "closed", ratePerSecond: nil, durationSeconds: 50,
+            elapsedSeconds: 50, thinkTimeSeconds: [0, 0], replyTimeoutSeconds: 10, replies: "any", seed: 1, graphAPI: "g",
+            business: .default, criteria: [], startedAt: "", loadgenVersion: "")
+        let r = Report(run: info, metrics: m, correlation: CorrelationCounters(), evaluation: evaluate([], against: Observations(metrics: m, repliesMeasured: true)),
+                       checks: [], partial: false, chaos: plan)
+        #expect(r.phases["fault"]?.errorsByClass == ["no_reply": 2, "http_5xx": 1])
+        #expect(r.phases["fault"]?.seconds == 20)
+        #expect(r.phases["fault"]?.throughput == 2)
+        #expect(r.phases["baseline"]?.throughput == 2.5)
+    }
 }
