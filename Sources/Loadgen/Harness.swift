@@ -25,6 +25,8 @@ struct HarnessOptions: Sendable {
     var statusCallbacks: Bool = true
     /// Test switch: a broken fallback in the embedded bot.
     var botDefect: FailurePattern? = nil
+    /// Fault proxies the run hosts in front of an external target's real upstreams (`--upstream`).
+    var upstreamProxies: [UpstreamProxySpec] = []
     /// Smoke: the users to simulate (allow-listed test numbers) instead of generated ones.
     var users: [SimulatedUser]? = nil
     /// Smoke: headers on every delivery, so the target can filter the traffic out.
@@ -69,6 +71,19 @@ enum Harness {
             callbacks.value?.enqueue(send)
         }
         log("stand-in Graph API listening on \(graphServer.baseURL) (bots send replies to \(graphServer.baseURL)/v20.0/\(o.plan.business.phoneNumberID)/messages)")
+
+        // Fault proxies in front of an external target's real upstreams, injecting the run's own plan,
+        // so the faults they inject are traced to turns (X-Correlation-ID) and judged like the stand-ins'.
+        var proxies: [(FaultProxy, HTTPServer)] = []
+        for spec in o.upstreamProxies {
+            let proxy: FaultProxy
+            do { proxy = try FaultProxy(upstream: spec.upstream, sites: spec.sites, injector: injector) } catch {
+                throw LoadgenFailure(.usage, "--upstream \(spec.name): cannot set up a client for \(spec.upstream): \(error)")
+            }
+            proxies.append((proxy, try await listen(spec.listen, what: "--upstream \(spec.name)")))
+            log("fault proxy for the bot's \(spec.name) upstream \(spec.upstream) listening on \(proxies.last!.1.baseURL): the bot's \(spec.name) base URL must point there")
+        }
+        defer { for (proxy, _) in proxies { proxy.shutdown() } }
 
         // The embedded bot gets generated secrets and stand-in upstreams; an external target needs the real app secret.
         var bot: (ReferenceBot, HTTPServer)?
@@ -119,6 +134,7 @@ enum Harness {
         callbacks.set(statuses)
         let outcome: Result<HarnessOutcome, LoadgenFailure> = await withTaskGroup(of: Void.self) { servers in
             servers.addTask { await graphServer.run(standIn) }
+            for (proxy, server) in proxies { servers.addTask { await server.run(proxy) } }
             if let statuses { servers.addTask { await statuses.run() } }
             if let (reference, server) = bot { servers.addTask { await reference.run(on: server) } }
             if let upstreamServer { servers.addTask { await upstreamServer.run(UpstreamCallLog.Recording(UpstreamStandIns(injector: injector), into: upstreamCalls)) } }
@@ -169,7 +185,7 @@ enum Harness {
                     loadgenVersion: loadgenVersion)
                 var report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
                                     evaluation: evaluation, checks: checks, partial: result.partial, chaos: o.plan.chaos,
-                                    timeline: result.timeline)
+                                    timeline: result.timeline, untraced: injector?.untraced ?? [:])
                 report.smoke = o.smoke
                 report.delivery.statusCallbacks = statuses.map { s in
                     let c = s.delivered

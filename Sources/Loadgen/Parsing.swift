@@ -1,4 +1,5 @@
 import LoadgenCore
+import LoadgenHTTP
 
 /// Parses the duration syntax of `--duration`, `--think-time`, `--reply-timeout`:
 /// plain seconds (`300`, `0.5`) or a number with a unit (`500ms`, `30s`, `5m`, `1h`).
@@ -54,5 +55,39 @@ struct HostPort: Equatable {
         }
         guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { return nil }
         return HostPort(host: String(host), port: port)
+    }
+}
+
+/// `--upstream NAME=URL@HOST:PORT`: a fault proxy the run hosts in front of one of an external target's
+/// real upstreams. The bot's base URL for that upstream points at `HOST:PORT`; the proxy injects the
+/// run's chaos plan at the upstream's sites and passes everything else through.
+struct UpstreamProxySpec: Sendable, Equatable {
+    var name: String
+    var sites: [InjectionSite]
+    var upstream: TargetURL
+    var listen: HostPort
+
+    static func parse(_ text: String) -> Result<UpstreamProxySpec, ParseFailure> {
+        let names = FaultProxy.sites.keys.sorted().joined(separator: ", ")
+        guard let equals = text.firstIndex(of: "="), let at = text.lastIndex(of: "@"), equals < at else {
+            return .failure(.init("--upstream must be NAME=URL@HOST:PORT, e.g. llm=https://api.openai.com@127.0.0.1:8081 (got '\(text)')"))
+        }
+        let name = String(text[..<equals])
+        guard let sites = FaultProxy.sites[name] else {
+            return .failure(.init("--upstream: unknown upstream '\(name)'; choose \(names)"))
+        }
+        let upstream: TargetURL
+        do { upstream = try TargetURL(String(text[text.index(after: equals)..<at])) } catch {
+            return .failure(.init("--upstream \(name): \(error)"))
+        }
+        guard let listen = HostPort.parse(String(text[text.index(after: at)...])) else {
+            return .failure(.init("--upstream \(name): the proxy's address after '@' must be HOST:PORT such as 127.0.0.1:8081 (got '\(text[text.index(after: at)...])')"))
+        }
+        return .success(UpstreamProxySpec(name: name, sites: sites, upstream: upstream, listen: listen))
+    }
+
+    struct ParseFailure: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
     }
 }

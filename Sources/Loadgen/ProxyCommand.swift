@@ -29,15 +29,15 @@ extension Loadgen {
 
         func validate() throws {
             let parts = upstream.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let site = FaultProxy.sites[parts[0]] else {
+            guard parts.count == 2, let sites = FaultProxy.sites[parts[0]] else {
                 throw ValidationError("--upstream must be NAME=URL with NAME one of \(FaultProxy.sites.keys.sorted().joined(separator: ", ")) (got '\(upstream)')")
             }
             do { _ = try TargetURL(parts[1]) } catch { throw ValidationError("--upstream: \(error)") }
             guard HostPort.parse(listen) != nil else { throw ValidationError("--listen must be HOST:PORT (got '\(listen)')") }
             let plan: ChaosPlan
             do { plan = try ChaosPlan.parse(chaos) } catch { throw ValidationError(error.description) }
-            guard plan.faults.contains(where: { $0.pattern.site == site || (site == .database && $0.pattern.site == .search) }) else {
-                throw ValidationError("no pattern in --chaos is injected at the \(parts[0]) upstream (\(site.rawValue)); see 'loadgen list patterns'")
+            guard plan.faults.contains(where: { sites.contains($0.pattern.site) }) else {
+                throw ValidationError("no pattern in --chaos is injected at the \(parts[0]) upstream (\(sites.map(\.rawValue).joined(separator: ", "))); see 'loadgen list patterns'")
             }
         }
 
@@ -48,7 +48,7 @@ extension Loadgen {
             let proxy: FaultProxy
             let server: HTTPServer
             do {
-                proxy = try FaultProxy(upstream: try TargetURL(parts[1]), site: FaultProxy.sites[parts[0]]!, injector: injector)
+                proxy = try FaultProxy(upstream: try TargetURL(parts[1]), sites: FaultProxy.sites[parts[0]]!, injector: injector)
                 server = try await HTTPServer.bind(host: address.host, port: address.port)
             } catch {
                 Run.log("error: --listen: \(error)")

@@ -117,6 +117,11 @@ extension Loadgen {
             valueName: "spec"))
         var chaos: String?
 
+        @Option(help: ArgumentHelp(
+            "With --target: host a fault proxy in front of one of the bot's real upstreams, NAME=URL@HOST:PORT (NAME: llm, database, search, sessions, payments, agents, graph); point the bot's base URL for it at HOST:PORT. Repeatable.",
+            valueName: "name=url@host:port"))
+        var upstream: [String] = []
+
         @Option(help: ArgumentHelp("Where Send.template steps find their NAME.json payload templates.", valueName: "dir"))
         var payloads: String = "payloads"
 
@@ -195,11 +200,22 @@ extension Loadgen {
             if let chaos {
                 let plan: ChaosPlan
                 do { plan = try ChaosPlan.parse(chaos) } catch { throw ValidationError(error.description) }
-                if target != nil, let upstream = plan.faults.first(where: { $0.pattern.site != .traffic }) {
-                    throw ValidationError("--chaos \(upstream.pattern.rawValue) is injected at the \(upstream.pattern.site.rawValue), which only the embedded bot's stand-ins serve; against --target only invalid-input can be injected")
+                let proxied = Set(upstreamProxies.flatMap(\.sites))
+                if target != nil, let missing = plan.faults.first(where: { $0.pattern.site != .traffic && !proxied.contains($0.pattern.site) }) {
+                    let name = FaultProxy.sites.filter { $0.value.contains(missing.pattern.site) }.keys.sorted().first ?? "NAME"
+                    throw ValidationError("--chaos \(missing.pattern.rawValue) is injected at the \(missing.pattern.site.rawValue): against --target, add --upstream \(name)=URL@HOST:PORT (a fault proxy this run hosts in front of the bot's real \(name) upstream) and point the bot's base URL for it there")
                 }
             }
+            for spec in upstream {
+                if case .failure(let why) = UpstreamProxySpec.parse(spec) { throw ValidationError(why.message) }
+            }
+            if !upstream.isEmpty, target == nil {
+                throw ValidationError("--upstream puts a fault proxy in front of an external bot's upstream; it needs --target (the embedded bot uses loadgen's own stand-ins)")
+            }
         }
+
+        /// The parsed `--upstream` proxies (invalid ones are reported by `validate`).
+        var upstreamProxies: [UpstreamProxySpec] { upstream.compactMap { try? UpstreamProxySpec.parse($0).get() } }
 
         func run() async throws {
             let status: ExitStatus
@@ -266,7 +282,8 @@ extension Loadgen {
                 accessToken: secrets.accessToken, healthURL: health.flatMap { try? TargetURL($0) },
                 connections: connections ?? min(users, 512), ackTimeout: DurationText.parse(ackTimeout)!,
                 reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), formats: ReportFormat.parse(format)!, quiet: quiet,
-                statusCallbacks: statuses == "on", botDefect: botDefect.flatMap(FailurePattern.init(rawValue:)))
+                statusCallbacks: statuses == "on", botDefect: botDefect.flatMap(FailurePattern.init(rawValue:)),
+                upstreamProxies: upstreamProxies)
         }
 
         @Sendable static func log(_ line: String) {

@@ -46,7 +46,15 @@ extension Loadgen {
                                    valueName: "pattern"))
         var defect: String?
 
+        @Option(name: .customLong("llm-url"), help: ArgumentHelp(
+            "The bot's LLM base URL (EasyMO's OPENAI_BASE_URL), e.g. a fault proxy in front of the stand-in LLM; default: the stand-in upstreams.",
+            valueName: "url"))
+        var llmURL: String?
+
         func validate() throws {
+            if let llmURL {
+                do { _ = try TargetURL(llmURL) } catch { throw ValidationError("--llm-url: \(error)") }
+            }
             guard HostPort.parse(listen) != nil else { throw ValidationError("--listen must be HOST:PORT (got '\(listen)')") }
             guard HostPort.parse(graphListen) != nil else { throw ValidationError("--graph-listen must be HOST:PORT (got '\(graphListen)')") }
             guard rateLimit >= 1 else { throw ValidationError("--rate-limit must be at least 1 (got \(rateLimit))") }
@@ -94,6 +102,7 @@ extension Loadgen {
                 appSecret: secrets.app, verifyToken: secrets.verify, accessToken: secrets.access, graphBaseURL: graphBase,
                 phoneNumberID: phoneNumberID, rateLimitPerMinute: rateLimit, verifySignatures: !noSignatureCheck)
             config.upstreams = try! TargetURL(upstreams.baseURL)
+            config.llmBaseURL = llmURL.flatMap { try? TargetURL($0) }
             config.defect = defect.flatMap(FailurePattern.init(rawValue:))
             let bot: ReferenceBot
             let server: HTTPServer
@@ -107,7 +116,8 @@ extension Loadgen {
             Run.log("reference bot: webhook \(server.baseURL)/webhook, health \(server.baseURL)/health")
             Run.log("bot replies go to \(graphBase)/\(phoneNumberID)/messages")
             if let graph { Run.log("stand-in Graph API listening on \(graph.baseURL)") }
-            Run.log("stand-in upstreams (LLM, database, ranking, payments, agents) on \(upstreams.baseURL)")
+            Run.log("stand-in upstreams (LLM, database, ranking, payments, agents) on \(upstreams.baseURL)"
+                + (config.llmBaseURL.map { "; the bot calls its LLM at \($0)" } ?? ""))
             if generated { Run.log("generated secrets written to \(secretsFile)") }
             if noSignatureCheck { Run.log("WARNING: signature check is OFF (--no-signature-check): the bot accepts unsigned deliveries") }
             Run.log("press Ctrl-C to stop")

@@ -32,6 +32,9 @@ public struct BotConfiguration: Sendable {
     /// Base URL of the bot's upstreams (LLM, database REST, ranking, payments, agent backends), e.g. the
     /// stand-ins loadgen serves; nil = the catalogue in process, no upstream to fail.
     public var upstreams: TargetURL?
+    /// The LLM's own base URL (EasyMO's `OPENAI_BASE_URL`), e.g. a fault proxy in front of it; nil = at
+    /// `upstreams` with the rest.
+    public var llmBaseURL: TargetURL?
     /// The LLM call's deadline (EasyMO: 30 s).
     public var llmDeadline: Duration = .seconds(30)
     /// Every other upstream call's deadline.

@@ -29,7 +29,8 @@ public final class ReferenceBot: Sendable {
         var conversation = Conversation(sessions: SessionStore(ttl: config.sessionTTL))
         conversation.defect = config.defect
         if let base = config.upstreams {
-            conversation.upstreams = try UpstreamClient(base: base, llmDeadline: config.llmDeadline, deadline: config.upstreamDeadline)
+            conversation.upstreams = try UpstreamClient(base: base, llm: config.llmBaseURL, llmDeadline: config.llmDeadline,
+                                                        deadline: config.upstreamDeadline)
         }
         dedup = Deduplicator(ttl: config.dedupTTL)
         limiter = RateLimiter(limit: config.rateLimitPerMinute)
@@ -68,7 +69,8 @@ public final class ReferenceBot: Sendable {
             }
         }
         sender.client.shutdown()
-        conversation.upstreams?.client.shutdown()
+        conversation.upstreams?.services.client.shutdown()
+        conversation.upstreams?.llm.client.shutdown()
     }
 
     /// Queues a message's processing on its user's worker (same user, same worker: replies keep order).

@@ -14,14 +14,25 @@ struct UpstreamClient: Sendable {
         case unavailable
     }
 
-    let client: HTTPClient
-    let base: String
+    /// One upstream service: where it is and the connections to it.
+    struct Service: Sendable {
+        let client: HTTPClient
+        let base: String
+        init(_ url: TargetURL) throws {
+            client = try HTTPClient(origin: url.origin, maxConnections: 32)
+            base = url.pathAndQuery == "/" ? "" : url.pathAndQuery
+        }
+    }
+
+    let services: Service
+    /// The LLM, when it has a base URL of its own (EasyMO's `OPENAI_BASE_URL`); else with the others.
+    let llm: Service
     let llmDeadline: Duration
     let deadline: Duration
 
-    init(base: TargetURL, llmDeadline: Duration, deadline: Duration) throws {
-        client = try HTTPClient(origin: base.origin, maxConnections: 32)
-        self.base = base.pathAndQuery == "/" ? "" : base.pathAndQuery
+    init(base: TargetURL, llm: TargetURL? = nil, llmDeadline: Duration, deadline: Duration) throws {
+        services = try Service(base)
+        self.llm = try llm.map(Service.init) ?? services
         self.llmDeadline = llmDeadline
         self.deadline = deadline
     }
@@ -35,7 +46,7 @@ struct UpstreamClient: Sendable {
                 w.array { w in w.object { w in w.field("role", string: "user"); w.field("content", string: prompt) } }
             }
         }
-        let json = try await call(.POST, "/v1/chat/completions", body: w.bytes, deadline: llmDeadline, correlation: correlation)
+        let json = try await call(.POST, "/v1/chat/completions", body: w.bytes, deadline: llmDeadline, correlation: correlation, on: llm)
         guard let choices = (json as? [String: Any])?["choices"] as? [[String: Any]],
               let text = (choices.first?["message"] as? [String: Any])?["content"] as? String else { throw .unavailable }
         return text
@@ -79,11 +90,12 @@ struct UpstreamClient: Sendable {
         _ = try await call(.POST, "/agents/\(name)", body: Array("{}".utf8), deadline: deadline, correlation: correlation)
     }
 
-    private func call(_ method: HTTPMethod, _ path: String, body: [UInt8] = [], deadline: Duration, correlation: String)
-        async throws(Failure) -> Any
+    private func call(_ method: HTTPMethod, _ path: String, body: [UInt8] = [], deadline: Duration, correlation: String,
+                      on service: Service? = nil) async throws(Failure) -> Any
     {
+        let service = service ?? services
         let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Correlation-ID": correlation]
-        switch await client.execute(method: method, path: base + path, headers: headers, body: body, timeout: TimeAmount(deadline),
+        switch await service.client.execute(method: method, path: service.base + path, headers: headers, body: body, timeout: TimeAmount(deadline),
                                     key: correlation.utf8.count) {
         case .success(let r) where (200..<300).contains(r.status):
             guard let json = try? JSONSerialization.jsonObject(with: Data(r.body)) else { throw .unavailable }

@@ -23,7 +23,7 @@ struct FaultProxyTests {
         let upstream = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
         let front = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
         let injector = FaultInjector(plan: try ChaosPlan.parse(spec), seed: 2)
-        let proxy = try FaultProxy(upstream: try TargetURL(upstream.baseURL + "/base"), site: .llm, injector: injector)
+        let proxy = try FaultProxy(upstream: try TargetURL(upstream.baseURL + "/base"), sites: [.llm], injector: injector)
         let client = try HTTPClient(origin: Origin(tls: false, host: "127.0.0.1", port: front.port), maxConnections: 2)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await upstream.run(Echo()) }

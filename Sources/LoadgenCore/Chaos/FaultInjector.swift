@@ -11,6 +11,7 @@ public final class FaultInjector: Sendable {
         var start = ContinuousClock.now
         var random: SeededRandom
         var injected: [FailurePattern: UInt64] = [:]
+        var untraced: [FailurePattern: UInt64] = [:]
         var hitTurns: [String: [FailurePattern]] = [:]
     }
     private let plan: ChaosPlan
@@ -48,19 +49,34 @@ public final class FaultInjector: Sendable {
 
     /// The fault for a call at `site` made `elapsed` into the run, if any, and its pattern.
     public func fault(at site: InjectionSite, correlationID: String?, elapsed: Duration) -> (FailurePattern, FaultShape)? {
-        let candidates = plan.faults.filter { $0.pattern.site == site }
+        fault(at: [site], correlationID: correlationID, elapsed: elapsed)
+    }
+
+    /// The fault for a call that may belong to any of `sites` (one upstream serving several, such as a
+    /// database holding sessions and the catalogue), made `elapsed` into the run.
+    public func fault(at sites: [InjectionSite], correlationID: String?, elapsed: Duration? = nil) -> (FailurePattern, FaultShape)? {
+        let candidates = plan.faults.filter { sites.contains($0.pattern.site) }
         guard !candidates.isEmpty else { return nil }
         return state.withLock { s in
+            let elapsed = elapsed ?? s.start.duration(to: .now)
             for fault in candidates {
                 let roll = Double(s.random.next() >> 11) / Double(1 << 53)
                 guard fault.schedule.injects(at: elapsed, roll: roll) else { continue }
                 s.injected[fault.pattern, default: 0] += 1
-                if let id = correlationID, s.hitTurns[id]?.contains(fault.pattern) != true { s.hitTurns[id, default: []].append(fault.pattern) }
+                if let id = correlationID, !id.isEmpty {
+                    if s.hitTurns[id]?.contains(fault.pattern) != true { s.hitTurns[id, default: []].append(fault.pattern) }
+                } else {
+                    s.untraced[fault.pattern, default: 0] += 1
+                }
                 return (fault.pattern, fault.shape)
             }
             return nil
         }
     }
+
+    /// Calls hit that carried no `X-Correlation-ID`, per pattern: the bot did not say which turn they
+    /// belong to, so they are counted but cannot be judged turn by turn.
+    public var untraced: [FailurePattern: UInt64] { state.withLock { $0.untraced } }
 
     /// The patterns injected into the turn of inbound message `id`, in the order they hit (and forgets
     /// them: memory stays bounded by the turns in flight). Empty when the turn was not hit.

@@ -43,6 +43,11 @@ public enum ConsoleSummary {
                     + [p.activation.p50, p.activation.p95].map { lpad(fmt($0), 10) }.joined()
                     + lpad(p.recoverySeconds.map { fmt($0) + " s" } ?? "–", 10))
             }
+            let untraced = r.patterns.compactMap { p in p.untraced.map { "\(p.pattern) \($0)" } }
+            if !untraced.isEmpty {
+                out.append("⚠️ faults injected at upstream calls without X-Correlation-ID (counted, not judged turn by turn): "
+                    + untraced.joined(separator: ", ") + "; make the bot forward the inbound message id to its upstreams as X-Correlation-ID")
+            }
             let phases = ["baseline", "fault", "recovery"].compactMap { name in r.phases[name].map { (name, $0) } }
             out.append("phases: " + phases.map { "\($0.0) \($0.1.turns) turns\($0.1.throughput.map { " (\(fmt($0))/s)" } ?? ""), \(percent($0.1.errorRate)) errors, reply p95 \(fmt($0.1.reply.p95)) ms" }
                 .joined(separator: " · "))

@@ -61,6 +61,9 @@ public struct Report: Sendable, Codable, Equatable {
         public var activation: Percentiles
         /// Seconds from the end of this pattern's fault window to the first clean turn (nil: no window, or not recovered).
         public var recoverySeconds: Double?
+        /// Upstream calls hit that carried no `X-Correlation-ID`: counted, but not traceable to a turn, so
+        /// not judged (nil when every hit was traced).
+        public var untraced: UInt64?
     }
 
     public struct PhaseReport: Sendable, Codable, Equatable {
@@ -254,7 +257,8 @@ public struct Report: Sendable, Codable, Equatable {
 
     /// Builds the report from a run's results and its evaluation.
     public init(run: RunInfo, metrics m: RunMetrics, correlation: CorrelationCounters, evaluation: Evaluation,
-                checks: [ScriptedCheck], partial: Bool, chaos: ChaosPlan = ChaosPlan(), timeline: Timeline? = nil) {
+                checks: [ScriptedCheck], partial: Bool, chaos: ChaosPlan = ChaosPlan(), timeline: Timeline? = nil,
+                untraced: [FailurePattern: UInt64] = [:]) {
         verdict = evaluation.verdict
         self.partial = partial
         self.run = run
@@ -275,12 +279,13 @@ public struct Report: Sendable, Codable, Equatable {
         arrivals = run.model == "open" ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
                                                   dropped: m.arrivalsDropped, late: m.arrivalsLate, lag: Percentiles(m.launchLag)) : nil
         patterns = FailurePattern.allCases.compactMap { p in
-            guard let stats = m.patterns[p], stats.injected > 0 else { return nil }
+            let stats = m.patterns[p] ?? PatternStats()
+            guard stats.injected > 0 || untraced[p, default: 0] > 0 else { return nil }
             let recovery = chaos.faults.indices.filter { chaos.faults[$0].pattern == p }.compactMap { m.recoveredAt[$0] }.min()
             return PatternReport(pattern: p.rawValue, injected: stats.injected, graceful: stats.graceful, absorbed: stats.absorbed, wrong: stats.wrong,
                                  silent: stats.silent, errored: stats.errored, gracefulRate: stats.gracefulRate,
                                  activation: Percentiles(stats.activation),
-                                 recoverySeconds: recovery.map(\.inSeconds))
+                                 recoverySeconds: recovery.map(\.inSeconds), untraced: untraced[p].flatMap { $0 > 0 ? $0 : nil })
         }
         let phaseSeconds = chaos.phaseDurations(upTo: .nanoseconds(Int64(run.elapsedSeconds * 1e9)))
         phases = Dictionary(uniqueKeysWithValues: m.phases.map { phase, s in

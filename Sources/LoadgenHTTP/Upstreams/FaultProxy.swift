@@ -9,30 +9,31 @@ import NIOHTTP1
 public struct FaultProxy: HTTPResponder {
     private let client: HTTPClient
     private let basePath: String
-    private let site: InjectionSite
+    private let sites: [InjectionSite]
     private let injector: FaultInjector?
     private let timeout: Duration
     private let stallLimit: Duration
 
-    /// The upstream names `--upstream NAME=URL` takes, and the injection site each stands for.
-    public static let sites: [String: InjectionSite] = [
-        "llm": .llm, "database": .database, "search": .search, "sessions": .sessionStore, "payments": .payments,
-        "agents": .agentBackend, "graph": .vendorNotify,
+    /// The upstream names `--upstream NAME=URL` takes, and the injection sites each stands for (a
+    /// database such as EasyMO's Supabase also holds the sessions and the catalogue).
+    public static let sites: [String: [InjectionSite]] = [
+        "llm": [.llm], "database": [.database, .search, .sessionStore], "search": [.search], "sessions": [.sessionStore],
+        "payments": [.payments], "agents": [.agentBackend], "graph": [.vendorNotify],
     ]
 
-    /// A proxy to `upstream` acting as injection site `site`.
-    public init(upstream: TargetURL, site: InjectionSite, injector: FaultInjector?, timeout: Duration = .seconds(60),
+    /// A proxy to `upstream` acting as injection sites `sites`.
+    public init(upstream: TargetURL, sites: [InjectionSite], injector: FaultInjector?, timeout: Duration = .seconds(60),
                 stallLimit: Duration = .seconds(60)) throws {
         client = try HTTPClient(origin: upstream.origin, maxConnections: 64)
         basePath = upstream.pathAndQuery == "/" ? "" : upstream.pathAndQuery
-        self.site = site
+        self.sites = sites
         self.injector = injector
         self.timeout = timeout
         self.stallLimit = stallLimit
     }
 
     public func respond(to request: ServerRequest) async -> ServerResponse {
-        if let (_, fault) = injector?.fault(at: site, correlationID: request.headers.first(name: "X-Correlation-ID")),
+        if let (_, fault) = injector?.fault(at: sites, correlationID: request.headers.first(name: "X-Correlation-ID")),
            let response = await fault.apply(stallLimit: stallLimit) {
             return response
         }

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+@testable import Loadgen
+import LoadgenCore
+import LoadgenHTTP
+import ReferenceBot
+import Testing
+
+/// Chaos against an external bot: `loadgen run --target … --upstream llm=URL@HOST:PORT` hosts a fault
+/// proxy in front of the bot's real LLM, and the faults it injects are traced to turns through the
+/// bot's X-Correlation-ID and judged like the stand-ins' own.
+@Suite(.timeLimit(.minutes(1)))
+struct ProxiedChaosTests {
+    /// A free loopback port (bound and released), for addresses the bot must know before the run binds them.
+    static func freePort() async throws -> Int {
+        let probe = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let port = probe.port
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await probe.run(UpstreamStandIns(injector: nil)) }
+            group.cancelAll()
+        }
+        return port
+    }
+
+    @Test func faultsInjectedByTheRunsProxyAreJudgedPerTurn() async throws {
+        let (graphPort, proxyPort) = (try await Self.freePort(), try await Self.freePort())
+        // The bot's real upstreams: loadgen's stand-ins without faults, behind the run's proxy.
+        let upstreams = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let secret = "proxied-chaos-secret", token = "proxied-chaos-token"
+        var config = BotConfiguration(appSecret: Secret(secret), verifyToken: Secret(token), accessToken: Secret("t"),
+                                      graphBaseURL: try TargetURL("http://127.0.0.1:\(graphPort)/v20.0"))
+        config.upstreams = try TargetURL(upstreams.baseURL)
+        config.llmBaseURL = try TargetURL("http://127.0.0.1:\(proxyPort)")  // OPENAI_BASE_URL → the run's proxy
+        config.llmDeadline = .seconds(2)
+        let bot = try ReferenceBot(config: config)
+        let server = try await bot.bind()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-proxied-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse([
+            "--target", "http://127.0.0.1:\(server.port)/webhook", "--graph-listen", "127.0.0.1:\(graphPort)",
+            "--upstream", "llm=\(upstreams.baseURL)@127.0.0.1:\(proxyPort)", "--chaos", "ai-service-down=1",
+            "--scenario", "nine-patterns", "--concurrency", "4", "--journeys", "1", "--think-time", "0",
+            "--statuses", "off", "--report-dir", dir.path, "--quiet",
+        ])
+        let options = try run.makeOptions(environment: ["WHATSAPP_APP_SECRET": secret, "WHATSAPP_VERIFY_TOKEN": token])
+        let outcome = try await withThrowingTaskGroup(of: HarnessOutcome?.self) { group in
+            group.addTask { await upstreams.run(UpstreamStandIns(injector: nil)); return nil }
+            group.addTask { await bot.run(on: server); return nil }
+            defer { group.cancelAll() }
+            return try await Harness.run(options, stop: StopSignal(), log: { _ in })
+        }
+        let r = outcome.report
+        let pattern = try #require(r.patterns.first { $0.pattern == "ai-service-down" })
+        #expect(pattern.injected > 0)
+        #expect(pattern.graceful == pattern.injected)  // the bot answered from ranking: "top-rated"
+        #expect(pattern.untraced == nil)  // the reference bot forwards the message id as X-Correlation-ID
+        #expect(r.verdict == .pass, "\(r.criteria)")
+        #expect(r.chaosWindows?.map(\.pattern) == ["ai-service-down"])
+    }
+
+    @Test func upstreamFaultsAgainstATargetNeedAProxy() throws {
+        #expect(throws: (any Error).self) {
+            try Loadgen.Run.parse(["--target", "http://127.0.0.1:9/webhook", "--chaos", "ai-service-down=0.2"])
+        }
+        _ = try Loadgen.Run.parse(["--target", "http://127.0.0.1:9/webhook", "--chaos", "ai-service-down=0.2,no-results=0.1",
+                                   "--upstream", "llm=http://127.0.0.1:9000@127.0.0.1:8081",
+                                   "--upstream", "database=http://127.0.0.1:9001/rest/v1@127.0.0.1:8082"])
+        #expect(throws: (any Error).self) {  // the database proxy does not cover the LLM
+            try Loadgen.Run.parse(["--target", "http://127.0.0.1:9/webhook", "--chaos", "timeout=0.2",
+                                   "--upstream", "database=http://127.0.0.1:9001@127.0.0.1:8082"])
+        }
+        #expect(throws: (any Error).self) {  // no target: the embedded bot has its own stand-ins
+            try Loadgen.Run.parse(["--upstream", "llm=http://127.0.0.1:9000@127.0.0.1:8081"])
+        }
+    }
+
+    @Test func callsWithoutACorrelationIDAreCountedAsUntraced() {
+        let injector = FaultInjector(plan: [.inject(.aiServiceDown, rate: 1)], seed: 1)
+        _ = injector.fault(at: [.llm], correlationID: nil, elapsed: .seconds(1))
+        _ = injector.fault(at: [.llm], correlationID: "wamid.A", elapsed: .seconds(1))
+        #expect(injector.untraced == [.aiServiceDown: 1])
+        #expect(injector.injected == [.aiServiceDown: 2])
+        #expect(injector.patterns(forTurn: "wamid.A") == [.aiServiceDown])
+    }
+}
