@@ -67,6 +67,10 @@ extension Loadgen {
                 print("     injects:  \(p.defaultFault) at the \(p.site.rawValue)")
                 print("     expects:  \(p.graceful)")
                 print("     matched:  \(p.expected)")
+                if p == .networkIssues {
+                    print("     traffic:  network-issues:burst[N] — after its turn a user floods N messages (35) past the bot's rate limit;")
+                    print("               graceful: the excess gets 429 with Retry-After, nothing fails, accepted ones are answered")
+                }
             }
         }
 

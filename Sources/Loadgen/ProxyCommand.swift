@@ -36,7 +36,7 @@ extension Loadgen {
             guard HostPort.parse(listen) != nil else { throw ValidationError("--listen must be HOST:PORT (got '\(listen)')") }
             let plan: ChaosPlan
             do { plan = try ChaosPlan.parse(chaos) } catch { throw ValidationError(error.description) }
-            guard plan.faults.contains(where: { sites.contains($0.pattern.site) }) else {
+            guard plan.faults.contains(where: { sites.contains($0.site) }) else {
                 throw ValidationError("no pattern in --chaos is injected at the \(parts[0]) upstream (\(sites.map(\.rawValue).joined(separator: ", "))); see 'loadgen list patterns'")
             }
         }

@@ -201,7 +201,7 @@ extension Loadgen {
                 let plan: ChaosPlan
                 do { plan = try ChaosPlan.parse(chaos) } catch { throw ValidationError(error.description) }
                 let proxied = Set(upstreamProxies.flatMap(\.sites))
-                if target != nil, let missing = plan.faults.first(where: { $0.pattern.site != .traffic && !proxied.contains($0.pattern.site) }) {
+                if target != nil, let missing = plan.faults.first(where: { $0.site != .traffic && !proxied.contains($0.site) }) {
                     let name = FaultProxy.sites.filter { $0.value.contains(missing.pattern.site) }.keys.sorted().first ?? "NAME"
                     throw ValidationError("--chaos \(missing.pattern.rawValue) is injected at the \(missing.pattern.site.rawValue): against --target, add --upstream \(name)=URL@HOST:PORT (a fault proxy this run hosts in front of the bot's real \(name) upstream) and point the bot's base URL for it there")
                 }

@@ -20,6 +20,10 @@ public struct WebhookClient: WebhookTransport {
     }
 
     public func deliver(body: [UInt8], signature: String, user: Int) async -> DeliveryResult {
+        await deliverReportingRetryAfter(body: body, signature: signature, user: user).0
+    }
+
+    public func deliverReportingRetryAfter(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, retryAfter: Int?) {
         var headers: HTTPHeaders = [
             "Content-Type": "application/json",
             "X-Hub-Signature-256": signature,
@@ -28,10 +32,11 @@ public struct WebhookClient: WebhookTransport {
         ]
         headers.add(contentsOf: extraHeaders)
         switch await client.execute(method: .POST, path: path, headers: headers, body: body, timeout: ackTimeout, key: user) {
-        case .success(let response): return .status(response.status)
-        case .failure(.connect): return .failed(.connect)
-        case .failure(.timeout): return .failed(.timeout)
-        case .failure(.io): return .failed(.io)
+        case .success(let response):
+            return (.status(response.status), response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingSpaces) })
+        case .failure(.connect): return (.failed(.connect), nil)
+        case .failure(.timeout): return (.failed(.timeout), nil)
+        case .failure(.io): return (.failed(.io), nil)
         }
     }
 }

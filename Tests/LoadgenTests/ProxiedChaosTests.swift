@@ -83,3 +83,50 @@ struct ProxiedChaosTests {
         #expect(injector.patterns(forTurn: "wamid.A") == [.aiServiceDown])
     }
 }
+
+/// `network-issues:burst`: users flood the bot past its per-user rate limit.
+@Suite(.timeLimit(.minutes(1)))
+struct RateLimitBurstTests {
+    @Test func theReferenceBotLimitsABurstGracefully() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-burst-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse(["--concurrency", "2", "--duration", "3s", "--think-time", "0", "--statuses", "off",
+                                         "--chaos", "network-issues:burst=1", "--report-dir", dir.path, "--quiet"])
+        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let r = outcome.report
+        let bursts = try #require(r.patterns.first { $0.pattern == "network-issues" })
+        #expect(bursts.injected == 2)  // one burst per user, then each waits the Retry-After past the run's end
+        #expect(bursts.graceful == 2)
+        #expect(bursts.activation.count == 2)
+        #expect(r.delivery.burstMessages == 70)
+        #expect((r.delivery.burstLimited ?? 0) >= 10)  // 30 a minute: at least 5 of each 35 refused
+        #expect(r.totals.errors == 0)
+        #expect(r.replies.unsolicited == 0)  // the accepted messages' answers were owed, not stray
+        #expect(r.verdict == .pass)
+    }
+
+    @Test func aBotWithoutALimitIsWrong() async throws {
+        let graphPort = try await ProxiedChaosTests.freePort()
+        let secret = "burst-secret"
+        let config = BotConfiguration(appSecret: Secret(secret), verifyToken: Secret("v"), accessToken: Secret("t"),
+                                      graphBaseURL: try TargetURL("http://127.0.0.1:\(graphPort)/v20.0"), rateLimitPerMinute: 100_000)
+        let bot = try ReferenceBot(config: config)
+        let server = try await bot.bind()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-burst-nolimit-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Loadgen.Run.parse([
+            "--target", "http://127.0.0.1:\(server.port)/webhook", "--graph-listen", "127.0.0.1:\(graphPort)", "--concurrency", "1",
+            "--journeys", "1", "--think-time", "0", "--statuses", "off", "--chaos", "network-issues:burst=1",
+            "--criteria", "staging,chaos.gracefulRate>=0.99", "--report-dir", dir.path, "--quiet",
+        ])
+        let outcome = try await withThrowingTaskGroup(of: HarnessOutcome?.self) { group in
+            group.addTask { await bot.run(on: server); return nil }
+            defer { group.cancelAll() }
+            return try await Harness.run(try run.makeOptions(environment: ["WHATSAPP_APP_SECRET": secret]), stop: StopSignal(), log: { _ in })
+        }
+        let bursts = try #require(outcome.report.patterns.first { $0.pattern == "network-issues" })
+        #expect(bursts.injected == 1 && bursts.wrong == 1)
+        #expect(outcome.report.delivery.burstLimited == 0)
+        #expect(outcome.report.verdict == .fail)
+    }
+}

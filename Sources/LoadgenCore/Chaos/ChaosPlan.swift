@@ -58,6 +58,9 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
         public var shape: FaultShape
         public var expected: ReplyMatcher
 
+        /// Where it acts: the pattern's site, or the traffic for a fault the users play (a burst).
+        public var site: InjectionSite { shape.isTrafficSide ? .traffic : pattern.site }
+
         public init(pattern: FailurePattern, schedule: FaultSchedule, shape: FaultShape? = nil, expected: ReplyMatcher? = nil) {
             self.pattern = pattern
             self.schedule = schedule
@@ -75,8 +78,10 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
         }
     }
 
-    /// Parses `--chaos`: `PATTERN=RATE[@START-END]` items separated by commas; RATE is a fraction or a
-    /// percentage, START and END times such as `60s` or `2m` (END may be left out: until the end).
+    /// Parses `--chaos`: `PATTERN[:burst[N]]=RATE[@START-END]` items separated by commas; RATE is a
+    /// fraction or a percentage, START and END times such as `60s` or `2m` (END may be left out: until
+    /// the end). `network-issues:burst` is the traffic-side variant: a hit user floods the bot with N
+    /// messages (35 by default, past EasyMO's 30 a minute) after its turn.
     public static func parse(_ text: String) throws(ChaosPlanError) -> ChaosPlan {
         var faults: [Fault] = []
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
@@ -84,8 +89,16 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
             guard !item.isEmpty else { throw .empty }
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw .badItem(item) }
-            guard let pattern = FailurePattern(rawValue: parts[0].trimmingSpaces) else {
-                throw .unknownPattern(parts[0].trimmingSpaces, known: FailurePattern.allCases.map(\.rawValue))
+            let nameAndShape = parts[0].trimmingSpaces.split(separator: ":", maxSplits: 1).map(String.init)
+            guard let pattern = FailurePattern(rawValue: nameAndShape[0]) else {
+                throw .unknownPattern(nameAndShape[0], known: FailurePattern.allCases.map(\.rawValue))
+            }
+            var shape: FaultShape?
+            if nameAndShape.count == 2 {
+                let spec = nameAndShape[1]
+                guard pattern == .networkIssues, spec.hasPrefix("burst"),
+                      let n = spec == "burst" ? 35 : Int(spec.dropFirst(5)), (2...1000).contains(n) else { throw .badShape(item) }
+                shape = .rateLimitBurst(messages: n)
             }
             let rateAndWindow = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
             var rateText = rateAndWindow[0].trimmingSpaces
@@ -100,7 +113,7 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
                 guard let end, end > start else { throw .badWindow(item) }
                 window = start ..< end
             }
-            faults.append(Fault(pattern: pattern, schedule: FaultSchedule(rate: r * scale, window: window)))
+            faults.append(Fault(pattern: pattern, schedule: FaultSchedule(rate: r * scale, window: window), shape: shape))
         }
         return ChaosPlan(faults: faults)
     }
@@ -124,6 +137,7 @@ public enum ChaosPlanError: Error, Equatable, CustomStringConvertible {
     case unknownPattern(String, known: [String])
     case badRate(String)
     case badWindow(String)
+    case badShape(String)
 
     public var description: String {
         switch self {
@@ -132,6 +146,8 @@ public enum ChaosPlanError: Error, Equatable, CustomStringConvertible {
         case .unknownPattern(let p, let known): "unknown failure pattern '\(p)' (patterns: \(known.joined(separator: ", ")); see 'loadgen list patterns')"
         case .badRate(let i): "the rate in '\(i)' must be a fraction from 0 to 1 or a percentage, e.g. 0.2 or 20%"
         case .badWindow(let i): "the window in '\(i)' must be START-END with END after START, e.g. @60s-120s"
+        case .badShape(let i):
+            "cannot read the variant in '\(i)': the only one is network-issues:burst (a user floods 35 messages) or network-issues:burstN with N from 2 to 1000"
         }
     }
 }

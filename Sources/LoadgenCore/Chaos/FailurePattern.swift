@@ -105,6 +105,24 @@ public enum FaultShape: Sendable, Hashable, CustomStringConvertible {
     case rateLimited(retryAfter: Int)
     /// The simulated user sends incomplete or unparsable input instead of its message.
     case invalidInput
+    /// After its turn, the simulated user floods the bot with this many messages back to back — past a
+    /// per-user rate limit (EasyMO core: 30 a minute) — and then waits as long as the bot asks.
+    case rateLimitBurst(messages: Int)
+
+    /// Faults the simulated users play themselves, not an upstream.
+    public var isTrafficSide: Bool {
+        switch self {
+        case .invalidInput, .rateLimitBurst: true
+        default: false
+        }
+    }
+
+    /// Whether the turn the fault hits is judged by the pattern's reply expectation. A burst is judged on
+    /// its own (did the bot limit it?), and the turn before it keeps its step's expectation.
+    public var judgesTheTurn: Bool {
+        if case .rateLimitBurst = self { return false }
+        return true
+    }
 
     public var description: String {
         switch self {
@@ -116,6 +134,7 @@ public enum FaultShape: Sendable, Hashable, CustomStringConvertible {
         case .emptyResult: "empty result"
         case .rateLimited(let s): "429, Retry-After \(s)"
         case .invalidInput: "invalid input"
+        case .rateLimitBurst(let n): "a burst of \(n) messages from one user"
         }
     }
 }

@@ -55,7 +55,7 @@ public final class FaultInjector: Sendable {
     /// The fault for a call that may belong to any of `sites` (one upstream serving several, such as a
     /// database holding sessions and the catalogue), made `elapsed` into the run.
     public func fault(at sites: [InjectionSite], correlationID: String?, elapsed: Duration? = nil) -> (FailurePattern, FaultShape)? {
-        let candidates = plan.faults.filter { sites.contains($0.pattern.site) }
+        let candidates = plan.faults.filter { sites.contains($0.site) }
         guard !candidates.isEmpty else { return nil }
         return state.withLock { s in
             let elapsed = elapsed ?? s.start.duration(to: .now)
@@ -63,6 +63,7 @@ public final class FaultInjector: Sendable {
                 let roll = Double(s.random.next() >> 11) / Double(1 << 53)
                 guard fault.schedule.injects(at: elapsed, roll: roll) else { continue }
                 s.injected[fault.pattern, default: 0] += 1
+                guard fault.shape.judgesTheTurn else { return (fault.pattern, fault.shape) }
                 if let id = correlationID, !id.isEmpty {
                     if s.hitTurns[id]?.contains(fault.pattern) != true { s.hitTurns[id, default: []].append(fault.pattern) }
                 } else {

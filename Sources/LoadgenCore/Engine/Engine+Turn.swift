@@ -14,10 +14,29 @@ extension Engine {
         }
         let wamid = Wamid.inbound(phone: user.phone, sequence: sequence)
         var outgoing = outgoing
-        // Traffic-side chaos (pattern 4): the user sends something incomplete or unparsable instead.
-        if let injector, injector.fault(at: .traffic, correlationID: wamid) != nil {
-            outgoing = random.next() % 2 == 0 ? .unsupported(kind: "poll_creation") : .text(oneOf: ["…"])
+        var flood: Int?
+        if let injector, let (_, shape) = injector.fault(at: .traffic, correlationID: wamid) {
+            switch shape {
+            case .rateLimitBurst(let messages):
+                flood = messages  // network-issues:burst: the user floods the bot after this turn
+            default:
+                // Pattern 4: the user sends something incomplete or unparsable instead.
+                outgoing = random.next() % 2 == 0 ? .unsupported(kind: "poll_creation") : .text(oneOf: ["…"])
+            }
         }
+        var result = await send(
+            outgoing, wamid: wamid, user: user, persona: persona, expect: expect, key: key, lastReply: lastReply, sequence: sequence,
+            intended: plannedAt, plan: plan, random: &random, recorder: recorder, batcher: batcher)
+        result.flood = flood
+        return result
+    }
+
+    /// Posts one message (already decided, chaos included) and measures its ack and reply.
+    private func send(
+        _ outgoing: Outgoing, wamid: String, user: SimulatedUser, persona: Persona, expect: (within: Duration?, matcher: ReplyMatcher)?,
+        key: StepKey, lastReply: BotReply?, sequence: UInt64, intended plannedAt: C.Instant?, plan: RunPlan,
+        random: inout SeededRandom, recorder: ShardedRecorder, batcher: DeliveryBatcher<C>?
+    ) async -> TurnResult {
         let phone = persona.identity == .phone ? user.phone : nil
         let body: [UInt8]
         var batchItem: WebhookEnvelope.Item?
@@ -285,4 +304,6 @@ struct TurnResult {
     var passed: Bool
     var reply: BotReply?
     var injected: Bool
+    /// Traffic-side chaos: after this turn the user floods the bot with this many messages.
+    var flood: Int? = nil
 }

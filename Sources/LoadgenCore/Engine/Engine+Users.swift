@@ -93,6 +93,12 @@ extension Engine {
                     recorder: recorder, batcher: batcher)
                 intended = nil  // later messages are sent when the user gets to them
                 if let reply = result.reply { lastReply = reply }
+                if let messages = result.flood, !stopNow {
+                    // network-issues:burst: flood the bot, then wait as long as it asked before writing again.
+                    let backOff = await flood(messages, user: user, persona: journey.persona, sequence: &sequence, plan: plan,
+                                              recorder: recorder)
+                    await pause(backOff, until: end)
+                }
                 // Think after each turn, failed or not (a person pauses before trying again; a failing target
                 // must not turn users into a tight loop); in the open model not after a conversation's last turn.
                 let more = result.passed && !result.injected && stack.contains { !$0.isEmpty }

@@ -38,8 +38,9 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         var remaining = 1
         /// The other messages of a burst, which replies may quote.
         var also: [String] = []
-        /// When the first reply arrived (the turn's reply latency ends there).
+        /// When the first reply arrived (the turn's reply latency ends there), and the latest reply.
         var firstAt: Instant?
+        var latest: BotReply?
 
         func answers(_ quoted: String) -> Bool { wamid == quoted || also.contains(quoted) }
     }
@@ -78,6 +79,21 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             if let stale = s.open[user] { s.userByOpenWamid[stale.wamid] = nil }
             s.open[user] = Turn(wamid: wamid, deadline: deadline, remaining: max(1, replies), also: also)
             s.userByOpenWamid[wamid] = user
+        }
+    }
+
+    /// Sets how many answers `user`'s open turn is still owed (a rate-limit burst learns from its acks
+    /// how many of its messages the bot accepted). With none owed the turn closes as answered.
+    public func owe(user: Int, replies: Int) {
+        state.withLock { s in
+            guard var turn = s.open[user] else { return }
+            let answered = (turn.also.count + 1) - turn.remaining  // answers already in
+            turn.remaining = replies - answered
+            if turn.remaining <= 0, turn.outcome == nil, let reply = turn.latest, let at = turn.firstAt {
+                turn.remaining = 0
+                turn.outcome = .replied(reply, at: at)  // every accepted message was already answered
+            }
+            s.open[user] = turn
         }
     }
 
@@ -137,6 +153,7 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             if turn.remaining > 1 {  // a burst: more answers owed
                 turn.remaining -= 1
                 turn.firstAt = turn.firstAt ?? now
+                turn.latest = reply
                 s.open[user] = turn
                 return (.matched, nil, nil)
             }

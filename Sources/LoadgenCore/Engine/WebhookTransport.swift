@@ -3,6 +3,16 @@ public protocol WebhookTransport: Sendable {
     /// POSTs `body` with `X-Hub-Signature-256: signature`. Never throws: failures are results,
     /// counted as samples like any other.
     func deliver(body: [UInt8], signature: String, user: Int) async -> DeliveryResult
+
+    /// Like `deliver`, and the `Retry-After` seconds when the target answered 429 with one (the
+    /// rate-limit burst judges it). Transports that cannot see headers report nil.
+    func deliverReportingRetryAfter(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, retryAfter: Int?)
+}
+
+extension WebhookTransport {
+    public func deliverReportingRetryAfter(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, retryAfter: Int?) {
+        (await deliver(body: body, signature: signature, user: user), nil)
+    }
 }
 
 /// How a delivery ended.

@@ -34,6 +34,9 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     /// Deliveries sent again after a non-200 ack (`--retries`), and duplicate deliveries (`--duplicates`).
     public var redeliveries: UInt64 = 0
     public var duplicatesSent: UInt64 = 0
+    /// Rate-limit bursts (`network-issues:burst`): messages flooded, and those the bot refused.
+    public var burstMessages: UInt64 = 0
+    public var burstLimited: UInt64 = 0
     /// Deliveries that carried several messages (`--batch`).
     public var batchesSent: UInt64 = 0
     /// Bursts delivered out of order (`--reorder`).
@@ -89,6 +92,8 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         duplicatesSent += other.duplicatesSent
         batchesSent += other.batchesSent
         reordered += other.reordered
+        burstMessages += other.burstMessages
+        burstLimited += other.burstLimited
         for (p, stats) in other.patterns { patterns[p, default: PatternStats()].merge(stats) }
         for (p, stats) in other.phases { phases[p, default: PhaseStats()].merge(stats) }
         for (i, at) in other.recoveredAt { recoveredAt[i] = min(recoveredAt[i] ?? at, at) }

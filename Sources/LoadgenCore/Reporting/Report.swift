@@ -31,6 +31,9 @@ public struct Report: Sendable, Codable, Equatable {
         public var batches: UInt64
         public var reordered: UInt64
         public var statusCallbacks: StatusCallbackCounts?
+        /// Rate-limit bursts (`network-issues:burst`): messages flooded and those the bot refused (nil without).
+        public var burstMessages: UInt64?
+        public var burstLimited: UInt64?
     }
 
     public struct StatusCallbackCounts: Sendable, Codable, Equatable {
@@ -275,7 +278,8 @@ public struct Report: Sendable, Codable, Equatable {
         criteria = evaluation.checks
         self.checks = checks
         delivery = Delivery(duplicatesSent: m.duplicatesSent, redeliveries: m.redeliveries, batches: m.batchesSent,
-                            reordered: m.reordered, statusCallbacks: nil)
+                            reordered: m.reordered, statusCallbacks: nil, burstMessages: m.burstMessages > 0 ? m.burstMessages : nil,
+                            burstLimited: m.burstMessages > 0 ? m.burstLimited : nil)
         arrivals = run.model == "open" ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
                                                   dropped: m.arrivalsDropped, late: m.arrivalsLate, lag: Percentiles(m.launchLag)) : nil
         patterns = FailurePattern.allCases.compactMap { p in

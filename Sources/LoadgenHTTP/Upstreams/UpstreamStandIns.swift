@@ -146,7 +146,7 @@ extension FaultShape {
             return .json(.ok, Array("[]".utf8))
         case .rateLimited(let seconds):
             return .json(.tooManyRequests, Array(#"{"error":"rate_limited"}"#.utf8), headers: ["Retry-After": String(seconds)])
-        case .invalidInput:
+        case .invalidInput, .rateLimitBurst:
             return nil  // a traffic-side fault: nothing to do at an upstream
         }
     }
