@@ -97,7 +97,8 @@ public struct Report: Sendable, Codable, Equatable {
     /// the report from (nil in reports of loadgen before 0.2).
     public var metrics: RunMetrics?
 
-    /// One fault of the chaos plan: its pattern, hit rate and window (no window: the whole run).
+    /// One fault of the chaos plan: its pattern, hit rate and window (no start: the whole run; no end:
+    /// until the end).
     public struct ChaosWindow: Sendable, Codable, Equatable {
         public var pattern: String
         public var rate: Double
@@ -109,14 +110,17 @@ public struct Report: Sendable, Codable, Equatable {
             pattern = fault.pattern.rawValue
             rate = fault.schedule.rate
             startSeconds = fault.schedule.window?.lowerBound.inSeconds
-            endSeconds = fault.schedule.window?.upperBound.inSeconds
+            // A window left open at the end (`@60s-`) has no end to show.
+            endSeconds = fault.schedule.window.flatMap { $0.upperBound < Self.openEnd ? $0.upperBound.inSeconds : nil }
             rampUpSeconds = fault.schedule.rampUp > .zero ? fault.schedule.rampUp.inSeconds : nil
         }
+
+        static let openEnd = Duration.seconds(86_400 * 365)
 
         /// The fault again (with the pattern's default shape and expectation), for recomputing a report.
         public var fault: ChaosPlan.Fault? {
             guard let p = FailurePattern(rawValue: pattern) else { return nil }
-            let window = startSeconds.flatMap { s in endSeconds.map { e in Duration.seconds(s) ..< Duration.seconds(max(s, e)) } }
+            let window = startSeconds.map { s in Duration.seconds(s) ..< max(.seconds(s), endSeconds.map { .seconds($0) } ?? Self.openEnd) }
             return ChaosPlan.Fault(pattern: p, schedule: FaultSchedule(rate: rate, window: window, rampUp: .seconds(rampUpSeconds ?? 0)))
         }
     }

@@ -131,4 +131,12 @@ import Testing
         #expect(r.phases["fault"]?.throughput == 2)
         #expect(r.phases["baseline"]?.throughput == 2.5)
     }
+
+    @Test func reportsKeepTheWindowsTheyRanWith() throws {
+        let plan = try ChaosPlan.parse("timeout=0.1@60s-,ai-service-down=0.2@10s-20s,no-results=5%")
+        let windows = plan.faults.map(Report.ChaosWindow.init)
+        #expect(windows.map(\.startSeconds) == [60, 10, nil])
+        #expect(windows.map(\.endSeconds) == [nil, 20, nil])
+        #expect(windows.compactMap(\.fault).map(\.schedule) == plan.faults.map(\.schedule))
+    }
 }
