@@ -21,7 +21,7 @@ final class ProgressPrinter: Sendable {
                 s.drawn = true
                 return "\r\u{1B}[2K" + "loadgen: " + line
             }
-            guard p.elapsed - s.lastPlain >= every else { return nil }
+            guard p.elapsed - s.lastPlain >= every - .milliseconds(500) else { return nil }  // ticks jitter by a few ms
             s.lastPlain = p.elapsed
             return "loadgen: " + line + "\n"
         }

@@ -19,6 +19,26 @@ import Testing
         #expect(c.openTurns == 0)
     }
 
+    /// A rate-limit burst opens one turn owed an answer per message, and learns from the acks how many
+    /// the bot accepted: fewer answers are then owed, none stray.
+    @Test func aBurstOwesOnlyWhatTheBotAccepted() async {
+        let c = ReplyCorrelator<ContinuousClock.Instant>(users: users)
+        c.open(user: 0, wamid: "b4", deadline: clock.now + .seconds(10), replies: 5, also: ["b0", "b1", "b2", "b3"])
+        #expect(c.deliver(send(to: users[0], "one"), at: clock.now) == .matched)
+        #expect(c.deliver(send(to: users[0], "two"), at: clock.now) == .matched)
+        c.owe(user: 0, replies: 3)  // three accepted, two refused with 429: one answer still owed
+        #expect(c.deliver(send(to: users[0], "three"), at: clock.now) == .matched)
+        guard case .replied(let reply, _) = await c.wait(user: 0) else { Issue.record("no reply"); return }
+        #expect(reply.text == "three")
+        #expect(c.counters.unsolicited == 0)
+
+        c.open(user: 1, wamid: "c2", deadline: clock.now + .seconds(10), replies: 3, also: ["c0", "c1"])
+        #expect(c.deliver(send(to: users[1], "only"), at: clock.now) == .matched)
+        c.owe(user: 1, replies: 1)  // the one accepted message was already answered: the turn closes
+        guard case .replied(let last, _) = await c.wait(user: 1) else { Issue.record("no reply"); return }
+        #expect(last.text == "only")
+    }
+
     @Test func outOfOrderRepliesReachTheRightUsers() async {
         let c = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         for u in users { c.open(user: u.index, wamid: "w\(u.index)", deadline: clock.now + .seconds(10)) }
