@@ -272,6 +272,9 @@ extension Loadgen {
             plan.delivery = DeliveryOptions(duplicates: duplicates, retries: retries, batch: batch, reorder: reorder)
             plan.templates = try TemplateLoader.load(for: scenarioValue, from: payloads)
             plan.chaos = scenarioValue.chaos
+            // Fresh message ids every run: a bot's dedup remembers ids for a day (EasyMO's worker: 24 h),
+            // so a repeated run with the same seed would otherwise be ignored as duplicates.
+            plan.wamidSalt = UInt64.random(in: 1 ..< (1 << 22)) << 42
             if let chaos { plan.chaos = (try? ChaosPlan.parse(chaos)) ?? plan.chaos }
             return HarnessOptions(
                 target: try target.map { t throws(LoadgenFailure) in

@@ -16,6 +16,16 @@ import Testing
         #expect(run.target == nil)
     }
 
+    /// The same seed, the same users and messages, but fresh message ids: a long-lived bot's dedup must
+    /// not swallow a repeated run.
+    @Test func everyRunHasFreshMessageIDs() throws {
+        let salts = try (0..<3).map { _ in try Loadgen.Run.parse(["--seed", "7"]).makeOptions(environment: [:]).plan.wamidSalt }
+        #expect(Set(salts).count == 3)
+        #expect(salts.allSatisfy { $0 != 0 && $0 & ((1 << 42) - 1) == 0 })  // clear of user index and sequence bits
+        let users = try Loadgen.Run.parse(["--seed", "7"]).makeOptions(environment: [:]).plan.makeUsers()
+        #expect(users.map(\.phone) == (try Loadgen.Run.parse(["--seed", "7"]).makeOptions(environment: [:]).plan.makeUsers().map(\.phone)))
+    }
+
     @Test func theStagingCommandParses() throws {
         let run = try Loadgen.Run.parse(["--concurrency", "100", "--duration", "300", "--criteria", "staging"])
         let options = try run.makeOptions(environment: [:])

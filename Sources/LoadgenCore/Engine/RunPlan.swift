@@ -37,7 +37,7 @@ public struct RunPlan: Sendable {
     public var chaos = ChaosPlan()
     /// Added to every message's sequence number, so message ids differ between runs: a long-lived bot
     /// (production, for a smoke test) dedups ids it has seen before. Keep bits 0–47 zero; 0 = the ids
-    /// of every run with the same users are the same.
+    /// of every run with the same users are the same. (`loadgen run` draws a fresh salt in bits 42–63.)
     public var wamidSalt: UInt64 = 0
 
     /// Creates a plan.
