@@ -172,9 +172,9 @@ enum Harness {
                 let observations = Observations(metrics: result.metrics, repliesMeasured: o.plan.awaitReplies,
                                                 healthOK: healthOK, checksFailed: failedChecks, correlation: correlator.counters)
                 let evaluation = evaluate(o.criteria, against: observations)
-                let info = Report.RunInfo(
+                var info = Report.RunInfo(
                     scenario: o.plan.scenario.name, target: target.description, embeddedBot: bot != nil,
-                    concurrency: o.plan.users, model: o.plan.arrivals == nil ? "closed" : "open",
+                    concurrency: users.count, model: o.plan.arrivals == nil ? "closed" : "open",
                     ratePerSecond: o.plan.arrivals.map { ($0.meanRate * 1000).rounded() / 1000 },
                     durationSeconds: DurationText.seconds(o.plan.duration),
                     elapsedSeconds: (DurationText.seconds(result.elapsed) * 1000).rounded() / 1000,
@@ -183,6 +183,7 @@ enum Harness {
                     seed: o.plan.seed, graphAPI: graphServer.baseURL, business: o.plan.business,
                     criteria: o.criteria.map(\.name), criteriaSpec: o.criteriaText, startedAt: ISO8601DateFormatter().string(from: startedAt),
                     loadgenVersion: loadgenVersion)
+                info.shard = o.plan.shard?.description
                 var report = Report(run: info, metrics: result.metrics, correlation: correlator.counters,
                                     evaluation: evaluation, checks: checks, partial: result.partial, chaos: o.plan.chaos,
                                     timeline: result.timeline, untraced: injector?.untraced ?? [:])

@@ -122,6 +122,11 @@ extension Loadgen {
             valueName: "name=url@host:port"))
         var upstream: [String] = []
 
+        @Option(help: ArgumentHelp(
+            "Run one shard of a run split across processes: users whose index is I modulo N (and 1/N of an open model's rate); 'loadgen merge' adds the shards' reports into the whole run's.",
+            valueName: "I/N"))
+        var shard: String?
+
         @Option(help: ArgumentHelp("Where Send.template steps find their NAME.json payload templates.", valueName: "dir"))
         var payloads: String = "payloads"
 
@@ -206,6 +211,14 @@ extension Loadgen {
                     throw ValidationError("--chaos \(missing.pattern.rawValue) is injected at the \(missing.pattern.site.rawValue): against --target, add --upstream \(name)=URL@HOST:PORT (a fault proxy this run hosts in front of the bot's real \(name) upstream) and point the bot's base URL for it there")
                 }
             }
+            if let shard {
+                guard let s = RunPlan.Shard(shard) else {
+                    throw ValidationError("--shard must be I/N with N at least 1 and I from 0 to N-1, e.g. 0/4 (got '\(shard)')")
+                }
+                if rate == nil, let concurrency, concurrency < s.count {
+                    throw ValidationError("--shard \(s) with --concurrency \(concurrency) leaves some shards without users (give at least \(s.count))")
+                }
+            }
             for spec in upstream {
                 if case .failure(let why) = UpstreamProxySpec.parse(spec) { throw ValidationError(why.message) }
             }
@@ -268,7 +281,15 @@ extension Loadgen {
                 scenario: scenarioValue, users: users, duration: schedule?.duration ?? length,
                 thinkTime: DurationText.parseRange(thinkTime)!, replyTimeout: DurationText.parse(replyTimeout)!,
                 awaitReplies: replies == "any", seed: seed, business: business, journeysPerUser: schedule == nil ? journeys : 1)
-            plan.arrivals = schedule
+            if let s = shard.flatMap(RunPlan.Shard.init) {
+                plan.shard = s
+                plan.arrivals = schedule?.scaled(by: 1 / Double(s.count))
+                guard !plan.makeUsers().isEmpty else {
+                    throw LoadgenFailure(.usage, "--shard \(s) leaves this shard without users: the run has \(users) (give at least \(s.count))")
+                }
+            } else {
+                plan.arrivals = schedule
+            }
             plan.delivery = DeliveryOptions(duplicates: duplicates, retries: retries, batch: batch, reorder: reorder)
             plan.templates = try TemplateLoader.load(for: scenarioValue, from: payloads)
             plan.chaos = scenarioValue.chaos

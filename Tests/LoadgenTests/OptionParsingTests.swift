@@ -26,6 +26,17 @@ import Testing
         #expect(users.map(\.phone) == (try Loadgen.Run.parse(["--seed", "7"]).makeOptions(environment: [:]).plan.makeUsers().map(\.phone)))
     }
 
+    @Test func aShardSimulatesEveryNthUserAndItsShareOfTheRate() throws {
+        let closed = try Loadgen.Run.parse(["--concurrency", "10", "--shard", "1/4"]).makeOptions(environment: [:])
+        #expect(closed.plan.makeUsers().map(\.index) == [1, 5, 9])
+        let open = try Loadgen.Run.parse(["--rate", "40", "--duration", "10s", "--shard", "0/4"]).makeOptions(environment: [:])
+        #expect(open.plan.arrivals?.meanRate == 10)
+        for bad in ["4/4", "-1/4", "1", "a/b", "0/0"] {
+            #expect(throws: (any Error).self, "\(bad)") { try Loadgen.Run.parse(["--shard", bad]) }
+        }
+        #expect(throws: (any Error).self) { try Loadgen.Run.parse(["--concurrency", "2", "--shard", "0/4"]) }
+    }
+
     @Test func theStagingCommandParses() throws {
         let run = try Loadgen.Run.parse(["--concurrency", "100", "--duration", "300", "--criteria", "staging"])
         let options = try run.makeOptions(environment: [:])

@@ -14,9 +14,9 @@ struct ReportCommandsTests {
     }
 
     /// A bounded run: `users` users, 12 one-turn journeys each, no think time.
-    static func run(users: Int, seed: Int, into dir: URL) throws -> [String: Any] {
+    static func run(users: Int, seed: Int, into dir: URL, _ more: [String] = []) throws -> [String: Any] {
         let o = try CLI.run(["--concurrency", String(users), "--journeys", "12", "--think-time", "0", "--seed", String(seed),
-                             "--report-dir", dir.path, "--quiet"])
+                             "--report-dir", dir.path, "--quiet"] + more)
         #expect(o.status == 0, "stderr: \(o.stderr)")
         let data = try Data(contentsOf: dir.appendingPathComponent("report.json"))
         return try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -27,9 +27,12 @@ struct ReportCommandsTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let (a, b, single, merged) = ["a", "b", "single", "merged"].map { root.appendingPathComponent($0) }
             .splitFour()
-        _ = try Self.run(users: 10, seed: 1, into: a)
-        _ = try Self.run(users: 10, seed: 2, into: b)
-        let whole = try Self.run(users: 20, seed: 3, into: single)
+        // Shards 0/2 and 1/2 of a 20-user run (users 0, 2, 4… and 1, 3, 5…), and the whole run.
+        let shardA = try Self.run(users: 20, seed: 1, into: a, ["--shard", "0/2"])
+        _ = try Self.run(users: 20, seed: 1, into: b, ["--shard", "1/2"])
+        let whole = try Self.run(users: 20, seed: 1, into: single)
+        #expect((shardA["run"] as? [String: Any])?["shard"] as? String == "0/2")
+        #expect((shardA["run"] as? [String: Any])?["concurrency"] as? Int == 10)
 
         // Four formats, each readable by what reads it.
         for file in ["report.json", "summary.md", "junit.xml", "report.html"] {
@@ -60,7 +63,7 @@ struct ReportCommandsTests {
         slow["latency"] = latency
         let slowFile = root.appendingPathComponent("slow.json")
         try JSONSerialization.data(withJSONObject: slow).write(to: slowFile)
-        let worse = try CLI.run(["compare", a.path, slowFile.path, "-o", root.appendingPathComponent("diff.md").path,
+        let worse = try CLI.run(["compare", a.path, slowFile.path, "--absolute-ms", "25", "-o", root.appendingPathComponent("diff.md").path,
                                  "--junit", root.appendingPathComponent("compare.xml").path])
         #expect(worse.status == 2, "\(worse.stdout)\(worse.stderr)")
         #expect(worse.stdout.hasPrefix("## ❌ REGRESSION — reply p95"))
@@ -70,7 +73,7 @@ struct ReportCommandsTests {
         let failed = compareSuite.elements(forName: "testcase").filter { !$0.elements(forName: "failure").isEmpty }
         #expect(failed.compactMap { $0.attribute(forName: "name")?.stringValue } == ["reply p95"])
 
-        // Two 10-user shards merge into the counts of the 20-user run, exactly.
+        // The two shards merge into the counts of the 20-user run, exactly; a shard given twice is refused.
         let m = try CLI.run(["merge", a.path, b.path, "-o", merged.path])
         #expect(m.status == 0, "\(m.stdout)\(m.stderr)")
         let mergedReport = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: merged.appendingPathComponent("report.json"))) as? [String: Any])
@@ -84,6 +87,10 @@ struct ReportCommandsTests {
         #expect(counts(mergedReport, "ack") == counts(whole, "ack"))
         #expect((mergedReport["run"] as? [String: Any])?["concurrency"] as? Int == 20)
         #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent("junit.xml").path))
+        #expect((mergedReport["run"] as? [String: Any])?["shard"] == nil)
+        let twice = try CLI.run(["merge", a.path, a.path, "-o", root.appendingPathComponent("twice").path])
+        #expect(twice.status == 65)
+        CLI.expectOneClearLine(twice, containing: "are both shard 0/2")
     }
 
     @Test func badReportFilesGetOneClearLine() throws {

@@ -41,6 +41,18 @@ public struct ArrivalSchedule: Sendable, Hashable {
         duration = .nanoseconds(Int64((clock * 1e9).rounded()))
     }
 
+    private init(segments: [Segment], duration: Duration) {
+        self.segments = segments
+        self.duration = duration
+    }
+
+    /// The same schedule at `factor` times the rate (a shard's part of the whole).
+    public func scaled(by factor: Double) -> ArrivalSchedule {
+        ArrivalSchedule(segments: segments.map { s in
+            Segment(start: s.start, duration: s.duration, startRate: s.startRate * factor, endRate: s.endRate * factor)
+        }, duration: duration)
+    }
+
     /// The rate at the end of the schedule (per second).
     public var finalRate: Double { segments.last?.endRate ?? 0 }
 

@@ -74,9 +74,31 @@ public struct RunPlan: Sendable {
         return plan
     }
 
-    /// The simulated population, deterministic for the seed.
+    /// One shard of a run split across processes (`--shard I/N`): this process simulates the users whose
+    /// index is I modulo N (and 1/N of an open model's arrival rate). The shards' users together are
+    /// exactly the whole run's, so their reports merge (`loadgen merge`) into the whole run.
+    public var shard: Shard?
+
+    public struct Shard: Sendable, Hashable, CustomStringConvertible {
+        public var index: Int
+        public var count: Int
+        public init?(index: Int, count: Int) {
+            guard count >= 1, (0..<count).contains(index) else { return nil }
+            self.index = index
+            self.count = count
+        }
+        /// `I/N`, I from 0 to N−1 (a Kubernetes Indexed Job's completion index).
+        public init?(_ text: String) {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]) else { return nil }
+            self.init(index: i, count: n)
+        }
+        public var description: String { "\(index)/\(count)" }
+    }
+
+    /// The simulated population, deterministic for the seed (this shard's part of it).
     public func makeUsers() -> [SimulatedUser] {
-        (0..<users).map { SimulatedUser(index: $0, seed: seed) }
+        (0..<users).filter { i in shard.map { i % $0.count == $0.index } ?? true }.map { SimulatedUser(index: $0, seed: seed) }
     }
 }
 

@@ -175,6 +175,8 @@ public struct Report: Sendable, Codable, Equatable {
         public var graphAPI: String
         public var business: BusinessIdentity
         public var criteria: [String]
+        /// `I/N` when this report is one shard of a run split across processes (`--shard`).
+        public var shard: String?
         /// The criteria as given (`staging`, `prod,reply.p99<800ms`…), so merged reports can be judged again.
         public var criteriaSpec: String?
         public var startedAt: String

@@ -15,7 +15,12 @@ public enum ReportMerge {
         run.concurrency = 0
         run.ratePerSecond = nil
         var targets: [String] = []
+        var shards: [String: String] = [:]  // "I/N" → the report that was it
         for (name, r) in reports {
+            if let shard = r.run.shard {
+                if let other = shards[shard] { throw .sameShard(shard, other, name) }
+                shards[shard] = name
+            }
             guard let m = r.metrics else { throw .noHistograms(name) }
             guard r.run.scenario == first.run.scenario else {
                 throw .differentScenarios(first: first.run.scenario, name, r.run.scenario)
@@ -46,6 +51,7 @@ public enum ReportMerge {
             }
         }
         run.target = targets.joined(separator: ", ")
+        run.shard = nil
         let spec = first.run.criteriaSpec ?? first.run.criteria.joined(separator: ",")
         let sets: [CriteriaSet]
         do { sets = try CriteriaSet.parse(spec) } catch { throw .badCriteria(spec, error.description) }
@@ -65,6 +71,7 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
     case noHistograms(String)
     case differentScenarios(first: String, String, String)
     case badCriteria(String, String)
+    case sameShard(String, String, String)
 
     public var description: String {
         switch self {
@@ -74,6 +81,7 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
         case .differentScenarios(let first, let name, let other):
             "\(name) ran scenario '\(other)', the first report ran '\(first)': only shards of one run can be merged"
         case .badCriteria(let spec, let why): "the reports' criteria '\(spec)' no longer parse: \(why)"
+        case .sameShard(let shard, let first, let second): "\(first) and \(second) are both shard \(shard): merging them would count its users twice"
         }
     }
 }
