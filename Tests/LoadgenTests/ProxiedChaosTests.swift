@@ -130,3 +130,27 @@ struct RateLimitBurstTests {
         #expect(outcome.report.verdict == .fail)
     }
 }
+
+/// A burst (`Send.burst`) whose messages an upstream fault hits is judged like a turn, on all its answers.
+@Suite(.timeLimit(.minutes(1)))
+struct BurstChaosTests {
+    @Test func aBurstHitByAnUpstreamFaultIsJudgedOnAllItsAnswers() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-burst-chaos-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var options = try Loadgen.Run.parse(["--concurrency", "3", "--journeys", "1", "--think-time", "0", "--statuses", "off",
+                                             "--report-dir", dir.path, "--quiet"]).makeOptions(environment: [:])
+        options.plan.scenario = Scenario("burst-chaos", summary: "") {
+            Persona("hurried") {
+                Send.burst(["Hi", "I need vegetables near me"])  // the greeting's menu may come first
+                Expect.reply(.any)
+            }
+        }
+        options.plan.chaos = [.inject(.aiServiceDown, rate: 1)]
+        let r = try await Harness.run(options, stop: StopSignal(), log: { _ in }).report
+        let pattern = try #require(r.patterns.first { $0.pattern == "ai-service-down" })
+        #expect(pattern.injected == 3)
+        #expect(pattern.graceful == 3, "\(pattern)")  // "top-rated" is among each burst's two answers
+        #expect(r.phases["fault"]?.turns == 6)
+        #expect(r.totals.turns == 6 && r.totals.errors == 0)
+    }
+}

@@ -82,88 +82,89 @@ extension Engine {
         case .status(let status): ErrorClass.forStatus(status)
         case .failed(let why): why.errorClass
         }
-        if let failure {
-            if expect != nil { correlator.abandon(user: user.index) }
-            let hit = injector?.patterns(forTurn: wamid) ?? []
-            recorder.record(user: user.index) { m in
-                m.countTurns(of: key)
-                m.countErrors(of: key, failure)
-                for pattern in hit {
-                    m.patterns[pattern, default: PatternStats()].injected += 1
-                    m.patterns[pattern, default: PatternStats()].errored += 1
-                }
-                recordPhase(&m, chaosElapsed, error: failure, fallback: false, injected: !hit.isEmpty, latency: nil)
-            }
-            return TurnResult(passed: false, reply: nil, injected: !hit.isEmpty)
-        }
-        guard let expect else {
-            recorder.record(user: user.index) { m in
-                m.countTurns(of: key)
-                m.ack.record(intended.duration(to: acked))
-            }
-            return TurnResult(passed: true, reply: nil, injected: false)
-        }
-        let outcome = await correlator.wait(user: user.index)
+        if failure != nil, expect != nil { correlator.abandon(user: user.index) }
+        let outcome = failure == nil && expect != nil ? await correlator.wait(user: user.index) : nil
         let hit = injector?.patterns(forTurn: wamid) ?? []
-        // A turn hit by faults is judged by their graceful expectations (any of them), not the step's.
-        let matcher = hit.isEmpty ? expect.matcher : .oneOf(hit.compactMap { injector?.expectation(for: $0) })
-        let injected = !hit.isEmpty
         return recorder.record(user: user.index) { m in
-            m.countTurns(of: key)
-            m.ack.record(intended.duration(to: acked))
-            for pattern in hit { m.patterns[pattern, default: PatternStats()].injected += 1 }
-            switch outcome {
-            case .timedOut:
-                m.countErrors(of: key, .noReply)
-                for pattern in hit { m.patterns[pattern, default: PatternStats()].silent += 1 }
-                recordPhase(&m, chaosElapsed, error: .noReply, fallback: false, injected: injected, latency: nil,
-                            ack: intended.duration(to: acked))
-                return TurnResult(passed: false, reply: nil, injected: injected)
-            case .replied(let reply, let at):
-                let latency = intended.duration(to: at)
-                let fallback = plan.fallback.isFallback(reply)
-                m.replies += 1
-                m.reply.record(latency)
-                m.steps[key, default: StepStats()].reply.record(latency)
-                if fallback { m.fallbackReplies += 1 }
-                // Graceful: the pattern's fallback reply. Absorbed: the bot retried its way to the normal reply.
-                let graceful = matcher.matches(reply)
-                let absorbed = injected && !graceful && expect.matcher.matches(reply)
-                let passed = graceful || absorbed
-                for pattern in hit {
-                    if graceful {
-                        m.patterns[pattern, default: PatternStats()].graceful += 1
-                        m.patterns[pattern, default: PatternStats()].activation.record(latency)
-                    } else if absorbed {
-                        m.patterns[pattern, default: PatternStats()].absorbed += 1
-                    } else {
-                        m.patterns[pattern, default: PatternStats()].wrong += 1
-                    }
-                }
-                recordPhase(&m, chaosElapsed, error: passed ? nil : .badReply, fallback: fallback, injected: injected, latency: latency,
-                            ack: intended.duration(to: acked))
-                guard passed else {
-                    m.countErrors(of: key, .badReply)
-                    return TurnResult(passed: false, reply: reply, injected: injected)
-                }
-                return TurnResult(passed: true, reply: reply, injected: injected)
+            judge(&m, turns: 1, key: key, failure: failure, outcome: outcome, expect: expect, hit: hit,
+                  acks: [intended.duration(to: acked)], intended: intended, chaosElapsed: chaosElapsed, plan: plan)
+        }
+    }
+
+    /// Records a turn (or a burst of `turns` messages) and judges it: the ack, then the delivery failure,
+    /// the missing reply or the reply against the step's expectation — or, when upstream faults hit it,
+    /// against their graceful expectations (any of them), counting the pattern's verdict and its phase.
+    private func judge(
+        _ m: inout RunMetrics, turns n: UInt64, key: StepKey, failure: ErrorClass?, outcome: ReplyCorrelator<C.Instant>.Outcome?,
+        expect: (within: Duration?, matcher: ReplyMatcher)?, hit: [FailurePattern], acks: [Duration], intended: C.Instant,
+        chaosElapsed: Duration?, plan: RunPlan, answers: [BotReply] = []
+    ) -> TurnResult {
+        let injected = !hit.isEmpty
+        m.countTurns(n, of: key)
+        if let failure {
+            m.countErrors(n, of: key, failure)
+            for pattern in hit {
+                m.patterns[pattern, default: PatternStats()].injected += 1
+                m.patterns[pattern, default: PatternStats()].errored += 1
             }
+            recordPhase(&m, chaosElapsed, turns: n, error: failure, fallback: false, injected: injected, latency: nil)
+            return TurnResult(passed: false, reply: nil, injected: injected)
+        }
+        for ack in acks { m.ack.record(ack) }
+        guard let expect, let outcome else { return TurnResult(passed: true, reply: nil, injected: false) }  // nothing to judge
+        for pattern in hit { m.patterns[pattern, default: PatternStats()].injected += 1 }
+        switch outcome {
+        case .timedOut:
+            m.countErrors(n, of: key, .noReply)
+            for pattern in hit { m.patterns[pattern, default: PatternStats()].silent += 1 }
+            recordPhase(&m, chaosElapsed, turns: n, error: .noReply, fallback: false, injected: injected, latency: nil, ack: acks.last)
+            return TurnResult(passed: false, reply: nil, injected: injected)
+        case .replied(let reply, let at):
+            let latency = intended.duration(to: at)
+            let fallback = plan.fallback.isFallback(reply)
+            m.replies += n
+            m.reply.record(latency)
+            m.steps[key, default: StepStats()].reply.record(latency)
+            if fallback { m.fallbackReplies += 1 }
+            // Graceful: the pattern's fallback reply. Absorbed: the bot retried its way to the normal reply.
+            let matcher = hit.isEmpty ? expect.matcher : .oneOf(hit.compactMap { injector?.expectation(for: $0) })
+            let all = answers.isEmpty ? [reply] : answers
+            let graceful = injected ? all.contains(where: matcher.matches) : matcher.matches(reply)
+            let absorbed = injected && !graceful && expect.matcher.matches(reply)
+            let passed = graceful || absorbed
+            for pattern in hit {
+                if graceful {
+                    m.patterns[pattern, default: PatternStats()].graceful += 1
+                    m.patterns[pattern, default: PatternStats()].activation.record(latency)
+                } else if absorbed {
+                    m.patterns[pattern, default: PatternStats()].absorbed += 1
+                } else {
+                    m.patterns[pattern, default: PatternStats()].wrong += 1
+                }
+            }
+            recordPhase(&m, chaosElapsed, turns: n, error: passed ? nil : .badReply, fallback: fallback, injected: injected,
+                        latency: latency, ack: acks.last)
+            guard passed else {
+                m.countErrors(n, of: key, .badReply)
+                return TurnResult(passed: false, reply: reply, injected: injected)
+            }
+            return TurnResult(passed: true, reply: reply, injected: injected)
         }
     }
 
     /// Chaos runs: counts the turn in the phase it started in, and a clean turn after a fault window
     /// closed as that window's recovery point.
     private func recordPhase(
-        _ m: inout RunMetrics, _ elapsed: Duration?, error: ErrorClass?, fallback: Bool, injected: Bool, latency: Duration?,
-        ack: Duration? = nil
+        _ m: inout RunMetrics, _ elapsed: Duration?, turns n: UInt64 = 1, error: ErrorClass?, fallback: Bool, injected: Bool,
+        latency: Duration?, ack: Duration? = nil
     ) {
         guard let elapsed, let chaos = injector?.chaos, !chaos.isEmpty else { return }
         let phase = chaos.phase(at: elapsed)
         let passed = error == nil
-        m.phases[phase, default: PhaseStats()].turns += 1
+        m.phases[phase, default: PhaseStats()].turns += n
         if let error {
-            m.phases[phase, default: PhaseStats()].errors += 1
-            m.phases[phase, default: PhaseStats()].errorsByClass[error.rawValue, default: 0] += 1
+            m.phases[phase, default: PhaseStats()].errors += n
+            m.phases[phase, default: PhaseStats()].errorsByClass[error.rawValue, default: 0] += n
         }
         if fallback { m.phases[phase, default: PhaseStats()].fallbacks += 1 }
         if let latency { m.phases[phase, default: PhaseStats()].reply.record(latency) }
@@ -193,6 +194,7 @@ extension Engine {
         if reversed { messages.reverse() }
         let n = UInt64(texts.count)
         let intended = plannedAt ?? clock.now
+        let chaosElapsed = injector?.elapsed
         if let expect {
             correlator.open(user: user.index, wamid: ids.last!, deadline: intended.advanced(by: expect.within ?? plan.replyTimeout),
                             replies: texts.count, also: Array(ids.dropLast()))
@@ -208,34 +210,21 @@ extension Engine {
             }
             acks.append(sentAt.duration(to: clock.now))
         }
-        let outcome: ReplyCorrelator<C.Instant>.Outcome? = if failure == nil, expect != nil {
-            await correlator.wait(user: user.index)
+        let (outcome, answers): (ReplyCorrelator<C.Instant>.Outcome?, [BotReply]) = if failure == nil, expect != nil {
+            await correlator.waitForAll(user: user.index)
         } else {
-            nil
+            (nil, [])
         }
         if failure != nil, expect != nil { correlator.abandon(user: user.index) }
-        let result: (passed: Bool, reply: BotReply?) = recorder.record(user: user.index) { m in
-            m.countTurns(n, of: key)
+        // Upstream faults may hit any message of the burst: the burst is judged once, by all of them,
+        // on all its answers (the answer to the message a fault hit need not come first).
+        var hit: [FailurePattern] = []
+        for id in ids { for p in injector?.patterns(forTurn: id) ?? [] where !hit.contains(p) { hit.append(p) } }
+        return recorder.record(user: user.index) { m in
             if reversed { m.reordered += 1 }
-            for ack in acks where failure == nil { m.ack.record(ack) }
-            func fail(_ why: ErrorClass) -> (Bool, BotReply?) {
-                m.countErrors(n, of: key, why)
-                return (false, nil)
-            }
-            if let failure { return fail(failure) }
-            guard let expect, let outcome else { return (true, nil) }
-            switch outcome {
-            case .timedOut: return fail(.noReply)
-            case .replied(let reply, let at):
-                m.replies += n
-                m.reply.record(intended.duration(to: at))
-                m.steps[key, default: StepStats()].reply.record(intended.duration(to: at))
-                if plan.fallback.isFallback(reply) { m.fallbackReplies += 1 }
-                guard expect.matcher.matches(reply) else { return fail(.badReply) }
-                return (true, reply)
-            }
+            return judge(&m, turns: n, key: key, failure: failure, outcome: outcome, expect: expect, hit: hit, acks: acks,
+                         intended: intended, chaosElapsed: chaosElapsed, plan: plan, answers: answers)
         }
-        return TurnResult(passed: result.passed, reply: result.reply, injected: false)
     }
 
     /// A turn the user could not send (nothing to choose, a template that does not render): an error turn.

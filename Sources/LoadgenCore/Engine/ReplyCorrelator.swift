@@ -41,6 +41,8 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         /// When the first reply arrived (the turn's reply latency ends there), and the latest reply.
         var firstAt: Instant?
         var latest: BotReply?
+        /// A burst's answers so far, in arrival order.
+        var answers: [BotReply] = []
 
         func answers(_ quoted: String) -> Bool { wamid == quoted || also.contains(quoted) }
     }
@@ -49,6 +51,8 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         var open: [Int: Turn] = [:]
         var userByOpenWamid: [String: Int] = [:]
         var lastClosedWamid: [Int: String] = [:]
+        /// Every answer of each user's last closed burst, for `waitForAll`.
+        var burstAnswers: [Int: [BotReply]] = [:]
         var counters = CorrelationCounters()
     }
 
@@ -92,6 +96,7 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             if turn.remaining <= 0, turn.outcome == nil, let reply = turn.latest, let at = turn.firstAt {
                 turn.remaining = 0
                 turn.outcome = .replied(reply, at: at)  // every accepted message was already answered
+                s.burstAnswers[user] = turn.answers
             }
             s.open[user] = turn
         }
@@ -126,6 +131,15 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         }
     }
 
+    /// Like `wait`, and every answer of the burst it closed (a burst's chaos is judged on all of them:
+    /// the answer to the message a fault hit need not come first).
+    public func waitForAll(user: Int) async -> (Outcome, [BotReply]) {
+        let outcome = await wait(user: user)
+        let answers = state.withLock { $0.burstAnswers.removeValue(forKey: user) } ?? []
+        if case .replied(let reply, _) = outcome, answers.isEmpty { return (outcome, [reply]) }
+        return (outcome, answers)
+    }
+
     /// Hands one Graph API send to the correlator.
     @discardableResult
     public func deliver(_ send: GraphSend, at now: Instant) -> Match? {
@@ -154,10 +168,13 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
                 turn.remaining -= 1
                 turn.firstAt = turn.firstAt ?? now
                 turn.latest = reply
+                turn.answers.append(reply)
                 s.open[user] = turn
                 return (.matched, nil, nil)
             }
             let outcome = Outcome.replied(reply, at: turn.firstAt ?? now)
+            turn.answers.append(reply)
+            if !turn.also.isEmpty { s.burstAnswers[user] = turn.answers }
             if let waiter = turn.waiter {
                 s.open[user] = nil
                 s.userByOpenWamid[turn.wamid] = nil
