@@ -151,6 +151,7 @@ struct BurstChaosTests {
         #expect(pattern.injected == 3)
         #expect(pattern.graceful == 3, "\(pattern)")  // "top-rated" is among each burst's two answers
         #expect(r.phases["fault"]?.turns == 6)
+        #expect(r.steps.first?.phases?["fault"]?.turns == 6 && r.steps.first?.phases?["fault"]?.errors == 0)  // steps split by phase too
         #expect(r.totals.turns == 6 && r.totals.errors == 0)
     }
 }

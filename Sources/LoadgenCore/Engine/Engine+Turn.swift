@@ -107,7 +107,7 @@ extension Engine {
                 m.patterns[pattern, default: PatternStats()].injected += 1
                 m.patterns[pattern, default: PatternStats()].errored += 1
             }
-            recordPhase(&m, chaosElapsed, turns: n, error: failure, fallback: false, injected: injected, latency: nil)
+            recordPhase(&m, chaosElapsed, key: key, turns: n, error: failure, fallback: false, injected: injected, latency: nil)
             return TurnResult(passed: false, reply: nil, injected: injected)
         }
         for ack in acks { m.ack.record(ack) }
@@ -117,7 +117,7 @@ extension Engine {
         case .timedOut:
             m.countErrors(n, of: key, .noReply)
             for pattern in hit { m.patterns[pattern, default: PatternStats()].silent += 1 }
-            recordPhase(&m, chaosElapsed, turns: n, error: .noReply, fallback: false, injected: injected, latency: nil, ack: acks.last)
+            recordPhase(&m, chaosElapsed, key: key, turns: n, error: .noReply, fallback: false, injected: injected, latency: nil, ack: acks.last)
             return TurnResult(passed: false, reply: nil, injected: injected)
         case .replied(let reply, let at):
             let latency = intended.duration(to: at)
@@ -142,7 +142,7 @@ extension Engine {
                     m.patterns[pattern, default: PatternStats()].wrong += 1
                 }
             }
-            recordPhase(&m, chaosElapsed, turns: n, error: passed ? nil : .badReply, fallback: fallback, injected: injected,
+            recordPhase(&m, chaosElapsed, key: key, turns: n, error: passed ? nil : .badReply, fallback: fallback, injected: injected,
                         latency: latency, ack: acks.last)
             guard passed else {
                 m.countErrors(n, of: key, .badReply)
@@ -155,12 +155,13 @@ extension Engine {
     /// Chaos runs: counts the turn in the phase it started in, and a clean turn after a fault window
     /// closed as that window's recovery point.
     private func recordPhase(
-        _ m: inout RunMetrics, _ elapsed: Duration?, turns n: UInt64 = 1, error: ErrorClass?, fallback: Bool, injected: Bool,
-        latency: Duration?, ack: Duration? = nil
+        _ m: inout RunMetrics, _ elapsed: Duration?, key: StepKey, turns n: UInt64 = 1, error: ErrorClass?, fallback: Bool,
+        injected: Bool, latency: Duration?, ack: Duration? = nil
     ) {
         guard let elapsed, let chaos = injector?.chaos, !chaos.isEmpty else { return }
         let phase = chaos.phase(at: elapsed)
         let passed = error == nil
+        m.steps[key, default: StepStats()].count(phase: phase, turns: n, errors: error == nil ? 0 : n)
         m.phases[phase, default: PhaseStats()].turns += n
         if let error {
             m.phases[phase, default: PhaseStats()].errors += n

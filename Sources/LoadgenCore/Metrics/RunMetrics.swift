@@ -144,10 +144,26 @@ public struct StepStats: Sendable, Codable, Equatable {
     public var turns: UInt64 = 0
     public var errors: UInt64 = 0
     public var reply = LatencyHistogram()
+    /// Chaos runs: turns and errors of this step per phase (`baseline`, `fault`, `recovery`), so a report
+    /// shows which step breaks while a fault is on.
+    public var phaseTurns: [String: UInt64]? = nil
+    public var phaseErrors: [String: UInt64]? = nil
     public init() {}
+
+    /// Counts `turns` turns (`errors` of them errors) of this step in chaos phase `phase`.
+    public mutating func count(phase: FaultSchedule.Phase, turns: UInt64, errors: UInt64) {
+        phaseTurns = phaseTurns ?? [:]
+        phaseTurns?[phase.rawValue, default: 0] += turns
+        guard errors > 0 else { return }
+        phaseErrors = phaseErrors ?? [:]
+        phaseErrors?[phase.rawValue, default: 0] += errors
+    }
+
     public mutating func merge(_ other: StepStats) {
         turns += other.turns
         errors += other.errors
         reply.add(other.reply)
+        if let t = other.phaseTurns { phaseTurns = (phaseTurns ?? [:]).merging(t, uniquingKeysWith: +) }
+        if let e = other.phaseErrors { phaseErrors = (phaseErrors ?? [:]).merging(e, uniquingKeysWith: +) }
     }
 }

@@ -144,6 +144,13 @@ public struct Report: Sendable, Codable, Equatable {
         public var errors: UInt64
         public var errorRate: Double
         public var reply: Percentiles
+        /// Chaos runs: turns and errors per phase (`baseline`, `fault`, `recovery`).
+        public var phases: [String: PhaseCount]?
+
+        public struct PhaseCount: Sendable, Codable, Equatable {
+            public var turns: UInt64
+            public var errors: UInt64
+        }
 
         init(persona: String, step: String?, stats: StepStats) {
             self.persona = persona
@@ -152,6 +159,9 @@ public struct Report: Sendable, Codable, Equatable {
             errors = stats.errors
             errorRate = stats.turns == 0 ? 0 : Double(stats.errors) / Double(stats.turns)
             reply = Percentiles(stats.reply)
+            phases = stats.phaseTurns.map { turns in
+                Dictionary(uniqueKeysWithValues: turns.map { ($0.key, PhaseCount(turns: $0.value, errors: stats.phaseErrors?[$0.key] ?? 0)) })
+            }
         }
     }
 
