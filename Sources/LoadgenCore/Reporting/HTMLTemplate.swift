@@ -835,8 +835,11 @@ footer { margin-top: 36px; color: var(--faint); font-size: 12px; }
       { label: 'Graceful rate', num: true, value: function (p) { return fmtPct(p.gracefulRate); } },
       { label: 'Activation p50 / p95 / p99', num: true, value: function (p) { var a = obj(p.activation);
         return num(a.count) === 0 ? DASH : [a.p50, a.p95, a.p99].map(fmtMsShort).join(' / ') + ' ms'; } },
-      { label: 'Recovery', num: true, value: function (p) { return num(p.recoverySeconds) === null ? 'not recovered' : fmtNum(Math.round(p.recoverySeconds * 100) / 100) + ' s'; } }
+      { label: 'Recovery', num: true, value: function (p) { return num(p.recoverySeconds) === null ? (windowOf(p).indexOf('end') < 0 && windowOf(p) ? 'not recovered' : DASH) : fmtNum(Math.round(p.recoverySeconds * 100) / 100) + ' s'; } }
     ];
+    if (pats.some(function (p) { return (num(p.untraced) || 0) > 0; })) {
+      cols.push({ label: 'Untraced', num: true, value: function (p) { return fmtInt(p.untraced || 0); } });
+    }
     s.appendChild(table(cols, pats, function (p) { return patternFailing(p) ? 'bad' : null; }));
     var bad = pats.filter(patternFailing).length;
     s.appendChild(el('p', { 'class': 'note', text: (bad ? bad + ' of ' + pats.length + ' patterns highlighted' : 'All patterns handled gracefully') +
@@ -850,12 +853,17 @@ footer { margin-top: 36px; color: var(--faint); font-size: 12px; }
     var order = ['baseline', 'fault', 'recovery'];
     names.sort(function (a, b) { var ia = order.indexOf(a), ib = order.indexOf(b); return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : 1); });
     var s = section('Phases', 'phases');
-    var rows = names.map(function (n) { var o = ph[n]; return { name: n, turns: o.turns, errors: o.errors, errorRate: o.errorRate, fallbacks: o.fallbacks, ack: o.ack, reply: o.reply }; });
+    var rows = names.map(function (n) { var o = ph[n]; return { name: n, turns: o.turns, errors: o.errors, errorRate: o.errorRate, fallbacks: o.fallbacks, ack: o.ack, reply: o.reply,
+      seconds: o.seconds, throughput: o.throughput, errorsByClass: obj(o.errorsByClass) }; });
     s.appendChild(table([
       { label: 'Phase', value: function (p) { return p.name; } },
+      { label: 'Seconds', num: true, value: function (p) { return num(p.seconds) === null ? DASH : fmtNum(p.seconds); } },
       { label: 'Turns', num: true, value: function (p) { return fmtInt(p.turns); } },
+      { label: 'Turns/s', num: true, value: function (p) { return num(p.throughput) === null ? DASH : fmtNum(p.throughput); } },
       { label: 'Errors', num: true, value: function (p) { return fmtInt(p.errors); } },
       { label: 'Error rate', num: true, value: function (p) { return fmtPct(p.errorRate); } },
+      { label: 'Error classes', value: function (p) { var k = Object.keys(p.errorsByClass).sort();
+        return k.length ? k.map(function (c) { return c + ' ' + fmtInt(p.errorsByClass[c]); }).join(', ') : DASH; } },
       { label: 'Fallbacks', num: true, value: function (p) { return fmtInt(p.fallbacks); } }
     ].concat(pCols('Ack', 'ack')).concat(pCols('Reply', 'reply')), rows));
   }
