@@ -20,10 +20,21 @@ public struct WebhookClient: WebhookTransport {
     }
 
     public func deliver(body: [UInt8], signature: String, user: Int) async -> DeliveryResult {
-        await deliverReportingRetryAfter(body: body, signature: signature, user: user).0
+        switch await post(body: body, signature: signature, user: user) {
+        case .success(let response): .status(response.status)
+        case .failure(let why): .failed(DeliveryFailure(why))
+        }
     }
 
     public func deliverReportingRetryAfter(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, retryAfter: Int?) {
+        switch await post(body: body, signature: signature, user: user) {
+        case .success(let response):
+            (.status(response.status), response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingSpaces) })
+        case .failure(let why): (.failed(DeliveryFailure(why)), nil)
+        }
+    }
+
+    private func post(body: [UInt8], signature: String, user: Int) async -> Result<ClientResponse, ClientFailure> {
         var headers: HTTPHeaders = [
             "Content-Type": "application/json",
             "X-Hub-Signature-256": signature,
@@ -31,12 +42,16 @@ public struct WebhookClient: WebhookTransport {
             "Accept": "*/*",
         ]
         headers.add(contentsOf: extraHeaders)
-        switch await client.execute(method: .POST, path: path, headers: headers, body: body, timeout: ackTimeout, key: user) {
-        case .success(let response):
-            return (.status(response.status), response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingSpaces) })
-        case .failure(.connect): return (.failed(.connect), nil)
-        case .failure(.timeout): return (.failed(.timeout), nil)
-        case .failure(.io): return (.failed(.io), nil)
+        return await client.execute(method: .POST, path: path, headers: headers, body: body, timeout: ackTimeout, key: user)
+    }
+}
+
+extension DeliveryFailure {
+    init(_ failure: ClientFailure) {
+        switch failure {
+        case .connect: self = .connect
+        case .timeout: self = .timeout
+        case .io: self = .io
         }
     }
 }
