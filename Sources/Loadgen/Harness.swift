@@ -142,12 +142,17 @@ enum Harness {
             do throws(LoadgenFailure) {
                 var checks: [Report.ScriptedCheck] = []
                 var healthOK: Bool?
+                var plan = o.plan
                 if let checklist = o.checklist {  // smoke: its own ordered checklist replaces the preflight
                     let outcome = try await checklist(ChecklistContext(
                         client: client, target: target, appSecret: appSecret, verifyToken: verifyToken, healthURL: healthURL,
                         correlator: correlator, users: users, plan: o.plan, upstreamCalls: upstreamCalls, deliveryHeaders: o.deliveryHeaders,
                         ackTimeout: o.ackTimeout, log: log))
                     (checks, healthOK) = (outcome.checks, outcome.healthOK)
+                    if let why = outcome.skipLoad {
+                        log("skipping the measured load: \(why)")
+                        plan.duration = .zero
+                    }
                 } else {
                     checks.append(try await Preflight.handshake(client: client, target: target, verifyToken: verifyToken))
                 }
@@ -158,14 +163,16 @@ enum Harness {
                 }
                 let load = o.plan.arrivals.map { "\(ConsoleSummary.fmt($0.meanRate)) conversations/s (at most \(o.plan.users) in flight)" }
                     ?? "\(o.plan.users) users"
-                log("running scenario '\(o.plan.scenario.name)': \(load) for \(DurationText.seconds(o.plan.duration)) s against \(target)")
+                if plan.duration > .zero {
+                    log("running scenario '\(o.plan.scenario.name)': \(load) for \(DurationText.seconds(o.plan.duration)) s against \(target)")
+                }
                 let engine = Engine(
                     clock: clock, transport: WebhookClient(client: client, target: target, ackTimeout: o.ackTimeout,
                                                          extraHeaders: o.deliveryHeaders),
                     signer: WebhookSigner(appSecret: appSecret), correlator: correlator,
                     unixTime: { Int64(Date().timeIntervalSince1970) }, injector: injector)
                 let printer = o.quiet ? nil : ProgressPrinter(every: o.plan.progressInterval)
-                let result = await engine.run(o.plan, users: users, stop: stop) { p in printer?.show(p) }
+                let result = await engine.run(plan, users: users, stop: stop) { p in printer?.show(p) }
                 printer?.finish()
                 client.shutdown()
                 let failedChecks = checks.filter { $0.status == "fail" }.count

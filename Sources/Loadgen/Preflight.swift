@@ -42,12 +42,13 @@ enum Preflight {
     }
 
     /// The target's health: HTTP 200 and, in the JSON, `status` ok/healthy and every `checks.*.status` ok.
-    static func health(url: TargetURL) async -> (Report.ScriptedCheck, Bool) {
+    static func health(url: TargetURL, headers: [String: String] = [:]) async -> (Report.ScriptedCheck, Bool) {
         guard let client = try? HTTPClient(origin: url.origin, maxConnections: 1) else {
             return (.init(name: "health", status: "fail", detail: "cannot create a client for \(url)"), false)
         }
         defer { client.shutdown() }
-        let result = await client.execute(method: .GET, path: url.pathAndQuery, timeout: .seconds(5))
+        let result = await client.execute(method: .GET, path: url.pathAndQuery, headers: HTTPHeaders(headers.map { ($0.key, $0.value) }),
+                                          timeout: .seconds(5))
         guard case .success(let r) = result else {
             return (.init(name: "health", status: "fail", detail: "\(url) did not answer"), false)
         }

@@ -76,6 +76,31 @@ struct SmokeCommandTests {
         #expect(outcome.status == .criteriaFailed)
     }
 
+    /// In production a failed check stops the smoke test before its load: a sick bot gets no traffic.
+    /// The health probe carries the smoke tag like every other request.
+    @Test func productionGivesNoLoadToABotThatFailedACheck() async throws {
+        let dir = Self.tempDir("prod-stop")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try Self.numbersFile("+250788123456\n", name: "prod-stop")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let worker = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let probes = RecordingHealth()
+        let lines = Mutex<[String]>([])
+        let command = try Loadgen.Smoke.parse(["--env", "prod", "--test-numbers", file.path, "--health", worker.baseURL + "/health",
+                                               "--duration", "5s", "--quiet", "--report-dir", dir.path])
+        let options = try command.makeOptions(environment: [:], log: { _ in })
+        let outcome = try await withThrowingTaskGroup(of: HarnessOutcome?.self) { group in
+            group.addTask { await worker.run(probes); return nil }
+            defer { group.cancelAll() }
+            return try await Harness.run(options, stop: StopSignal(), log: { line in lines.withLock { $0.append(line) } })
+        }
+        #expect(outcome.report.checks.contains { $0.name.hasPrefix("health ") && $0.status == "fail" })
+        #expect(outcome.report.totals.turns == 0)  // no measured load
+        #expect(lines.withLock { $0 }.contains { $0.hasPrefix("skipping the measured load: health ") })
+        #expect(outcome.status == .criteriaFailed)
+        #expect(probes.tags == [outcome.report.smoke?.runID])
+    }
+
     @Test func rolloutPutsNumbersInsideFirstAndFailsWhenNoneIs() async throws {
         let file = try Self.numbersFile("# EasyMO's vectors\n+250788123456\n+250780000000\n+250788000001 # bucket 41\n", name: "rollout")
         defer { try? FileManager.default.removeItem(at: file) }
@@ -122,6 +147,16 @@ struct SmokeCommandTests {
 struct DegradedWorker: HTTPResponder {
     func respond(to request: ServerRequest) async -> ServerResponse {
         .json(.serviceUnavailable, Array(#"{"status":"degraded","checks":{"openai":{"status":"ok"},"redis":{"status":"fail"}}}"#.utf8))
+    }
+}
+
+/// A degraded health endpoint that remembers the smoke tag of each probe.
+final class RecordingHealth: HTTPResponder {
+    private let seen = Mutex<[String?]>([])
+    var tags: [String?] { seen.withLock { $0 } }
+    func respond(to request: ServerRequest) async -> ServerResponse {
+        seen.withLock { $0.append(request.headers.first(name: "X-Loadgen-Smoke")) }
+        return await DegradedWorker().respond(to: request)
     }
 }
 

@@ -29,4 +29,6 @@ struct ChecklistContext: Sendable {
 struct ChecklistOutcome: Sendable {
     var checks: [Report.ScriptedCheck]
     var healthOK: Bool?
+    /// Why the measured load must not run (a production target that failed a check), if it must not.
+    var skipLoad: String? = nil
 }

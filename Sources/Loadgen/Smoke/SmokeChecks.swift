@@ -13,6 +13,8 @@ struct SmokeChecks: Sendable {
     var healthURLs: [TargetURL]
     /// Where the test numbers fall in the rollout (nil without `--rollout-percent`).
     var rollout: RolloutSelection?
+    /// Production: a failed check stops the smoke test before its measured load.
+    var stopOnFailure = false
 
     func run(_ ctx: ChecklistContext) async throws(LoadgenFailure) -> ChecklistOutcome {
         let wire = Wire(ctx: ctx)
@@ -27,7 +29,7 @@ struct SmokeChecks: Sendable {
         let urls = (ctx.healthURL.map { [$0] } ?? []) + healthURLs
         var healthOK: Bool?
         for url in urls {
-            let (check, ok) = await Preflight.health(url: url)
+            let (check, ok) = await Preflight.health(url: url, headers: ctx.deliveryHeaders)
             add(.init(name: urls.count == 1 ? "health" : "health \(url)", status: check.status, detail: check.detail))
             healthOK = (healthOK ?? true) && ok
         }
@@ -74,7 +76,10 @@ struct SmokeChecks: Sendable {
             ("garbage text", SmokeChecklist.reply("garbage", ack: garbage.ack, reply: garbage.reply, expected: clarify)),
             ("unsupported type", SmokeChecklist.reply("unsupported", ack: unsupported.ack, reply: unsupported.reply, expected: clarify)),
         ]))
-        return ChecklistOutcome(checks: checks, healthOK: healthOK)
+        let failed = checks.filter { $0.status == "fail" }.map(\.name)
+        let skip = stopOnFailure && !failed.isEmpty
+            ? "\(failed.joined(separator: ", ")) failed: a production bot that fails its checks gets no load" : nil
+        return ChecklistOutcome(checks: checks, healthOK: healthOK, skipLoad: skip)
     }
 }
 

@@ -69,7 +69,7 @@ extension Loadgen.Smoke {
         options.users = population
         options.deliveryHeaders = [Self.tagHeader: runID]
         options.botVerifiesSignatures = !botSkipsSignatureCheck
-        let checks = SmokeChecks(healthURLs: health.compactMap { try? TargetURL($0) }, rollout: selection)
+        let checks = SmokeChecks(healthURLs: health.compactMap { try? TargetURL($0) }, rollout: selection, stopOnFailure: environment == .prod)
         options.checklist = { ctx throws(LoadgenFailure) in try await checks.run(ctx) }
         options.smoke = SmokeReport(
             env: env, runID: runID, tagHeader: Self.tagHeader, profileName: Self.profileName, testNumbers: population.map(\.phone),
