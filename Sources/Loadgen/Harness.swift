@@ -27,6 +27,8 @@ struct HarnessOptions: Sendable {
     var botDefect: FailurePattern? = nil
     /// Fault proxies the run hosts in front of an external target's real upstreams (`--upstream`).
     var upstreamProxies: [UpstreamProxySpec] = []
+    /// Where live Prometheus metrics are served during the run (`--metrics-listen`), if anywhere.
+    var metricsListen: HostPort? = nil
     /// Smoke: the users to simulate (allow-listed test numbers) instead of generated ones.
     var users: [SimulatedUser]? = nil
     /// Smoke: headers on every delivery, so the target can filter the traffic out.
@@ -85,6 +87,12 @@ enum Harness {
         }
         defer { for (proxy, _) in proxies { proxy.shutdown() } }
 
+        var live: (LiveMetrics, HTTPServer)?
+        if let address = o.metricsListen {
+            live = (LiveMetrics(scenario: o.plan.scenario.name, chaos: o.plan.chaos), try await listen(address, what: "--metrics-listen"))
+            log("live metrics (Prometheus) at \(live!.1.baseURL)/metrics")
+        }
+
         // The embedded bot gets generated secrets and stand-in upstreams; an external target needs the real app secret.
         var bot: (ReferenceBot, HTTPServer)?
         var upstreamServer: HTTPServer?
@@ -135,6 +143,7 @@ enum Harness {
         let outcome: Result<HarnessOutcome, LoadgenFailure> = await withTaskGroup(of: Void.self) { servers in
             servers.addTask { await graphServer.run(standIn) }
             for (proxy, server) in proxies { servers.addTask { await server.run(proxy) } }
+            if let (metrics, server) = live { servers.addTask { await server.run(metrics) } }
             if let statuses { servers.addTask { await statuses.run() } }
             if let (reference, server) = bot { servers.addTask { await reference.run(on: server) } }
             if let upstreamServer { servers.addTask { await upstreamServer.run(UpstreamCallLog.Recording(UpstreamStandIns(injector: injector), into: upstreamCalls)) } }
@@ -172,7 +181,11 @@ enum Harness {
                     signer: WebhookSigner(appSecret: appSecret), correlator: correlator,
                     unixTime: { Int64(Date().timeIntervalSince1970) }, injector: injector)
                 let printer = o.quiet ? nil : ProgressPrinter(every: o.plan.progressInterval)
-                let result = await engine.run(plan, users: users, stop: stop) { p in printer?.show(p) }
+                let metrics = live?.0
+                let result = await engine.run(plan, users: users, stop: stop) { p in
+                    printer?.show(p)
+                    metrics?.update(p)
+                }
                 printer?.finish()
                 client.shutdown()
                 let failedChecks = checks.filter { $0.status == "fail" }.count

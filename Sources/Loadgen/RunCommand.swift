@@ -138,6 +138,11 @@ extension Loadgen {
         @Option(help: ArgumentHelp(ReportFormat.help, valueName: "formats"))
         var format: String = "all"
 
+        @Option(name: .customLong("metrics-listen"), help: ArgumentHelp(
+            "Serve live metrics at http://HOST:PORT/metrics (Prometheus text format) while the run goes on, for Grafana.",
+            valueName: "host:port"))
+        var metricsListen: String?
+
         @Flag(help: "No progress during the run (a terminal gets a live line; a log gets a line every 10 s).")
         var quiet = false
 
@@ -168,6 +173,9 @@ extension Loadgen {
                 guard let t = DurationText.parse(value), t > .zero, t <= .seconds(120) else {
                     throw ValidationError("\(flag) must be a positive time up to 120s (got '\(value)')")
                 }
+            }
+            if let metricsListen, HostPort.parse(metricsListen) == nil {
+                throw ValidationError("--metrics-listen must be HOST:PORT such as 127.0.0.1:9464 (got '\(metricsListen)')")
             }
             guard ReportFormat.parse(format) != nil else {
                 throw ValidationError("--format must be all or a list of json, md, junit, html (got '\(format)')")
@@ -307,7 +315,7 @@ extension Loadgen {
                 connections: connections ?? min(users, 512), ackTimeout: DurationText.parse(ackTimeout)!,
                 reportDir: reportDir ?? ReportWriter.defaultDirectory(scenario: scenario), formats: ReportFormat.parse(format)!, quiet: quiet,
                 statusCallbacks: statuses == "on", botDefect: botDefect.flatMap(FailurePattern.init(rawValue:)),
-                upstreamProxies: upstreamProxies)
+                upstreamProxies: upstreamProxies, metricsListen: metricsListen.flatMap(HostPort.parse))
         }
 
         @Sendable static func log(_ line: String) {
