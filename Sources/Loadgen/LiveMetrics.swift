@@ -25,6 +25,6 @@ final class LiveMetrics: HTTPResponder, Sendable {
         }
         let body = latest.withLock { $0 }.map { PrometheusText.render($0, scenario: scenario, faults: faults) }
             ?? "# loadgen: no sample yet (the first comes one second into the run)\n"
-        return .text(.ok, body, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"])
+        return ServerResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: Array(body.utf8))
     }
 }
