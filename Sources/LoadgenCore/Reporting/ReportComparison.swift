@@ -77,6 +77,17 @@ public struct ReportComparison: Sendable, Equatable {
             rows.append(Row(metric: "throughput", baseline: b.totals.throughput, current: c.totals.throughput, unit: "/s",
                             status: status, allowance: drop))
         }
+        // Per journey (persona): its error rate and reply p95, so a nightly says which journey got worse.
+        var personaReplies: [String: LatencyHistogram] = [:]
+        for (key, stats) in hb?.steps ?? [:] { personaReplies[key.persona, default: LatencyHistogram()].add(stats.reply) }
+        for pb in b.personas {
+            guard let pc = c.personas.first(where: { $0.persona == pb.persona }) else { continue }
+            rows.append(Self.rateRow("\(pb.persona) error rate", base: pb.errorRate, current: pc.errorRate, counts: (pb.turns, pc.turns),
+                                     higherIsBetter: false, rules: rules))
+            rows.append(Self.latencyRow("\(pb.persona) reply p95", base: pb.reply.p95, current: pc.reply.p95,
+                                        counts: (pb.reply.count, pc.reply.count), percentile: 95, histogram: personaReplies[pb.persona],
+                                        rules: rules))
+        }
         let patterns = Set(b.patterns.map(\.pattern)).union(c.patterns.map(\.pattern))
         for name in FailurePattern.allCases.map(\.rawValue) where patterns.contains(name) {
             let pb = b.patterns.first { $0.pattern == name }

@@ -146,6 +146,7 @@ import Testing
                                  current: ReportFixtures.report(ReportFixtures.metrics(replies: slower)))
         #expect(c.regressed)
         #expect(c.regressions.map(\.metric).contains("reply p95"))
+        #expect(c.regressions.map(\.metric).contains("buyer reply p95"))  // and the journey that got slower, by name
         #expect(c.markdown(baselineName: "base", currentName: "cur").hasPrefix("## ❌ REGRESSION — reply p50, reply p95"))
     }
 
@@ -172,7 +173,7 @@ import Testing
         let a = ReportFixtures.report(ReportFixtures.metrics(replies: lat, errors: 10))  // 0.5 %
         let worse = ReportFixtures.report(ReportFixtures.metrics(replies: lat, errors: 60))  // 2.9 %
         let same = ReportFixtures.report(ReportFixtures.metrics(replies: lat, errors: 14))  // 0.7 %
-        #expect(ReportComparison(baseline: a, current: worse).regressions.map(\.metric) == ["error rate", "journey success rate"])
+        #expect(ReportComparison(baseline: a, current: worse).regressions.map(\.metric) == ["error rate", "journey success rate", "buyer error rate"])
         #expect(!ReportComparison(baseline: a, current: same).regressed)
     }
 
