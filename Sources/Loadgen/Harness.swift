@@ -187,6 +187,7 @@ enum Harness {
                     metrics?.update(p)
                 }
                 printer?.finish()
+                await statuses?.drain(within: .seconds(2))  // the last replies' delivered/read statuses
                 client.shutdown()
                 let failedChecks = checks.filter { $0.status == "fail" }.count
                 let observations = Observations(metrics: result.metrics, repliesMeasured: o.plan.awaitReplies,

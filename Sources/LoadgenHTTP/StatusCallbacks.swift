@@ -23,6 +23,8 @@ public final class StatusCallbacks: Sendable {
     private let jobs: AsyncStream<Job>
     private let sink: AsyncStream<Job>.Continuation
     private let counts = Mutex(Counts())
+    /// Sends whose three statuses are not all delivered yet.
+    private let pending = Atomic<Int>(0)
 
     /// Callbacks to `target`, signed with `signer`.
     public init(target: TargetURL, signer: WebhookSigner, business: BusinessIdentity, connections: Int = 16) throws {
@@ -37,7 +39,20 @@ public final class StatusCallbacks: Sendable {
     public func enqueue(_ send: GraphSend) {
         guard case .message(let reply) = send.kind, let wamid = reply.messageID,
               let recipient = send.toDigits ?? send.recipient else { return }
-        if case .dropped = sink.yield(Job(wamid: wamid, recipient: recipient)) { counts.withLock { $0.dropped += 1 } }
+        pending.add(1, ordering: .relaxed)
+        if case .dropped = sink.yield(Job(wamid: wamid, recipient: recipient)) {
+            counts.withLock { $0.dropped += 1 }
+            pending.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// Waits (at most `limit`) until the statuses of every send so far are delivered: a run's last
+    /// replies still have their `read` status 300 ms out when the load stops, and the report counts them.
+    public func drain(within limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while pending.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// What was delivered so far.
@@ -56,6 +71,7 @@ public final class StatusCallbacks: Sendable {
                     await self.post(job, "delivered")
                     try? await Task.sleep(for: .milliseconds(250))
                     await self.post(job, "read")
+                    self.pending.subtract(1, ordering: .relaxed)
                 }
             }
         }

@@ -30,6 +30,7 @@ struct EndToEndTests {
         }
         #expect(r.latency.reply.p50 >= r.latency.ack.p50 * 0.5)  // a reply comes after (or about when) its ack
         #expect(r.checks.map(\.status) == ["pass", "pass"])
+        #expect(r.delivery.statusCallbacks == Report.StatusCallbackCounts(sent: 300, failed: 0, dropped: 0))  // sent, delivered, read for each reply
 
         // The report on disk is the contract: schema v1 with DESIGN.md's keys.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: outcome.reportPath))) as? [String: Any]
