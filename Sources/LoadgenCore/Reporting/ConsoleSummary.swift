@@ -77,7 +77,8 @@ public enum ConsoleSummary {
         return out.joined(separator: "\n")
     }
 
-    private static func mark(_ status: String) -> String {
+    /// ✅ pass, ➖ skipped, ❌ anything else: the check marks of every text report.
+    static func mark(_ status: String) -> String {
         switch status {
         case "pass": "✅"
         case "skipped": "➖"
