@@ -21,8 +21,7 @@ struct SmokeChecks: Sendable {
         var checks: [Report.ScriptedCheck] = []
         func add(_ check: Report.ScriptedCheck) {
             checks.append(check)
-            let mark = check.status == "pass" ? "✅" : (check.status == "skipped" ? "➖" : "❌")
-            ctx.log("\(mark) \(check.name): \(check.status.uppercased()) — \(check.detail)")
+            ctx.log("\(ConsoleSummary.mark(check.status)) \(check.name): \(check.status.uppercased()) — \(check.detail)")
         }
 
         // 1. Health: every endpoint HTTP 200 and ok/healthy, every dependency ok.

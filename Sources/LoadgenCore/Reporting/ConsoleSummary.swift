@@ -78,7 +78,7 @@ public enum ConsoleSummary {
     }
 
     /// ✅ pass, ➖ skipped, ❌ anything else: the check marks of every text report.
-    static func mark(_ status: String) -> String {
+    package static func mark(_ status: String) -> String {
         switch status {
         case "pass": "✅"
         case "skipped": "➖"
