@@ -80,20 +80,28 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for unit in s.utf16 {
-            switch unit {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-            case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
-            case 0x20..<0x7F: bytes.append(UInt8(unit))
-            default: appendUnicodeEscape(unit)
-            }
+        // Most strings are ASCII: walk their UTF-8 bytes (native, no transcoding). Others need their
+        // UTF-16 units, since Meta escapes non-ASCII as \uXXXX surrogate pairs.
+        if s.utf8.contains(where: { $0 >= 0x80 }) {
+            for unit in s.utf16 { appendEscaped(unit) }
+        } else {
+            for byte in s.utf8 { appendEscaped(UInt16(byte)) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ unit: UInt16) {
+        switch unit {
+        case 0x22: bytes.append(0x5C); bytes.append(0x22)
+        case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+        case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+        case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
+        case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+        case 0x20..<0x7F: bytes.append(UInt8(unit))
+        default: appendUnicodeEscape(unit)
+        }
     }
 
     private mutating func appendUnicodeEscape(_ unit: UInt16) {
