@@ -39,12 +39,19 @@ public struct ReportComparison: Sendable, Equatable {
 
     public var rows: [Row]
     public var rules: ComparisonRules
+    /// What makes the two runs hard to compare (different scenarios, shapes, partial runs), said above the table.
+    public var caveats: [String] = []
     public var regressions: [Row] { rows.filter { $0.status == .regressed } }
     public var regressed: Bool { !regressions.isEmpty }
 
     /// Compares `current` with `baseline` under `rules`.
     public init(baseline b: Report, current c: Report, rules: ComparisonRules = ComparisonRules()) {
         self.rules = rules
+        if b.run.scenario != c.run.scenario { caveats.append("different scenarios: \(b.run.scenario) and \(c.run.scenario)") }
+        if b.run.model != c.run.model || b.run.concurrency != c.run.concurrency || b.run.ratePerSecond != c.run.ratePerSecond {
+            caveats.append("different load: \(Self.shape(b)) and \(Self.shape(c))")
+        }
+        if b.partial || c.partial { caveats.append("a partial run (stopped early) is being compared") }
         var rows: [Row] = []
         func latency(_ name: String, _ pb: Report.Percentiles, _ pc: Report.Percentiles, _ percentile: Double,
                      _ hb: LatencyHistogram?, _ pick: (Report.Percentiles) -> Double) {
@@ -107,6 +114,10 @@ public struct ReportComparison: Sendable, Equatable {
         self.rows = rows
     }
 
+    private static func shape(_ r: Report) -> String {
+        r.run.ratePerSecond.map { "\(ConsoleSummary.fmt($0)) conversations/s" } ?? "\(r.run.concurrency) users"
+    }
+
     static func latencyRow(_ name: String, base: Double, current: Double, counts: (UInt64, UInt64), percentile: Double,
                            histogram: LatencyHistogram?, rules: ComparisonRules) -> Row {
         guard min(counts.0, counts.1) >= rules.minSamples else {
@@ -144,6 +155,8 @@ public struct ReportComparison: Sendable, Equatable {
         let names = regressions.map(\.metric).joined(separator: ", ")
         out.append(regressed ? "## ❌ REGRESSION — \(names)" : "## ✅ no regression")
         out.append("")
+        for caveat in caveats { out.append("⚠️ \(caveat)") }
+        if !caveats.isEmpty { out.append("") }
         out.append("`\(currentName)` against baseline `\(baselineName)`: a change counts when it is above "
             + "\(ConsoleSummary.fmt(rules.relative * 100)) % and \(ConsoleSummary.fmt(rules.absoluteMilliseconds)) ms "
             + "(rates: \(ConsoleSummary.fmt(rules.ratePoints * 100)) points) and outside the baseline's 99 % confidence bound, "

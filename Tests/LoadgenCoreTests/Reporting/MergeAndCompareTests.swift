@@ -177,6 +177,15 @@ import Testing
         #expect(!ReportComparison(baseline: a, current: same).regressed)
     }
 
+    @Test func runsOfDifferentShapesAreComparedWithACaveat() {
+        let lat = ReportFixtures.latencies(500, medianMs: 5, seed: 1)
+        let c = ReportComparison(baseline: ReportFixtures.report(ReportFixtures.metrics(replies: lat), users: 10),
+                                 current: ReportFixtures.report(ReportFixtures.metrics(replies: lat), scenario: "other", users: 20))
+        #expect(c.caveats == ["different scenarios: generic and other", "different load: 10 users and 20 users"])
+        #expect(c.markdown(baselineName: "a", currentName: "b").contains("\n⚠️ different scenarios: generic and other\n"))
+        #expect(!c.rows.contains { $0.metric == "throughput" })
+    }
+
     @Test func aFasterRunIsAnImprovement() {
         let a = ReportFixtures.report(ReportFixtures.metrics(replies: ReportFixtures.latencies(3000, medianMs: 40, seed: 1)))
         let b = ReportFixtures.report(ReportFixtures.metrics(replies: ReportFixtures.latencies(3000, medianMs: 20, seed: 2)))
