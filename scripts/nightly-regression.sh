@@ -12,6 +12,8 @@
 #   --update-baseline  after a run that passes with no regression, copy its report.json to the baseline.
 #   --check-html       open report.html in headless Chromium (scripts/check-report-html.sh): fail on
 #                      console errors or empty charts; saves DIR/report.png.
+#   --compare-flags "…" tolerances for loadgen compare, e.g. "--relative 30% --absolute-ms 10" when the
+#                      baseline was taken on another machine (see loadgen help compare).
 #
 # Exit code: 0 passed and no regression; 1 a criterion failed; 2 regression against the baseline;
 # 70 when --check-html fails; anything else is loadgen's own error code (README "Exit codes").
@@ -24,6 +26,7 @@ out="reports/nightly-$(date -u +%Y%m%dT%H%M%SZ)"
 baseline="reports/baseline/report.json"
 update=0
 check_html=0
+compare_flags=""
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
     --baseline) baseline="$2"; shift 2 ;;
     --update-baseline) update=1; shift ;;
     --check-html) check_html=1; shift ;;
+    --compare-flags) compare_flags="$2"; shift 2 ;;
     --) shift; args+=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "nightly-regression.sh: unknown argument '$1' (see --help)" >&2; exit 64 ;;
@@ -57,7 +61,8 @@ fi
 
 regression=0
 if [ -f "$baseline" ]; then
-  "$loadgen" compare "$baseline" "$out/report.json" --output "$out/compare.md" --junit "$out/compare.xml" || regression=$?
+  # shellcheck disable=SC2086  # the flags are words on purpose
+  "$loadgen" compare "$baseline" "$out/report.json" --output "$out/compare.md" --junit "$out/compare.xml" $compare_flags || regression=$?
   if [ "$regression" -ne 0 ] && [ "$regression" -ne 2 ]; then
     echo "nightly-regression.sh: loadgen compare failed with exit code $regression" >&2
     exit "$regression"
