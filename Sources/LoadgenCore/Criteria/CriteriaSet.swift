@@ -69,6 +69,8 @@ public enum CriteriaError: Error, Equatable, CustomStringConvertible {
     case unknownPreset(String, known: [String])
     case unknownMetric(String, known: [String])
     case badThreshold(String)
+    case unknownPattern(String, String)
+    case notPerPattern(String)
 
     public var description: String {
         switch self {
@@ -77,6 +79,10 @@ public enum CriteriaError: Error, Equatable, CustomStringConvertible {
             "unknown criteria preset '\(name)' (presets: \(known.joined(separator: ", ")); or a threshold like reply.p95<500ms)"
         case .unknownMetric(let name, let known):
             "unknown metric '\(name)' in --criteria (metrics: \(known.joined(separator: ", ")))"
+        case .unknownPattern(let name, let item):
+            "unknown failure pattern '\(name)' in '\(item)' (see 'loadgen list patterns')"
+        case .notPerPattern(let item):
+            "'\(item)': only the chaos metrics take a [PATTERN], e.g. chaos.activation.p95[timeout]<5s"
         case .badThreshold(let item):
             "cannot read the threshold in '\(item)': write e.g. reply.p95<500ms, errorRate<2%, successRate>0.99"
         }
@@ -89,17 +95,25 @@ extension Criterion {
         let ops: [Comparison] = [.atMost, .atLeast, .lessThan, .greaterThan]  // two-character ones first
         for op in ops {
             guard let range = item.range(of: op.rawValue) else { continue }
-            let name = String(item[..<range.lowerBound]).trimmingSpaces
+            var name = String(item[..<range.lowerBound]).trimmingSpaces
             var value = String(item[range.upperBound...]).trimmingSpaces
+            var pattern: FailurePattern?
+            if let open = name.firstIndex(of: "["), name.hasSuffix("]") {
+                let patternName = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+                name = String(name[..<open])
+                guard let p = FailurePattern(rawValue: patternName) else { throw .unknownPattern(patternName, item) }
+                pattern = p
+            }
             guard let metric = CriterionMetric(rawValue: name) else {
                 throw .unknownMetric(name, known: CriterionMetric.allCases.map(\.rawValue))
             }
+            if pattern != nil, !metric.isPerPattern { throw .notPerPattern(item) }
             var scale = 1.0
             if value.hasSuffix("ms") { value.removeLast(2) }
             else if value.hasSuffix("s"), metric.isLatency { value.removeLast(); scale = 1000 }
             else if value.hasSuffix("%") { value.removeLast(); scale = 0.01 }
             guard let number = Double(value.trimmingSpaces), number.isFinite else { throw .badThreshold(item) }
-            return Criterion(metric, op, number * scale)
+            return Criterion(metric, op, number * scale, pattern: pattern)
         }
         throw .badThreshold(item)
     }

@@ -6,13 +6,20 @@ public struct Criterion: Sendable, Hashable {
     public var comparison: Comparison
     /// The threshold, in the metric's unit (milliseconds for latencies, a fraction for rates).
     public var threshold: Double
+    /// Chaos metrics only: one failure pattern's figure instead of the worst over all of them
+    /// (`chaos.activation.p95[timeout]<5s`).
+    public var pattern: FailurePattern?
 
     /// Creates a criterion.
-    public init(_ metric: CriterionMetric, _ comparison: Comparison, _ threshold: Double) {
+    public init(_ metric: CriterionMetric, _ comparison: Comparison, _ threshold: Double, pattern: FailurePattern? = nil) {
         self.metric = metric
         self.comparison = comparison
         self.threshold = threshold
+        self.pattern = pattern
     }
+
+    /// The measured quantity's name in reports: `chaos.gracefulRate`, or `chaos.gracefulRate[timeout]`.
+    public var name: String { metric.rawValue + (pattern.map { "[\($0.rawValue)]" } ?? "") }
 
     /// `<`, `<=`, `>`, `>=`.
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
@@ -37,7 +44,7 @@ public struct Criterion: Sendable, Hashable {
     }
 
     /// The criterion as one expression, e.g. `reply.p95 < 500 ms`.
-    public var text: String { metric.rawValue + " " + thresholdText }
+    public var text: String { name + " " + thresholdText }
 }
 
 /// The quantities criteria can test.
@@ -62,6 +69,14 @@ public enum CriterionMetric: String, Sendable, Hashable, CaseIterable {
     /// fallback activation latency.
     case chaosGracefulRate = "chaos.gracefulRate", chaosActivationP95 = "chaos.activation.p95"
     case chaosActivationP99 = "chaos.activation.p99"
+
+    /// The metric of a check named `name` in a report (`chaos.gracefulRate[timeout]` → chaos.gracefulRate).
+    public init?(checkName name: String) {
+        self.init(rawValue: String(name.prefix { $0 != "[" }))
+    }
+
+    /// Whether the metric takes a `[PATTERN]` (the chaos metrics).
+    public var isPerPattern: Bool { rawValue.hasPrefix("chaos.") }
 
     /// Whether the metric is a latency in milliseconds.
     public var isLatency: Bool {

@@ -58,13 +58,13 @@ public func evaluate(_ sets: [CriteriaSet], against o: Observations) -> Evaluati
     var checks: [CheckResult] = []
     for set in sets {
         for c in set.criteria {
-            var result = CheckResult(name: c.metric.rawValue, preset: set.name, threshold: c.thresholdText,
+            var result = CheckResult(name: c.name, preset: set.name, threshold: c.thresholdText,
                                      actual: nil, status: "fail", passed: false, note: nil)
             if c.metric.needsReplies, !o.repliesMeasured {
                 result.status = "skipped"
                 result.passed = true
                 result.note = "replies not awaited (--replies none)"
-            } else if let actual = measure(c.metric, o) {
+            } else if let actual = measure(c.metric, o, pattern: c.pattern) {
                 result.actual = actual
                 result.passed = c.comparison.holds(actual, c.threshold)
                 result.status = result.passed ? "pass" : "fail"
@@ -78,8 +78,10 @@ public func evaluate(_ sets: [CriteriaSet], against o: Observations) -> Evaluati
     return Evaluation(verdict: verdict, checks: checks)
 }
 
-private func measure(_ metric: CriterionMetric, _ o: Observations) -> Double? {
+private func measure(_ metric: CriterionMetric, _ o: Observations, pattern: FailurePattern? = nil) -> Double? {
     let m = o.metrics
+    // Chaos metrics: the worst over the injected patterns, or the one pattern asked for.
+    let hitPatterns = m.patterns.filter { pattern == nil || $0.key == pattern }.values
     switch metric {
     case .errorRate: return m.turns > 0 ? m.errorRate : nil
     case .http5xxRate: return m.turns > 0 ? m.http5xxRate : nil
@@ -105,13 +107,13 @@ private func measure(_ metric: CriterionMetric, _ o: Observations) -> Double? {
     case .arrivalsDropped: return Double(m.arrivalsDropped)
     case .arrivalsLate: return Double(m.arrivalsLate)
     case .chaosGracefulRate:
-        let hit = m.patterns.values.filter { $0.injected > 0 }
+        let hit = hitPatterns.filter { $0.injected > 0 }
         return hit.isEmpty ? nil : hit.map(\.gracefulRate).min()
     case .chaosActivationP95:
-        let hit = m.patterns.values.filter { $0.activation.count > 0 }
+        let hit = hitPatterns.filter { $0.activation.count > 0 }
         return hit.isEmpty ? nil : hit.map { $0.activation.milliseconds(atPercentile: 95) }.max()
     case .chaosActivationP99:
-        let hit = m.patterns.values.filter { $0.activation.count > 0 }
+        let hit = hitPatterns.filter { $0.activation.count > 0 }
         return hit.isEmpty ? nil : hit.map { $0.activation.milliseconds(atPercentile: 99) }.max()
     }
 }

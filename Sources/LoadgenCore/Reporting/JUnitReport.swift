@@ -6,7 +6,8 @@ import Foundation
 ///
 /// A journey fails when its error rate breaks the run's `error.rate` criterion (any error, when the
 /// criteria have none); a pattern fails when its graceful rate is below the run's `chaos.gracefulRate`
-/// criterion (99 % when absent) or when any turn it hit went wrong, silent or errored.
+/// criterion (its own `chaos.gracefulRate[PATTERN]` first; 99 % when absent) or when any turn it hit
+/// went wrong, silent or errored.
 public enum JUnitReport {
     public static func render(_ r: Report) -> String {
         let suite = "loadgen." + r.run.scenario
@@ -15,7 +16,7 @@ public enum JUnitReport {
         var cases: [Case] = []
 
         for c in r.criteria {
-            let actual = c.actual.map { CriterionMetric(rawValue: c.name)?.format($0) ?? ConsoleSummary.fmt($0) } ?? "n/a"
+            let actual = c.actual.map { CriterionMetric(checkName: c.name)?.format($0) ?? ConsoleSummary.fmt($0) } ?? "n/a"
             var tc = Case(classname: suite + ".criteria", name: "[\(c.preset)] \(c.name) \(c.threshold)")
             switch c.status {
             case "pass": break
@@ -48,8 +49,10 @@ public enum JUnitReport {
             }
             cases.append(tc)
         }
-        let graceful = criteria.first { $0.metric == .chaosGracefulRate } ?? Criterion(.chaosGracefulRate, .atLeast, 0.99)
+        let everyPattern = criteria.first { $0.metric == .chaosGracefulRate && $0.pattern == nil }
+            ?? Criterion(.chaosGracefulRate, .atLeast, 0.99)
         for p in r.patterns {
+            let graceful = criteria.first { $0.metric == .chaosGracefulRate && $0.pattern?.rawValue == p.pattern } ?? everyPattern
             var tc = Case(classname: suite + ".patterns", name: p.pattern)
             let summary = "injected \(p.injected), graceful \(p.graceful), absorbed \(p.absorbed), wrong \(p.wrong), silent \(p.silent), "
                 + "errored \(p.errored); activation p95 \(ConsoleSummary.fmt(p.activation.p95)) ms"

@@ -85,4 +85,31 @@ import Testing
         #expect(CriteriaError.unknownPreset("x", known: ["staging", "prod"]).description
             == "unknown criteria preset 'x' (presets: staging, prod; or a threshold like reply.p95<500ms)")
     }
+
+    /// `chaos.*[PATTERN]`: one pattern's figure instead of the worst over all of them (the timeout
+    /// pattern's fallback takes seconds by design; the others must be fast).
+    @Test func chaosCriteriaCanNameOnePattern() throws {
+        let sets = try CriteriaSet.parse("chaos.activation.p95<500ms,chaos.activation.p95[timeout]<5s,chaos.gracefulRate[no-results]>=99%")
+        #expect(sets.first?.criteria.map(\.text) == ["chaos.activation.p95 < 500 ms", "chaos.activation.p95[timeout] < 5000 ms",
+                                                    "chaos.gracefulRate[no-results] >= 99 %"])
+        var m = RunMetrics()
+        var timeout = PatternStats()
+        timeout.injected = 10
+        timeout.graceful = 10
+        for _ in 0..<10 { timeout.activation.record(.seconds(2)) }
+        var noResults = PatternStats()
+        noResults.injected = 10
+        noResults.graceful = 9
+        noResults.wrong = 1
+        for _ in 0..<9 { noResults.activation.record(.milliseconds(3)) }
+        m.patterns = [.timeout: timeout, .noResults: noResults]
+        let e = evaluate(sets, against: Observations(metrics: m, repliesMeasured: true))
+        #expect(e.checks.map(\.name) == ["chaos.activation.p95", "chaos.activation.p95[timeout]", "chaos.gracefulRate[no-results]"])
+        #expect(e.checks.map(\.passed) == [false, true, false])  // the global p95 is timeout's 2 s; no-results is 90 % graceful
+        #expect(e.checks[2].actual == 0.9)
+        #expect(throws: CriteriaError.unknownPattern("slow", "chaos.activation.p95[slow]<5s")) {
+            try CriteriaSet.parse("chaos.activation.p95[slow]<5s")
+        }
+        #expect(throws: CriteriaError.notPerPattern("reply.p95[timeout]<5s")) { try CriteriaSet.parse("reply.p95[timeout]<5s") }
+    }
 }
