@@ -164,11 +164,11 @@ enum Harness {
                     }
                 } else {
                     checks.append(try await Preflight.handshake(client: client, target: target, verifyToken: verifyToken))
-                }
-                if o.checklist == nil, let healthURL {
-                    let (check, ok) = await Preflight.health(url: healthURL)
-                    checks.append(check)
-                    healthOK = ok
+                    if let healthURL {
+                        let (check, ok) = await Preflight.health(url: healthURL)
+                        checks.append(check)
+                        healthOK = ok
+                    }
                 }
                 let load = o.plan.arrivals.map { "\(ConsoleSummary.fmt($0.meanRate)) conversations/s (at most \(o.plan.users) in flight)" }
                     ?? "\(o.plan.users) users"

@@ -28,7 +28,7 @@ public final class FaultInjector: Sendable {
 
     /// The fault for a call at `site` now, if any, and its pattern.
     public func fault(at site: InjectionSite, correlationID: String?) -> (FailurePattern, FaultShape)? {
-        fault(at: site, correlationID: correlationID, elapsed: state.withLock { $0.start.duration(to: .now) })
+        fault(at: [site], correlationID: correlationID)
     }
 
     /// Time since `begin()`: where the run is in the plan's windows.

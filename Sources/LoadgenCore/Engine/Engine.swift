@@ -92,7 +92,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
             background.cancelAll()
         }
         let elapsed = start.duration(to: clock.now)
-        if elapsed.inSeconds > (timeline.lastSampled?.inSeconds ?? 0) + 0.001 {
+        if elapsed.inSeconds > (timeline.timeline.points.last?.t ?? 0) + 0.001 {
             _ = timeline.sample(recorder.headline(), at: elapsed, activeUsers: 0, faultsOpen: faultsOpen(plan, at: elapsed))
         }
         return RunResult(metrics: recorder.snapshot(), elapsed: elapsed, partial: partial, timeline: timeline.timeline)
@@ -147,22 +147,18 @@ public struct Engine<C: Clock<Duration>>: Sendable {
 /// The timeline under construction, shared by the sampling task and the end of the run.
 final class TimelineRecorder: Sendable {
     let interval: Duration
-    private let sampler: Mutex<(TimelineSampler, last: Duration?)>
+    private let sampler: Mutex<TimelineSampler>
 
     init(interval: Duration) {
         self.interval = interval
-        sampler = Mutex((TimelineSampler(interval: interval), nil))
+        sampler = Mutex(TimelineSampler(interval: interval))
     }
 
     func sample(_ totals: RunMetrics, at elapsed: Duration, activeUsers: Int, faultsOpen: [String]) -> Timeline.Point {
-        sampler.withLock { s in
-            s.last = elapsed
-            return s.0.sample(totals, at: elapsed, activeUsers: activeUsers, faultsOpen: faultsOpen)
-        }
+        sampler.withLock { $0.sample(totals, at: elapsed, activeUsers: activeUsers, faultsOpen: faultsOpen) }
     }
 
-    var lastSampled: Duration? { sampler.withLock { $0.last } }
-    var timeline: Timeline { sampler.withLock { $0.0.timeline } }
+    var timeline: Timeline { sampler.withLock { $0.timeline } }
 }
 
 /// The number of users currently running, for progress lines.

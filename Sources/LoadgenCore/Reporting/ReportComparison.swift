@@ -53,17 +53,13 @@ public struct ReportComparison: Sendable, Equatable {
         }
         if b.partial || c.partial { caveats.append("a partial run (stopped early) is being compared") }
         var rows: [Row] = []
-        func latency(_ name: String, _ pb: Report.Percentiles, _ pc: Report.Percentiles, _ percentile: Double,
-                     _ hb: LatencyHistogram?, _ pick: (Report.Percentiles) -> Double) {
-            rows.append(Self.latencyRow(name, base: pick(pb), current: pick(pc), counts: (pb.count, pc.count), percentile: percentile,
-                                        histogram: hb, rules: rules))
-        }
         let hb = b.metrics
-        for (p, pick) in [(50.0, { (x: Report.Percentiles) in x.p50 }), (95, { $0.p95 }), (99, { $0.p99 })] {
-            latency("reply p\(Int(p))", b.latency.reply, c.latency.reply, p, hb?.reply, pick)
-        }
-        for (p, pick) in [(50.0, { (x: Report.Percentiles) in x.p50 }), (95, { $0.p95 }), (99, { $0.p99 })] {
-            latency("ack p\(Int(p))", b.latency.ack, c.latency.ack, p, hb?.ack, pick)
+        let percentiles: [(Double, (Report.Percentiles) -> Double)] = [(50, \.p50), (95, \.p95), (99, \.p99)]
+        for (name, pb, pc, histogram) in [("reply", b.latency.reply, c.latency.reply, hb?.reply), ("ack", b.latency.ack, c.latency.ack, hb?.ack)] {
+            for (p, pick) in percentiles {
+                rows.append(Self.latencyRow("\(name) p\(Int(p))", base: pick(pb), current: pick(pc), counts: (pb.count, pc.count),
+                                            percentile: p, histogram: histogram, rules: rules))
+            }
         }
         rows.append(Self.rateRow("error rate", base: b.totals.errorRate, current: c.totals.errorRate,
                                  counts: (b.totals.turns, c.totals.turns), higherIsBetter: false, rules: rules))
