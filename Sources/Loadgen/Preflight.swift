@@ -12,23 +12,7 @@ enum Preflight {
         -> Report.ScriptedCheck
     {
         let challenge = String(UInt32.random(in: 100_000_000...UInt32.max))
-        let separator = target.pathAndQuery.contains("?") ? "&" : "?"
-        let path = verifyToken.map { token in
-            target.pathAndQuery + separator + "hub.mode=subscribe&hub.challenge=\(challenge)&hub.verify_token="
-                + (token.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        } ?? target.pathAndQuery
-        let result = await client.execute(method: .GET, path: path, headers: ["User-Agent": "facebookexternalua"],
-                                          timeout: .seconds(10))
-        let response: ClientResponse
-        switch result {
-        case .success(let r): response = r
-        case .failure(.connect(let why)):
-            throw LoadgenFailure(.unavailable, "cannot reach target \(target): \(shortReason(why))")
-        case .failure(.timeout):
-            throw LoadgenFailure(.unavailable, "target \(target) did not answer within 10 s")
-        case .failure(.io(let why)):
-            throw LoadgenFailure(.unavailable, "target \(target) broke the connection: \(shortReason(why))")
-        }
+        let response = try await verification(client: client, target: target, token: verifyToken?.value, challenge: challenge)
         guard verifyToken != nil else {
             return .init(name: "handshake", status: "skipped",
                          detail: "target reachable (HTTP \(response.status)); set WHATSAPP_VERIFY_TOKEN to check the verification handshake")
@@ -54,6 +38,28 @@ enum Preflight {
         }
         let verdict = HealthVerdict.judge(status: r.status, body: r.body)
         return (.init(name: "health", status: verdict.ok ? "pass" : "fail", detail: verdict.detail), verdict.ok)
+    }
+
+    /// Meta's verification GET (`hub.mode=subscribe`, the challenge, the token; without a token, a plain
+    /// GET of the webhook). Throws when the target cannot be reached at all: the run cannot be carried out.
+    static func verification(client: HTTPClient, target: TargetURL, token: String?, challenge: String,
+                             headers: [String: String] = [:]) async throws(LoadgenFailure) -> ClientResponse {
+        let separator = target.pathAndQuery.contains("?") ? "&" : "?"
+        let path = token.map { token in
+            target.pathAndQuery + separator + "hub.mode=subscribe&hub.challenge=\(challenge)&hub.verify_token="
+                + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        } ?? target.pathAndQuery
+        var all = HTTPHeaders([("User-Agent", "facebookexternalua")])
+        all.add(contentsOf: headers.map { ($0.key, $0.value) })
+        switch await client.execute(method: .GET, path: path, headers: all, timeout: .seconds(10)) {
+        case .success(let r): return r
+        case .failure(.connect(let why)):
+            throw LoadgenFailure(.unavailable, "cannot reach target \(target): \(shortReason(why))")
+        case .failure(.timeout):
+            throw LoadgenFailure(.unavailable, "target \(target) did not answer within 10 s")
+        case .failure(.io(let why)):
+            throw LoadgenFailure(.unavailable, "target \(target) broke the connection: \(shortReason(why))")
+        }
     }
 
     static func shortReason(_ why: String) -> String {

@@ -66,14 +66,7 @@ extension Loadgen {
                 help: ArgumentHelp("Where the stand-in Graph API listens (HOST:PORT; port 0 picks a free one).", valueName: "host:port"))
         var graphListen: String = "127.0.0.1:0"
 
-        @Option(name: .customLong("phone-number-id"), help: "The business phone number id in deliveries and in the Graph path.")
-        var phoneNumberID: String = BusinessIdentity.default.phoneNumberID
-
-        @Option(name: .customLong("display-phone-number"), help: "The business number in deliveries' metadata (digits).")
-        var displayPhoneNumber: String = BusinessIdentity.default.displayPhoneNumber
-
-        @Option(name: .customLong("waba-id"), help: "The WhatsApp Business Account id (entry[].id).")
-        var wabaID: String = BusinessIdentity.default.wabaID
+        @OptionGroup var business: BusinessOptions
 
         @Option(help: ArgumentHelp("any: wait for each reply at the stand-in Graph API; none: judge acks only (replies cannot reach loadgen).",
                                    valueName: "any|none"))
@@ -189,9 +182,6 @@ extension Loadgen {
             guard HostPort.parse(graphListen) != nil else {
                 throw ValidationError("--graph-listen must be HOST:PORT such as 127.0.0.1:4100 (got '\(graphListen)')")
             }
-            for (flag, value) in [("--phone-number-id", phoneNumberID), ("--display-phone-number", displayPhoneNumber), ("--waba-id", wabaID)] {
-                guard !value.isEmpty, value.allSatisfy(\.isNumber) else { throw ValidationError("\(flag) must be digits (got '\(value)')") }
-            }
             if let connections, connections < 1 { throw ValidationError("--connections must be at least 1 (got \(connections))") }
             if let journeys, journeys < 1 { throw ValidationError("--journeys must be at least 1 (got \(journeys))") }
             if let target {
@@ -265,7 +255,7 @@ extension Loadgen {
             let sets: [CriteriaSet]
             do { sets = try CriteriaSet.parse(criteriaText) } catch { throw LoadgenFailure(.usage, error.description) }
             let secrets = SecretSources(environment: environment)
-            let business = BusinessIdentity(wabaID: wabaID, phoneNumberID: phoneNumberID, displayPhoneNumber: displayPhoneNumber)
+            let business = business.identity
             // Flags override the scenario's own load; without either, 10 users for 30 s.
             var users = 10
             var length = Duration.seconds(30)

@@ -20,6 +20,12 @@ public struct WebhookClient: WebhookTransport {
     }
 
     public func deliver(body: [UInt8], signature: String, user: Int) async -> DeliveryResult {
+        await deliver(body: body, signature: Optional(signature), user: user)
+    }
+
+    /// A delivery with Meta's headers, or without a signature at all (nil): what a smoke test's
+    /// signature check sends to see it refused.
+    public func deliver(body: [UInt8], signature: String?, user: Int) async -> DeliveryResult {
         switch await post(body: body, signature: signature, user: user) {
         case .success(let response): .status(response.status)
         case .failure(let why): .failed(DeliveryFailure(why))
@@ -34,13 +40,10 @@ public struct WebhookClient: WebhookTransport {
         }
     }
 
-    private func post(body: [UInt8], signature: String, user: Int) async -> Result<ClientResponse, ClientFailure> {
-        var headers: HTTPHeaders = [
-            "Content-Type": "application/json",
-            "X-Hub-Signature-256": signature,
-            "User-Agent": "facebookexternalua",
-            "Accept": "*/*",
-        ]
+    private func post(body: [UInt8], signature: String?, user: Int) async -> Result<ClientResponse, ClientFailure> {
+        var headers: HTTPHeaders = signature.map {
+            ["Content-Type": "application/json", "X-Hub-Signature-256": $0, "User-Agent": "facebookexternalua", "Accept": "*/*"]
+        } ?? ["Content-Type": "application/json", "User-Agent": "facebookexternalua", "Accept": "*/*"]
         headers.add(contentsOf: extraHeaders)
         return await client.execute(method: .POST, path: path, headers: headers, body: body, timeout: ackTimeout, key: user)
     }

@@ -94,19 +94,9 @@ extension SmokeChecks {
 
         /// Meta's verification GET with `token`; throws when the target cannot be reached at all.
         func verify(token: String, challenge: String) async throws(LoadgenFailure) -> (status: Int, body: String) {
-            let separator = ctx.target.pathAndQuery.contains("?") ? "&" : "?"
-            let path = ctx.target.pathAndQuery + separator + "hub.mode=subscribe&hub.challenge=\(challenge)&hub.verify_token="
-                + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-            var headers = HTTPHeaders([("User-Agent", "facebookexternalua")])
-            headers.add(contentsOf: ctx.deliveryHeaders.map { ($0.key, $0.value) })
-            switch await ctx.client.execute(method: .GET, path: path, headers: headers, timeout: .seconds(10)) {
-            case .success(let r): return (r.status, String(decoding: r.body, as: UTF8.self))
-            case .failure(.connect(let why)):
-                throw LoadgenFailure(.unavailable, "cannot reach target \(ctx.target): \(Preflight.shortReason(why))")
-            case .failure(.timeout): throw LoadgenFailure(.unavailable, "target \(ctx.target) did not answer within 10 s")
-            case .failure(.io(let why)):
-                throw LoadgenFailure(.unavailable, "target \(ctx.target) broke the connection: \(Preflight.shortReason(why))")
-            }
+            let r = try await Preflight.verification(client: ctx.client, target: ctx.target, token: token, challenge: challenge,
+                                                     headers: ctx.deliveryHeaders)
+            return (r.status, String(decoding: r.body, as: UTF8.self))
         }
 
         /// Sends one message from `user` and, when replies are routed to loadgen and the delivery was
@@ -139,20 +129,13 @@ extension SmokeChecks {
         }
 
         private func post(_ body: [UInt8], signing: Signing, key: Int) async -> DeliveryResult {
-            var headers = HTTPHeaders([("Content-Type", "application/json"), ("User-Agent", "facebookexternalua"), ("Accept", "*/*")])
-            switch signing {
-            case .appSecret: headers.add(name: "X-Hub-Signature-256", value: WebhookSigner(appSecret: ctx.appSecret).signature(for: body))
-            case .wrongSecret: headers.add(name: "X-Hub-Signature-256", value: WebhookSigner(appSecret: .generate()).signature(for: body))
-            case .none: break
+            let signature: String? = switch signing {
+            case .appSecret: WebhookSigner(appSecret: ctx.appSecret).signature(for: body)
+            case .wrongSecret: WebhookSigner(appSecret: .generate()).signature(for: body)
+            case .none: nil
             }
-            headers.add(contentsOf: ctx.deliveryHeaders.map { ($0.key, $0.value) })
-            switch await ctx.client.execute(method: .POST, path: ctx.target.pathAndQuery, headers: headers, body: body,
-                                            timeout: TimeAmount(ctx.ackTimeout), key: key) {
-            case .success(let r): return .status(r.status)
-            case .failure(.connect): return .failed(.connect)
-            case .failure(.timeout): return .failed(.timeout)
-            case .failure(.io): return .failed(.io)
-            }
+            return await WebhookClient(client: ctx.client, target: ctx.target, ackTimeout: ctx.ackTimeout, extraHeaders: ctx.deliveryHeaders)
+                .deliver(body: body, signature: signature, user: key)
         }
 
         /// Waits for the open turn's reply; the engine's reply sweeper is not running yet, so this

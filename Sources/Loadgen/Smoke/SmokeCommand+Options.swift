@@ -52,7 +52,7 @@ extension Loadgen.Smoke {
             scenario: scenarioValue, users: population.count, duration: DurationText.parse(duration)!,
             thinkTime: DurationText.parseRange(thinkTime)!, replyTimeout: DurationText.parse(replyTimeout)!,
             awaitReplies: replies == "any", seed: seed,
-            business: BusinessIdentity(wabaID: wabaID, phoneNumberID: phoneNumberID, displayPhoneNumber: displayPhoneNumber),
+            business: business.identity,
             includeBSUID: false)
         plan.wamidSalt = salt << 48
         if let chaos { plan.chaos = (try? ChaosPlan.parse(chaos)) ?? plan.chaos }

@@ -67,14 +67,7 @@ extension Loadgen {
                 help: ArgumentHelp("Where the stand-in Graph API listens; the bot's replies must reach it to be judged.", valueName: "host:port"))
         var graphListen: String = "127.0.0.1:0"
 
-        @Option(name: .customLong("phone-number-id"), help: "The business phone number id in deliveries.")
-        var phoneNumberID: String = BusinessIdentity.default.phoneNumberID
-
-        @Option(name: .customLong("display-phone-number"), help: "The business number in deliveries' metadata (digits).")
-        var displayPhoneNumber: String = BusinessIdentity.default.displayPhoneNumber
-
-        @Option(name: .customLong("waba-id"), help: "The WhatsApp Business Account id (entry[].id).")
-        var wabaID: String = BusinessIdentity.default.wabaID
+        @OptionGroup var business: BusinessOptions
 
         @Option(name: .customLong("app-secret-file"), help: ArgumentHelp("Read the app secret from this file instead of WHATSAPP_APP_SECRET.",
                                                                         valueName: "path"))
@@ -118,9 +111,6 @@ extension Loadgen {
             guard replies == "any" || replies == "none" else { throw ValidationError("--replies must be any or none (got '\(replies)')") }
             guard HostPort.parse(graphListen) != nil else {
                 throw ValidationError("--graph-listen must be HOST:PORT such as 0.0.0.0:4100 (got '\(graphListen)')")
-            }
-            for (flag, value) in [("--phone-number-id", phoneNumberID), ("--display-phone-number", displayPhoneNumber), ("--waba-id", wabaID)] {
-                guard !value.isEmpty, value.allSatisfy(\.isNumber) else { throw ValidationError("\(flag) must be digits (got '\(value)')") }
             }
             if let rolloutPercent, !(0...100).contains(rolloutPercent) {
                 throw ValidationError("--rollout-percent must be between 0 and 100 (got \(rolloutPercent))")

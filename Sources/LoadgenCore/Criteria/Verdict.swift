@@ -46,6 +46,13 @@ public struct CheckResult: Sendable, Hashable, Codable {
     public var note: String?
 }
 
+extension CheckResult {
+    /// The measured value in the metric's unit (`8.3 ms`, `1.5 %`), or `n/a`.
+    public var actualText: String {
+        actual.map { CriterionMetric(checkName: name)?.format($0) ?? ConsoleSummary.fmt($0) } ?? "n/a"
+    }
+}
+
 /// The verdict and every check behind it.
 public struct Evaluation: Sendable, Hashable {
     public var verdict: Verdict

@@ -16,11 +16,9 @@ extension Engine {
         }
         var acks: [FloodJudgement.Ack] = []
         var firstLimited: Duration?
-        let phone = persona.identity == .phone ? user.phone : nil
         for id in ids where !Task.isCancelled {
-            let item = WebhookEnvelope.Item(
-                message: InboundMessage(id: id, timestamp: unixTime(), content: .text("hello?")), phone: phone,
-                profileName: user.profileName, bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil)
+            let item = Self.item(InboundMessage(id: id, timestamp: unixTime(), content: .text("hello?")), from: user, persona: persona,
+                                 plan: plan)
             let body = WebhookEnvelope.render(batch: [item], business: plan.business)
             let (result, retryAfter) = await transport.deliverReportingRetryAfter(body: body, signature: signer.signature(for: body),
                                                                                   user: user.index)

@@ -53,8 +53,7 @@ extension Engine {
                                                         random: &random)
             else { return notSent(.noChoice, user: user, key: key, recorder: recorder) }
             let message = InboundMessage(id: wamid, timestamp: unixTime(), content: content, context: context)
-            let item = WebhookEnvelope.Item(message: message, phone: phone, profileName: user.profileName,
-                                            bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil)
+            let item = Self.item(message, from: user, persona: persona, plan: plan)
             batchItem = item
             body = WebhookEnvelope.render(batch: [item], business: plan.business)
         }
@@ -290,6 +289,15 @@ extension Engine {
 
 /// How a turn ended: passed, the reply if one came, and whether a fault hit it (which ends the journey:
 /// the bot degraded on purpose, and later steps would expect the healthy path).
+extension Engine {
+    /// A message as Meta delivers it from `user`: the phone number unless the persona is username-only,
+    /// the BSUID when the plan sends them (always for username-only users, who have nothing else).
+    static func item(_ message: InboundMessage, from user: SimulatedUser, persona: Persona, plan: RunPlan) -> WebhookEnvelope.Item {
+        WebhookEnvelope.Item(message: message, phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName,
+                             bsuid: plan.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil)
+    }
+}
+
 struct TurnResult {
     var passed: Bool
     var reply: BotReply?

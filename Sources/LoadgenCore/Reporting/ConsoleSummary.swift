@@ -64,7 +64,7 @@ public enum ConsoleSummary {
         }
         out.append("")
         for check in r.criteria {
-            let actual = check.actual.map { CriterionMetric(checkName: check.name)?.format($0) ?? fmt($0) } ?? "n/a"
+            let actual = check.actualText
             let note = check.note.map { " (\($0))" } ?? ""
             out.append("\(mark(check.status)) [\(check.preset)] \(check.name) \(check.threshold): actual \(actual)\(note)")
         }

@@ -16,7 +16,7 @@ public enum JUnitReport {
         var cases: [Case] = []
 
         for c in r.criteria {
-            let actual = c.actual.map { CriterionMetric(checkName: c.name)?.format($0) ?? ConsoleSummary.fmt($0) } ?? "n/a"
+            let actual = c.actualText
             var tc = Case(classname: suite + ".criteria", name: "[\(c.preset)] \(c.name) \(c.threshold)")
             switch c.status {
             case "pass": break

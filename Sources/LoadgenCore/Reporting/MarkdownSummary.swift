@@ -24,7 +24,7 @@ public enum MarkdownSummary {
             out.append("| | criterion | threshold | actual |")
             out.append("|---|---|---|---|")
             for c in r.criteria {
-                let actual = c.actual.map { CriterionMetric(checkName: c.name)?.format($0) ?? fmt($0) } ?? "n/a"
+                let actual = c.actualText
                 out.append("| \(mark(c.status)) | [\(cell(c.preset))] \(cell(c.name)) | \(cell(c.threshold)) | \(cell(actual))\(c.note.map { " (\(cell($0)))" } ?? "") |")
             }
             out.append("")
