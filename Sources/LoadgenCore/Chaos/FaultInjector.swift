@@ -60,7 +60,7 @@ public final class FaultInjector: Sendable {
         return state.withLock { s in
             let elapsed = elapsed ?? s.start.duration(to: .now)
             for fault in candidates {
-                let roll = Double(s.random.next() >> 11) / Double(1 << 53)
+                let roll = s.random.nextFraction()
                 guard fault.schedule.injects(at: elapsed, roll: roll) else { continue }
                 s.injected[fault.pattern, default: 0] += 1
                 guard fault.shape.judgesTheTurn else { return (fault.pattern, fault.shape) }

@@ -189,7 +189,7 @@ extension Engine {
                                         content: .text(text)),
                 phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName, bsuid: user.bsuid)
         }
-        let reversed = Double(random.next() >> 11) / Double(1 << 53) < plan.delivery.reorder
+        let reversed = random.nextFraction() < plan.delivery.reorder
         let ids = messages.map(\.message.id)
         if reversed { messages.reverse() }
         let n = UInt64(texts.count)
@@ -241,7 +241,7 @@ extension Engine {
     func deliver(
         _ body: [UInt8], signature: String, user: Int, plan: RunPlan, random: inout SeededRandom, recorder: ShardedRecorder
     ) async -> DeliveryResult {
-        let roll = Double(random.next() >> 11) / Double(1 << 53)
+        let roll = random.nextFraction()
         guard roll < plan.delivery.duplicates else { return await transport.deliver(body: body, signature: signature, user: user) }
         recorder.record(user: user) { $0.duplicatesSent += 1 }
         if roll < plan.delivery.duplicates / 2 {
@@ -287,8 +287,6 @@ extension Engine {
     }
 }
 
-/// How a turn ended: passed, the reply if one came, and whether a fault hit it (which ends the journey:
-/// the bot degraded on purpose, and later steps would expect the healthy path).
 extension Engine {
     /// A message as Meta delivers it from `user`: the phone number unless the persona is username-only,
     /// the BSUID when the plan sends them (always for username-only users, who have nothing else).
@@ -298,6 +296,8 @@ extension Engine {
     }
 }
 
+/// How a turn ended: passed, the reply if one came, and whether a fault hit it (which ends the journey:
+/// the bot degraded on purpose, and later steps would expect the healthy path).
 struct TurnResult {
     var passed: Bool
     var reply: BotReply?

@@ -139,7 +139,7 @@ public struct Engine<C: Clock<Duration>>: Sendable {
     static func draw(_ range: ClosedRange<Duration>, using random: inout SeededRandom) -> Duration {
         let span = range.upperBound - range.lowerBound
         guard span > .zero else { return range.lowerBound }
-        let fraction = Double(random.next() >> 11) / Double(1 << 53)
+        let fraction = random.nextFraction()
         return range.lowerBound + span * fraction
     }
 }

@@ -8,6 +8,9 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         _ = next()
     }
 
+    /// A uniform draw from 0..<1 (53 random bits: every value a Double can hold exactly).
+    public mutating func nextFraction() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -71,7 +71,7 @@ import Testing
         #expect(!s.injects(at: .seconds(150), roll: 0))
         // Over many draws the share hit is the rate.
         var random = SeededRandom(seed: 4)
-        let hits = (0..<100_000).filter { _ in s.injects(at: .seconds(90), roll: Double(random.next() >> 11) / Double(1 << 53)) }.count
+        let hits = (0..<100_000).filter { _ in s.injects(at: .seconds(90), roll: random.nextFraction()) }.count
         #expect(abs(Double(hits) / 100_000 - 0.2) < 0.005)
     }
 

@@ -8,7 +8,7 @@ enum ReportFixtures {
         var random = SeededRandom(seed: seed)
         return (0..<n).map { _ in
             // Sum of three uniforms ≈ normal; exp of it is log-normal.
-            let u = (0..<3).map { _ in Double(random.next() >> 11) / Double(1 << 53) }.reduce(0, +) - 1.5
+            let u = (0..<3).map { _ in random.nextFraction() }.reduce(0, +) - 1.5
             return UInt64(medianMs * 1000 * exp(u * 0.8))
         }
     }
