@@ -20,11 +20,18 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        // The pure core: scenarios, the WhatsApp wire format, the engine, metrics, criteria, reports. No NIO.
+        // The wire formats both sides of a bot speak: WhatsApp envelopes, signatures, JSON, Graph sends,
+        // URLs, the marketplace's upstream rows. Pure; imported by the harness and the reference bot alike.
+        .target(
+            name: "Wire",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The pure core: scenarios, config and plans, the engine, chaos, metrics, criteria, reports. No NIO.
         .target(
             name: "LoadgenCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Wire",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
@@ -36,11 +43,11 @@ let package = Package(
             path: "scenarios",
             swiftSettings: swiftSettings
         ),
-        // The I/O edge: the webhook client, the HTTP server, the stand-in Graph API.
+        // The I/O edge: a pooled HTTP/1.1 client and a small HTTP/1.1 server on SwiftNIO.
         .target(
             name: "LoadgenHTTP",
             dependencies: [
-                "LoadgenCore",
+                "Wire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -52,10 +59,25 @@ let package = Package(
         .target(
             name: "ReferenceBot",
             dependencies: [
+                "Wire",
                 "LoadgenCore",
                 "LoadgenHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The runtime: a validated plan turned into running services (stand-ins, fault proxies, the
+        // reference bot, status callbacks), the drivers that compose them, and the run's outputs.
+        .target(
+            name: "LoadgenRuntime",
+            dependencies: [
+                "LoadgenCore",
+                "LoadgenHTTP",
+                "ReferenceBot",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -64,6 +86,7 @@ let package = Package(
             name: "Loadgen",
             dependencies: [
                 "LoadgenCore",
+                "LoadgenRuntime",
                 "LoadgenScenarios",
                 "LoadgenHTTP",
                 "ReferenceBot",
@@ -80,6 +103,7 @@ let package = Package(
             dependencies: [
                 "LoadgenCore",
                 "LoadgenHTTP",
+                "LoadgenRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -88,19 +112,19 @@ let package = Package(
         .testTarget(name: "LoadgenCoreTests", dependencies: ["LoadgenCore", "LoadgenScenarios"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadgenHTTPTests",
-            dependencies: ["LoadgenCore", "LoadgenHTTP", "LoadgenTesting", "ReferenceBot",
+            dependencies: ["LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "LoadgenTesting", "ReferenceBot",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ReferenceBotTests",
-            dependencies: ["LoadgenCore", "LoadgenHTTP", "ReferenceBot", "LoadgenTesting",
+            dependencies: ["LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "ReferenceBot", "LoadgenTesting",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LoadgenTests",
-            dependencies: ["Loadgen", "LoadgenCore", "LoadgenHTTP", "ReferenceBot", "LoadgenTesting", "LoadgenScenarios",
+            dependencies: ["Loadgen", "LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "ReferenceBot", "LoadgenTesting", "LoadgenScenarios",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import ReferenceBot
 import Synchronization
 

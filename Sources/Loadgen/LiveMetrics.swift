@@ -1,5 +1,6 @@
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import NIOHTTP1
 import Synchronization
 

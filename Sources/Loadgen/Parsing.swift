@@ -1,5 +1,6 @@
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 
 /// Parses the duration syntax of `--duration`, `--think-time`, `--reply-timeout`:
 /// plain seconds (`300`, `0.5`) or a number with a unit (`500ms`, `30s`, `5m`, `1h`).

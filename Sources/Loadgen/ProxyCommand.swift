@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 
 extension Loadgen {
     /// `loadgen proxy`: a fault-injecting reverse proxy in front of a real upstream, until Ctrl-C.

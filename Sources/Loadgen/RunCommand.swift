@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import LoadgenScenarios
 
 extension Loadgen {

@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
+import Wire
 
 /// A lean HTTP/1.1 client for one origin over pooled keep-alive connections.
 ///
@@ -60,25 +61,6 @@ public final class HTTPClient: Sendable {
     /// Closes every idle connection (in-flight ones close when they finish).
     public func shutdown() {
         for shard in shards { shard.shutdown() }
-    }
-}
-
-/// Scheme, host and port of a target.
-public struct Origin: Sendable, Hashable {
-    public var tls: Bool
-    public var host: String
-    public var port: Int
-
-    public init(tls: Bool, host: String, port: Int) {
-        self.tls = tls
-        self.host = host
-        self.port = port
-    }
-
-    /// The `Host` header value.
-    public var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return (tls && port == 443) || (!tls && port == 80) ? h : "\(h):\(port)"
     }
 }
 

@@ -1,3 +1,4 @@
+import Wire
 import NIOCore
 import NIOHTTP1
 import Synchronization

@@ -1,3 +1,4 @@
+import Wire
 import Synchronization
 
 /// Remembers message ids so a redelivered message is acked but not processed twice.

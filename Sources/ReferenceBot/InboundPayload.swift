@@ -1,3 +1,4 @@
+import Wire
 import Foundation
 
 /// The parts of a webhook delivery the bot reads (`entry[].changes[].value`).

@@ -1,3 +1,4 @@
+import Wire
 import LoadgenHTTP
 
 /// EasyMO's keyword intent classifier (wa-webhook-unified `core/intent-classifier.ts`, reference/easymo.md §4.3).

@@ -1,3 +1,4 @@
+import Wire
 import Synchronization
 
 /// EasyMO core's per-phone limiter: at most `limit` messages in any sliding window of `window`.

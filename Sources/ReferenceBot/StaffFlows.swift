@@ -1,3 +1,4 @@
+import Wire
 import LoadgenHTTP
 import Foundation
 

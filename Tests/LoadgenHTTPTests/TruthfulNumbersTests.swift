@@ -1,5 +1,6 @@
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import LoadgenTesting
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import LoadgenHTTP
+import LoadgenRuntime
 import Testing
 
 /// The built `loadgen` binary, run as a user would: exit codes and what reaches stderr.

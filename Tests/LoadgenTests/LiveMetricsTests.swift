@@ -2,6 +2,7 @@ import Foundation
 @testable import Loadgen
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import NIOHTTP1
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 @testable import Loadgen
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import ReferenceBot
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 @testable import Loadgen
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import NIOHTTP1
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import LoadgenTesting
 import NIOCore
 import NIOHTTP1

@@ -1,6 +1,7 @@
 import Foundation
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 import NIOCore
 import NIOHTTP1
 @testable import ReferenceBot

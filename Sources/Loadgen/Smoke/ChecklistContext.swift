@@ -1,5 +1,6 @@
 import LoadgenCore
 import LoadgenHTTP
+import LoadgenRuntime
 
 /// What a checklist gets from the harness: the run's own wiring, so the checks speak to the same
 /// target, with the same secrets, and see replies through the same stand-in Graph API as the load.

@@ -1,4 +1,5 @@
 import LoadgenHTTP
+import LoadgenRuntime
 import NIOHTTP1
 import Synchronization
 

@@ -118,10 +118,3 @@ extension Criterion {
         throw .badThreshold(item)
     }
 }
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces.
-    package var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
-    }
-}

@@ -1,4 +1,5 @@
 import LoadgenCore
+import LoadgenHTTP
 import NIOCore
 import NIOHTTP1
 import Synchronization

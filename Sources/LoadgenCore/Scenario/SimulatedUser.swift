@@ -60,3 +60,16 @@ public struct SimulatedUser: Sendable, Hashable {
         "Ingabire", "Kamanzi", "Bizimana", "Umutoni", "Hakizimana", "Nyirahabimana", "Ntwari", "Gatete",
     ]
 }
+
+extension WebhookEnvelope {
+    /// Renders one inbound message from `user` to `business`.
+    ///
+    /// - Parameter includeBSUID: send `contacts[].user_id` and `messages[].from_user_id`, as Meta does on
+    ///   every delivery since April 2026. Off only to reproduce older captures (and the signature vector).
+    public static func render(
+        _ message: InboundMessage, from user: SimulatedUser, business: BusinessIdentity, includeBSUID: Bool = true
+    ) -> [UInt8] {
+        render(message, phone: user.phone, profileName: user.profileName,
+               bsuid: includeBSUID ? user.bsuid : nil, business: business)
+    }
+}

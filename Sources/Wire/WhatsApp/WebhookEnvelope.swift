@@ -6,17 +6,6 @@
 /// let header = signer.signature(for: body)      // sign these bytes, send these bytes
 /// ```
 public enum WebhookEnvelope {
-    /// Renders one inbound message from `user` to `business`.
-    ///
-    /// - Parameter includeBSUID: send `contacts[].user_id` and `messages[].from_user_id`, as Meta does on
-    ///   every delivery since April 2026. Off only to reproduce older captures (and the signature vector).
-    public static func render(
-        _ message: InboundMessage, from user: SimulatedUser, business: BusinessIdentity, includeBSUID: Bool = true
-    ) -> [UInt8] {
-        render(message, phone: user.phone, profileName: user.profileName,
-               bsuid: includeBSUID ? user.bsuid : nil, business: business)
-    }
-
     /// One message and who sent it, for `render(batch:)`.
     public struct Item: Sendable {
         public var message: InboundMessage

@@ -50,3 +50,22 @@ public struct TargetURLError: Error, Equatable, CustomStringConvertible {
     public var reason: String
     public var description: String { "invalid URL '\(text)': \(reason)" }
 }
+
+/// Scheme, host and port of a target.
+public struct Origin: Sendable, Hashable {
+    public var tls: Bool
+    public var host: String
+    public var port: Int
+
+    public init(tls: Bool, host: String, port: Int) {
+        self.tls = tls
+        self.host = host
+        self.port = port
+    }
+
+    /// The `Host` header value.
+    public var hostHeader: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return (tls && port == 443) || (!tls && port == 80) ? h : "\(h):\(port)"
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import LoadgenCore
+import LoadgenHTTP
 import NIOCore
 import NIOHTTP1
 import Synchronization
