@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "loadgen", targets: ["Loadgen"]),
+        .library(name: "LoadgenRuntime", targets: ["LoadgenRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -18,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The wire formats both sides of a bot speak: WhatsApp envelopes, signatures, JSON, Graph sends,
@@ -75,6 +78,8 @@ let package = Package(
                 "LoadgenCore",
                 "LoadgenHTTP",
                 "ReferenceBot",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -126,6 +131,7 @@ let package = Package(
             name: "LoadgenTests",
             dependencies: ["Loadgen", "LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "ReferenceBot", "LoadgenTesting", "LoadgenScenarios",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

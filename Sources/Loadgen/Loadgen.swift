@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoadgenCore
 import LoadgenScenarios
+import LoadgenRuntime
 import NIOCore
 import NIOPosix
 
@@ -33,9 +34,14 @@ struct Loadgen: AsyncParsableCommand {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
             let hint = message.contains("see '") ? "" : " (see 'loadgen help')"
-            FileHandle.standardError.write(Data("loadgen: error: \(message)\(hint)\n".utf8))
+            StandardStreams.writeError("loadgen: error: \(message)\(hint)\n")
             Foundation.exit(ExitStatus.usage.rawValue)
         }
+    }
+
+    /// Says one line on stderr, `loadgen: …` (a lost terminal loses the line, never the run).
+    @Sendable static func log(_ line: String) {
+        StandardStreams.writeError("loadgen: " + line + "\n")
     }
 }
 
@@ -105,7 +111,7 @@ extension Loadgen {
 
         func run() throws {
             guard let scenario = BuiltInScenarios.all.first(where: { $0.name == name }) else {
-                Run.log("error: " + ScenarioError.unknownScenario(name, known: BuiltInScenarios.all.map(\.name)).description)
+                Loadgen.log("error: " + ScenarioError.unknownScenario(name, known: BuiltInScenarios.all.map(\.name)).description)
                 throw ExitStatus.usage.exitCode
             }
             do {
@@ -114,7 +120,7 @@ extension Loadgen {
                 print("✅ scenario '\(valid.name)' is valid: \(valid.personas.count) personas, \(steps) steps, "
                     + "criteria \(valid.criteria.isEmpty ? "staging (default)" : valid.criteria.joined(separator: ","))")
             } catch {
-                Run.log("error: \(error.description)")
+                Loadgen.log("error: \(error.description)")
                 throw ExitStatus.dataError.exitCode
             }
         }

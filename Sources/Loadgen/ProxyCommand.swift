@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LoadgenCore
-import LoadgenHTTP
 import LoadgenRuntime
 
 extension Loadgen {
@@ -12,62 +11,51 @@ extension Loadgen {
             discussion: """
             Point the bot's base URL for that upstream (e.g. OPENAI_BASE_URL) at --listen. Requests pass through unchanged unless the chaos plan hits them at the upstream's injection site.
               loadgen proxy --upstream llm=http://127.0.0.1:9000 --listen 127.0.0.1:8081 --chaos ai-service-down=0.2,timeout=0.1
-            Upstream names: \(FaultProxy.sites.keys.sorted().joined(separator: ", ")).
+            Upstream names: \(UpstreamProxySpec.sites.keys.sorted().joined(separator: ", ")).
             """)
 
         @Option(help: ArgumentHelp("NAME=URL: which upstream this is (its injection site) and where it really is.", valueName: "name=url"))
         var upstream: String
 
-        @Option(help: ArgumentHelp("Where the proxy listens.", valueName: "host:port"))
-        var listen: String = "127.0.0.1:8081"
+        @Option(help: ArgumentHelp("Where the proxy listens.", valueName: "host:port"), transform: Arguments.hostPort)
+        var listen = HostPort(host: "127.0.0.1", port: 8081)
 
         @Option(help: ArgumentHelp("The patterns to inject: PATTERN=RATE[@START-END],… (windows count from the proxy's start).",
-                                   valueName: "spec"))
-        var chaos: String
+                                   valueName: "spec"), transform: Arguments.chaos)
+        var chaos: ChaosPlan
 
         @Option(parsing: .unconditional, help: "Seeds the fault draws.")
         var seed: UInt64 = 1
 
         func validate() throws {
-            let parts = upstream.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let sites = FaultProxy.sites[parts[0]] else {
-                throw ValidationError("--upstream must be NAME=URL with NAME one of \(FaultProxy.sites.keys.sorted().joined(separator: ", ")) (got '\(upstream)')")
-            }
-            do { _ = try TargetURL(parts[1]) } catch { throw ValidationError("--upstream: \(error)") }
-            guard HostPort.parse(listen) != nil else { throw ValidationError("--listen must be HOST:PORT (got '\(listen)')") }
-            let plan: ChaosPlan
-            do { plan = try ChaosPlan.parse(chaos) } catch { throw ValidationError(error.description) }
-            guard plan.faults.contains(where: { sites.contains($0.site) }) else {
-                throw ValidationError("no pattern in --chaos is injected at the \(parts[0]) upstream (\(sites.map(\.rawValue).joined(separator: ", "))); see 'loadgen list patterns'")
+            let spec = try self.spec()
+            guard chaos.faults.contains(where: { spec.sites.contains($0.site) }) else {
+                throw ValidationError("no pattern in --chaos is injected at the \(spec.name) upstream (\(spec.sites.map(\.rawValue).joined(separator: ", "))); see 'loadgen list patterns'")
             }
         }
 
-        func run() async throws {
+        /// `NAME=URL` with the listen address: the same spec `run --upstream` takes.
+        func spec() throws -> UpstreamProxySpec {
+            let names = UpstreamProxySpec.sites.keys.sorted().joined(separator: ", ")
             let parts = upstream.split(separator: "=", maxSplits: 1).map(String.init)
-            let injector = FaultInjector(plan: try! ChaosPlan.parse(chaos), seed: seed)
-            let address = HostPort.parse(listen)!
-            let proxy: FaultProxy
-            let server: HTTPServer
-            do {
-                proxy = try FaultProxy(upstream: try TargetURL(parts[1]), sites: FaultProxy.sites[parts[0]]!, injector: injector)
-                server = try await HTTPServer.bind(host: address.host, port: address.port)
-            } catch {
-                Run.log("error: --listen: \(error)")
-                throw ExitStatus.cannotListen.exitCode
+            guard parts.count == 2, UpstreamProxySpec.sites[parts[0]] != nil else {
+                throw ValidationError("--upstream must be NAME=URL with NAME one of \(names) (got '\(upstream)')")
             }
-            Run.log("fault proxy for the \(parts[0]) upstream \(parts[1]) listening on \(server.baseURL); press Ctrl-C to stop")
-            let stop = StopSignal()
-            let signals = SignalHandler.install(stop: stop) {}
-            defer { signals.cancel() }
-            injector.begin()
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await server.run(proxy) }
-                await stop.wait()
-                group.cancelAll()
+            do { return try UpstreamProxySpec.parse("\(upstream)@\(listen)") } catch { throw ValidationError(error.message) }
+        }
+
+        func run() async throws {
+            try await runCommand { () throws(LoadgenFailure) in
+                let spec: UpstreamProxySpec
+                do { spec = try self.spec() } catch { throw LoadgenFailure(.usage, "\(error)") }
+                let stop = StopSignal()
+                let signals = SignalHandler.install(stop: stop) {}
+                defer { signals.cancel() }
+                let injected = try await ProxyDriver.run(upstream: spec, chaos: chaos, seed: seed, stop: stop, log: Loadgen.log)
+                let counts = injected.sorted { $0.key.number < $1.key.number }.map { "\($0.key.rawValue) \($0.value)" }
+                Loadgen.log("stopped; faults injected: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")))
+                return .pass
             }
-            proxy.shutdown()
-            let counts = injector.injected.sorted { $0.key.number < $1.key.number }.map { "\($0.key.rawValue) \($0.value)" }
-            Run.log("stopped; faults injected: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadgenCore
+import LoadgenRuntime
 
 /// Reads a report.json given as a file or as the directory a run wrote it into.
 enum ReportFile {
@@ -83,7 +84,7 @@ extension Loadgen {
                 let base = try ReportFile.load(baseline)
                 let cur = try ReportFile.load(current)
                 var rules = ComparisonRules()
-                rules.relative = Self.fraction(relative)!
+                rules.relative = Self.fraction(relative) ?? rules.relative  // checked by validate()
                 rules.absoluteMilliseconds = absoluteMs
                 rules.ratePoints = ratePoints / 100
                 rules.minSamples = UInt64(minSamples)
@@ -98,7 +99,7 @@ extension Loadgen {
                 }
                 status = comparison.regressed ? .regression : .pass
             } catch {
-                Run.log("error: \(error.message)")
+                Loadgen.log("error: \(error.message)")
                 status = error.status
             }
             if status != .pass { throw status.exitCode }
@@ -120,14 +121,11 @@ extension Loadgen {
         var reports: [String] = []
         @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where the merged report goes.", valueName: "dir|file.json"))
         var output: String
-        @Option(help: ArgumentHelp(ReportFormat.help, valueName: "formats"))
-        var format: String = "all"
+        @Option(help: ArgumentHelp(ReportFormat.help, valueName: "formats"), transform: Arguments.formats)
+        var format: Set<ReportFormat>?
 
         func validate() throws {
             guard reports.count >= 2 else { throw ValidationError("give at least two reports to merge (got \(reports.count))") }
-            guard ReportFormat.parse(format) != nil else {
-                throw ValidationError("--format must be all or a list of json, md, junit, html (got '\(format)')")
-            }
         }
 
         func run() throws {
@@ -144,12 +142,12 @@ extension Loadgen {
                     }
                     paths = [output]
                 } else {
-                    paths = try ReportWriter.write(merged, formats: ReportFormat.parse(format)!, to: output)
+                    paths = try ReportWriter.write(merged, formats: format ?? Set(ReportFormat.allCases), to: output)
                 }
                 print(ConsoleSummary.render(merged, reportPaths: paths))
                 status = merged.verdict == .pass ? .pass : .criteriaFailed
             } catch {
-                Run.log("error: \(error.message)")
+                Loadgen.log("error: \(error.message)")
                 status = error.status
             }
             if status != .pass { throw status.exitCode }

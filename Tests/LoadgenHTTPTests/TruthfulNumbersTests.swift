@@ -9,13 +9,13 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct TruthfulNumbersTests {
     @Test func percentilesAndErrorRateMatchTheTruth() async throws {
-        let plan = RunPlan(scenario: Scenario("truth", summary: "") {
+        let plan = Workload(scenario: Scenario("truth", summary: "") {
             Persona("user") {
                 Send.text("hello")
                 Expect.reply()
             }
         }, users: 10, duration: .seconds(60), journeysPerUser: 30)
-        let users = plan.makeUsers()
+        let users = plan.users
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         let graph = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
         let standIn = GraphAPIStandIn(phoneNumberID: plan.business.phoneNumberID, accessToken: nil) { send, receivedAt in
@@ -36,7 +36,7 @@ struct TruthfulNumbersTests {
             defer { group.cancelAll() }
             let engine = Engine(clock: ContinuousClock(), transport: WebhookClient(client: client, target: target, ackTimeout: .seconds(5)),
                                 signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator, unixTime: { 1_750_000_000 })
-            return await engine.run(plan, users: users)
+            return await engine.run(plan)
         }
         let truth = bot.recorded
         let m = result.metrics

@@ -51,7 +51,7 @@ struct CommandLineTests {
     @Test(arguments: [
         (["--concurrency", "-5"], "--concurrency must be at least 1"),
         (["--concurrency", "abc"], "'abc' is invalid"),
-        (["--duration", "soon"], "--duration must be a positive time"),
+        (["--duration", "soon"], "'--duration <time>': write seconds (300) or a number with a unit (500ms, 30s, 5m, 1h)"),
         (["--target", "not-a-url"], "invalid URL"),
         (["--scenario", "nope"], "unknown scenario 'nope'"),
         (["--criteria", "bogus"], "unknown criteria preset 'bogus'"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 @testable import Loadgen
 import LoadgenCore
+import LoadgenRuntime
 import Testing
 
 /// A whole run in-process: stand-in Graph API, embedded reference bot, engine, criteria, report.
@@ -12,8 +13,7 @@ struct EndToEndTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try Loadgen.Run.parse(["--concurrency", "20", "--journeys", "5", "--think-time", "0", "--duration", "60s",
                                          "--report-dir", dir.path, "--quiet"])
-        let options = try run.makeOptions(environment: [:])
-        let outcome = try await Harness.run(options, stop: StopSignal(), log: { _ in })
+        let outcome = try await run.outcome()
         let r = outcome.report
         #expect(outcome.status == .pass)
         #expect(r.verdict == .pass)
@@ -57,7 +57,7 @@ struct EndToEndTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try Loadgen.Run.parse(["--concurrency", "5", "--journeys", "4", "--think-time", "0", "--replies", "none",
                                          "--report-dir", dir.path, "--quiet"])
-        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let outcome = try await run.outcome()
         #expect(outcome.status == .pass)
         #expect(outcome.report.totals.turns == 20)
         #expect(outcome.report.latency.ack.count == 20)
@@ -70,7 +70,7 @@ struct EndToEndTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try Loadgen.Run.parse(["--scenario", "easymo-journeys", "--concurrency", "33", "--journeys", "3", "--reorder", "0.5",
                                          "--think-time", "0", "--duration", "60s", "--report-dir", dir.path, "--quiet"])
-        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let outcome = try await run.outcome()
         let r = outcome.report
         #expect(outcome.status == .pass)
         #expect(r.totals.errors == 0)
@@ -92,7 +92,7 @@ struct EndToEndTests {
         let run = try Loadgen.Run.parse(["--concurrency", "10", "--journeys", "6", "--think-time", "0", "--duplicates", "0.5",
                                          "--criteria", "staging,replies.unsolicited<=0,replies.duplicate<=0",
                                          "--report-dir", dir.path, "--quiet"])
-        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let outcome = try await run.outcome()
         let r = outcome.report
         #expect(outcome.status == .pass)
         #expect(r.delivery.duplicatesSent > 10)
@@ -106,7 +106,7 @@ struct EndToEndTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-e2e-open-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try Loadgen.Run.parse(["--rate", "100", "--duration", "2s", "--think-time", "0", "--report-dir", dir.path, "--quiet"])
-        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let outcome = try await run.outcome()
         let r = outcome.report
         #expect(outcome.status == .pass)
         #expect(r.run.model == "open")
@@ -121,7 +121,7 @@ struct EndToEndTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try Loadgen.Run.parse(["--concurrency", "20", "--journeys", "3", "--think-time", "0", "--batch", "5",
                                          "--statuses", "off", "--report-dir", dir.path, "--quiet"])
-        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let outcome = try await run.outcome()
         let r = outcome.report
         #expect(outcome.status == .pass)
         #expect(r.totals.turns == 60 && r.totals.errors == 0)
@@ -137,7 +137,7 @@ struct EndToEndTests {
                                          "--chaos", "payment-failure=1,invalid-input=0.2,agent-unavailable=0.2",
                                          "--criteria", "chaos.gracefulRate>=0.99,chaos.activation.p95<500ms",
                                          "--report-dir", dir.path, "--quiet"])
-        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        let outcome = try await run.outcome()
         let r = outcome.report
         #expect(outcome.status == .pass)
         let byName = Dictionary(uniqueKeysWithValues: r.patterns.map { ($0.pattern, $0) })
@@ -172,21 +172,21 @@ struct DefectDetectionTests {
         "\(p.rawValue)=1@\(Double(i) * 1.5)s-" + (p == .vendorUnavailable ? "" : "\(Double(i) * 1.5 + 1.2)s")
     }.joined(separator: ",")
 
-    static func drill(defect: FailurePattern?) async throws -> HarnessOutcome {
+    static func drill(defect: FailurePattern?) async throws -> RunOutcome {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-defect-\(getpid())-\(defect?.rawValue ?? "none")")
         defer { try? FileManager.default.removeItem(at: dir) }
         var args = ["--scenario", "nine-patterns", "--concurrency", "30", "--duration", "14s", "--think-time", "0.45s-0.55s",
                     "--reply-timeout", "6s", "--chaos", windows, "--statuses", "off", "--report-dir", dir.path, "--quiet"]
         if let defect { args += ["--bot-defect", defect.rawValue] }
         // Think time keeps each user under the bot's 30 messages a minute: 429s would blur the judging.
-        return try await Harness.run(try Loadgen.Run.parse(args).makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
+        return try await Loadgen.Run.parse(args).outcome()
     }
 
     @Test func eachDefectFailsExactlyItsOwnPattern() async throws {
         // Three drills at a time: nine at once would starve two cores and blur the timing the drill judges.
-        var outcomes: [FailurePattern: HarnessOutcome] = [:]
+        var outcomes: [FailurePattern: RunOutcome] = [:]
         for batch in stride(from: 0, to: 9, by: 3).map({ Array(FailurePattern.allCases[$0 ..< $0 + 3]) }) {
-            try await withThrowingTaskGroup(of: (FailurePattern, HarnessOutcome).self) { group in
+            try await withThrowingTaskGroup(of: (FailurePattern, RunOutcome).self) { group in
                 for pattern in batch { group.addTask { (pattern, try await Self.drill(defect: pattern)) } }
                 for try await (pattern, outcome) in group { outcomes[pattern] = outcome }
             }

@@ -17,7 +17,7 @@ import Testing
         totals.countTurns(3, of: StepKey(persona: "user", step: "1 send text"))
         var sampler = TimelineSampler(interval: .seconds(1))
         let point = sampler.sample(totals, at: .seconds(1), activeUsers: 2, faultsOpen: [])
-        live.update(Progress(elapsed: .seconds(1), duration: .seconds(10), activeUsers: 2, metrics: totals, latest: point, interval: .seconds(1)))
+        await live.update(Progress(elapsed: .seconds(1), duration: .seconds(10), activeUsers: 2, metrics: totals, latest: point, interval: .seconds(1)))
         let after = await live.respond(to: ServerRequest(method: .GET, uri: "/metrics"))
         let text = String(decoding: after.body, as: UTF8.self)
         #expect(after.headers.first(name: "Content-Type") == "text/plain; version=0.0.4; charset=utf-8")

@@ -1,36 +1,39 @@
 import ArgumentParser
+import Foundation
 @testable import Loadgen
 import LoadgenCore
+import LoadgenRuntime
 import Testing
 
 @Suite struct OptionParsingTests {
     @Test func defaultsAreTheDocumentedOnes() throws {
         let run = try Loadgen.Run.parse([])
-        let options = try run.makeOptions(environment: [:])
-        #expect(options.plan.users == 10)
-        #expect(options.plan.duration == .seconds(30))
-        #expect(run.thinkTime == "2s-5s")
-        #expect(run.scenario == "generic")
-        #expect(run.replies == "any")
-        #expect(run.graphListen == "127.0.0.1:0")
-        #expect(run.target == nil)
+        let (plan, _) = try run.plan(environment: [:])
+        #expect(plan.workload.users.count == 10)
+        #expect(plan.workload.duration == .seconds(30))
+        #expect(plan.workload.thinkTime == .seconds(2) ... .seconds(5))
+        #expect(plan.workload.scenario.name == "generic")
+        #expect(plan.workload.replies == .any)
+        #expect(plan.graphListen == HostPort(host: "127.0.0.1", port: 0))
+        #expect(plan.target == nil)
     }
 
     /// The same seed, the same users and messages, but fresh message ids: a long-lived bot's dedup must
     /// not swallow a repeated run.
     @Test func everyRunHasFreshMessageIDs() throws {
-        let salts = try (0..<3).map { _ in try Loadgen.Run.parse(["--seed", "7"]).makeOptions(environment: [:]).plan.wamidSalt }
+        let plans = try (0..<3).map { _ in try Loadgen.Run.parse(["--seed", "7"]).plan(environment: [:]).0.workload }
+        let salts = plans.map(\.wamidSalt)
         #expect(Set(salts).count == 3)
         #expect(salts.allSatisfy { $0 != 0 && $0 & ((1 << 42) - 1) == 0 })  // clear of user index and sequence bits
-        let users = try Loadgen.Run.parse(["--seed", "7"]).makeOptions(environment: [:]).plan.makeUsers()
-        #expect(users.map(\.phone) == (try Loadgen.Run.parse(["--seed", "7"]).makeOptions(environment: [:]).plan.makeUsers().map(\.phone)))
+        #expect(plans[0].users.map(\.phone) == plans[1].users.map(\.phone))
     }
 
     @Test func aShardSimulatesEveryNthUserAndItsShareOfTheRate() throws {
-        let closed = try Loadgen.Run.parse(["--concurrency", "10", "--shard", "1/4"]).makeOptions(environment: [:])
-        #expect(closed.plan.makeUsers().map(\.index) == [1, 5, 9])
-        let open = try Loadgen.Run.parse(["--rate", "40", "--duration", "10s", "--shard", "0/4"]).makeOptions(environment: [:])
-        #expect(open.plan.arrivals?.meanRate == 10)
+        let closed = try Loadgen.Run.parse(["--concurrency", "10", "--shard", "1/4"]).plan(environment: [:]).0
+        #expect(closed.workload.users.map(\.index) == [1, 5, 9])
+        let open = try Loadgen.Run.parse(["--rate", "40", "--duration", "10s", "--shard", "0/4"]).plan(environment: [:]).0
+        guard case .open(let schedule, _) = open.workload.model else { Issue.record("not an open model"); return }
+        #expect(schedule.meanRate == 10)
         for bad in ["4/4", "-1/4", "1", "a/b", "0/0"] {
             #expect(throws: (any Error).self, "\(bad)") { try Loadgen.Run.parse(["--shard", bad]) }
         }
@@ -39,23 +42,23 @@ import Testing
 
     @Test func theStagingCommandParses() throws {
         let run = try Loadgen.Run.parse(["--concurrency", "100", "--duration", "300", "--criteria", "staging"])
-        let options = try run.makeOptions(environment: [:])
-        #expect(options.plan.users == 100)
-        #expect(options.plan.duration == .seconds(300))
-        #expect(options.criteria.map(\.name) == ["staging"])
-        #expect(options.target == nil)
-        #expect(options.connections == 100)
+        let (plan, _) = try run.plan(environment: [:])
+        #expect(plan.workload.users.count == 100)
+        #expect(plan.workload.duration == .seconds(300))
+        #expect(plan.criteria.map(\.name) == ["staging"])
+        #expect(plan.target == nil)
+        #expect(plan.connections == 100)
     }
 
     @Test func flagsOverrideTheScenariosOwnLoad() throws {
-        let own = try Loadgen.Run.parse(["--scenario", "staging-load"]).makeOptions(environment: [:])
-        #expect(own.plan.users == 100)
-        #expect(own.plan.duration == .seconds(300))
+        let own = try Loadgen.Run.parse(["--scenario", "staging-load"]).plan(environment: [:]).0
+        #expect(own.workload.users.count == 100)
+        #expect(own.workload.duration == .seconds(300))
         #expect(own.criteria.map(\.name) == ["staging"])
         let overridden = try Loadgen.Run.parse(["--scenario", "staging-load", "--concurrency", "7", "--duration", "5s", "--criteria", "prod"])
-            .makeOptions(environment: [:])
-        #expect(overridden.plan.users == 7)
-        #expect(overridden.plan.duration == .seconds(5))
+            .plan(environment: [:]).0
+        #expect(overridden.workload.users.count == 7)
+        #expect(overridden.workload.duration == .seconds(5))
         #expect(overridden.criteria.map(\.name) == ["prod"])
     }
 
@@ -96,16 +99,22 @@ import Testing
 
     @Test func secretsComeFromEnvironmentOrFile() throws {
         let run = try Loadgen.Run.parse(["--target", "http://127.0.0.1:9/webhook"])
-        let options = try run.makeOptions(environment: ["WHATSAPP_APP_SECRET": "s3cret", "WHATSAPP_VERIFY_TOKEN": "v"])
-        #expect(options.appSecret?.value == "s3cret")
-        #expect(options.verifyToken?.value == "v")
+        let (_, secrets) = try run.plan(environment: ["WHATSAPP_APP_SECRET": "s3cret", "WHATSAPP_VERIFY_TOKEN": "v"])
+        #expect(secrets.appSecret?.value == "s3cret")
+        #expect(secrets.verifyToken?.value == "v")
         let missing = try Loadgen.Run.parse(["--app-secret-file", "/nonexistent/secret"])
-        #expect(throws: LoadgenFailure.self) { try missing.makeOptions(environment: [:]) }
+        #expect(throws: LoadgenFailure.self) { try missing.plan(environment: [:]) }
     }
 
-    @Test func exitStatusesAreDistinctAndDocumented() {
-        let codes = ExitStatus.allCases.map(\.rawValue)
-        #expect(Set(codes).count == codes.count)
-        #expect(ExitStatus.pass.rawValue == 0 && ExitStatus.criteriaFailed.rawValue == 1 && ExitStatus.usage.rawValue == 64)
+    /// The README's exit-code table lists exactly the codes loadgen exits with.
+    @Test func theReadmeDocumentsEveryExitCode() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "## Exit codes").dropFirst().first?.components(separatedBy: "\n## ").first)
+        let documented = section.split(separator: "\n").compactMap { line -> Int32? in
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            return cells.first.flatMap { Int32($0) }
+        }
+        #expect(documented == ExitStatus.allCases.map(\.rawValue))
     }
 }

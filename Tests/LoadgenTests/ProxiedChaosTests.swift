@@ -43,12 +43,11 @@ struct ProxiedChaosTests {
             "--scenario", "nine-patterns", "--concurrency", "4", "--journeys", "1", "--think-time", "0",
             "--statuses", "off", "--report-dir", dir.path, "--quiet",
         ])
-        let options = try run.makeOptions(environment: ["WHATSAPP_APP_SECRET": secret, "WHATSAPP_VERIFY_TOKEN": token])
-        let outcome = try await withThrowingTaskGroup(of: HarnessOutcome?.self) { group in
+        let outcome = try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
             group.addTask { await upstreams.run(UpstreamStandIns(injector: nil)); return nil }
             group.addTask { await bot.run(on: server); return nil }
             defer { group.cancelAll() }
-            return try await Harness.run(options, stop: StopSignal(), log: { _ in })
+            return try await run.outcome(environment: ["WHATSAPP_APP_SECRET": secret, "WHATSAPP_VERIFY_TOKEN": token])
         }
         let r = outcome.report
         let pattern = try #require(r.patterns.first { $0.pattern == "ai-service-down" })
@@ -93,8 +92,7 @@ struct RateLimitBurstTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try Loadgen.Run.parse(["--concurrency", "2", "--duration", "3s", "--think-time", "0", "--statuses", "off",
                                          "--chaos", "network-issues:burst=1", "--report-dir", dir.path, "--quiet"])
-        let outcome = try await Harness.run(try run.makeOptions(environment: [:]), stop: StopSignal(), log: { _ in })
-        let r = outcome.report
+        let r = try await run.outcome().report
         let bursts = try #require(r.patterns.first { $0.pattern == "network-issues" })
         #expect(bursts.injected == 2)  // one burst per user, then each waits the Retry-After past the run's end
         #expect(bursts.graceful == 2)
@@ -120,10 +118,10 @@ struct RateLimitBurstTests {
             "--journeys", "1", "--think-time", "0", "--statuses", "off", "--chaos", "network-issues:burst=1",
             "--criteria", "staging,chaos.gracefulRate>=0.99", "--report-dir", dir.path, "--quiet",
         ])
-        let outcome = try await withThrowingTaskGroup(of: HarnessOutcome?.self) { group in
+        let outcome = try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
             group.addTask { await bot.run(on: server); return nil }
             defer { group.cancelAll() }
-            return try await Harness.run(try run.makeOptions(environment: ["WHATSAPP_APP_SECRET": secret]), stop: StopSignal(), log: { _ in })
+            return try await run.outcome(environment: ["WHATSAPP_APP_SECRET": secret])
         }
         let bursts = try #require(outcome.report.patterns.first { $0.pattern == "network-issues" })
         #expect(bursts.injected == 1 && bursts.wrong == 1)
@@ -138,16 +136,16 @@ struct BurstChaosTests {
     @Test func aBurstHitByAnUpstreamFaultIsJudgedOnAllItsAnswers() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-burst-chaos-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        var options = try Loadgen.Run.parse(["--concurrency", "3", "--journeys", "1", "--think-time", "0", "--statuses", "off",
-                                             "--report-dir", dir.path, "--quiet"]).makeOptions(environment: [:])
-        options.plan.scenario = Scenario("burst-chaos", summary: "") {
+        var config = try Loadgen.Run.parse(["--concurrency", "3", "--journeys", "1", "--think-time", "0", "--statuses", "off",
+                                            "--report-dir", dir.path, "--quiet"]).config()
+        config.scenario = Scenario("burst-chaos", summary: "") {
             Persona("hurried") {
                 Send.burst(["Hi", "I need vegetables near me"])  // the greeting's menu may come first
                 Expect.reply(.any)
             }
         }
-        options.plan.chaos = [.inject(.aiServiceDown, rate: 1)]
-        let r = try await Harness.run(options, stop: StopSignal(), log: { _ in }).report
+        config.chaos = [.inject(.aiServiceDown, rate: 1)]
+        let r = try await RunDriver.run(try config.validated(), secrets: RunSecrets(), stop: StopSignal(), log: { _ in }).report
         let pattern = try #require(r.patterns.first { $0.pattern == "ai-service-down" })
         #expect(pattern.injected == 3)
         #expect(pattern.graceful == 3, "\(pattern)")  // "top-rated" is among each burst's two answers

@@ -13,9 +13,9 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct SmokeCommandTests {
     /// A short, fast smoke run (1 s of load) against the embedded bot.
-    static func smoke(_ extra: [String], dir: String) async throws -> HarnessOutcome {
+    static func smoke(_ extra: [String], dir: String) async throws -> RunOutcome {
         let command = try Loadgen.Smoke.parse(["--duration", "1s", "--think-time", "0.2s", "--quiet", "--report-dir", dir] + extra)
-        return try await Harness.run(try command.makeOptions(environment: [:], log: { _ in }), stop: StopSignal(), log: { _ in })
+        return try await command.outcome()
     }
 
     static func tempDir(_ name: String) -> URL {
@@ -64,7 +64,7 @@ struct SmokeCommandTests {
         let dir = Self.tempDir("health")
         defer { try? FileManager.default.removeItem(at: dir) }
         let worker = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
-        let outcome = try await withThrowingTaskGroup(of: HarnessOutcome?.self) { group in
+        let outcome = try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
             group.addTask { await worker.run(DegradedWorker()); return nil }
             defer { group.cancelAll() }
             return try await Self.smoke(["--health", worker.baseURL + "/health"], dir: dir.path)
@@ -89,11 +89,10 @@ struct SmokeCommandTests {
         let lines = Mutex<[String]>([])
         let command = try Loadgen.Smoke.parse(["--env", "prod", "--test-numbers", file.path, "--health", worker.baseURL + "/health",
                                                "--duration", "5s", "--quiet", "--report-dir", dir.path])
-        let options = try command.makeOptions(environment: [:], log: { _ in })
-        let outcome = try await withThrowingTaskGroup(of: HarnessOutcome?.self) { group in
+        let outcome = try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
             group.addTask { await worker.run(probes); return nil }
             defer { group.cancelAll() }
-            return try await Harness.run(options, stop: StopSignal(), log: { line in lines.withLock { $0.append(line) } })
+            return try await command.outcome(log: { line in lines.withLock { $0.append(line) } })
         }
         #expect(outcome.report.checks.contains { $0.name.hasPrefix("health ") && $0.status == "fail" })
         #expect(outcome.report.totals.turns == 0)  // no measured load
@@ -106,9 +105,9 @@ struct SmokeCommandTests {
         let file = try Self.numbersFile("# EasyMO's vectors\n+250788123456\n+250780000000\n+250788000001 # bucket 41\n", name: "rollout")
         defer { try? FileManager.default.removeItem(at: file) }
         let inside = try Loadgen.Smoke.parse(["--test-numbers", file.path, "--rollout-percent", "50"])
-        let options = try inside.makeOptions(environment: [:], log: { _ in })
-        #expect(options.users?.map(\.phone) == ["250788000001", "250788123456", "250780000000"])
-        #expect(options.smoke?.rollout?.numbers.map(\.bucket) == [71, 98, 41])
+        let (plan, _) = try inside.plan(environment: [:])
+        #expect(plan.run.workload.users.map(\.phone) == ["250788000001", "250788123456", "250780000000"])
+        #expect(plan.report.rollout?.numbers.map(\.bucket) == [71, 98, 41])
 
         let dir = Self.tempDir("rollout")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -126,11 +125,10 @@ struct SmokeCommandTests {
         let seen = RecordingTarget()
         let command = try Loadgen.Smoke.parse(["--target", target.baseURL + "/webhook", "--replies", "none", "--duration", "1s",
                                                "--think-time", "0.2s", "--quiet", "--report-dir", dir.path])
-        let options = try command.makeOptions(environment: ["WHATSAPP_APP_SECRET": "s3cret"], log: { _ in })
-        let outcome = try await withThrowingTaskGroup(of: HarnessOutcome?.self) { group in
+        let outcome = try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
             group.addTask { await target.run(seen); return nil }
             defer { group.cancelAll() }
-            return try await Harness.run(options, stop: StopSignal(), log: { _ in })
+            return try await command.outcome(environment: ["WHATSAPP_APP_SECRET": "s3cret"])
         }
         let requests = seen.requests
         #expect(requests.count > 10)

@@ -36,9 +36,8 @@ struct LostAckRetryTests {
                 Expect.reply()
             }
         }
-        var plan = RunPlan(scenario: scenario, users: 5, duration: .seconds(60), journeysPerUser: 4)
-        plan.delivery = DeliveryOptions(retries: 2)
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: scenario, users: 5, duration: .seconds(60), journeysPerUser: 4, delivery: DeliveryOptions(retries: 2))
+        let users = plan.users
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         let graph = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
         let standIn = GraphAPIStandIn(phoneNumberID: plan.business.phoneNumberID, accessToken: nil) { send, at in
@@ -59,7 +58,7 @@ struct LostAckRetryTests {
             defer { group.cancelAll() }
             let engine = Engine(clock: ContinuousClock(), transport: WebhookClient(client: client, target: target, ackTimeout: .seconds(5)),
                                 signer: WebhookSigner(appSecret: secret), correlator: correlator, unixTime: { 1_750_000_000 })
-            return await engine.run(plan, users: users)
+            return await engine.run(plan)
         }
         client.shutdown()
         toBot.shutdown()

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LoadgenCore
-import LoadgenHTTP
 import LoadgenRuntime
 import LoadgenScenarios
 
@@ -21,13 +20,14 @@ extension Loadgen {
             """)
 
         @Option(help: ArgumentHelp("staging or prod (prod enforces the caps and the allow-list).", valueName: "env"))
-        var env: String = "staging"
+        var env: SmokeEnvironment = .staging
 
-        @Option(help: ArgumentHelp("The bot's webhook URL. Default: the embedded reference bot.", valueName: "url"))
-        var target: String?
+        @Option(help: ArgumentHelp("The bot's webhook URL. Default: the embedded reference bot.", valueName: "url"), transform: Arguments.url)
+        var target: TargetURL?
 
-        @Option(help: ArgumentHelp("A health endpoint to check (EasyMO worker or core JSON); repeat for several.", valueName: "url"))
-        var health: [String] = []
+        @Option(help: ArgumentHelp("A health endpoint to check (EasyMO worker or core JSON); repeat for several.", valueName: "url"),
+                transform: Arguments.url)
+        var health: [TargetURL] = []
 
         @Option(name: .customLong("test-numbers"),
                 help: ArgumentHelp("The allow-listed test numbers: one E.164 number per line, # comments. Required with --env prod.",
@@ -42,31 +42,36 @@ extension Loadgen {
         @Option(parsing: .unconditional, help: "Concurrent test users in the measured load. Default: the test numbers, at most 5.")
         var users: Int?
 
-        @Option(help: ArgumentHelp("How long the measured load lasts.", valueName: "time"))
-        var duration: String = "20s"
+        @Option(help: ArgumentHelp("How long the measured load lasts. Default: 20s.", valueName: "time"), transform: Arguments.duration)
+        var duration: Duration?
 
-        @Option(name: .customLong("think-time"), help: ArgumentHelp("Pause between one number's messages (MIN-MAX or a time).", valueName: "range"))
-        var thinkTime: String = "3s-5s"
+        @Option(name: .customLong("think-time"), help: ArgumentHelp("Pause between one number's messages (MIN-MAX or a time). Default: 3s-5s.",
+                                                                   valueName: "range"), transform: Arguments.durationRange)
+        var thinkTime: ClosedRange<Duration>?
 
-        @Option(name: .customLong("reply-timeout"), help: ArgumentHelp("How long a reply may take.", valueName: "time"))
-        var replyTimeout: String = "10s"
+        @Option(name: .customLong("reply-timeout"), help: ArgumentHelp("How long a reply may take. Default: 10s.", valueName: "time"),
+                transform: Arguments.duration)
+        var replyTimeout: Duration?
 
-        @Option(name: .customLong("ack-timeout"), help: ArgumentHelp("How long the webhook POST may take to be answered.", valueName: "time"))
-        var ackTimeout: String = "5s"
+        @Option(name: .customLong("ack-timeout"), help: ArgumentHelp("How long the webhook POST may take to be answered. Default: 5s.",
+                                                                     valueName: "time"), transform: Arguments.duration)
+        var ackTimeout: Duration?
 
         @Option(help: ArgumentHelp("The scenario of the measured load (see 'loadgen list').", valueName: "name"))
         var scenario: String = "easymo-smoke"
 
-        @Option(help: ArgumentHelp("Criteria for the measured load; failed checks always fail the smoke test.", valueName: "list"))
-        var criteria: String = "prod"
+        @Option(help: ArgumentHelp("Criteria for the measured load; failed checks always fail the smoke test. Default: prod.", valueName: "list"),
+                transform: Arguments.criteria)
+        var criteria: CriteriaSpec?
 
         @Option(help: ArgumentHelp("any: judge replies at the stand-in Graph API; none: acks, status codes and health only.",
                                    valueName: "any|none"))
-        var replies: String = "any"
+        var replies: ReplyMode = .any
 
-        @Option(name: .customLong("graph-listen"),
-                help: ArgumentHelp("Where the stand-in Graph API listens; the bot's replies must reach it to be judged.", valueName: "host:port"))
-        var graphListen: String = "127.0.0.1:0"
+        @Option(name: .customLong("graph-listen"), help: ArgumentHelp(
+            "Where the stand-in Graph API listens; the bot's replies must reach it to be judged. Default: 127.0.0.1:0.", valueName: "host:port"),
+            transform: Arguments.hostPort)
+        var graphListen: HostPort?
 
         @OptionGroup var business: BusinessOptions
 
@@ -74,8 +79,9 @@ extension Loadgen {
                                                                         valueName: "path"))
         var appSecretFile: String?
 
-        @Option(help: ArgumentHelp("Staging only (a cap in prod): inject failure patterns, PATTERN=RATE[@START-END],…", valueName: "spec"))
-        var chaos: String?
+        @Option(help: ArgumentHelp("Staging only (a cap in prod): inject failure patterns, PATTERN=RATE[@START-END],…", valueName: "spec"),
+                transform: Arguments.chaos)
+        var chaos: ChaosPlan?
 
         @Flag(name: .customLong("override-prod-caps"), help: "Exceed the production caps anyway (logged loudly, recorded in the report).")
         var overrideProdCaps = false
@@ -93,96 +99,20 @@ extension Loadgen {
         @Flag(name: .customLong("insecure-bot-skips-signature-check"), help: .hidden)
         var botSkipsSignatureCheck = false
 
-        var environment: SmokeEnvironment { SmokeEnvironment(rawValue: env) ?? .staging }
-
         func validate() throws {
-            guard SmokeEnvironment(rawValue: env) != nil else { throw ValidationError("--env must be staging or prod (got '\(env)')") }
-            if let users, users < 1 { throw ValidationError("--users must be at least 1 (got \(users))") }
-            guard let d = DurationText.parse(duration), d > .zero else {
-                throw ValidationError("--duration must be a positive time such as 20s or 2m (got '\(duration)')")
-            }
-            guard DurationText.parseRange(thinkTime) != nil else {
-                throw ValidationError("--think-time must be a time or a range MIN-MAX such as 3s-5s (got '\(thinkTime)')")
-            }
-            for (flag, value) in [("--reply-timeout", replyTimeout), ("--ack-timeout", ackTimeout)] {
-                guard let t = DurationText.parse(value), t > .zero, t <= .seconds(120) else {
-                    throw ValidationError("\(flag) must be a positive time up to 120s (got '\(value)')")
-                }
-            }
-            guard replies == "any" || replies == "none" else { throw ValidationError("--replies must be any or none (got '\(replies)')") }
-            guard HostPort.parse(graphListen) != nil else {
-                throw ValidationError("--graph-listen must be HOST:PORT such as 0.0.0.0:4100 (got '\(graphListen)')")
-            }
-            if let rolloutPercent, !(0...100).contains(rolloutPercent) {
-                throw ValidationError("--rollout-percent must be between 0 and 100 (got \(rolloutPercent))")
-            }
-            if let target {
-                do { _ = try TargetURL(target) } catch { throw ValidationError("--target: \(error)") }
-            }
-            for url in health {
-                do { _ = try TargetURL(url) } catch { throw ValidationError("--health: \(error)") }
-            }
-            let scenarioValue: Scenario
-            do { scenarioValue = try BuiltInScenarios.named(scenario) } catch { throw ValidationError(error.description) }
-            do { _ = try CriteriaSet.parse(criteria) } catch { throw ValidationError(error.description) }
-            if let chaos {
-                do { _ = try ChaosPlan.parse(chaos) } catch { throw ValidationError(error.description) }
-                guard target == nil else { throw ValidationError("--chaos in a smoke test needs the embedded bot (its stand-in upstreams)") }
-            }
-            if botSkipsSignatureCheck, target != nil {
-                throw ValidationError("--insecure-bot-skips-signature-check switches off the embedded bot's check; it cannot be used with --target")
-            }
-            if environment == .prod {
-                guard testNumbers != nil else {
-                    throw ValidationError("--env prod needs --test-numbers FILE: only allow-listed test numbers may write to a production bot")
-                }
-                if target != nil, health.isEmpty {
-                    throw ValidationError("--env prod needs at least one --health URL (the runbook's gate: the worker reports status ok)")
-                }
-            }
-            do { _ = try SmokeCaps.of(environment).check(request(scenario: scenarioValue), env: environment, override: overrideProdCaps) } catch {
-                throw ValidationError(error.description)
-            }
-        }
-
-        /// What the caps judge: the load as asked (users default to the caps' maximum until the file is read).
-        func request(scenario: Scenario) -> SmokeRequest {
-            let think = DurationText.parseRange(thinkTime) ?? .zero ... .zero
-            return SmokeRequest(users: users ?? min(5, SmokeCaps.of(environment).maxUsers), duration: DurationText.parse(duration) ?? .zero,
-                                minThinkTime: think.lowerBound, chaos: chaos != nil, bursts: scenario.sendsBursts)
+            do { try config().checkFlags() } catch { throw ValidationError(error.message) }
         }
 
         func run() async throws {
-            let status: ExitStatus
-            do throws(LoadgenFailure) {
-                let options = try makeOptions(environment: ProcessInfo.processInfo.environment, log: Run.log)
+            try await runCommand { () throws(LoadgenFailure) in
+                let (plan, secrets) = try self.plan(environment: ProcessInfo.processInfo.environment)
                 let stop = StopSignal()
-                let signals = SignalHandler.install(stop: stop) { Run.log("stopping: no new turns; waiting for in-flight replies") }
+                let signals = SignalHandler.install(stop: stop) { Loadgen.log("stopping: no new turns; waiting for in-flight replies") }
                 defer { signals.cancel() }
-                let outcome = try await Harness.run(options, stop: stop, log: Run.log)
-                print(ConsoleSummary.render(outcome.report, reportPaths: outcome.reportPaths))
-                status = outcome.status
-            } catch {
-                Run.log("error: \(error.message)")
-                status = error.status
-            }
-            if status != .pass { throw status.exitCode }
-        }
-    }
-}
-
-extension Scenario {
-    /// Whether any persona sends a burst (several messages back to back): not allowed in production.
-    var sendsBursts: Bool {
-        func walk(_ steps: [Step]) -> Bool {
-            steps.contains { step in
-                switch step {
-                case .send(.burst): true
-                case .branch(_, let a, let b): walk(a) || walk(b)
-                default: false
-                }
+                let outcome = try await SmokeDriver.run(plan, secrets: secrets, stop: stop, log: Loadgen.log)
+                StandardStreams.writeOutput(ConsoleSummary.render(outcome.report, reportPaths: outcome.reportPaths) + "\n")
+                return outcome.status
             }
         }
-        return personas.contains { walk($0.journey) }
     }
 }

@@ -108,8 +108,8 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
             var window: Range<Duration>?
             if rateAndWindow.count == 2 {
                 let bounds = rateAndWindow[1].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                guard let start = Self.duration(bounds[0]) else { throw .badWindow(item) }
-                let end = bounds.count == 2 && !bounds[1].isEmpty ? Self.duration(bounds[1]) : .seconds(86_400 * 365)
+                guard let start = DurationText.parse(bounds[0]) else { throw .badWindow(item) }
+                let end = bounds.count == 2 && !bounds[1].isEmpty ? DurationText.parse(bounds[1]) : .seconds(86_400 * 365)
                 guard let end, end > start else { throw .badWindow(item) }
                 window = start ..< end
             }
@@ -118,16 +118,6 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
         return ChaosPlan(faults: faults)
     }
 
-    private static func duration(_ text: String) -> Duration? {
-        var t = text.trimmingSpaces.lowercased()
-        var scale = 1.0
-        if t.hasSuffix("ms") { t.removeLast(2); scale = 0.001 }
-        else if t.hasSuffix("s") { t.removeLast() }
-        else if t.hasSuffix("m") { t.removeLast(); scale = 60 }
-        else if t.hasSuffix("h") { t.removeLast(); scale = 3600 }
-        guard let v = Double(t), v.isFinite, v >= 0 else { return nil }
-        return .nanoseconds(Int64((v * scale * 1e9).rounded()))
-    }
 }
 
 /// A mistake in `--chaos`.

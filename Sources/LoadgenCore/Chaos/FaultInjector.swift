@@ -6,9 +6,14 @@ import Synchronization
 /// plan's schedules (pure `FaultSchedule` decisions with seeded draws). Bots pass the inbound message id
 /// to their upstreams as `X-Correlation-ID` (EasyMO does), so an injection can be traced to the user's
 /// turn it degraded — which is what the judging of each pattern needs.
+///
+/// Shared on purpose: one per run, owned by the runtime; every stand-in, fault proxy and the engine's
+/// traffic-side faults draw from it (so draws and windows follow one plan), and the engine reads the
+/// turns it hit. Time is the run's injected clock, given at `begin`.
 public final class FaultInjector: Sendable {
     private struct State {
-        var start = ContinuousClock.now
+        /// Time since the run began, on the run's clock (zero until `begin`).
+        var elapsed: @Sendable () -> Duration = { .zero }
         var random: SeededRandom
         var injected: [FailurePattern: UInt64] = [:]
         var untraced: [FailurePattern: UInt64] = [:]
@@ -23,16 +28,18 @@ public final class FaultInjector: Sendable {
         state = Mutex(State(random: SeededRandom(seed: seed, stream: 0xC4A05)))
     }
 
-    /// Marks the start of the run: schedules' windows count from here.
-    public func begin(at start: ContinuousClock.Instant = .now) { state.withLock { $0.start = start } }
+    /// Marks the start of the run on `clock`: schedules' windows count from `start`.
+    public func begin<C: Clock<Duration>>(at start: C.Instant, on clock: C) {
+        state.withLock { $0.elapsed = { start.duration(to: clock.now) } }
+    }
 
     /// The fault for a call at `site` now, if any, and its pattern.
     public func fault(at site: InjectionSite, correlationID: String?) -> (FailurePattern, FaultShape)? {
         fault(at: [site], correlationID: correlationID)
     }
 
-    /// Time since `begin()`: where the run is in the plan's windows.
-    public var elapsed: Duration { state.withLock { $0.start.duration(to: .now) } }
+    /// Time since `begin`: where the run is in the plan's windows.
+    public var elapsed: Duration { state.withLock { $0.elapsed }() }
 
     /// The expectation for turns hit by `pattern` (the plan's override, else the pattern's own).
     public func expectation(for pattern: FailurePattern) -> ReplyMatcher {
@@ -57,8 +64,8 @@ public final class FaultInjector: Sendable {
     public func fault(at sites: [InjectionSite], correlationID: String?, elapsed: Duration? = nil) -> (FailurePattern, FaultShape)? {
         let candidates = plan.faults.filter { sites.contains($0.site) }
         guard !candidates.isEmpty else { return nil }
+        let elapsed = elapsed ?? self.elapsed
         return state.withLock { s in
-            let elapsed = elapsed ?? s.start.duration(to: .now)
             for fault in candidates {
                 let roll = s.random.nextFraction()
                 guard fault.schedule.injects(at: elapsed, roll: roll) else { continue }

@@ -9,7 +9,19 @@
 /// it); **errored** when a delivery failed or got a 5xx (the flood hurt the bot); **silent** when the
 /// bot accepted messages and answered none of them.
 public enum FloodJudgement {
-    public enum Verdict: Sendable, Equatable { case graceful, wrong, silent, errored }
+    public enum Verdict: Sendable, Equatable {
+        case graceful, wrong, silent, errored
+
+        /// The verdict as the network-issues pattern counts it.
+        public var outcome: PatternOutcome {
+            switch self {
+            case .graceful: .graceful
+            case .wrong: .wrong
+            case .silent: .silent
+            case .errored: .errored
+            }
+        }
+    }
 
     /// One delivery of the burst: its result and the `Retry-After` seconds of a 429.
     public struct Ack: Sendable, Equatable {

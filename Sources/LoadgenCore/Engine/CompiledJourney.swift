@@ -2,7 +2,7 @@
 /// right after it) and a stable label for per-step metrics, numbered depth-first through branches.
 struct CompiledJourney: Sendable {
     indirect enum Node: Sendable {
-        case send(Outgoing, expect: (within: Duration?, matcher: ReplyMatcher)?, key: StepKey)
+        case send(Outgoing, expect: Expectation?, key: StepKey)
         case think(min: Duration, max: Duration)
         case branch(ReplyMatcher, then: [Node], else: [Node])
     }
@@ -23,9 +23,9 @@ struct CompiledJourney: Sendable {
             switch step {
             case .send(let outgoing):
                 number += 1
-                var expect: (Duration?, ReplyMatcher)?
+                var expect: Expectation?
                 if case .expectReply(let within, let matcher) = rest.first {
-                    expect = (within, matcher)
+                    expect = Expectation(within: within, matcher: matcher)
                     rest.removeFirst()
                 }
                 nodes.append(.send(outgoing, expect: expect, key: StepKey(persona: persona, step: "\(number) \(outgoing.summary)")))
@@ -41,4 +41,10 @@ struct CompiledJourney: Sendable {
         }
         return nodes
     }
+}
+
+/// What a send step expects back: a reply matching `matcher`, within `within` (nil: the run's reply timeout).
+struct Expectation: Sendable {
+    var within: Duration?
+    var matcher: ReplyMatcher
 }

@@ -31,7 +31,6 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
 
     private struct Turn {
         var wamid: String
-        var deadline: Instant
         var outcome: Outcome?
         var waiter: CheckedContinuation<Outcome, Never>?
         /// Replies still owed: a burst of n messages is answered n times.
@@ -54,6 +53,13 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         /// Every answer of each user's last closed burst, for `waitForAll`.
         var burstAnswers: [Int: [BotReply]] = [:]
         var counters = CorrelationCounters()
+
+        /// Closes `user`'s open turn (its waiter, if any, is the caller's to resume).
+        mutating func close(_ user: Int, _ turn: Turn) {
+            open[user] = nil
+            userByOpenWamid[turn.wamid] = nil
+            lastClosedWamid[user] = turn.wamid
+        }
     }
 
     private let userByPhone: [String: Int]
@@ -74,14 +80,15 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         userByBSUID = bsuids
     }
 
-    /// Opens a turn for `user`: the next send to that user closes it, unless `deadline` passes first.
+    /// Opens a turn for `user`: the next send to that user closes it. The waiting side owns the deadline
+    /// (`wait(user:until:on:)`).
     ///
     /// A burst of several messages sent back to back opens one turn owed `replies` answers; it may be
     /// quoted by any of `also`. The wait ends with the last answer, timed from the first.
-    public func open(user: Int, wamid: String, deadline: Instant, replies: Int = 1, also: [String] = []) {
+    public func open(user: Int, wamid: String, replies: Int = 1, also: [String] = []) {
         state.withLock { s in
             if let stale = s.open[user] { s.userByOpenWamid[stale.wamid] = nil }
-            s.open[user] = Turn(wamid: wamid, deadline: deadline, remaining: max(1, replies), also: also)
+            s.open[user] = Turn(wamid: wamid, remaining: max(1, replies), also: also)
             s.userByOpenWamid[wamid] = user
         }
     }
@@ -105,22 +112,43 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
     /// Abandons `user`'s open turn (its delivery failed, so no reply is owed).
     public func abandon(user: Int) {
         state.withLock { s in
-            if let turn = s.open.removeValue(forKey: user) {
-                s.userByOpenWamid[turn.wamid] = nil
-                s.lastClosedWamid[user] = turn.wamid
-            }
+            if let turn = s.open[user] { s.close(user, turn) }
         }
     }
 
-    /// Waits until `user`'s open turn is answered or times out. Returns at once if it already was.
-    public func wait(user: Int) async -> Outcome {
+    /// Waits until `user`'s open turn is answered, or `deadline` passes on `clock` (or the calling task is
+    /// cancelled): the waiting side owns its deadline, so nothing polls. Returns at once if the turn was
+    /// already answered.
+    public func wait<C: Clock>(user: Int, until deadline: Instant, on clock: C) async -> Outcome where C.Instant == Instant {
+        guard let wamid = state.withLock({ $0.open[user]?.wamid }) else { return .timedOut }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await clock.sleep(until: deadline, tolerance: nil)
+                self.timeOut(user: user, wamid: wamid)  // a no-op once the turn was answered
+            }
+            let outcome = await outcome(of: user)
+            group.cancelAll()
+            return outcome
+        }
+    }
+
+    /// Like `wait`, and every answer of the burst it closed (a burst's chaos is judged on all of them:
+    /// the answer to the message a fault hit need not come first).
+    public func waitForAll<C: Clock>(user: Int, until deadline: Instant, on clock: C) async -> (Outcome, [BotReply])
+    where C.Instant == Instant {
+        let outcome = await wait(user: user, until: deadline, on: clock)
+        let answers = state.withLock { $0.burstAnswers.removeValue(forKey: user) } ?? []
+        if case .replied(let reply, _) = outcome, answers.isEmpty { return (outcome, [reply]) }
+        return (outcome, answers)
+    }
+
+    /// The outcome of `user`'s open turn, once it has one.
+    private func outcome(of user: Int) async -> Outcome {
         await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             let ready: Outcome? = state.withLock { s in
                 guard var turn = s.open[user] else { return .timedOut }
                 if let outcome = turn.outcome {
-                    s.open[user] = nil
-                    s.userByOpenWamid[turn.wamid] = nil
-                    s.lastClosedWamid[user] = turn.wamid
+                    s.close(user, turn)
                     return outcome
                 }
                 turn.waiter = continuation
@@ -131,13 +159,20 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         }
     }
 
-    /// Like `wait`, and every answer of the burst it closed (a burst's chaos is judged on all of them:
-    /// the answer to the message a fault hit need not come first).
-    public func waitForAll(user: Int) async -> (Outcome, [BotReply]) {
-        let outcome = await wait(user: user)
-        let answers = state.withLock { $0.burstAnswers.removeValue(forKey: user) } ?? []
-        if case .replied(let reply, _) = outcome, answers.isEmpty { return (outcome, [reply]) }
-        return (outcome, answers)
+    /// The deadline of `user`'s turn `wamid` passed: it times out, unless it was answered or is no
+    /// longer the open one.
+    private func timeOut(user: Int, wamid: String) {
+        let waiter: CheckedContinuation<Outcome, Never>? = state.withLock { s in
+            guard var turn = s.open[user], turn.wamid == wamid, turn.outcome == nil else { return nil }
+            guard let waiter = turn.waiter else {
+                turn.outcome = .timedOut
+                s.open[user] = turn
+                return nil
+            }
+            s.close(user, turn)
+            return waiter
+        }
+        waiter?.resume(returning: .timedOut)
     }
 
     /// Hands one Graph API send to the correlator.
@@ -176,9 +211,7 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             turn.answers.append(reply)
             if !turn.also.isEmpty { s.burstAnswers[user] = turn.answers }
             if let waiter = turn.waiter {
-                s.open[user] = nil
-                s.userByOpenWamid[turn.wamid] = nil
-                s.lastClosedWamid[user] = turn.wamid
+                s.close(user, turn)
                 return (.matched, waiter, outcome)
             }
             turn.outcome = outcome
@@ -197,29 +230,6 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         }
         waiter?.resume(returning: waiterOutcome ?? .replied(reply, at: now))
         return match
-    }
-
-    /// Times out every open turn whose deadline is at or before `now`; returns how many it timed out.
-    @discardableResult
-    public func expire(now: Instant) -> Int {
-        var timedOut = 0
-        let expired: [CheckedContinuation<Outcome, Never>] = state.withLock { s in
-            var waiters: [CheckedContinuation<Outcome, Never>] = []
-            for (user, turn) in s.open where turn.outcome == nil && turn.deadline <= now {
-                timedOut += 1
-                if let waiter = turn.waiter {
-                    waiters.append(waiter)
-                    s.open[user] = nil
-                    s.lastClosedWamid[user] = turn.wamid
-                    s.userByOpenWamid[turn.wamid] = nil
-                } else {
-                    s.open[user]?.outcome = .timedOut
-                }
-            }
-            return waiters
-        }
-        for waiter in expired { waiter.resume(returning: .timedOut) }
-        return timedOut
     }
 
     /// Number of turns still open.

@@ -1,6 +1,10 @@
 import Synchronization
 
 /// A one-shot "stop starting new turns" signal (Ctrl-C, SIGTERM), awaitable by the engine.
+///
+/// Shared on purpose: the signal handler (or a driver) fires it, every user and the arrival launcher
+/// watch it. Stopping is not task cancellation: a stopped user finishes the turn in flight, waiting for
+/// its reply up to the reply timeout, which cancellation would cut short.
 public final class StopSignal: Sendable {
     private struct State {
         var triggered = false
@@ -44,6 +48,18 @@ public final class StopSignal: Sendable {
         } onCancel: {
             let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume()
+        }
+    }
+
+    /// Sleeps until `deadline` on `clock`, or until the signal fires (or the task is cancelled),
+    /// whichever comes first: a thinking user or a waiting launcher wakes at once on Ctrl-C.
+    public func sleep<C: Clock>(until deadline: C.Instant, on clock: C) async {
+        guard !isTriggered, clock.now < deadline else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await clock.sleep(until: deadline, tolerance: nil) }
+            group.addTask { await self.wait() }
+            await group.next()
+            group.cancelAll()
         }
     }
 }

@@ -12,6 +12,7 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
     case nonPositiveRate(scenario: String, rate: Double)
     case nonPositiveDuration(scenario: String)
     case unknownScenario(String, known: [String])
+    case badCriteria(scenario: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,7 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
         case .nonPositiveUsers(let s, let n): "scenario '\(s)': users must be at least 1 (got \(n))"
         case .nonPositiveRate(let s, let r): "scenario '\(s)': the arrival rate must be above 0 (got \(r))"
         case .nonPositiveDuration(let s): "scenario '\(s)': the duration must be above 0"
+        case .badCriteria(let s, let reason): "scenario '\(s)': \(reason)"
         case .unknownScenario(let name, let known):
             "unknown scenario '\(name)' (known: \(known.joined(separator: ", ")); see 'loadgen list')"
         }
@@ -49,6 +51,9 @@ extension Scenario {
             guard Self.sends(persona.journey) else { throw .noSend(scenario: name, persona: persona.name) }
             var number = 0
             try check(persona.journey, persona: persona.name, number: &number)
+        }
+        if !criteria.isEmpty {
+            do { _ = try CriteriaSpec(criteria.joined(separator: ",")) } catch { throw .badCriteria(scenario: name, reason: error.description) }
         }
         switch load {
         case .users(let n, let d)?:

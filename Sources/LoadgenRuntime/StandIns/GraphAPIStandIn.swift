@@ -28,6 +28,9 @@ public struct GraphAPIStandIn: HTTPResponder {
         self.onSend = onSend
     }
 
+    /// Message sends answered so far (each got a fresh wamid).
+    public var messagesSent: UInt64 { sequence.current }
+
     public func respond(to request: ServerRequest) async -> ServerResponse {
         let parts = request.path.split(separator: "/")
         // Accept /vNN.N/{id}/messages and, leniently, /{id}/messages.
@@ -147,4 +150,5 @@ public struct GraphAPIStandIn: HTTPResponder {
 final class SequenceCounter: Sendable {
     private let value = Atomic<UInt64>(0)
     func next() -> UInt64 { value.add(1, ordering: .relaxed).newValue }
+    var current: UInt64 { value.load(ordering: .relaxed) }
 }

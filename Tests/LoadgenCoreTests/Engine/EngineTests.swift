@@ -49,10 +49,10 @@ final class ScriptedBot: WebhookTransport {
     }
 
     @Test func countsEveryTurnAndReply() async {
-        let plan = RunPlan(scenario: scenario, users: 10, duration: .seconds(60), journeysPerUser: 5)
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: scenario, users: 10, duration: .seconds(60), journeysPerUser: 5)
+        let users = plan.users
         let bot = ScriptedBot(users: users)
-        let result = await engine(bot).run(plan, users: users)
+        let result = await engine(bot).run(plan)
         #expect(result.metrics.turns == 100)
         #expect(result.metrics.replies == 100)
         #expect(result.metrics.errorTurns == 0)
@@ -64,10 +64,10 @@ final class ScriptedBot: WebhookTransport {
     }
 
     @Test func failedDeliveriesAreErrorsOfTheirClassAndEndTheJourney() async {
-        let plan = RunPlan(scenario: scenario, users: 1, duration: .seconds(60), journeysPerUser: 8)
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: scenario, users: 1, duration: .seconds(60), journeysPerUser: 8)
+        let users = plan.users
         let bot = ScriptedBot(users: users, failEvery: 4)  // every 4th POST gets 503
-        let result = await engine(bot).run(plan, users: users)
+        let result = await engine(bot).run(plan)
         // One user, sequential: journeys alternate (ok, ok) then (ok, 503) → 8 journeys, 16 turns, 4 errors.
         #expect(result.metrics.turns == 16)
         #expect(result.metrics.errorTurns == 4)
@@ -78,11 +78,10 @@ final class ScriptedBot: WebhookTransport {
     }
 
     @Test func retriesRedeliverNon200AcksLikeMeta() async {
-        var plan = RunPlan(scenario: scenario, users: 1, duration: .seconds(60), journeysPerUser: 5)
-        plan.delivery = DeliveryOptions(retries: 2)
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: scenario, users: 1, duration: .seconds(60), journeysPerUser: 5, delivery: DeliveryOptions(retries: 2))
+        let users = plan.users
         let bot = ScriptedBot(users: users, failEvery: 2)  // every 2nd POST gets 503; its immediate redelivery succeeds
-        let result = await engine(bot).run(plan, users: users)
+        let result = await engine(bot).run(plan)
         #expect(result.metrics.turns == 10)
         #expect(result.metrics.errorTurns == 0)
         #expect(result.metrics.redeliveries == 9)
@@ -90,11 +89,10 @@ final class ScriptedBot: WebhookTransport {
     }
 
     @Test func duplicatesResendTheSameBytes() async {
-        var plan = RunPlan(scenario: scenario, users: 2, duration: .seconds(60), journeysPerUser: 10)
-        plan.delivery = DeliveryOptions(duplicates: 1)
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: scenario, users: 2, duration: .seconds(60), journeysPerUser: 10, delivery: DeliveryOptions(duplicates: 1))
+        let users = plan.users
         let bot = ScriptedBot(users: users)
-        let result = await engine(bot).run(plan, users: users)
+        let result = await engine(bot).run(plan)
         #expect(result.metrics.duplicatesSent == 40)
         #expect(bot.deliveries == 80)
         #expect(Set(bot.seenBodies).count == 40)  // every body twice, byte for byte
@@ -108,16 +106,16 @@ final class ScriptedBot: WebhookTransport {
                 Send.template("missing")
             }
         }
-        var plan = RunPlan(scenario: templated, users: 1, duration: .seconds(60), journeysPerUser: 1)
-        plan.templates["order"] = try PayloadTemplate(name: "order", json: Array(#"""
+        let order = try PayloadTemplate(name: "order", json: Array(#"""
             {"object":"whatsapp_business_account","entry":[{"id":"{{waba_id}}","changes":[{"value":{"messaging_product":"whatsapp",
              "metadata":{"display_phone_number":"{{display_phone_number}}","phone_number_id":"{{phone_number_id}}"},
              "messages":[{"from":"{{phone}}","id":"{{wamid}}","timestamp":"{{timestamp}}","type":"order",
              "order":{"product_items":[{"product_retailer_id":"{{product}}","quantity":2}]}}]},"field":"messages"}]}]}
             """#.utf8))
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: templated, users: 1, duration: .seconds(60), journeysPerUser: 1, templates: ["order": order])
+        let users = plan.users
         let bot = ScriptedBot(users: users)
-        let result = await engine(bot).run(plan, users: users)
+        let result = await engine(bot).run(plan)
         #expect(bot.seenBodies.count == 1)
         #expect(bot.seenBodies.first?.contains(#""product_retailer_id":"tomatoes","quantity":2"#) == true)
         #expect(bot.seenBodies.first?.contains(#""from":"\#(users[0].phone)""#) == true)
@@ -131,11 +129,10 @@ final class ScriptedBot: WebhookTransport {
                 Expect.reply()
             }
         }
-        var plan = RunPlan(scenario: hurried, users: 1, duration: .seconds(60), journeysPerUser: 2)
-        plan.delivery = DeliveryOptions(reorder: 1)
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: hurried, users: 1, duration: .seconds(60), journeysPerUser: 2, delivery: DeliveryOptions(reorder: 1))
+        let users = plan.users
         let bot = ScriptedBot(users: users)
-        let result = await engine(bot).run(plan, users: users)
+        let result = await engine(bot).run(plan)
         #expect(result.metrics.turns == 6)
         #expect(result.metrics.errorTurns == 0)
         #expect(result.metrics.reordered == 2)
@@ -151,19 +148,18 @@ final class ScriptedBot: WebhookTransport {
                 Expect.reply(.contains("vendors"))
             }
         }
-        let plan = RunPlan(scenario: picky, users: 2, duration: .seconds(60), journeysPerUser: 3)
-        let users = plan.makeUsers()
-        let result = await engine(ScriptedBot(users: users)).run(plan, users: users)
+        let plan = Workload(scenario: picky, users: 2, duration: .seconds(60), journeysPerUser: 3)
+        let users = plan.users
+        let result = await engine(ScriptedBot(users: users)).run(plan)
         #expect(result.metrics.errors(.badReply) == 6)
         #expect(result.metrics.errorRate == 1)
         #expect(result.metrics.replies == 6)  // replies still counted and timed
     }
 
     @Test func ackOnlyModeDoesNotWaitForReplies() async {
-        var plan = RunPlan(scenario: scenario, users: 3, duration: .seconds(60), journeysPerUser: 2)
-        plan.awaitReplies = false
-        let users = plan.makeUsers()
-        let result = await engine(ScriptedBot(users: users)).run(plan, users: users)
+        let plan = Workload(scenario: scenario, users: 3, duration: .seconds(60), journeysPerUser: 2, replies: .none)
+        let users = plan.users
+        let result = await engine(ScriptedBot(users: users)).run(plan)
         #expect(result.metrics.turns == 12)
         #expect(result.metrics.replies == 0)
         #expect(result.metrics.ack.count == 12)
@@ -180,21 +176,21 @@ final class ScriptedBot: WebhookTransport {
                 Send.text("an hour later")
             }
         }
-        let plan = RunPlan(scenario: slow, users: 4, duration: .seconds(3600))
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: slow, users: 4, duration: .seconds(3600))
+        let users = plan.users
         // Each user sends once, then thinks for an hour; the 4th delivery fires Ctrl-C.
         let bot = ScriptedBot(users: users) { n in if n == 4 { stop.trigger() } }
-        let result = await engine(bot).run(plan, users: users, stop: stop)
+        let result = await engine(bot).run(plan, stop: stop)
         #expect(result.partial)
         #expect(result.metrics.turns == 4)
         #expect(result.metrics.journeysIncomplete == 4)
     }
 
     @Test func deliveriesCarryTheScenarioText() async {
-        let plan = RunPlan(scenario: scenario, users: 1, duration: .seconds(60), journeysPerUser: 1)
-        let users = plan.makeUsers()
+        let plan = Workload(scenario: scenario, users: 1, duration: .seconds(60), journeysPerUser: 1)
+        let users = plan.users
         let bot = ScriptedBot(users: users)
-        _ = await engine(bot).run(plan, users: users)
+        _ = await engine(bot).run(plan)
         #expect(bot.seenBodies.count == 2)
         #expect(bot.seenBodies[0].contains(#""text":{"body":"hello"}"#))
         #expect(bot.seenBodies[1].contains(#""text":{"body":"again"}"#))

@@ -67,19 +67,19 @@ struct CoordinatedOmissionTests {
         }
     }
 
-    private func run(_ plan: RunPlan, stall: Range<Int> = 500 ..< 1500) async -> RunMetrics {
-        let users = plan.makeUsers()
+    private func run(_ plan: Workload, stall: Range<Int> = 500 ..< 1500) async -> RunMetrics {
+        let users = plan.users
         let bot = StallingBot(users: users)
         let start = ContinuousClock.now
         bot.window.withLock { $0 = (start + .milliseconds(stall.lowerBound)) ..< (start + .milliseconds(stall.upperBound)) }
         let engine = Engine(clock: ContinuousClock(), transport: bot, signer: WebhookSigner(appSecret: Secret("s")),
                             correlator: bot.correlator, unixTime: { 1_750_000_000 })
-        return await engine.run(plan, users: users).metrics
+        return await engine.run(plan).metrics
     }
 
     @Test func theOpenModelShowsTheStallThatAClosedLoopHides() async {
-        let open = await run(.open(scenario: scenario, schedule: ArrivalSchedule(perSecond: 200, for: .seconds(2)), maxInFlight: 1000))
-        let closed = await run(RunPlan(scenario: scenario, users: 2, duration: .seconds(2), thinkTime: .milliseconds(1) ... .milliseconds(1)))
+        let open = await run(Workload.open(scenario: scenario, schedule: ArrivalSchedule(perSecond: 200, for: .seconds(2)), maxInFlight: 1000))
+        let closed = await run(Workload(scenario: scenario, users: 2, duration: .seconds(2), thinkTime: .milliseconds(1) ... .milliseconds(1)))
 
         // Open: the 200 arrivals due during the 1 s stall waited for it, from their intended times.
         #expect(open.arrivalsPlanned == 400 && open.arrivalsDropped == 0)
@@ -92,7 +92,7 @@ struct CoordinatedOmissionTests {
 
     @Test func droppedArrivalsAreCountedWhenTheCapIsReached() async {
         // 1,000 arrivals due in 0.1 s at 10,000/s with 5 in flight at most, against a stalled target: most are dropped.
-        let metrics = await run(.open(scenario: scenario, schedule: ArrivalSchedule(perSecond: 10_000, for: .milliseconds(100)),
+        let metrics = await run(Workload.open(scenario: scenario, schedule: ArrivalSchedule(perSecond: 10_000, for: .milliseconds(100)),
                                       maxInFlight: 5), stall: 0 ..< 300)
         #expect(metrics.arrivalsPlanned == 1000)
         #expect(metrics.arrivalsDropped > 900)

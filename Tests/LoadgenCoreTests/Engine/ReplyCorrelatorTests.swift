@@ -12,9 +12,9 @@ import Testing
 
     @Test func replyBeforeWaitIsKeptAndReturned() async {
         let c = ReplyCorrelator<ContinuousClock.Instant>(users: users)
-        c.open(user: 0, wamid: "w0", deadline: clock.now + .seconds(10))
+        c.open(user: 0, wamid: "w0")
         #expect(c.deliver(send(to: users[0], "fast"), at: clock.now) == .matched)
-        guard case .replied(let reply, _) = await c.wait(user: 0) else { Issue.record("no reply"); return }
+        guard case .replied(let reply, _) = await c.wait(user: 0, until: clock.now + .seconds(10), on: clock) else { Issue.record("no reply"); return }
         #expect(reply.text == "fast")
         #expect(c.openTurns == 0)
     }
@@ -23,28 +23,28 @@ import Testing
     /// the bot accepted: fewer answers are then owed, none stray.
     @Test func aBurstOwesOnlyWhatTheBotAccepted() async {
         let c = ReplyCorrelator<ContinuousClock.Instant>(users: users)
-        c.open(user: 0, wamid: "b4", deadline: clock.now + .seconds(10), replies: 5, also: ["b0", "b1", "b2", "b3"])
+        c.open(user: 0, wamid: "b4", replies: 5, also: ["b0", "b1", "b2", "b3"])
         #expect(c.deliver(send(to: users[0], "one"), at: clock.now) == .matched)
         #expect(c.deliver(send(to: users[0], "two"), at: clock.now) == .matched)
         c.owe(user: 0, replies: 3)  // three accepted, two refused with 429: one answer still owed
         #expect(c.deliver(send(to: users[0], "three"), at: clock.now) == .matched)
-        guard case .replied(let reply, _) = await c.wait(user: 0) else { Issue.record("no reply"); return }
+        guard case .replied(let reply, _) = await c.wait(user: 0, until: clock.now + .seconds(10), on: clock) else { Issue.record("no reply"); return }
         #expect(reply.text == "three")
         #expect(c.counters.unsolicited == 0)
 
-        c.open(user: 1, wamid: "c2", deadline: clock.now + .seconds(10), replies: 3, also: ["c0", "c1"])
+        c.open(user: 1, wamid: "c2", replies: 3, also: ["c0", "c1"])
         #expect(c.deliver(send(to: users[1], "only"), at: clock.now) == .matched)
         c.owe(user: 1, replies: 1)  // the one accepted message was already answered: the turn closes
-        guard case .replied(let last, _) = await c.wait(user: 1) else { Issue.record("no reply"); return }
+        guard case .replied(let last, _) = await c.wait(user: 1, until: clock.now + .seconds(10), on: clock) else { Issue.record("no reply"); return }
         #expect(last.text == "only")
     }
 
     @Test func outOfOrderRepliesReachTheRightUsers() async {
         let c = ReplyCorrelator<ContinuousClock.Instant>(users: users)
-        for u in users { c.open(user: u.index, wamid: "w\(u.index)", deadline: clock.now + .seconds(10)) }
-        async let r0 = c.wait(user: 0)
-        async let r1 = c.wait(user: 1)
-        async let r2 = c.wait(user: 2)
+        for u in users { c.open(user: u.index, wamid: "w\(u.index)") }
+        async let r0 = c.wait(user: 0, until: clock.now + .seconds(10), on: clock)
+        async let r1 = c.wait(user: 1, until: clock.now + .seconds(10), on: clock)
+        async let r2 = c.wait(user: 2, until: clock.now + .seconds(10), on: clock)
         // Replies arrive in reverse order; user 1 is found by BSUID (a username user).
         c.deliver(send(to: users[2], "to 2"), at: clock.now)
         c.deliver(send(to: users[1], "to 1", byBSUID: true), at: clock.now)
@@ -59,31 +59,31 @@ import Testing
 
     @Test func duplicateAndUnmatchedSendsAreCountedNotDropped() async {
         let c = ReplyCorrelator<ContinuousClock.Instant>(users: users)
-        c.open(user: 0, wamid: "w0", deadline: clock.now + .seconds(10))
+        c.open(user: 0, wamid: "w0")
         #expect(c.deliver(send(to: users[0], "answer", context: "w0"), at: clock.now) == .matched)
-        _ = await c.wait(user: 0)
+        _ = await c.wait(user: 0, until: clock.now + .seconds(10), on: clock)
         #expect(c.deliver(send(to: users[0], "answer again", context: "w0"), at: clock.now) == .duplicate)
         #expect(c.deliver(send(to: users[0], "a second bubble"), at: clock.now) == .unsolicited)
         let stranger = GraphSend(kind: .message(BotReply(type: "text", text: "hi")), to: "15550000000", recipient: nil,
                                  contextMessageID: nil)
         #expect(c.deliver(stranger, at: clock.now) == .unknownUser)
-        c.open(user: 1, wamid: "w1", deadline: clock.now + .seconds(10))
+        c.open(user: 1, wamid: "w1")
         #expect(c.deliver(send(to: users[2], "crossed wires", context: "w1"), at: clock.now) == .wrongUser)
         let counts = c.counters
         #expect([counts.matched, counts.duplicate, counts.unsolicited, counts.unknownUser, counts.wrongUser] == [1, 1, 1, 1, 1])
     }
 
-    @Test func expiryTimesOutWaitersAndLateRepliesAreUnsolicited() async {
+    /// The waiting side owns its deadline: a wait whose deadline has passed times out at once, the other
+    /// user's turn stays open, and a reply after the timeout is unsolicited.
+    @Test func aPassedDeadlineTimesOutTheWaitAndLateRepliesAreUnsolicited() async {
         let c = ReplyCorrelator<ContinuousClock.Instant>(users: users)
         let start = clock.now
-        c.open(user: 0, wamid: "w0", deadline: start + .milliseconds(100))
-        c.open(user: 1, wamid: "w1", deadline: start + .seconds(100))
-        async let waited = c.wait(user: 0)
-        // Expire at a chosen instant rather than sleeping: only user 0's deadline has passed.
-        #expect(c.expire(now: start + .seconds(1)) == 1)
-        guard case .timedOut = await waited else { Issue.record("expected a timeout"); return }
+        c.open(user: 0, wamid: "w0")
+        c.open(user: 1, wamid: "w1")
+        guard case .timedOut = await c.wait(user: 0, until: start - .seconds(1), on: clock) else { Issue.record("expected a timeout"); return }
         #expect(c.openTurns == 1)
         #expect(c.deliver(send(to: users[0], "too late"), at: clock.now) == .unsolicited)
+        #expect(c.deliver(send(to: users[1], "in time"), at: clock.now) == .matched)
     }
 
     @Test func markReadAndTypingAreCountedApart() {

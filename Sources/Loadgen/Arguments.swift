@@ -1,0 +1,64 @@
+import ArgumentParser
+import LoadgenCore
+
+/// Flag values parsed once, when the arguments are parsed, into the core's typed values. A value that
+/// does not parse is refused there, with a sentence saying what to write (exit 64).
+enum Arguments {
+    static func duration(_ text: String) throws -> Duration {
+        guard let d = DurationText.parse(text) else {
+            throw ValidationError("write seconds (300) or a number with a unit (500ms, 30s, 5m, 1h), at most 30 days")
+        }
+        return d
+    }
+
+    static func durationRange(_ text: String) throws -> ClosedRange<Duration> {
+        guard let range = DurationText.parseRange(text) else { throw ValidationError("write a time or a range MIN-MAX such as 2s-5s") }
+        return range
+    }
+
+    static func hostPort(_ text: String) throws -> HostPort {
+        guard let address = HostPort.parse(text) else { throw ValidationError("write HOST:PORT such as 127.0.0.1:4100 (port 0 picks a free one)") }
+        return address
+    }
+
+    static func url(_ text: String) throws -> TargetURL {
+        do { return try TargetURL(text) } catch { throw ValidationError(error.description) }
+    }
+
+    static func chaos(_ text: String) throws -> ChaosPlan {
+        do { return try ChaosPlan.parse(text) } catch { throw ValidationError(error.description) }
+    }
+
+    static func criteria(_ text: String) throws -> CriteriaSpec {
+        do { return try CriteriaSpec(text) } catch { throw ValidationError(error.description) }
+    }
+
+    static func shard(_ text: String) throws -> Shard {
+        guard let shard = Shard(text) else { throw ValidationError("write I/N with N at least 1 and I from 0 to N-1, e.g. 0/4") }
+        return shard
+    }
+
+    static func upstream(_ text: String) throws -> UpstreamProxySpec {
+        do { return try UpstreamProxySpec.parse(text) } catch { throw ValidationError(error.message) }
+    }
+
+    static func formats(_ text: String) throws -> Set<ReportFormat> {
+        guard let formats = ReportFormat.parse(text) else { throw ValidationError("write all or a list of json, md, junit, html") }
+        return formats
+    }
+
+    static func pattern(_ text: String) throws -> FailurePattern {
+        guard let pattern = FailurePattern(rawValue: text) else {
+            throw ValidationError("unknown failure pattern '\(text)' (see 'loadgen list patterns')")
+        }
+        return pattern
+    }
+}
+
+/// `on` / `off` flags, such as `--statuses`.
+enum Toggle: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case on, off
+}
+
+extension ReplyMode: ExpressibleByArgument {}
+extension SmokeEnvironment: ExpressibleByArgument {}

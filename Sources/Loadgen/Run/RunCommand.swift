@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import LoadgenCore
+import LoadgenRuntime
+import LoadgenScenarios
+
+extension Loadgen {
+    /// `loadgen run` (the default): simulated users against a bot, measured against criteria.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run simulated WhatsApp users against a bot and judge the result (the default command).",
+            discussion: """
+            Without --target, loadgen starts its embedded reference bot and tests that. With --target, set WHATSAPP_APP_SECRET (or --app-secret-file) to the app secret the bot checks signatures with, and point the bot's Graph API base URL at the --graph-listen address so its replies reach loadgen. Optional: WHATSAPP_VERIFY_TOKEN (checks the handshake), WHATSAPP_ACCESS_TOKEN (the Bearer token the stand-in Graph API accepts; any token when unset).
+
+            Exit codes: 0 pass, 1 criteria failed, 64 usage, 65 bad input file, 66 missing input file, 69 target unreachable, 70 internal error, 71 cannot listen, 73 cannot write report, 78 missing secret, 130 interrupted (partial report written).
+            """)
+
+        @OptionGroup var load: LoadOptions
+        @OptionGroup var target: TargetOptions
+        @OptionGroup var delivery: DeliveryFlags
+        @OptionGroup var report: ReportOptions
+
+        func validate() throws {
+            do { _ = try config().validated() } catch { throw ValidationError(error.message) }
+        }
+
+        /// What the flags ask for (the payload templates are loaded by `plan`).
+        func config() throws(ConfigError) -> RunConfig {
+            let scenario: Scenario
+            do { scenario = try BuiltInScenarios.named(load.scenario) } catch { throw ConfigError(error.description) }
+            var config = RunConfig(scenario: scenario)
+            load.apply(to: &config)
+            target.apply(to: &config)
+            delivery.apply(to: &config)
+            report.apply(to: &config)
+            config.wamidSalt = Workload.randomWamidSalt()  // fresh message ids every run
+            return config
+        }
+
+        /// The plan and secrets, from the flags, the payload templates and the environment.
+        func plan(environment: [String: String]) throws(LoadgenFailure) -> (RunPlan, RunSecrets) {
+            var config: RunConfig
+            do { config = try self.config() } catch { throw LoadgenFailure(error) }
+            config.templates = try TemplateLoader.load(for: config.scenario, from: load.payloads)
+            let plan: RunPlan
+            do { plan = try config.validated() } catch { throw LoadgenFailure(error) }
+            return (plan, try SecretSources(environment: environment).secrets(appSecretFile: target.appSecretFile))
+        }
+
+        func run() async throws {
+            try await runCommand { () throws(LoadgenFailure) in
+                let (plan, secrets) = try self.plan(environment: ProcessInfo.processInfo.environment)
+                let stop = StopSignal()
+                let signals = SignalHandler.install(stop: stop) {
+                    Loadgen.log("stopping: no new turns; waiting for in-flight replies (press Ctrl-C again to abort)")
+                }
+                defer { signals.cancel() }
+                let outcome = try await RunDriver.run(plan, secrets: secrets, stop: stop, log: Loadgen.log)
+                StandardStreams.writeOutput(ConsoleSummary.render(outcome.report, reportPaths: outcome.reportPaths) + "\n")
+                return outcome.status
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+extension RunConfig {
+    /// Each value on its own: in range.
+    func checkValues() throws(ConfigError) {
+        if let concurrency {
+            guard concurrency >= 1 else { throw ConfigError("--concurrency must be at least 1 (got \(concurrency))") }
+            guard concurrency <= Self.maxConcurrency else {
+                throw ConfigError("--concurrency must be at most \(Self.maxConcurrency) (got \(concurrency))")
+            }
+        }
+        if let rate, !(rate > 0 && rate.isFinite) { throw ConfigError("--rate must be above 0 conversations per second (got \(rate))") }
+        if let maxInFlight, maxInFlight < 1 { throw ConfigError("--max-in-flight must be at least 1 (got \(maxInFlight))") }
+        if let duration {
+            guard duration > .zero else {
+                throw ConfigError("--duration must be a positive time such as 300, 30s or 5m (got '\(DurationText.format(duration))')")
+            }
+            guard duration <= Self.maxDuration else { throw ConfigError("--duration must be at most 24h (got '\(DurationText.format(duration))')") }
+        }
+        for (flag, value) in [("--reply-timeout", replyTimeout), ("--ack-timeout", ackTimeout)] where !(value > .zero && value <= Self.maxTimeout) {
+            throw ConfigError("\(flag) must be a positive time up to 120s (got '\(DurationText.format(value))')")
+        }
+        guard (0...1).contains(delivery.duplicates) else { throw ConfigError("--duplicates must be a fraction between 0 and 1 (got \(delivery.duplicates))") }
+        guard (0...1).contains(delivery.reorder) else { throw ConfigError("--reorder must be a fraction between 0 and 1 (got \(delivery.reorder))") }
+        guard (1...1000).contains(delivery.batch) else { throw ConfigError("--batch must be between 1 and 1000 (got \(delivery.batch))") }
+        guard (0...10).contains(delivery.retries) else { throw ConfigError("--retries must be between 0 and 10 (got \(delivery.retries))") }
+        if let connections, connections < 1 { throw ConfigError("--connections must be at least 1 (got \(connections))") }
+        if let journeys, journeys < 1 { throw ConfigError("--journeys must be at least 1 (got \(journeys))") }
+    }
+
+    /// Values that depend on each other.
+    func checkCombinations() throws(ConfigError) {
+        if rate != nil, concurrency != nil {
+            throw ConfigError("--rate (open model) and --concurrency (closed model) exclude each other; use --max-in-flight to cap an open run")
+        }
+        if embeddedBot.defect != nil, target != nil {
+            throw ConfigError("--bot-defect breaks the embedded reference bot; it cannot be used with --target")
+        }
+        if !upstreamProxies.isEmpty, target == nil {
+            throw ConfigError("--upstream puts a fault proxy in front of an external bot's upstream; it needs --target (the embedded bot uses loadgen's own stand-ins)")
+        }
+        if target != nil, let chaos {
+            let proxied = Set(upstreamProxies.flatMap(\.sites))
+            if let missing = chaos.faults.first(where: { $0.site != .traffic && !proxied.contains($0.site) }) {
+                let name = UpstreamProxySpec.name(covering: missing.pattern.site) ?? "NAME"
+                throw ConfigError("--chaos \(missing.pattern.rawValue) is injected at the \(missing.pattern.site.rawValue): against --target, add --upstream \(name)=URL@HOST:PORT (a fault proxy this run hosts in front of the bot's real \(name) upstream) and point the bot's base URL for it there")
+            }
+        }
+        if let shard, rate == nil, let concurrency, concurrency < shard.count {
+            throw ConfigError("--shard \(shard) with --concurrency \(concurrency) leaves some shards without users (give at least \(shard.count))")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// What the user asked a run to be, as typed values (from flags, or a scenario file): everything optional
+/// that has a default somewhere else. `validated()` checks it and resolves it into an immutable `RunPlan`.
+///
+/// ```swift
+/// var config = RunConfig(scenario: BuiltInScenarios.generic)
+/// config.concurrency = 100
+/// config.duration = .seconds(300)
+/// let plan = try config.validated()   // 100 users for 5 minutes, staging criteria, the embedded bot
+/// ```
+public struct RunConfig: Sendable {
+    public var scenario: Scenario
+    /// The bot's webhook URL; nil = the embedded reference bot.
+    public var target: TargetURL?
+    /// Closed model: concurrent users (default: the scenario's, else 10).
+    public var concurrency: Int?
+    /// Open model: conversations arriving per second.
+    public var rate: Double?
+    /// Open model: most conversations in flight (default 1000).
+    public var maxInFlight: Int?
+    /// How long users keep starting turns (default: the scenario's, else 30 s).
+    public var duration: Duration?
+    public var thinkTime: ClosedRange<Duration> = .seconds(2) ... .seconds(5)
+    public var replyTimeout: Duration = .seconds(10)
+    public var ackTimeout: Duration = .seconds(5)
+    /// Default: the scenario's own, else `staging`.
+    public var criteria: CriteriaSpec?
+    public var seed: UInt64 = 1
+    public var graphListen = HostPort(host: "127.0.0.1", port: 0)
+    public var business: BusinessIdentity = .default
+    public var replies: ReplyMode = .any
+    public var health: TargetURL?
+    /// Default: min(users, 512).
+    public var connections: Int?
+    /// Stop each user after this many journeys.
+    public var journeys: Int?
+    public var delivery = DeliveryOptions()
+    public var statusCallbacks = true
+    /// Default: the scenario's own chaos plan.
+    public var chaos: ChaosPlan?
+    public var upstreamProxies: [UpstreamProxySpec] = []
+    public var shard: Shard?
+    /// The payload templates the scenario's `Send.template` steps use, loaded by the caller.
+    public var templates: [String: PayloadTemplate] = [:]
+    public var embeddedBot = EmbeddedBotOptions()
+    public var metricsListen: HostPort?
+    public var report = ReportPlan()
+    /// Message-id salt (`Wamid.randomSalt()` for a real run: fresh ids every run).
+    public var wamidSalt: UInt64 = 0
+
+    public init(scenario: Scenario) { self.scenario = scenario }
+
+    /// The most concurrent users one process simulates.
+    public static let maxConcurrency = 100_000
+    /// The longest run.
+    public static let maxDuration: Duration = .seconds(86_400)
+    /// The longest reply or ack timeout.
+    public static let maxTimeout: Duration = .seconds(120)
+
+    /// The plan, if the config can run; otherwise the first mistake, in one sentence.
+    public func validated() throws(ConfigError) -> RunPlan {
+        try checkValues()
+        try checkCombinations()
+        let load = resolvedLoad()
+        let population = Workload.population(load.users, seed: seed, shard: shard)
+        if let shard, population.isEmpty {
+            throw ConfigError("--shard \(shard) leaves this shard without users: the run has \(load.users) (give at least \(shard.count))")
+        }
+        let criteria: CriteriaSpec
+        if let given = self.criteria { criteria = given } else {
+            do { criteria = try CriteriaSpec(scenario.criteria.isEmpty ? "staging" : scenario.criteria.joined(separator: ",")) } catch {
+                throw ConfigError(error.description)
+            }
+        }
+        let model: LoadModel = load.schedule.map { .open($0.scaled(by: 1 / Double(shard?.count ?? 1)), maxInFlight: load.users) }
+            ?? .closed(journeysPerUser: journeys)
+        let workload = Workload(
+            scenario: scenario, model: model, users: population, duration: load.duration, thinkTime: thinkTime, replyTimeout: replyTimeout,
+            replies: replies, seed: seed, business: business, delivery: delivery, templates: templates, chaos: chaos ?? scenario.chaos,
+            wamidSalt: wamidSalt)
+        return RunPlan(
+            workload: workload, target: target, criteria: criteria.sets, criteriaText: criteria.text, graphListen: graphListen,
+            healthURL: health, connections: connections ?? min(load.users, 512), ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,
+            upstreamProxies: upstreamProxies, metricsListen: metricsListen, embeddedBot: embeddedBot, shard: shard, report: report)
+    }
+
+    /// Flags override the scenario's own load; without either, 10 users for 30 s.
+    func resolvedLoad() -> (users: Int, duration: Duration, schedule: ArrivalSchedule?) {
+        var users = 10
+        var length = Duration.seconds(30)
+        var schedule: ArrivalSchedule?
+        switch scenario.load {
+        case .users(let n, let d)?: (users, length) = (n, d)
+        case .arrivals(let r, let d, let cap)?: (schedule, users) = (ArrivalSchedule(perSecond: r, for: d), cap ?? 1000)
+        case .stages(let stages, let cap)?: (schedule, users) = (ArrivalSchedule(stages: stages), cap ?? 1000)
+        case nil: break
+        }
+        if let concurrency { (users, schedule) = (concurrency, nil) }
+        if let duration { length = duration }
+        if let rate {
+            (schedule, users) = (ArrivalSchedule(perSecond: rate, for: length), 1000)
+        } else if let s = schedule, duration != nil {
+            schedule = ArrivalSchedule(stages: [.init(length, perSecond: s.finalRate)], startRate: s.finalRate)
+        }
+        if let maxInFlight { users = maxInFlight }
+        return (users, schedule?.duration ?? length, schedule)
+    }
+}

@@ -1,0 +1,30 @@
+/// The closed model: a fixed set of users, each repeating its journey, with think time, until the run ends.
+struct ClosedModel<C: Clock<Duration>>: Sendable {
+    let run: EngineRun<C>
+    /// A bound on journeys per user (tests, smoke runs); nil = until the duration ends.
+    let journeysPerUser: Int?
+
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for user in run.workload.users { group.addTask { await simulate(user) } }
+        }
+    }
+
+    /// One user repeating its journey until the run ends.
+    private func simulate(_ user: SimulatedUser) async {
+        let w = run.workload
+        run.recorder.countActive(user: user.index, 1)
+        defer { run.recorder.countActive(user: user.index, -1) }
+        var journey = JourneyRun(run: run, user: user, journey: run.journey(forUser: user.index),
+                                 random: SeededRandom(seed: w.seed, stream: UInt64(user.index)),
+                                 sequence: (UInt64(user.index) << 24) &+ w.wamidSalt, intendedStart: nil)
+        // Spread the first turns over one mean think time, so users do not all fire at t = 0.
+        let meanThink = (w.thinkTime.lowerBound + w.thinkTime.upperBound) / 2
+        if meanThink > .zero { await run.pause(EngineRun<C>.draw(.zero ... meanThink, using: &journey.random)) }
+        var journeys = 0
+        while !run.stopping, run.clock.now < run.end, journeys < (journeysPerUser ?? .max) {
+            journeys += 1
+            await journey.walk()
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// What a user's message says and how Meta delivers it: the content of each kind of `Outgoing`, and the
+/// envelope item carrying it from the user.
+enum MessageContent {
+    /// The message content for `outgoing`; nil when a `choose` finds nothing to choose.
+    static func content(
+        _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, business: BusinessIdentity, random: inout SeededRandom
+    ) -> (InboundMessage.Content, InboundMessage.Context?)? {
+        let mediaSeed = wamid.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }  // FNV-1a: stable
+        let quoted = lastReply?.messageID.map { InboundMessage.Context(from: business.displayPhoneNumber, id: $0) }
+        switch outgoing {
+        case .text(let bodies): return (.text(bodies[Int(random.next() % UInt64(bodies.count))]), nil)
+        case .buttonReply(let id, let title): return (.buttonReply(id: id, title: title), quoted)
+        case .listReply(let id, let title): return (.listReply(id: id, title: title, description: nil), quoted)
+        case .location(let lat, let lon, let name): return (.location(latitude: lat, longitude: lon, name: name, address: nil), nil)
+        case .image(let caption): return (.image(.make(seed: mediaSeed, mimeType: "image/jpeg"), caption: caption), nil)
+        case .audio(let voice):
+            return (.audio(.make(seed: mediaSeed, mimeType: voice ? "audio/ogg; codecs=opus" : "audio/mpeg"), voice: voice), nil)
+        case .document(let filename, let caption):
+            return (.document(.make(seed: mediaSeed, mimeType: "application/pdf"), filename: filename, caption: caption), nil)
+        case .sticker(let animated): return (.sticker(.make(seed: mediaSeed, mimeType: "image/webp"), animated: animated), nil)
+        case .reaction(let emoji):
+            let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
+            return (.reaction(messageID: target, emoji: emoji), nil)
+        case .unsupported(let kind): return (.unsupported(kind: kind), nil)
+        case .template, .burst:
+            return nil  // rendered by the turn (from its template) and by `burst`
+        case .choose(let choice):
+            guard let reply = lastReply, let (isButton, option) = choice.pick(from: reply, random: &random) else { return nil }
+            let content: InboundMessage.Content = isButton
+                ? .buttonReply(id: option.id, title: option.title) : .listReply(id: option.id, title: option.title, description: nil)
+            return (content, quoted)
+        }
+    }
+
+    /// A message as Meta delivers it from `user`: the phone number unless the persona is username-only,
+    /// the BSUID when the workload sends them (always for username-only users, who have nothing else).
+    static func item(_ message: InboundMessage, from user: SimulatedUser, persona: Persona, workload: Workload) -> WebhookEnvelope.Item {
+        WebhookEnvelope.Item(message: message, phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName,
+                             bsuid: workload.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil)
+    }
+}

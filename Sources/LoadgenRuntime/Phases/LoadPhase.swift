@@ -1,0 +1,33 @@
+import Foundation
+import LoadgenCore
+
+/// The measured load: the engine on the rig's wiring, with its snapshots fed to the outputs as it goes.
+enum LoadPhase {
+    static func run(_ rig: Rig, workload: Workload, stop: StopSignal, outputs: [any RunOutput]) async -> RunResult {
+        let engine = Engine(
+            clock: rig.clock,
+            transport: WebhookClient(client: rig.client, target: rig.target, ackTimeout: rig.plan.ackTimeout,
+                                     extraHeaders: rig.plan.deliveryHeaders),
+            signer: WebhookSigner(appSecret: rig.appSecret), correlator: rig.correlator,
+            unixTime: { Int64(Date().timeIntervalSince1970) }, injector: rig.injector)
+        let (snapshots, sink) = AsyncStream.makeStream(of: LoadgenCore.Progress.self, bufferingPolicy: .bufferingNewest(1))
+        async let result = engine.run(workload, stop: stop, progress: sink)
+        await outputs.consume(snapshots)
+        return await result
+    }
+
+    /// What a load that did not run leaves: nothing measured.
+    static func skipped(_ workload: Workload) -> RunResult {
+        RunResult(metrics: RunMetrics(), elapsed: .zero, partial: false, timeline: Timeline(intervalSeconds: workload.timelineInterval.inSeconds))
+    }
+
+    /// The line said before the load starts.
+    static func announcement(_ rig: Rig) -> String {
+        let w = rig.plan.workload
+        let load = switch w.model {
+        case .closed: "\(w.users.count) users"
+        case .open(let schedule, _): "\(ConsoleSummary.fmt(schedule.meanRate)) conversations/s (at most \(w.users.count) in flight)"
+        }
+        return "running scenario '\(w.scenario.name)': \(load) for \(DurationText.seconds(w.duration)) s against \(rig.target)"
+    }
+}

@@ -1,0 +1,136 @@
+import LoadgenCore
+import LoadgenHTTP
+import ReferenceBot
+import ServiceLifecycle
+
+extension Rig {
+    /// Binds everything `plan` needs, in the order each part must know the one before: the stand-in Graph
+    /// API (the bot sends there), fault proxies, live metrics, the embedded bot and its upstream stand-ins
+    /// (or the external target), then the client and status callbacks that talk to the target.
+    static func assemble(_ plan: RunPlan, secrets: RunSecrets, log: Log, observeUpstreams: Bool = false) async throws(LoadgenFailure) -> Rig {
+        if plan.target != nil, secrets.appSecret == nil {
+            throw LoadgenFailure(.config, "set WHATSAPP_APP_SECRET (or pass --app-secret-file) to the app secret the target checks signatures with")
+        }
+        let w = plan.workload
+        let injector = w.chaos.isEmpty ? nil : FaultInjector(plan: w.chaos, seed: w.seed)
+        let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: w.users)
+        let graph = try await listen(plan.graphListen, what: "--graph-listen")
+        log("stand-in Graph API listening on \(graph.baseURL) (bots send replies to \(graph.baseURL)/v20.0/\(w.business.phoneNumberID)/messages)")
+        var services: [any Service] = []
+        for spec in plan.upstreamProxies { services.append(try await proxy(spec, injector: injector, log: log)) }
+        let live = plan.metricsListen == nil ? nil : LiveMetrics(scenario: w.scenario.name, chaos: w.chaos)
+        if let live, let address = plan.metricsListen {
+            let server = try await listen(address, what: "--metrics-listen")
+            log("live metrics (Prometheus) at \(server.baseURL)/metrics")
+            services.append(HTTPService(description: "live metrics", server: server, responder: live))
+        }
+        let target: TargetRig
+        if let given = plan.target, let appSecret = secrets.appSecret {
+            target = TargetRig(url: given, appSecret: appSecret, verifyToken: secrets.verifyToken, healthURL: plan.healthURL)
+        } else {
+            target = try await embeddedBot(plan, graph: graph, secrets: secrets, injector: injector, observeUpstreams: observeUpstreams, log: log)
+        }
+        services += target.services
+        let client: HTTPClient
+        do { client = try HTTPClient(origin: target.url.origin, maxConnections: plan.connections) } catch {
+            throw LoadgenFailure(.usage, "cannot set up a client for \(target.url): \(error)")
+        }
+        let statuses = plan.statusCallbacks
+            ? try? StatusCallbacks(target: target.url, signer: WebhookSigner(appSecret: target.appSecret), business: w.business) : nil
+        if let statuses { services.append(StatusCallbacksService(callbacks: statuses)) }
+        let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector) { send, at in
+            correlator.deliver(send, at: at)
+            statuses?.enqueue(send)
+        }
+        services.insert(HTTPService(description: "stand-in Graph API", server: graph, responder: standIn), at: 0)
+        return Rig(plan: plan, target: target.url, embedded: plan.target == nil, appSecret: target.appSecret, verifyToken: target.verifyToken,
+                   healthURL: target.healthURL, graphAPI: graph.baseURL, correlator: correlator, injector: injector, client: client,
+                   statusCallbacks: statuses, liveMetrics: live, upstreamCalls: target.upstreamCalls, services: services)
+    }
+
+    /// The target's side of the rig: its URL and secrets, and for the embedded bot its services.
+    private struct TargetRig {
+        var url: TargetURL
+        var appSecret: Secret
+        var verifyToken: Secret?
+        var healthURL: TargetURL?
+        var services: [any Service] = []
+        var upstreamCalls: UpstreamCallLog?
+    }
+
+    /// The embedded reference bot with generated secrets, replying to the stand-in Graph API and calling
+    /// its upstreams on stand-ins that inject the run's faults.
+    private static func embeddedBot(
+        _ plan: RunPlan, graph: HTTPServer, secrets: RunSecrets, injector: FaultInjector?, observeUpstreams: Bool, log: Log
+    ) async throws(LoadgenFailure) -> TargetRig {
+        let appSecret = Secret.generate(), verifyToken = Secret.generate()
+        let upstreams = try await listen(HostPort(host: "127.0.0.1", port: 0), what: "the stand-in upstreams")
+        let config = try BotConfiguration.embedded(
+            appSecret: appSecret, verifyToken: verifyToken, accessToken: secrets.accessToken ?? .generate(), graph: graph.baseURL,
+            upstreams: upstreams.baseURL, phoneNumberID: plan.workload.business.phoneNumberID, options: plan.embeddedBot)
+        if !plan.embeddedBot.verifiesSignatures {
+            log("WARNING: the embedded bot does NOT check signatures (test switch): it accepts unsigned deliveries")
+        }
+        if let defect = plan.embeddedBot.defect { log("WARNING: the embedded bot runs with a broken \(defect.rawValue) fallback (--bot-defect)") }
+        let bot: ReferenceBot
+        do { bot = try ReferenceBot(config: config) } catch { throw LoadgenFailure(.software, "cannot start the reference bot: \(error)") }
+        let server = try await listen(HostPort(host: "127.0.0.1", port: 0), what: "the reference bot") { h, p in try await bot.bind(host: h, port: p) }
+        let url = try TargetURL.local(server.baseURL + "/webhook")
+        log("embedded reference bot listening on \(url)")
+        let health = if let given = plan.healthURL { given } else { try TargetURL.local(server.baseURL + "/health") }
+        let calls = observeUpstreams ? UpstreamCallLog() : nil
+        let standIns = UpstreamCallLog.Recording(UpstreamStandIns(injector: injector), into: calls)
+        return TargetRig(url: url, appSecret: appSecret, verifyToken: verifyToken,
+                         healthURL: health,
+                         services: [HTTPService(description: "stand-in upstreams", server: upstreams, responder: standIns),
+                                    ReferenceBotService(bot: bot, server: server)],
+                         upstreamCalls: calls)
+    }
+
+    /// A fault proxy in front of an external target's real upstream, injecting the run's own plan, so the
+    /// faults it injects are traced to turns (X-Correlation-ID) and judged like the stand-ins'.
+    private static func proxy(_ spec: UpstreamProxySpec, injector: FaultInjector?, log: Log) async throws(LoadgenFailure) -> any Service {
+        let proxy: FaultProxy
+        do { proxy = try FaultProxy(upstream: spec.upstream, sites: spec.sites, injector: injector) } catch {
+            throw LoadgenFailure(.usage, "--upstream \(spec.name): cannot set up a client for \(spec.upstream): \(error)")
+        }
+        let server = try await listen(spec.listen, what: "--upstream \(spec.name)")
+        log("fault proxy for the bot's \(spec.name) upstream \(spec.upstream) listening on \(server.baseURL): the bot's \(spec.name) base URL must point there")
+        return HTTPService(description: "fault proxy \(spec.name)", server: server, responder: proxy, afterwards: { proxy.shutdown() })
+    }
+
+    /// Binds `address`; a taken or invalid address is exit 71, said in one line.
+    static func listen(
+        _ address: HostPort, what: String,
+        bind: (String, Int) async throws -> HTTPServer = { h, p in try await HTTPServer.bind(host: h, port: p) }
+    ) async throws(LoadgenFailure) -> HTTPServer {
+        do { return try await bind(address.host, address.port) } catch {
+            let reason = String(describing: error).contains("in use") ? "address already in use" : String(describing: error)
+            throw LoadgenFailure(.cannotListen, "\(what): cannot listen on \(address.host):\(address.port): \(reason)")
+        }
+    }
+}
+
+extension TargetURL {
+    /// A URL loadgen made from an address it bound itself: valid by construction.
+    static func local(_ text: String) throws(LoadgenFailure) -> TargetURL {
+        do { return try TargetURL(text) } catch { throw LoadgenFailure(.software, "an address loadgen bound is not a URL: \(text)") }
+    }
+}
+
+extension BotConfiguration {
+    /// The embedded bot's configuration: generated secrets, the stand-ins as its Graph API and upstreams,
+    /// a 2 s LLM deadline (EasyMO's is 30 s), so a slow-LLM fault is answered well inside the reply timeout.
+    static func embedded(
+        appSecret: Secret, verifyToken: Secret, accessToken: Secret, graph: String, upstreams: String, phoneNumberID: String,
+        options: EmbeddedBotOptions
+    ) throws(LoadgenFailure) -> BotConfiguration {
+        var config = BotConfiguration(appSecret: appSecret, verifyToken: verifyToken, accessToken: accessToken,
+                                      graphBaseURL: try .local(graph + "/v20.0"), phoneNumberID: phoneNumberID)
+        config.upstreams = try .local(upstreams)
+        config.llmDeadline = .seconds(2)
+        config.defect = options.defect
+        config.verifySignatures = options.verifiesSignatures
+        return config
+    }
+}

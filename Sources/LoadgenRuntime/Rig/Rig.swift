@@ -1,0 +1,39 @@
+import LoadgenCore
+import LoadgenHTTP
+import ServiceLifecycle
+
+/// Everything a run talks to, bound and ready: the target (the embedded bot or an external one), the
+/// stand-in Graph API, the bot's upstream stand-ins or fault proxies in front of its real ones, status
+/// callbacks and live metrics — each a `Service`. `Rig.assemble` binds them; `serve` runs them around a
+/// driver's phases and shuts them down gracefully afterwards.
+struct Rig: Sendable {
+    let plan: RunPlan
+    /// The webhook URL: the plan's, or the embedded bot's.
+    let target: TargetURL
+    /// Whether the target is the embedded reference bot.
+    let embedded: Bool
+    let appSecret: Secret
+    let verifyToken: Secret?
+    /// The embedded bot's health URL, or the plan's.
+    let healthURL: TargetURL?
+    /// Where the stand-in Graph API listens (`http://host:port`).
+    let graphAPI: String
+    let correlator: ReplyCorrelator<ContinuousClock.Instant>
+    let injector: FaultInjector?
+    /// Pooled connections to the target's origin.
+    let client: HTTPClient
+    let statusCallbacks: StatusCallbacks?
+    let liveMetrics: LiveMetrics?
+    /// The embedded bot's upstream calls by message id (nil: not observable, e.g. an external target).
+    let upstreamCalls: UpstreamCallLog?
+    /// In start order; they stop in reverse (live metrics first, the stand-in Graph API last).
+    let services: [any Service]
+
+    /// The run's one clock: the engine, the correlator's deadlines and the fault windows all read it.
+    var clock: ContinuousClock { ContinuousClock() }
+
+    /// Runs the services while `body` runs, then shuts them down gracefully (see `Services.run`).
+    func serve<T: Sendable>(_ body: @escaping @Sendable () async throws(LoadgenFailure) -> T) async throws(LoadgenFailure) -> T {
+        try await Services.run(services, around: body)
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+@testable import Loadgen
+import LoadgenCore
+import LoadgenRuntime
+
+extension Loadgen.Run {
+    /// Runs the command in-process, as `run()` would but without its signal handler or console summary.
+    func outcome(environment: [String: String] = [:], log: @escaping Log = { _ in }) async throws -> RunOutcome {
+        let (plan, secrets) = try plan(environment: environment)
+        return try await RunDriver.run(plan, secrets: secrets, stop: StopSignal(), log: log)
+    }
+}
+
+extension Loadgen.Smoke {
+    /// Runs the smoke test in-process, as `run()` would but without its signal handler or console summary.
+    func outcome(environment: [String: String] = [:], log: @escaping Log = { _ in }) async throws -> RunOutcome {
+        let (plan, secrets) = try plan(environment: environment)
+        return try await SmokeDriver.run(plan, secrets: secrets, stop: StopSignal(), log: log)
+    }
+}
