@@ -114,7 +114,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LoadgenCoreTests", dependencies: ["LoadgenCore", "LoadgenScenarios"], swiftSettings: swiftSettings),
+        .testTarget(name: "LoadgenCoreTests", dependencies: ["LoadgenCore", "LoadgenScenarios", "LoadgenTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadgenHTTPTests",
             dependencies: ["LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "LoadgenTesting", "ReferenceBot",

@@ -1,0 +1,104 @@
+import LoadgenCore
+import LoadgenTesting
+import Testing
+
+/// Whole scenarios on the virtual clock: the engine, the correlator's deadlines, the fault injector's
+/// windows and the bot all read one injected clock, so every latency, phase and drop is exact and the
+/// runs take no real time.
+@Suite(.timeLimit(.minutes(1)))
+struct VirtualTimeRunTests {
+    let scenario = Scenario("virtual", summary: "") {
+        Persona("buyer") {
+            Send.text("I need vegetables")
+            Expect.reply(.contains("vendors"))
+        }
+    }
+
+    /// Runs `workload` against a `VirtualBot` in virtual time.
+    func run(_ workload: Workload, service: Duration, replyDelay: Duration, serial: Bool = false, stall: Range<Duration>? = nil) async
+        -> (RunResult, [VirtualBot.Seen])
+    {
+        await VirtualTime.run { clock in
+            let correlator = ReplyCorrelator<VirtualClock.Instant>(users: workload.users)
+            let injector = workload.chaos.isEmpty ? nil : FaultInjector(plan: workload.chaos, seed: workload.seed)
+            let bot = VirtualBot(clock: clock, correlator: correlator, users: workload.users, service: service, replyDelay: replyDelay,
+                                 serial: serial, stall: stall, injector: injector)
+            let engine = Engine(clock: clock, transport: bot, signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator,
+                                unixTime: { 1_750_000_000 }, injector: injector)
+            let result = await withTaskGroup(of: Void.self) { group in
+                group.addTask { await bot.run() }
+                defer { group.cancelAll() }
+                return await engine.run(workload)
+            }
+            return (result, bot.seen)
+        }
+    }
+
+    /// A histogram holding exactly these latencies (in milliseconds).
+    func histogram(_ milliseconds: [Int]) -> LatencyHistogram {
+        var h = LatencyHistogram()
+        for ms in milliseconds { h.record(.milliseconds(ms)) }
+        return h
+    }
+
+    /// Two users loop with no pause for 3 s against a bot that acks in 5 ms and replies 25 ms later:
+    /// a turn every 30 ms each, 100 each. The LLM is down from 1 s to 2 s: those turns get the ranking's
+    /// "top-rated" answer, judged graceful, and the first turn at 2 s is the recovery.
+    @Test func aClosedRunWithAFaultWindow() async {
+        let workload = Workload(scenario: scenario, users: 2, duration: .seconds(3),
+                                chaos: [.inject(.aiServiceDown, rate: 1, from: .seconds(1), to: .seconds(2))])
+        let (result, seen) = await run(workload, service: .milliseconds(5), replyDelay: .milliseconds(25))
+        let m = result.metrics
+        #expect(m.turns == 200 && m.errorTurns == 0 && m.replies == 200)
+        #expect(seen.count == 200)
+        #expect(m.ack == histogram(Array(repeating: 5, count: 200)))
+        #expect(m.reply == histogram(Array(repeating: 30, count: 200)))
+        // Turns start at 0, 30, …, 2970 ms: 34 before the window, 33 in it, 33 after, per user.
+        #expect(m.phases[.baseline]?.turns == 68)
+        #expect(m.phases[.fault]?.turns == 66)
+        #expect(m.phases[.recovery]?.turns == 66)
+        #expect(m.phases[.fault]?.fallbacks == 66 && m.fallbackReplies == 66)  // "top-rated" is a fallback
+        let pattern = m.patterns[.aiServiceDown]
+        #expect(pattern?.injected == 66 && pattern?.graceful == 66)
+        #expect(pattern?.activation == histogram(Array(repeating: 30, count: 66)))
+        #expect(m.recoveredAt[0] == .milliseconds(10))  // the first turn after 2 s starts at 2010 ms
+        #expect(result.elapsed == .seconds(3))  // the last turn (2970 ms) is answered at 3000 ms
+        // One point a second: the turns answered in (0, 1 s] and (1 s, 2 s]; 30 ms each, two users.
+        #expect(result.timeline.points.prefix(2).map(\.turns) == [66, 66])
+        #expect(result.timeline.points.prefix(2).map(\.faultsOpen) == [["ai-service-down"], []])
+        #expect(!result.partial)
+    }
+
+    /// Eight conversations due every 25 ms at a bot that handles one message at a time in 50 ms: each
+    /// waits for the ones before it, so the open model shows the queue — 60, 85, 110, … ms from when each
+    /// was due — where a closed loop, whose one user waits for each answer before the next, sees 60 ms
+    /// every time (coordinated omission).
+    @Test func anOpenRunShowsTheQueueAClosedLoopHides() async {
+        let workload = Workload.open(scenario: scenario, schedule: ArrivalSchedule(perSecond: 40, for: .milliseconds(200)), maxInFlight: 100)
+        let (result, seen) = await run(workload, service: .milliseconds(50), replyDelay: .milliseconds(10), serial: true)
+        let m = result.metrics
+        #expect(m.arrivalsPlanned == 8 && m.arrivalsLaunched == 8 && m.arrivalsDropped == 0 && m.arrivalsLate == 0)
+        #expect(m.launchLag.maxMilliseconds == 0.001)  // launched on time (recorded as the histogram's 1 µs floor)
+        #expect(seen.map(\.received) == (0..<8).map { .milliseconds(25 * $0) })
+        #expect(seen.map(\.started) == (0..<8).map { .milliseconds(50 * $0) })
+        #expect(m.ack == histogram((0..<8).map { 50 + 25 * $0 }))
+        #expect(m.reply == histogram((0..<8).map { 60 + 25 * $0 }))
+        #expect(result.elapsed == .milliseconds(410))  // the last reply: 400 ms of handling + 10 ms
+
+        let closed = Workload(scenario: scenario, users: 1, duration: .milliseconds(200))
+        let (loop, _) = await run(closed, service: .milliseconds(50), replyDelay: .milliseconds(10), serial: true)
+        #expect(loop.metrics.reply == histogram([60, 60, 60, 60]))  // turns at 0, 60, 120, 180 ms
+    }
+
+    /// With two conversations in flight at most, arrivals that find both identities busy are dropped and
+    /// counted: 8 due, 5 launched (at 0, 25, 75, 125, 175 ms), 3 dropped.
+    @Test func anOpenRunCountsWhatTheCapDropped() async {
+        let workload = Workload.open(scenario: scenario, schedule: ArrivalSchedule(perSecond: 40, for: .milliseconds(200)), maxInFlight: 2)
+        let (result, seen) = await run(workload, service: .milliseconds(50), replyDelay: .milliseconds(10), serial: true)
+        let m = result.metrics
+        #expect(m.arrivalsPlanned == 8 && m.arrivalsLaunched == 5 && m.arrivalsDropped == 3)
+        #expect(seen.map(\.received) == [0, 25, 75, 125, 175].map { .milliseconds($0) })
+        #expect(m.reply == histogram([60, 85, 85, 85, 85]))
+        #expect(m.turns == 5 && m.errorTurns == 0)
+    }
+}
