@@ -63,7 +63,6 @@ let package = Package(
             name: "ReferenceBot",
             dependencies: [
                 "Wire",
-                "LoadgenCore",
                 "LoadgenHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

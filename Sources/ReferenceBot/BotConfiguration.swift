@@ -1,5 +1,4 @@
 import Wire
-import LoadgenCore
 import LoadgenHTTP
 
 /// How the reference bot is set up: its secrets, where it sends replies, and its limits.
@@ -40,9 +39,9 @@ public struct BotConfiguration: Sendable {
     public var llmDeadline: Duration = .seconds(30)
     /// Every other upstream call's deadline.
     public var upstreamDeadline: Duration = .seconds(5)
-    /// A deliberately broken fallback (a test switch): the bot answers this pattern with silence, a raw
-    /// error or a leaked exception, as a regression would — and chaos runs must catch it.
-    public var defect: FailurePattern?
+    /// A deliberately broken fallback (a test switch): the bot answers with silence, a raw error or a
+    /// leaked exception, as a regression would — and chaos runs must catch it.
+    public var defect: BotDefect?
 
     /// A configuration with EasyMO's defaults.
     public init(

@@ -1,5 +1,4 @@
 import Wire
-import LoadgenCore
 import Foundation
 import LoadgenHTTP
 
@@ -29,7 +28,7 @@ struct Conversation: Sendable {
     /// The bot's upstreams; nil = the catalogue in process (no LLM, no payments to fail).
     var upstreams: UpstreamClient? = nil
     /// A deliberately broken fallback (test switch `--defect`).
-    var defect: FailurePattern? = nil
+    var defect: BotDefect? = nil
     /// Sends an order notification to a vendor's WhatsApp (phone, text, correlation); true when delivered.
     var notifyVendor: (@Sendable (String, String, String) async -> Bool)? = nil
     let board = OrderBoard()
@@ -70,7 +69,7 @@ struct Conversation: Sendable {
                 return [.text("You have been opted out. Reply START to opt back in.")]
             }
             if !lower.contains(where: { $0.isLetter || $0.isNumber }) {
-                return defect == .invalidInput ? [] : [clarify()]  // pattern 4: a clarifying question with an example
+                return defect == .ignoresBadInput ? [] : [clarify()]  // pattern 4: a clarifying question with an example
             }
             return await start(classifier.classify(text).agent, query: text, user: user, previous: session, correlation: correlation,
                                name: message.name)
@@ -87,7 +86,7 @@ struct Conversation: Sendable {
                 return .list(header: header, body: "📍 Got your location. " + body, button: button, rows: rows)
             }
         case .unsupported(let type):
-            if defect == .invalidInput { return [] }
+            if defect == .ignoresBadInput { return [] }
             return [.text("🤔 Sorry, I can't read \(type) messages yet. Please send text, for example \"I need vegetables\", or type MENU.")]
         }
     }
@@ -116,7 +115,7 @@ struct Conversation: Sendable {
         // Pattern 1: the agent's backend is down or switched off → the traditional menu.
         if agent != .support, let upstreams {
             do { try await upstreams.agent(agent.rawValue, correlation: correlation) } catch {
-                if defect == .agentUnavailable { return [.text("Error: agent backend returned HTTP 503")] }
+                if defect == .agentErrorLeaks { return [.text("Error: agent backend returned HTTP 503")] }
                 // One message: the apology and the traditional menu together.
                 guard case .list(let header, _, let button, let rows) = homeMenu(name: name) else { return [] }
                 return [.list(header: header, body: "This service is currently not available. Please try again later or choose from the menu:",
@@ -177,7 +176,7 @@ struct Conversation: Sendable {
             let exists = (try? await upstreams.sessionExists(user, correlation: correlation)) ?? false
             if !exists {
                 sessions.save(user, nil)
-                if defect == .contextLost { return [.text("TypeError: Cannot read properties of undefined (reading 'offered')")] }
+                if defect == .lostSessionCrashes { return [.text("TypeError: Cannot read properties of undefined (reading 'offered')")] }
                 return Self.sessionExpired
             }
         }
@@ -196,7 +195,7 @@ struct Conversation: Sendable {
             // Pattern 7: the payment gateway fails → offer the other method.
             if let upstreams {
                 do { try await upstreams.pay(amount: item.priceRWF, correlation: correlation) } catch {
-                    if defect == .paymentFailure { return [.text("Error: MoMo gateway responded 502")] }
+                    if defect == .paymentErrorLeaks { return [.text("Error: MoMo gateway responded 502")] }
                     let other = id == "pay_momo" ? ("pay_wallet", "💳 Wallet") : ("pay_momo", "📱 MoMo")
                     return [.buttons(body: "💳 Payment processing unavailable. Please try another method.", [other, ("back_home", "🏠 Home")])]
                 }
@@ -211,7 +210,7 @@ struct Conversation: Sendable {
             // Pattern 9: the vendor cannot be notified → carry on with the nearest alternatives.
             if let notifyVendor,
                await !notifyVendor(item.vendorPhone, "🧾 New order #\(number): \(item.title), \(item.priceRWF) RWF.", correlation) {
-                if defect == .vendorUnavailable { return [.text("Error: vendor notification failed (#131056)")] }
+                if defect == .vendorErrorLeaks { return [.text("Error: vendor notification failed (#131056)")] }
                 let category = catalogue.listing(id: item.id)?.0 ?? .farmer
                 let others = catalogue.search(category, query: "").filter { $0.id != item.id }.prefix(2).map(\.title)
                 return [.text(confirmed + " ⚠️ \(item.title) can't be reached right now, so we've shared your order with the nearest alternatives: "

@@ -1,5 +1,4 @@
 import Wire
-import LoadgenCore
 import LoadgenHTTP
 
 /// EasyMO's 4-tier fallback for agent searches (reference/easymo.md §1.3): AI → ranking → database →
@@ -27,8 +26,8 @@ extension Conversation {
         }
         var databaseDown = false
         switch (ai, defect) {
-        case (.failure(.unavailable), .aiServiceDown?): return nil  // defect: silence instead of the ranking answer
-        case (.failure(.timeout), .timeout?):
+        case (.failure(.unavailable), .silentWithoutLLM?): return nil  // defect: silence instead of the ranking answer
+        case (.failure(.timeout), .timeoutLeaks?):
             return Found(header: header, body: "TimeoutError: upstream request exceeded the deadline", button: button, rows: [])
         default: break
         }
@@ -37,13 +36,13 @@ extension Conversation {
                 let rows = Array(try await upstreams.listings(agent.category, query: query, correlation: correlation).prefix(5))
                 if !rows.isEmpty { return Found(header: header, body: Self.foundText(agent, rows.count, emoji, noun), button: button, rows: rows) }
                 // Pattern 6: no results → expand the search to the best-ranked alternatives.
-                if defect == .noResults { return Found(header: header, body: "[]", button: button, rows: []) }
+                if defect == .emptySearchDumped { return Found(header: header, body: "[]", button: button, rows: []) }
                 let alternatives = (try? await upstreams.ranking(agent.category, correlation: correlation)) ?? []
                 let none = "😔 No \(noun) found for \"\(query.prefix(40))\" at this moment."
                 guard !alternatives.isEmpty else { return Found(header: header, body: none + " Try browsing manually or check back in a few minutes.", button: button, rows: []) }
                 return Found(header: header, body: none + " Here are alternatives nearby:", button: button, rows: Array(alternatives.prefix(5)))
             } catch {
-                if defect == .networkIssues {
+                if defect == .databaseErrorLeaks {
                     return Found(header: header, body: "PGRST000: connection reset by peer", button: button, rows: [])
                 }
                 databaseDown = true  // the database failed after the AI answered: ranking next, and say we're busy

@@ -1,5 +1,4 @@
 import Wire
-import LoadgenCore
 import LoadgenHTTP
 import NIOCore
 import NIOHTTP1

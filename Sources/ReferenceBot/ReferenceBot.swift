@@ -1,6 +1,5 @@
 import Wire
 import Foundation
-import LoadgenCore
 import LoadgenHTTP
 import NIOCore
 import NIOHTTP1
@@ -63,7 +62,7 @@ public final class ReferenceBot: Sendable {
             group.addTask {
                 // Close the outboxes when the run is cancelled, so the workers drain and return.
                 await withTaskCancellationHandler {
-                    await StopSignal().wait()
+                    await untilCancelled()
                 } onCancel: {
                     for outbox in self.outboxes { outbox.finish() }
                 }

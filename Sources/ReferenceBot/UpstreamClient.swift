@@ -1,6 +1,5 @@
 import Wire
 import Foundation
-import LoadgenCore
 import LoadgenHTTP
 import NIOCore
 import NIOHTTP1

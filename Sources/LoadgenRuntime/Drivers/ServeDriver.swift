@@ -58,7 +58,7 @@ public enum ServeDriver {
                                       phoneNumberID: o.phoneNumberID, rateLimitPerMinute: o.rateLimit, verifySignatures: o.verifySignatures)
         config.upstreams = try .local(upstreams.baseURL)
         config.llmBaseURL = o.llmURL
-        config.defect = o.defect
+        config.defect = o.defect.map(BotDefect.init(breaking:))
         let bot: ReferenceBot
         let server: HTTPServer
         do { bot = try ReferenceBot(config: config) } catch { throw LoadgenFailure(.software, "cannot start the reference bot: \(error)") }

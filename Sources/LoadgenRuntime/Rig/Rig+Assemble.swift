@@ -129,7 +129,7 @@ extension BotConfiguration {
                                       graphBaseURL: try .local(graph + "/v20.0"), phoneNumberID: phoneNumberID)
         config.upstreams = try .local(upstreams)
         config.llmDeadline = .seconds(2)
-        config.defect = options.defect
+        config.defect = options.defect.map(BotDefect.init(breaking:))
         config.verifySignatures = options.verifiesSignatures
         return config
     }
