@@ -37,8 +37,14 @@ let package = Package(
                 "Wire",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
-            swiftSettings: swiftSettings
+            exclude: ["Reporting/Resources"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedResources"]
         ),
+        // report.html's page, style and script are real files in LoadgenCore/Reporting/Resources; this plugin
+        // embeds them as string constants at build time, so the binary needs nothing next to it.
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
+        .executableTarget(name: "EmbedResourcesTool", swiftSettings: swiftSettings),
         // Built-in scenarios, written in the DSL.
         .target(
             name: "LoadgenScenarios",

@@ -29,7 +29,7 @@ struct EndToEndTests {
             #expect(p.max < 5000)
         }
         #expect(r.latency.reply.p50 >= r.latency.ack.p50 * 0.5)  // a reply comes after (or about when) its ack
-        #expect(r.checks.map(\.status) == ["pass", "pass"])
+        #expect(r.checks.map(\.status) == [.pass, .pass])
         #expect(r.delivery.statusCallbacks == Report.StatusCallbackCounts(sent: 300, failed: 0, dropped: 0))  // sent, delivered, read for each reply
 
         // The report on disk is the contract: schema v1 with DESIGN.md's keys.
@@ -62,7 +62,7 @@ struct EndToEndTests {
         #expect(outcome.report.totals.turns == 20)
         #expect(outcome.report.latency.ack.count == 20)
         #expect(outcome.report.latency.reply.count == 0)
-        #expect(outcome.report.criteria.first { $0.name == "reply.p95" }?.status == "skipped")
+        #expect(outcome.report.criteria.first { $0.name == "reply.p95" }?.status == .skipped)
     }
 
     @Test func everyEasyMOJourneyCompletesAgainstTheReferenceBot() async throws {
@@ -109,7 +109,7 @@ struct EndToEndTests {
         let outcome = try await run.outcome()
         let r = outcome.report
         #expect(outcome.status == .pass)
-        #expect(r.run.model == "open")
+        #expect(r.run.model == .open)
         #expect(r.arrivals?.planned == 200)
         #expect(r.arrivals?.dropped == 0)
         #expect(r.totals.turns == 200)

@@ -34,14 +34,14 @@ struct SmokeCommandTests {
         let outcome = try await Self.smoke([], dir: dir.path)
         let r = outcome.report
         #expect(r.checks.map(\.name) == ["health", "handshake", "signature", "statuses", "agent routing", "menu fallback", "fallback: invalid input"])
-        #expect(r.checks.allSatisfy { $0.status == "pass" }, "\(r.checks)")
+        #expect(r.checks.allSatisfy { $0.status == .pass }, "\(r.checks)")
         #expect(r.checks.first { $0.name == "agent routing" }?.detail.contains("1 LLM call") == true)
         #expect(r.checks.first { $0.name == "menu fallback" }?.detail.contains("0 LLM calls") == true)
         #expect(outcome.status == .pass)
         #expect(r.verdict == .pass)
         #expect(r.totals.turns > 0 && r.totals.errors == 0)
         #expect(r.criteria.map(\.preset).contains("prod"))
-        #expect(r.smoke?.env == "staging")
+        #expect(r.smoke?.env == .staging)
         #expect(r.smoke?.tagHeader == "X-Loadgen-Smoke")
         // On disk: the checklist and the smoke section, and no secret.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: outcome.reportPath))) as? [String: Any]
@@ -53,7 +53,7 @@ struct SmokeCommandTests {
         let dir = Self.tempDir("nosig")
         defer { try? FileManager.default.removeItem(at: dir) }
         let outcome = try await Self.smoke(["--insecure-bot-skips-signature-check"], dir: dir.path)
-        let failed = outcome.report.checks.filter { $0.status == "fail" }
+        let failed = outcome.report.checks.filter { $0.status == .fail }
         #expect(failed.map(\.name) == ["signature"])
         #expect(failed.first?.detail == "accepted an unsigned delivery (HTTP 200); accepted a badly signed delivery (HTTP 200)")
         #expect(outcome.status == .criteriaFailed)
@@ -70,9 +70,9 @@ struct SmokeCommandTests {
             return try await Self.smoke(["--health", worker.baseURL + "/health"], dir: dir.path)
         }
         let checks = outcome.report.checks
-        #expect(checks.filter { $0.status == "fail" }.map(\.name) == ["health \(worker.baseURL)/health"])
-        #expect(checks.first { $0.status == "fail" }?.detail == "HTTP 503")
-        #expect(checks.first?.status == "pass")  // the embedded bot's own /health is still fine
+        #expect(checks.filter { $0.status == .fail }.map(\.name) == ["health \(worker.baseURL)/health"])
+        #expect(checks.first { $0.status == .fail }?.detail == "HTTP 503")
+        #expect(checks.first?.status == .pass)  // the embedded bot's own /health is still fine
         #expect(outcome.report.criteria.first { $0.name == "health" }?.passed == false)
         #expect(outcome.status == .criteriaFailed)
     }
@@ -94,7 +94,7 @@ struct SmokeCommandTests {
             defer { group.cancelAll() }
             return try await command.outcome(log: { line in lines.withLock { $0.append(line) } })
         }
-        #expect(outcome.report.checks.contains { $0.name.hasPrefix("health ") && $0.status == "fail" })
+        #expect(outcome.report.checks.contains { $0.name.hasPrefix("health ") && $0.status == .fail })
         #expect(outcome.report.totals.turns == 0)  // no measured load
         #expect(lines.withLock { $0 }.contains { $0.hasPrefix("skipping the measured load: health ") })
         #expect(outcome.status == .criteriaFailed)
@@ -113,7 +113,7 @@ struct SmokeCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let outcome = try await Self.smoke(["--test-numbers", file.path, "--rollout-percent", "1"], dir: dir.path)
         let rollout = outcome.report.checks.first { $0.name == "rollout" }
-        #expect(rollout?.status == "fail")
+        #expect(rollout?.status == .fail)
         #expect(rollout?.detail.contains("none of the test numbers is inside the 1 % rollout") == true)
         #expect(outcome.status == .criteriaFailed)
     }
@@ -136,9 +136,9 @@ struct SmokeCommandTests {
         #expect(requests.filter { $0.post }.allSatisfy { $0.body.contains("\"loadgen-smoke\"") || $0.body.contains("statuses") })
         // This target accepts anything: the signature check catches it; the reply checks are skipped.
         let byName = Dictionary(uniqueKeysWithValues: outcome.report.checks.map { ($0.name, $0.status) })
-        #expect(byName["signature"] == "fail")
-        #expect(byName["agent routing"] == "skipped")
-        #expect(byName["statuses"] == "pass")
+        #expect(byName["signature"] == .fail)
+        #expect(byName["agent routing"] == .skipped)
+        #expect(byName["statuses"] == .pass)
     }
 }
 

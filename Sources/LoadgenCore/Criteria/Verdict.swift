@@ -28,6 +28,11 @@ public struct Observations: Sendable {
     }
 }
 
+/// How a check or criterion came out, as report.json says it.
+public enum CheckStatus: String, Sendable, Hashable, Codable {
+    case pass, fail, skipped
+}
+
 /// One criterion's result, as report.json lists it.
 public struct CheckResult: Sendable, Hashable, Codable {
     /// The metric, e.g. `reply.p95`.
@@ -39,7 +44,7 @@ public struct CheckResult: Sendable, Hashable, Codable {
     /// The measured value (nil when it could not be measured).
     public var actual: Double?
     /// `pass`, `fail` or `skipped`.
-    public var status: String
+    public var status: CheckStatus
     /// Whether it passed (skipped checks count as passed; see `note`).
     public var passed: Bool
     /// Why it was skipped or could not be measured.
@@ -66,15 +71,15 @@ public func evaluate(_ sets: [CriteriaSet], against o: Observations) -> Evaluati
     for set in sets {
         for c in set.criteria {
             var result = CheckResult(name: c.name, preset: set.name, threshold: c.thresholdText,
-                                     actual: nil, status: "fail", passed: false, note: nil)
+                                     actual: nil, status: .fail, passed: false, note: nil)
             if c.metric.needsReplies, !o.repliesMeasured {
-                result.status = "skipped"
+                result.status = .skipped
                 result.passed = true
                 result.note = "replies not awaited (--replies none)"
             } else if let actual = measure(c.metric, o, pattern: c.pattern) {
                 result.actual = actual
                 result.passed = c.comparison.holds(actual, c.threshold)
-                result.status = result.passed ? "pass" : "fail"
+                result.status = result.passed ? .pass : .fail
             } else {
                 result.note = unmeasuredNote(c.metric, o)
             }

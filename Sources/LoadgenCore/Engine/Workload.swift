@@ -114,10 +114,10 @@ public enum LoadModel: Sendable, Hashable {
     case open(ArrivalSchedule, maxInFlight: Int)
 
     /// `closed` or `open`, as report.json says it.
-    public var name: String {
+    public var name: Report.RunInfo.Model {
         switch self {
-        case .closed: "closed"
-        case .open: "open"
+        case .closed: .closed
+        case .open: .open
         }
     }
 }

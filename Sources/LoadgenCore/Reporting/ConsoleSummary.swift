@@ -60,7 +60,7 @@ public enum ConsoleSummary {
             + "wrong user \(c.wrongUser), unknown user \(c.unknownUser); read receipts \(c.markRead)")
         if !r.checks.isEmpty {
             out.append("")
-            for check in r.checks { out.append("\(mark(check.status)) \(check.name): \(check.status.uppercased()) — \(check.detail)") }
+            for check in r.checks { out.append("\(mark(check.status)) \(check.name): \(check.status.rawValue.uppercased()) — \(check.detail)") }
         }
         out.append("")
         for check in r.criteria {
@@ -78,11 +78,11 @@ public enum ConsoleSummary {
     }
 
     /// ✅ pass, ➖ skipped, ❌ anything else: the check marks of every text report.
-    package static func mark(_ status: String) -> String {
+    package static func mark(_ status: CheckStatus) -> String {
         switch status {
-        case "pass": "✅"
-        case "skipped": "➖"
-        default: "❌"
+        case .pass: "✅"
+        case .skipped: "➖"
+        case .fail: "❌"
         }
     }
 

@@ -19,9 +19,9 @@ public enum JUnitReport {
             let actual = c.actualText
             var tc = Case(classname: suite + ".criteria", name: "[\(c.preset)] \(c.name) \(c.threshold)")
             switch c.status {
-            case "pass": break
-            case "skipped": tc.skipped = c.note ?? "skipped"
-            default:
+            case .pass: break
+            case .skipped: tc.skipped = c.note ?? "skipped"
+            case .fail:
                 tc.failure = ("\(c.name): actual \(actual), threshold \(c.threshold)",
                               "actual \(actual)\nthreshold \(c.threshold)\n\(c.note ?? "")")
             }
@@ -30,9 +30,9 @@ public enum JUnitReport {
         for check in r.checks {
             var tc = Case(classname: suite + ".checks", name: check.name)
             switch check.status {
-            case "pass": tc.output = check.detail
-            case "skipped": tc.skipped = check.detail
-            default: tc.failure = ("\(check.name): \(check.detail)", check.detail)
+            case .pass: tc.output = check.detail
+            case .skipped: tc.skipped = check.detail
+            case .fail: tc.failure = ("\(check.name): \(check.detail)", check.detail)
             }
             cases.append(tc)
         }
@@ -76,7 +76,7 @@ public enum JUnitReport {
         x += "    <properties>\n"
         let properties: [(String, String)] = [
             ("verdict", r.verdict.rawValue), ("partial", String(r.partial)), ("target", r.run.target),
-            ("model", r.run.model), ("concurrency", String(r.run.concurrency)), ("seed", String(r.run.seed)),
+            ("model", r.run.model.rawValue), ("concurrency", String(r.run.concurrency)), ("seed", String(r.run.seed)),
             ("criteria", r.run.criteriaSpec ?? r.run.criteria.joined(separator: ",")),
             ("turns", String(r.totals.turns)), ("errorRate", String(r.totals.errorRate)),
             ("replyP95Ms", String(r.latency.reply.p95)), ("loadgenVersion", r.run.loadgenVersion),

@@ -76,7 +76,7 @@ public enum MarkdownSummary {
         return out.joined(separator: "\n")
     }
 
-    private static func mark(_ status: String) -> String { ConsoleSummary.mark(status) }
+    private static func mark(_ status: CheckStatus) -> String { ConsoleSummary.mark(status) }
 
     /// Text safe inside a table cell: no pipes, no line breaks, nothing a renderer takes for an HTML
     /// tag (`<` before a letter, `/`, `!` or `?`); `< 2 %` stays readable.

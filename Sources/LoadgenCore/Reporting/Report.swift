@@ -167,20 +167,23 @@ public struct Report: Sendable, Codable, Equatable {
 
     /// What ran, against what.
     public struct RunInfo: Sendable, Codable, Equatable {
+        /// How load was applied.
+        public enum Model: String, Sendable, Hashable, Codable { case closed, open }
+
         public var scenario: String
         public var target: String
         /// True when the target was the embedded reference bot.
         public var embeddedBot: Bool
         public var concurrency: Int
         /// `closed` (users loop their journeys) or `open` (conversations arrive at a rate).
-        public var model: String
+        public var model: Model
         /// Open model: the planned arrival rate, conversations per second (nil for closed).
         public var ratePerSecond: Double?
         public var durationSeconds: Double
         public var elapsedSeconds: Double
         public var thinkTimeSeconds: [Double]
         public var replyTimeoutSeconds: Double
-        public var replies: String
+        public var replies: ReplyMode
         public var seed: UInt64
         public var graphAPI: String
         public var business: BusinessIdentity
@@ -192,7 +195,7 @@ public struct Report: Sendable, Codable, Equatable {
         public var startedAt: String
         public var loadgenVersion: String
 
-        public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, model: String, ratePerSecond: Double?, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: String, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], criteriaSpec: String? = nil, startedAt: String, loadgenVersion: String) {
+        public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, model: Model, ratePerSecond: Double?, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: ReplyMode, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], criteriaSpec: String? = nil, startedAt: String, loadgenVersion: String) {
             self.scenario = scenario
             self.target = target
             self.embeddedBot = embeddedBot
@@ -264,10 +267,9 @@ public struct Report: Sendable, Codable, Equatable {
     /// A check run once, outside the load (verification handshake, health probe).
     public struct ScriptedCheck: Sendable, Codable, Equatable {
         public var name: String
-        /// `pass`, `fail` or `skipped`.
-        public var status: String
+        public var status: CheckStatus
         public var detail: String
-        public init(name: String, status: String, detail: String) {
+        public init(name: String, status: CheckStatus, detail: String) {
             self.name = name
             self.status = status
             self.detail = detail
@@ -296,7 +298,7 @@ public struct Report: Sendable, Codable, Equatable {
         delivery = Delivery(duplicatesSent: m.duplicatesSent, redeliveries: m.redeliveries, batches: m.batchesSent,
                             reordered: m.reordered, statusCallbacks: nil, burstMessages: m.burstMessages > 0 ? m.burstMessages : nil,
                             burstLimited: m.burstMessages > 0 ? m.burstLimited : nil)
-        arrivals = run.model == "open" ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
+        arrivals = run.model == .open ? Arrivals(planned: m.arrivalsPlanned, launched: m.arrivalsLaunched,
                                                   dropped: m.arrivalsDropped, late: m.arrivalsLate, lag: Percentiles(m.launchLag)) : nil
         patterns = FailurePattern.allCases.compactMap { p in
             let stats = m.patterns[p] ?? PatternStats()

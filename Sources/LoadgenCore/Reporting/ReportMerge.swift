@@ -44,7 +44,7 @@ public enum ReportMerge {
             // A scripted check of the merged run fails if it failed in any shard.
             for check in r.checks {
                 if let i = checks.firstIndex(where: { $0.name == check.name }) {
-                    if checks[i].status != "fail", check.status == "fail" || checks[i].status == "skipped" { checks[i] = check }
+                    if checks[i].status != .fail, check.status == .fail || checks[i].status == .skipped { checks[i] = check }
                 } else {
                     checks.append(check)
                 }
@@ -55,9 +55,9 @@ public enum ReportMerge {
         let spec = first.run.criteriaSpec ?? first.run.criteria.joined(separator: ",")
         let sets: [CriteriaSet]
         do { sets = try CriteriaSet.parse(spec) } catch { throw .badCriteria(spec, error.description) }
-        let health = checks.first { $0.name == "health" && $0.status != "skipped" }.map { $0.status == "pass" }
-        let observations = Observations(metrics: metrics, repliesMeasured: run.replies != "none", healthOK: health,
-                                        checksFailed: checks.filter { $0.status == "fail" }.count, correlation: correlation)
+        let health = checks.first { $0.name == "health" && $0.status != .skipped }.map { $0.status == .pass }
+        let observations = Observations(metrics: metrics, repliesMeasured: run.replies.awaitsReplies, healthOK: health,
+                                        checksFailed: checks.filter { $0.status == .fail }.count, correlation: correlation)
         var merged = Report(run: run, metrics: metrics, correlation: correlation, evaluation: evaluate(sets, against: observations),
                             checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline)
         merged.delivery.statusCallbacks = callbacks

@@ -38,8 +38,8 @@ public enum SmokeChecklist {
             }
         }
         if signed != .status(200) { problems.append("a correctly signed delivery got \(describe(signed)), not 200") }
-        guard problems.isEmpty else { return .init(name: "signature", status: "fail", detail: problems.joined(separator: "; ")) }
-        return .init(name: "signature", status: "pass",
+        guard problems.isEmpty else { return .init(name: "signature", status: .fail, detail: problems.joined(separator: "; ")) }
+        return .init(name: "signature", status: .pass,
                      detail: "unsigned → \(describe(unsigned)), bad signature → \(describe(badlySigned)), signed → 200")
     }
 
@@ -51,7 +51,7 @@ public enum SmokeChecklist {
         let refusedWrong = wrong.status != 200 || wrong.body != challenge
         let wrongText = "wrong token → HTTP \(wrong.status)"
         guard let right else {
-            return .init(name: "handshake", status: refusedWrong ? "skipped" : "fail",
+            return .init(name: "handshake", status: refusedWrong ? .skipped : .fail,
                          detail: refusedWrong ? "\(wrongText); set WHATSAPP_VERIFY_TOKEN to check the right token echoes the challenge"
                              : "a wrong verify token was accepted (the challenge was echoed)")
         }
@@ -60,18 +60,18 @@ public enum SmokeChecklist {
             problems.append("the verify token got HTTP \(right.status)\(right.status == 200 ? " without the challenge" : ""), not the challenge")
         }
         if !refusedWrong { problems.append("a wrong verify token was accepted (the challenge was echoed)") }
-        guard problems.isEmpty else { return .init(name: "handshake", status: "fail", detail: problems.joined(separator: "; ")) }
-        return .init(name: "handshake", status: "pass", detail: "verify token echoes the challenge; \(wrongText)")
+        guard problems.isEmpty else { return .init(name: "handshake", status: .fail, detail: problems.joined(separator: "; ")) }
+        return .init(name: "handshake", status: .pass, detail: "verify token echoes the challenge; \(wrongText)")
     }
 
     /// Status-only deliveries (`statuses[]`, no message) acked with exactly 200.
     public static func statuses(_ results: [(status: String, result: DeliveryResult)]) -> Report.ScriptedCheck {
         let bad = results.filter { $0.result != .status(200) }
         guard bad.isEmpty else {
-            return .init(name: "statuses", status: "fail",
+            return .init(name: "statuses", status: .fail,
                          detail: bad.map { "\($0.status) → \(describe($0.result))" }.joined(separator: ", ") + " (expected 200)")
         }
-        return .init(name: "statuses", status: "pass", detail: results.map(\.status).joined(separator: ", ") + " status deliveries acked 200")
+        return .init(name: "statuses", status: .pass, detail: results.map(\.status).joined(separator: ", ") + " status deliveries acked 200")
     }
 
     /// A message whose reply is judged: acked with 200, then (when replies are routed) a reply that
@@ -83,48 +83,48 @@ public enum SmokeChecklist {
         aiCalls: Int? = nil, wantsAI: Bool? = nil
     ) -> Report.ScriptedCheck {
         guard ack == .status(200) else {
-            return .init(name: name, status: "fail", detail: "the delivery got \(describe(ack)), not 200")
+            return .init(name: name, status: .fail, detail: "the delivery got \(describe(ack)), not 200")
         }
         let said: String
         let answer: BotReply
         switch reply {
         case .notAwaited:
-            return .init(name: name, status: "skipped", detail: "acked 200; the reply is not judged (--replies none)")
+            return .init(name: name, status: .skipped, detail: "acked 200; the reply is not judged (--replies none)")
         case .timedOut:
-            return .init(name: name, status: "fail",
+            return .init(name: name, status: .fail,
                          detail: "acked 200 but no reply reached loadgen's Graph API in time (is the bot's Graph base URL pointed at --graph-listen? else use --replies none)")
         case .replied(let r):
             answer = r
             said = quote(r)
         }
         guard expected.matches(answer) else {
-            return .init(name: name, status: "fail", detail: "expected \(expected), got \(said)")
+            return .init(name: name, status: .fail, detail: "expected \(expected), got \(said)")
         }
         if let unwanted, unwanted.matches(answer) {
-            return .init(name: name, status: "fail", detail: "expected \(expected) but not \(unwanted), got \(said)")
+            return .init(name: name, status: .fail, detail: "expected \(expected) but not \(unwanted), got \(said)")
         }
         if let fallback, fallback.isFallback(answer) {
-            return .init(name: name, status: "fail", detail: "got a fallback reply, not the agent's: \(said)")
+            return .init(name: name, status: .fail, detail: "got a fallback reply, not the agent's: \(said)")
         }
         var ai = ""
         if let wantsAI {
             switch (aiCalls, wantsAI) {
             case (nil, _): ai = "; AI calls not observable on an external target"
-            case (let n?, true) where n == 0: return .init(name: name, status: "fail", detail: "\(said), but the AI was not called")
-            case (let n?, false) where n > 0: return .init(name: name, status: "fail", detail: "\(said), but the AI was called (\(n) LLM call\(n == 1 ? "" : "s"))")
+            case (let n?, true) where n == 0: return .init(name: name, status: .fail, detail: "\(said), but the AI was not called")
+            case (let n?, false) where n > 0: return .init(name: name, status: .fail, detail: "\(said), but the AI was called (\(n) LLM call\(n == 1 ? "" : "s"))")
             case (let n?, _): ai = "; \(n) LLM call\(n == 1 ? "" : "s")"
             }
         }
-        return .init(name: name, status: "pass", detail: said + ai)
+        return .init(name: name, status: .pass, detail: said + ai)
     }
 
     /// Several probes of one check combined: the first failure, else the first skip, else a pass with
     /// every detail.
     public static func combine(_ name: String, _ parts: [(label: String, check: Report.ScriptedCheck)]) -> Report.ScriptedCheck {
-        if let failed = parts.first(where: { $0.check.status == "fail" }) {
-            return .init(name: name, status: "fail", detail: "\(failed.label): \(failed.check.detail)")
+        if let failed = parts.first(where: { $0.check.status == .fail }) {
+            return .init(name: name, status: .fail, detail: "\(failed.label): \(failed.check.detail)")
         }
-        let status = parts.contains { $0.check.status == "skipped" } ? "skipped" : "pass"
+        let status = parts.contains { $0.check.status == .skipped } ? CheckStatus.skipped : .pass
         return .init(name: name, status: status, detail: parts.map { "\($0.label): \($0.check.detail)" }.joined(separator: "; "))
     }
 
@@ -133,12 +133,12 @@ public enum SmokeChecklist {
         let list = selection.entries.map { "+\($0.number) bucket \($0.bucket)" }.joined(separator: ", ")
         guard let first = selection.inside.first else {
             let hint = selection.suggestions()
-            return .init(name: "rollout", status: "fail",
+            return .init(name: "rollout", status: .fail,
                          detail: "none of the test numbers is inside the \(selection.percent) % rollout (\(list)); the new path would go untested"
                              + (hint.isEmpty ? "" : ". Numbers inside it: " + hint.map { "+" + $0 }.joined(separator: ", ")
                                  + " (add a real test phone like these)"))
         }
-        return .init(name: "rollout", status: "pass",
+        return .init(name: "rollout", status: .pass,
                      detail: "\(selection.inside.count) of \(selection.entries.count) test numbers inside the \(selection.percent) % rollout (\(list)); agent routing uses +\(first)")
     }
 

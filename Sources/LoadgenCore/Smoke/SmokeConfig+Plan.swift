@@ -35,7 +35,7 @@ extension SmokeConfig {
             embeddedBot: EmbeddedBotOptions(verifiesSignatures: botVerifiesSignatures), deliveryHeaders: [Self.tagHeader: runID],
             report: report)
         let section = SmokeReport(
-            env: env.rawValue, runID: runID, tagHeader: Self.tagHeader, profileName: Self.profileName, testNumbers: population.map(\.phone),
+            env: env, runID: runID, tagHeader: Self.tagHeader, profileName: Self.profileName, testNumbers: population.map(\.phone),
             rollout: selection.map { SmokeReport.Rollout(percent: $0.percent, numbers: $0.entries) }, capsOverridden: overridden)
         return SmokePlan(run: run, healthURLs: health, rollout: selection, stopOnFailure: env == .prod, report: section, notices: notices)
     }

@@ -2,7 +2,7 @@
 /// was tagged, which test numbers it used and where they fall in the rollout, and any cap override.
 public struct SmokeReport: Sendable, Codable, Equatable {
     /// `staging` or `prod`.
-    public var env: String
+    public var env: SmokeEnvironment
     /// The run id every delivery carries in `tagHeader`.
     public var runID: String
     /// The header that tags every delivery, e.g. `X-Loadgen-Smoke`.
@@ -27,7 +27,7 @@ public struct SmokeReport: Sendable, Codable, Equatable {
     }
 
     /// Creates the section.
-    public init(env: String, runID: String, tagHeader: String, profileName: String, testNumbers: [String], rollout: Rollout?,
+    public init(env: SmokeEnvironment, runID: String, tagHeader: String, profileName: String, testNumbers: [String], rollout: Rollout?,
                 capsOverridden: [String]) {
         self.env = env
         self.runID = runID

@@ -24,30 +24,30 @@ enum Preflight {
         let challenge = String(UInt32.random(in: 100_000_000...UInt32.max))
         let response = try await verification(client: client, target: target, token: verifyToken?.value, challenge: challenge)
         guard verifyToken != nil else {
-            return .init(name: "handshake", status: "skipped",
+            return .init(name: "handshake", status: .skipped,
                          detail: "target reachable (HTTP \(response.status)); set WHATSAPP_VERIFY_TOKEN to check the verification handshake")
         }
         let body = String(decoding: response.body, as: UTF8.self)
         if response.status == 200, body == challenge {
-            return .init(name: "handshake", status: "pass", detail: "verify token accepted, challenge echoed")
+            return .init(name: "handshake", status: .pass, detail: "verify token accepted, challenge echoed")
         }
-        return .init(name: "handshake", status: "fail",
+        return .init(name: "handshake", status: .fail,
                      detail: "expected 200 with the challenge, got HTTP \(response.status)\(response.status == 200 ? " with another body" : "")")
     }
 
     /// The target's health: HTTP 200 and, in the JSON, `status` ok/healthy and every `checks.*.status` ok.
     static func health(url: TargetURL, headers: [String: String] = [:]) async -> (Report.ScriptedCheck, Bool) {
         guard let client = try? HTTPClient(origin: url.origin, maxConnections: 1) else {
-            return (.init(name: "health", status: "fail", detail: "cannot create a client for \(url)"), false)
+            return (.init(name: "health", status: .fail, detail: "cannot create a client for \(url)"), false)
         }
         defer { client.shutdown() }
         let result = await client.execute(method: .GET, path: url.pathAndQuery, headers: HTTPHeaders(headers.map { ($0.key, $0.value) }),
                                           timeout: .seconds(5))
         guard case .success(let r) = result else {
-            return (.init(name: "health", status: "fail", detail: "\(url) did not answer"), false)
+            return (.init(name: "health", status: .fail, detail: "\(url) did not answer"), false)
         }
         let verdict = HealthVerdict.judge(status: r.status, body: r.body)
-        return (.init(name: "health", status: verdict.ok ? "pass" : "fail", detail: verdict.detail), verdict.ok)
+        return (.init(name: "health", status: verdict.ok ? .pass : .fail, detail: verdict.detail), verdict.ok)
     }
 
     /// Meta's verification GET (`hub.mode=subscribe`, the challenge, the token; without a token, a plain

@@ -10,7 +10,7 @@ enum RunReport {
         let plan = rig.plan
         let w = plan.workload
         let observations = Observations(metrics: result.metrics, repliesMeasured: w.replies.awaitsReplies, healthOK: healthOK,
-                                        checksFailed: checks.filter { $0.status == "fail" }.count, correlation: rig.correlator.counters)
+                                        checksFailed: checks.filter { $0.status == .fail }.count, correlation: rig.correlator.counters)
         var report = Report(run: info(rig, result: result, startedAt: startedAt), metrics: result.metrics,
                             correlation: rig.correlator.counters, evaluation: evaluate(plan.criteria, against: observations), checks: checks,
                             partial: result.partial, chaos: w.chaos, timeline: result.timeline, untraced: rig.injector?.untraced ?? [:])
@@ -32,7 +32,7 @@ enum RunReport {
             model: w.model.name, ratePerSecond: rate, durationSeconds: w.duration.inSeconds,
             elapsedSeconds: (result.elapsed.inSeconds * 1000).rounded() / 1000,
             thinkTimeSeconds: [w.thinkTime.lowerBound.inSeconds, w.thinkTime.upperBound.inSeconds],
-            replyTimeoutSeconds: w.replyTimeout.inSeconds, replies: w.replies.rawValue, seed: w.seed, graphAPI: rig.graphAPI,
+            replyTimeoutSeconds: w.replyTimeout.inSeconds, replies: w.replies, seed: w.seed, graphAPI: rig.graphAPI,
             business: w.business, criteria: plan.criteria.map(\.name), criteriaSpec: plan.criteriaText,
             startedAt: ISO8601DateFormatter().string(from: startedAt), loadgenVersion: loadgenVersion)
         info.shard = plan.shard?.description

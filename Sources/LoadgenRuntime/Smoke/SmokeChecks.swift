@@ -27,7 +27,7 @@ struct SmokeChecks: Sendable {
         checks += await transport(&wire, from: users[users.count - 1]).map(said)  // the first number is kept for the routing checks
         if let rollout = plan.rollout { checks.append(said(SmokeChecklist.rollout(rollout))) }
         checks += await replies(&wire, from: users[0]).map(said)
-        let failed = checks.filter { $0.status == "fail" }.map(\.name)
+        let failed = checks.filter { $0.status == .fail }.map(\.name)
         let skip = plan.stopOnFailure && !failed.isEmpty
             ? "\(failed.joined(separator: ", ")) failed: a production bot that fails its checks gets no load" : nil
         return Outcome(checks: checks, healthOK: healthOK, skipLoad: skip)
@@ -35,7 +35,7 @@ struct SmokeChecks: Sendable {
 
     /// Says a check as it ends.
     private func said(_ check: Report.ScriptedCheck) -> Report.ScriptedCheck {
-        log("\(ConsoleSummary.mark(check.status)) \(check.name): \(check.status.uppercased()) — \(check.detail)")
+        log("\(ConsoleSummary.mark(check.status)) \(check.name): \(check.status.rawValue.uppercased()) — \(check.detail)")
         return check
     }
 
@@ -49,7 +49,7 @@ struct SmokeChecks: Sendable {
             checks.append(.init(name: urls.count == 1 ? "health" : "health \(url)", status: check.status, detail: check.detail))
             healthOK = (healthOK ?? true) && ok
         }
-        if urls.isEmpty { checks.append(.init(name: "health", status: "skipped", detail: "no health endpoint: pass --health URL")) }
+        if urls.isEmpty { checks.append(.init(name: "health", status: .skipped, detail: "no health endpoint: pass --health URL")) }
         return (checks, healthOK)
     }
 

@@ -121,8 +121,8 @@ import Testing
         m.phases[.fault, default: PhaseStats()].errorsByClass = ["no_reply": 2, "http_5xx": 1]
         m.phases[.baseline, default: PhaseStats()].turns = 25
         let info = Report.RunInfo(
-            scenario: "s", target: "t", embeddedBot: true, concurrency: 1, model: "closed", ratePerSecond: nil, durationSeconds: 50,
-            elapsedSeconds: 50, thinkTimeSeconds: [0, 0], replyTimeoutSeconds: 10, replies: "any", seed: 1, graphAPI: "g",
+            scenario: "s", target: "t", embeddedBot: true, concurrency: 1, model: .closed, ratePerSecond: nil, durationSeconds: 50,
+            elapsedSeconds: 50, thinkTimeSeconds: [0, 0], replyTimeoutSeconds: 10, replies: .any, seed: 1, graphAPI: "g",
             business: .default, criteria: [], startedAt: "", loadgenVersion: "")
         let r = Report(run: info, metrics: m, correlation: CorrelationCounters(), evaluation: evaluate([], against: Observations(metrics: m, repliesMeasured: true)),
                        checks: [], partial: false, chaos: plan)

@@ -66,7 +66,7 @@ import Testing
     @Test func replyCriteriaAreSkippedWithoutReplies() throws {
         let e = evaluate(try CriteriaSet.parse("staging"), against: Observations(metrics: metrics(turns: 10, errors: 0, replyMs: 1), repliesMeasured: false))
         #expect(e.verdict == .pass)
-        #expect(e.checks[1].status == "skipped")
+        #expect(e.checks[1].status == .skipped)
     }
 
     @Test func customThresholds() throws {

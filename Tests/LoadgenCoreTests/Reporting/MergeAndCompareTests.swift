@@ -119,10 +119,10 @@ import Testing
 
     @Test func aFailedCheckInAnyShardFailsTheMergedRun() throws {
         let m = ReportFixtures.metrics(replies: ReportFixtures.latencies(200, medianMs: 5, seed: 5))
-        let ok = ReportFixtures.report(m, checks: [.init(name: "health", status: "pass", detail: "ok")])
-        let bad = ReportFixtures.report(m, checks: [.init(name: "health", status: "fail", detail: "HTTP 503")])
+        let ok = ReportFixtures.report(m, checks: [.init(name: "health", status: .pass, detail: "ok")])
+        let bad = ReportFixtures.report(m, checks: [.init(name: "health", status: .fail, detail: "HTTP 503")])
         let merged = try ReportMerge.merge([("ok", ok), ("bad", bad)])
-        #expect(merged.checks == [.init(name: "health", status: "fail", detail: "HTTP 503")])
+        #expect(merged.checks == [.init(name: "health", status: .fail, detail: "HTTP 503")])
         #expect(merged.verdict == .fail)
     }
 

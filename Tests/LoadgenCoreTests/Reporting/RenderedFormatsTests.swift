@@ -14,7 +14,7 @@ import Testing
         m.patterns[.noResults] = ReportFixtures.pattern(injected: 10, graceful: 7, silent: 3)
         let chaos: ChaosPlan = [.inject(.timeout, rate: 0.5), .inject(.noResults, rate: 0.5)]
         let report = ReportFixtures.report(m, scenario: "nine-patterns", chaos: chaos,
-                                           checks: [.init(name: "handshake", status: "skipped", detail: "no token & no check")])
+                                           checks: [.init(name: "handshake", status: .skipped, detail: "no token & no check")])
         let xml = JUnitReport.render(report)
         let doc = try XMLDocument(data: Data(xml.utf8))
         let root = try #require(doc.rootElement())

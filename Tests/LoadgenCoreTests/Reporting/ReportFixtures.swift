@@ -34,11 +34,11 @@ enum ReportFixtures {
                        chaos: ChaosPlan = ChaosPlan(), checks: [Report.ScriptedCheck] = [], timeline: Timeline? = nil) -> Report {
         let sets = try! CriteriaSet.parse(criteria)
         let info = Report.RunInfo(
-            scenario: scenario, target: "http://127.0.0.1:8080/webhook", embeddedBot: true, concurrency: users, model: "closed",
+            scenario: scenario, target: "http://127.0.0.1:8080/webhook", embeddedBot: true, concurrency: users, model: .closed,
             ratePerSecond: nil, durationSeconds: 60, elapsedSeconds: 60, thinkTimeSeconds: [0, 0], replyTimeoutSeconds: 10,
-            replies: "any", seed: 1, graphAPI: "http://127.0.0.1:4100", business: .default, criteria: sets.map(\.name),
+            replies: .any, seed: 1, graphAPI: "http://127.0.0.1:4100", business: .default, criteria: sets.map(\.name),
             criteriaSpec: criteria, startedAt: "2026-11-22T05:00:00Z", loadgenVersion: "test")
-        let observations = Observations(metrics: m, repliesMeasured: true, checksFailed: checks.filter { $0.status == "fail" }.count,
+        let observations = Observations(metrics: m, repliesMeasured: true, checksFailed: checks.filter { $0.status == .fail }.count,
                                         correlation: CorrelationCounters())
         return Report(run: info, metrics: m, correlation: CorrelationCounters(), evaluation: evaluate(sets, against: observations),
                       checks: checks, partial: false, chaos: chaos, timeline: timeline)

@@ -70,7 +70,7 @@ import Testing
         #expect(s.entries.map(\.bucket) == [71, 98, 41])
         #expect(s.inside == ["250788000001"])
         #expect(s.preferredOrder == ["250788000001", "250788123456", "250780000000"])
-        #expect(SmokeChecklist.rollout(s).status == "pass")
+        #expect(SmokeChecklist.rollout(s).status == .pass)
     }
 
     @Test func atOnePercentWithNoNumberInsideItFailsAndSuggestsNumbers() {
@@ -83,7 +83,7 @@ import Testing
             #expect(n.hasPrefix("25078812"))
         }
         let check = SmokeChecklist.rollout(s)
-        #expect(check.status == "fail")
+        #expect(check.status == .fail)
         #expect(check.detail.contains("none of the test numbers is inside the 1 % rollout (+250788123456 bucket 71, +250780000000 bucket 98)"))
         #expect(check.detail.contains("+" + suggestions[0]))
     }
@@ -97,25 +97,25 @@ import Testing
 
 @Suite struct SmokeChecklistTests {
     @Test func signatureRefusalsAndTheSignedAck() {
-        #expect(SmokeChecklist.signature(unsigned: .status(401), badlySigned: .status(403), signed: .status(200)).status == "pass")
+        #expect(SmokeChecklist.signature(unsigned: .status(401), badlySigned: .status(403), signed: .status(200)).status == .pass)
         let open = SmokeChecklist.signature(unsigned: .status(200), badlySigned: .status(200), signed: .status(200))
-        #expect(open.status == "fail")
+        #expect(open.status == .fail)
         #expect(open.detail == "accepted an unsigned delivery (HTTP 200); accepted a badly signed delivery (HTTP 200)")
-        #expect(SmokeChecklist.signature(unsigned: .status(500), badlySigned: .status(401), signed: .status(200)).status == "fail")
+        #expect(SmokeChecklist.signature(unsigned: .status(500), badlySigned: .status(401), signed: .status(200)).status == .fail)
         #expect(SmokeChecklist.signature(unsigned: .status(401), badlySigned: .status(401), signed: .status(202)).detail
             == "a correctly signed delivery got HTTP 202, not 200")
     }
 
     @Test func handshakeNeedsTheEchoAndARefusal() {
-        #expect(SmokeChecklist.handshake(right: (200, "42"), wrong: (403, "forbidden"), challenge: "42").status == "pass")
-        #expect(SmokeChecklist.handshake(right: (200, "42"), wrong: (200, "42"), challenge: "42").status == "fail")
-        #expect(SmokeChecklist.handshake(right: (200, "ok"), wrong: (403, ""), challenge: "42").status == "fail")
-        #expect(SmokeChecklist.handshake(right: nil, wrong: (403, ""), challenge: "42").status == "skipped")
-        #expect(SmokeChecklist.handshake(right: nil, wrong: (200, "42"), challenge: "42").status == "fail")
+        #expect(SmokeChecklist.handshake(right: (200, "42"), wrong: (403, "forbidden"), challenge: "42").status == .pass)
+        #expect(SmokeChecklist.handshake(right: (200, "42"), wrong: (200, "42"), challenge: "42").status == .fail)
+        #expect(SmokeChecklist.handshake(right: (200, "ok"), wrong: (403, ""), challenge: "42").status == .fail)
+        #expect(SmokeChecklist.handshake(right: nil, wrong: (403, ""), challenge: "42").status == .skipped)
+        #expect(SmokeChecklist.handshake(right: nil, wrong: (200, "42"), challenge: "42").status == .fail)
     }
 
     @Test func statusesMustBeAckedWithExactly200() {
-        #expect(SmokeChecklist.statuses([("sent", .status(200)), ("read", .status(200))]).status == "pass")
+        #expect(SmokeChecklist.statuses([("sent", .status(200)), ("read", .status(200))]).status == .pass)
         #expect(SmokeChecklist.statuses([("sent", .status(200)), ("read", .status(204))]).detail == "read → HTTP 204 (expected 200)")
     }
 
@@ -123,13 +123,13 @@ import Testing
         let vendors = BotReply(type: "interactive", text: "I found 5 vendors near you.", rows: [.init(id: "v1", title: "Aline's")])
         let topRated = BotReply(type: "interactive", text: "⭐ Showing top-rated vendors near you:", rows: [.init(id: "v1", title: "A")])
         let agent = SmokeChecklist.agentReply
-        #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(vendors), expected: agent, fallback: .easymo, aiCalls: 1, wantsAI: true).status == "pass")
-        #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(topRated), expected: agent, fallback: .easymo).status == "fail")
-        #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(vendors), expected: agent, aiCalls: 0, wantsAI: true).status == "fail")
+        #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(vendors), expected: agent, fallback: .easymo, aiCalls: 1, wantsAI: true).status == .pass)
+        #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(topRated), expected: agent, fallback: .easymo).status == .fail)
+        #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(vendors), expected: agent, aiCalls: 0, wantsAI: true).status == .fail)
         #expect(SmokeChecklist.reply("m", ack: .status(200), reply: .replied(vendors), expected: .interactive, aiCalls: 2, wantsAI: false).detail
             == "a list of 1 \"I found 5 vendors near you.\", but the AI was called (2 LLM calls)")
-        #expect(SmokeChecklist.reply("m", ack: .status(200), reply: .notAwaited, expected: .interactive).status == "skipped")
-        #expect(SmokeChecklist.reply("m", ack: .status(500), reply: .notAwaited, expected: .interactive).status == "fail")
-        #expect(SmokeChecklist.reply("m", ack: .status(200), reply: .timedOut, expected: .interactive).status == "fail")
+        #expect(SmokeChecklist.reply("m", ack: .status(200), reply: .notAwaited, expected: .interactive).status == .skipped)
+        #expect(SmokeChecklist.reply("m", ack: .status(500), reply: .notAwaited, expected: .interactive).status == .fail)
+        #expect(SmokeChecklist.reply("m", ack: .status(200), reply: .timedOut, expected: .interactive).status == .fail)
     }
 }
