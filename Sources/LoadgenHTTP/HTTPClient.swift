@@ -65,6 +65,8 @@ public final class HTTPClient: Sendable {
 }
 
 /// The connections of one shard: idle ones to reuse, a cap on how many exist, and waiters when all are busy.
+///
+/// Shared on purpose: owned by its `HTTPClient`; every user of the shard acquires and releases here.
 final class ConnectionPool: Sendable {
     fileprivate struct State {
         var idle: [HTTPClientConnection] = []

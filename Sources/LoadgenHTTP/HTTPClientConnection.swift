@@ -60,6 +60,9 @@ final class HTTPClientConnection: Sendable {
 
 /// Whether a connection may carry another request. Only ever cleared, and atomic, so the pool can read
 /// it from any thread without hopping onto the event loop.
+///
+/// Shared on purpose: owned by its connection; the channel's handler clears it on the event loop, the
+/// pool reads it from the users' threads.
 final class ConnectionHealth: Sendable {
     private let usable = Atomic<Bool>(true)
     var isUsable: Bool { usable.load(ordering: .acquiring) }

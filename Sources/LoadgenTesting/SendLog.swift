@@ -2,6 +2,8 @@ import LoadgenCore
 import Synchronization
 
 /// Records what reached a stand-in Graph API and lets a test wait for the n-th send, instead of sleeping.
+///
+/// Shared on purpose: owned by one test; the stand-in's synchronous send hook records, the test waits.
 public final class SendLog: Sendable {
     private struct State {
         var sends: [GraphSend] = []

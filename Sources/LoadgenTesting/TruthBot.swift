@@ -4,12 +4,11 @@ import LoadgenHTTP
 import LoadgenRuntime
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// A bot whose timing is known: it holds each ack for a planned delay, replies after another, and
 /// fails every `failEvery`-th delivery with 503. It records the delays it actually applied — the truth
-/// that loadgen's measurements are checked against.
-public final class TruthBot: HTTPResponder {
+/// that loadgen's measurements are checked against. An actor: every connection's handler records into it.
+public actor TruthBot: HTTPResponder {
     public struct Truth: Sendable {
         /// Receipt → response written, per acked delivery.
         public var ackDelays: [Duration] = []
@@ -30,7 +29,7 @@ public final class TruthBot: HTTPResponder {
     private let failEvery: Int
     private let graph: HTTPClient
     private let graphPath: String
-    private let truth = Mutex(Truth())
+    private var truth = Truth()
     private let jobs: AsyncStream<Job>
     private let jobSink: AsyncStream<Job>.Continuation
 
@@ -48,13 +47,14 @@ public final class TruthBot: HTTPResponder {
     }
 
     /// What the bot did so far.
-    public var recorded: Truth { truth.withLock { $0 } }
+    public var recorded: Truth { truth }
 
     public func respond(to request: ServerRequest) async -> ServerResponse {
         let receivedAt = ContinuousClock.now
-        let n = truth.withLock { $0.deliveries += 1; return $0.deliveries }
+        truth.deliveries += 1
+        let n = truth.deliveries
         if failEvery > 0, n % failEvery == 0 {
-            truth.withLock { $0.failures += 1 }
+            truth.failures += 1
             return .text(.serviceUnavailable, "busy")
         }
         guard let root = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
@@ -63,12 +63,12 @@ public final class TruthBot: HTTPResponder {
         else { return .text(.badRequest, "bad_json") }
         try? await Task.sleep(until: receivedAt + ackDelay(n))
         jobSink.yield(Job(to: from, receivedAt: receivedAt, delay: replyDelay(n)))
-        truth.withLock { $0.ackDelays.append(receivedAt.duration(to: .now)) }
+        truth.ackDelays.append(receivedAt.duration(to: .now))
         return .text(.ok, "ok")
     }
 
     /// Sends the replies, each at its planned time, until cancelled.
-    public func run() async {
+    public nonisolated func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await withTaskCancellationHandler { await StopSignal().wait() } onCancel: { self.jobSink.finish() }
@@ -76,7 +76,7 @@ public final class TruthBot: HTTPResponder {
             for await job in jobs {
                 group.addTask {
                     try? await Task.sleep(until: job.receivedAt + job.delay)
-                    self.truth.withLock { $0.replyDelays.append(job.receivedAt.duration(to: .now)) }
+                    await self.recordReply(after: job.receivedAt.duration(to: .now))
                     let body = Array(#"{"messaging_product":"whatsapp","to":"\#(job.to)","type":"text","text":{"body":"ok"}}"#.utf8)
                     _ = await self.graph.execute(method: .POST, path: self.graphPath,
                                                  headers: ["Content-Type": "application/json", "Authorization": "Bearer t"],
@@ -86,8 +86,10 @@ public final class TruthBot: HTTPResponder {
         }
     }
 
+    private func recordReply(after delay: Duration) { truth.replyDelays.append(delay) }
+
     /// The exact nearest-rank percentile of `values`, in milliseconds.
-    public static func percentile(_ p: Double, of values: [Duration]) -> Double {
+    public nonisolated static func percentile(_ p: Double, of values: [Duration]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
         let rank = max(1, Int((Double(sorted.count) * p / 100).rounded(.up)))

@@ -22,16 +22,15 @@ enum OutboundMessage: Sendable, Hashable {
 }
 
 /// The bot's conversation logic: routes each message (menu keywords, intent, button and list ids,
-/// locations) to an agent and decides the reply, keeping per-user state in the session store.
+/// locations) to an agent and decides the reply, keeping per-user state in its memory.
 struct Conversation: Sendable {
-    let sessions: SessionStore
+    let memory: ConversationMemory
     /// The bot's upstreams; nil = the catalogue in process (no LLM, no payments to fail).
     var upstreams: UpstreamClient? = nil
     /// A deliberately broken fallback (test switch `--defect`).
     var defect: BotDefect? = nil
     /// Sends an order notification to a vendor's WhatsApp (phone, text, correlation); true when delivered.
     var notifyVendor: (@Sendable (String, String, String) async -> Bool)? = nil
-    let board = OrderBoard()
     let catalogue = Catalogue()
     let classifier = IntentClassifier()
 
@@ -44,7 +43,7 @@ struct Conversation: Sendable {
     func respond(to message: UserMessage) async -> [OutboundMessage] {
         let replies = await answer(message)
         // The session store upstream mirrors where the conversation is, as EasyMO keeps it in Supabase.
-        if let upstreams, let s = sessions.load(message.userKey), s.step != .idle {
+        if let upstreams, let s = memory.load(message.userKey), s.step != .idle {
             await upstreams.saveSession(message.userKey, agent: s.agent?.rawValue ?? s.role?.rawValue ?? "", step: "\(s.step)",
                                         correlation: message.wamid)
         }
@@ -54,18 +53,18 @@ struct Conversation: Sendable {
     private func answer(_ message: UserMessage) async -> [OutboundMessage] {
         let correlation = message.wamid
         let user = message.userKey
-        let session = sessions.load(user)
+        let session = memory.load(user)
         if let staffReply = staff(message.content, user: user, session: session) { return staffReply }
         switch message.content {
         case .text(let raw):
             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             let lower = text.lowercased()
             if ["menu", "home", "hi", "hello", "hey", "start", "hola", "bonjour"].contains(lower) {
-                sessions.save(user, nil)
+                memory.save(user, nil)
                 return [homeMenu(name: message.name)]
             }
             if ["stop", "unsubscribe"].contains(lower) {
-                sessions.save(user, nil)
+                memory.save(user, nil)
                 return [.text("You have been opted out. Reply START to opt back in.")]
             }
             if !lower.contains(where: { $0.isLetter || $0.isNumber }) {
@@ -126,17 +125,17 @@ struct Conversation: Sendable {
         switch agent {
         case .rides:
             session.step = .awaitingLocation
-            sessions.save(user, session)
+            memory.save(user, session)
             return [.text("📍 Please share your pickup location so I can find drivers near you (for example with 📎 → Location).")]
         case .insurance:
             session.step = .choosing
             let covers = catalogue.search(.insurance, query: query)
             session.offered = covers.map(\.id)
-            sessions.save(user, session)
+            memory.save(user, session)
             return [.buttons(body: "🛡️ Motor insurance: which cover do you need?",
                              covers.prefix(2).map { ($0.id, $0.title) } + [("back_home", "🏠 Home")])]
         case .support:
-            sessions.save(user, session)
+            memory.save(user, session)
             return [.buttons(body: "👋 I'm the EasyMO assistant. How can I help?",
                              [("svc_menu", "🧭 Services"), ("support_agent", "🙋 Talk to a person"), ("faq", "❓ FAQ")])]
         case .farmer, .waiter, .jobs, .realEstate, .buySell:
@@ -151,21 +150,21 @@ struct Conversation: Sendable {
         session.agent = agent
         session.step = .choosing
         session.offered = found.rows.map(\.id)
-        sessions.save(user, session)
+        memory.save(user, session)
         guard !found.rows.isEmpty else { return [.text(found.body)] }
         return [.list(header: found.header, body: found.body, button: found.button, rows: found.rows)]
     }
 
     private func choose(_ id: String, user: String, session: Session?, name: String, correlation: String) async -> [OutboundMessage] {
         if id == "back_home" || id == "svc_menu" {
-            sessions.save(user, nil)
+            memory.save(user, nil)
             return [homeMenu(name: name)]
         }
         if id.hasPrefix("svc_"), let agent = Agent(rawValue: String(id.dropFirst(4))) {
             return await start(agent, query: "", user: user, previous: session, correlation: correlation, name: name)
         }
         if id == "support_agent" || id == "faq" {
-            sessions.save(user, session.map { var s = $0; s.step = .idle; return s })
+            memory.save(user, session.map { var s = $0; s.step = .idle; return s })
             return [.text(id == "faq"
                 ? "❓ FAQ: orders are paid by wallet or MoMo; drivers arrive in minutes; type MENU for all services."
                 : "🙋 A support agent will message you here shortly. Ticket #\(user.utf8.reduce(7) { ($0 &* 31 &+ Int($1)) % 100_000 }).")]
@@ -175,7 +174,7 @@ struct Conversation: Sendable {
         if let upstreams, session != nil {
             let exists = (try? await upstreams.sessionExists(user, correlation: correlation)) ?? false
             if !exists {
-                sessions.save(user, nil)
+                memory.save(user, nil)
                 if defect == .lostSessionCrashes { return [.text("TypeError: Cannot read properties of undefined (reading 'offered')")] }
                 return Self.sessionExpired
             }
@@ -185,7 +184,7 @@ struct Conversation: Sendable {
         }
         if id == "viewing_yes", let item = s.selected {
             s.step = .idle
-            sessions.save(user, s)
+            memory.save(user, s)
             return [.text("📅 Viewing booked for \(item.title) (\(item.detail)). The landlord will confirm the time.")]
         }
         if id.hasPrefix("pay_") {
@@ -203,9 +202,9 @@ struct Conversation: Sendable {
             s.orders += 1
             s.step = .idle
             s.selected = nil
-            sessions.save(user, s)
+            memory.save(user, s)
             let method = id == "pay_momo" ? "MoMo" : "wallet"
-            let number = board.place(buyer: user, item: item)
+            let number = memory.board { $0.place(buyer: user, item: item) }
             let confirmed = "✅ Paid \(item.priceRWF) RWF by \(method). Order #\(number) with \(item.title) is confirmed."
             // Pattern 9: the vendor cannot be notified → carry on with the nearest alternatives.
             if let notifyVendor,
@@ -221,7 +220,7 @@ struct Conversation: Sendable {
         guard let (category, item) = catalogue.listing(id: id) else { return [clarify()] }
         s.selected = item
         s.step = .confirming
-        sessions.save(user, s)
+        memory.save(user, s)
         switch category {
         case .rides:
             return [.text("🚖 \(item.title) is on the way (\(item.detail)). Fare about \(item.priceRWF) RWF.")]

@@ -92,7 +92,10 @@ struct UserMessage: Sendable {
 
     /// The key the bot keeps state under: phone when present, else BSUID.
     var userKey: String { phone ?? bsuid ?? "unknown" }
+}
 
+extension UserMessage {
+    /// The message in Meta's delivery, or nil when it has no id or no sender.
     init?(_ m: InboundPayload.Message, contact: InboundPayload.Contact?) {
         guard let id = m.id, m.from != nil || m.from_user_id != nil else { return nil }
         phone = m.from

@@ -4,7 +4,6 @@ import LoadgenHTTP
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
 
 /// The embedded EasyMO-shaped WhatsApp bot: loadgen's default target and the living demo of what a
 /// well-behaved bot does.
@@ -16,9 +15,7 @@ import Synchronization
 public final class ReferenceBot: Sendable {
     public let config: BotConfiguration
     let conversation: Conversation
-    let dedup: Deduplicator
-    let limiter: RateLimiter
-    let stats = BotStats()
+    let intake: Intake
     let started = ContinuousClock.now
     private let outboxes: [Outbox]
     private let sender: GraphSender
@@ -26,14 +23,13 @@ public final class ReferenceBot: Sendable {
     /// A bot with `config`; its Graph client connects lazily.
     public init(config: BotConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.config = config
-        var conversation = Conversation(sessions: SessionStore(ttl: config.sessionTTL))
+        var conversation = Conversation(memory: ConversationMemory(sessionTTL: config.sessionTTL))
         conversation.defect = config.defect
         if let base = config.upstreams {
             conversation.upstreams = try UpstreamClient(base: base, llm: config.llmBaseURL, llmDeadline: config.llmDeadline,
                                                         deadline: config.upstreamDeadline)
         }
-        dedup = Deduplicator(ttl: config.dedupTTL)
-        limiter = RateLimiter(limit: config.rateLimitPerMinute)
+        intake = Intake(dedupTTL: config.dedupTTL, rateLimitPerMinute: config.rateLimitPerMinute)
         let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: max(2, config.senderWorkers), group: group)
         let sender = GraphSender(config: config, client: client)
         self.sender = sender
@@ -76,7 +72,7 @@ public final class ReferenceBot: Sendable {
     /// Queues a message's processing on its user's worker (same user, same worker: replies keep order).
     func enqueue(_ message: UserMessage) {
         let key = message.userKey.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }
-        if !outboxes[abs(key) % outboxes.count].push(message) { stats.add(\.outboxOverflow) }
+        if !outboxes[abs(key) % outboxes.count].push(message) { intake.count(\.outboxOverflow) }
     }
 
     private func work(_ outbox: Outbox, index: Int) async {
@@ -84,8 +80,8 @@ public final class ReferenceBot: Sendable {
             let replies = await conversation.respond(to: message)
             for reply in replies {
                 switch await sender.send(reply, to: message, key: index) {
-                case .sent: stats.add(\.replied)
-                case .failed: stats.add(\.sendFailures)
+                case .sent: intake.count(\.replied)
+                case .failed: intake.count(\.sendFailures)
                 }
             }
         }
@@ -110,13 +106,7 @@ final class Outbox: Sendable {
     func finish() { continuation.finish() }
 }
 
-/// Counters the bot reports on `/health`.
-final class BotStats: Sendable {
-    struct Counts: Sendable {
-        var received = 0, processed = 0, duplicates = 0, rateLimited = 0, badSignature = 0, badRequest = 0
-        var ignoredPhoneMismatch = 0, statuses = 0, replied = 0, sendFailures = 0, outboxOverflow = 0
-    }
-    private let counts = Mutex(Counts())
-    func add(_ key: WritableKeyPath<Counts, Int>, _ n: Int = 1) { counts.withLock { $0[keyPath: key] += n } }
-    var snapshot: Counts { counts.withLock { $0 } }
+extension ReferenceBot {
+    /// What the bot counted so far (deliveries, duplicates, rate-limited, replies sent…).
+    public var counts: BotCounts { intake.counts }
 }

@@ -29,7 +29,7 @@ extension Conversation {
         s.role = role
         s.agent = nil
         s.step = .idle
-        sessions.save(user, s)
+        memory.save(user, s)
         switch role {
         case .station: return [pendingOrders()]
         case .driver: return [deliveries()]
@@ -42,21 +42,21 @@ extension Conversation {
     }
 
     private func pendingOrders() -> OutboundMessage {
-        let orders = board.list(.paid)
+        let orders = memory.board { $0.list(.paid) }
         guard !orders.isEmpty else { return .text("📭 No pending orders right now. We'll message you when one arrives.") }
         return .list(header: "Orders", body: "🧾 \(orders.count) pending orders. Pick one to accept:", button: "View orders",
                      rows: orders.map { Listing(id: "order_\($0.id)", title: "Order #\($0.id)", detail: "\($0.item.title) · \($0.item.priceRWF) RWF", priceRWF: $0.item.priceRWF, tags: []) })
     }
 
     private func deliveries() -> OutboundMessage {
-        let orders = board.list(.ready)
+        let orders = memory.board { $0.list(.ready) }
         guard !orders.isEmpty else { return .text("📭 No deliveries waiting right now. We'll message you when one is ready.") }
         return .list(header: "Deliveries", body: "🛵 \(orders.count) deliveries ready for pickup. Pick one:", button: "View deliveries",
                      rows: orders.map { Listing(id: "delivery_\($0.id)", title: "Delivery #\($0.id)", detail: "\($0.item.title) from \($0.station ?? "station")", priceRWF: 0, tags: []) })
     }
 
     private func track(_ user: String) -> [OutboundMessage] {
-        guard let order = board.latest(of: user) else { return [.text("You have no orders yet. Type MENU to start shopping.")] }
+        guard let order = memory.board({ $0.latest(of: user) }) else { return [.text("You have no orders yet. Type MENU to start shopping.")] }
         let status: String = switch order.status {
         case .paid: "paid, waiting for a station to accept it"
         case .accepted: "accepted, being prepared"
@@ -68,7 +68,7 @@ extension Conversation {
     }
 
     private func stats() -> OutboundMessage {
-        let s = board.stats()
+        let s = memory.board { $0.stats() }
         return .text("📊 Today: \(s.orders) orders, \(s.delivered) delivered, \(s.inProgress) in progress, revenue \(s.revenue) RWF.")
     }
 
@@ -77,30 +77,30 @@ extension Conversation {
         let number = parts.count == 2 ? Int(parts[1]) : nil
         switch (parts.first, number) {
         case ("order", let n?):
-            guard let order = board.order(n), order.status == .paid else { return [.text("⚠️ Order #\(n) was already taken by another station.")] }
+            guard let order = memory.board({ $0.order(n) }), order.status == .paid else { return [.text("⚠️ Order #\(n) was already taken by another station.")] }
             return [.buttons(body: "🧾 Order #\(n): \(order.item.title), \(order.item.priceRWF) RWF. Accept it?",
                              [("accept_\(n)", "✅ Accept"), ("back_home", "🏠 Home")])]
         case ("accept", let n?):
-            guard board.advance(n, from: .paid, to: .accepted, by: user, role: \.station) != nil else {
+            guard memory.board({ $0.advance(n, from: .paid, to: .accepted, by: user, role: \.station) }) != nil else {
                 return [.text("⚠️ Order #\(n) was already taken by another station.")]
             }
             return [.buttons(body: "👩‍🍳 Order #\(n) accepted. Tap when it is ready for pickup.", [("ready_\(n)", "📦 Ready")])]
         case ("ready", let n?):
-            guard board.advance(n, from: .accepted, to: .ready, by: user, role: \.station) != nil else {
+            guard memory.board({ $0.advance(n, from: .accepted, to: .ready, by: user, role: \.station) }) != nil else {
                 return [.text("⚠️ Order #\(n) is not yours to complete.")]
             }
             return [.text("📦 Order #\(n) is ready for pickup. Nearby drivers have been notified.")]
         case ("delivery", let n?):
-            guard let order = board.order(n), order.status == .ready else { return [.text("⚠️ Delivery #\(n) was already taken by another driver.")] }
+            guard let order = memory.board({ $0.order(n) }), order.status == .ready else { return [.text("⚠️ Delivery #\(n) was already taken by another driver.")] }
             return [.buttons(body: "🛵 Delivery #\(n): \(order.item.title). Take it?", [("take_\(n)", "✅ Accept delivery"), ("back_home", "🏠 Home")])]
         case ("take", let n?):
-            guard let order = board.advance(n, from: .ready, to: .onTheWay, by: user, role: \.driver) else {
+            guard let order = memory.board({ $0.advance(n, from: .ready, to: .onTheWay, by: user, role: \.driver) }) else {
                 return [.text("⚠️ Delivery #\(n) was already taken by another driver.")]
             }
             return [.buttons(body: "🧭 Navigate to \(order.station.map { "station \($0.suffix(4))" } ?? "the station"), then to the buyer. Tap when delivered.",
                              [("delivered_\(n)", "✅ Delivered")])]
         case ("delivered", let n?):
-            guard board.advance(n, from: .onTheWay, to: .delivered, by: user, role: \.driver) != nil else {
+            guard memory.board({ $0.advance(n, from: .onTheWay, to: .delivered, by: user, role: \.driver) }) != nil else {
                 return [.text("⚠️ Delivery #\(n) is not yours to confirm.")]
             }
             return [.text("✅ Delivery of order #\(n) confirmed. Thank you!")]
@@ -116,7 +116,7 @@ extension Conversation {
                               return Listing(id: "item_\(name)", title: name.capitalized, detail: out ? "Sold out" : "Available", priceRWF: 0, tags: [])
                           })]
         case "vendor_orders":
-            let s = board.stats()
+            let s = memory.board { $0.stats() }
             return [.text("🧾 \(s.orders) orders today across EasyMO, \(s.inProgress) in progress.")]
         case "admin_stats":
             return [stats()]
@@ -149,7 +149,7 @@ extension Conversation {
         var s = session ?? Session()
         s.role = .vendor
         if soldOut { s.soldOut.insert(item) } else { s.soldOut.remove(item) }
-        sessions.save(user, s)
+        memory.save(user, s)
         return [.text("✅ Updated! \(item.capitalized) is now marked as \(soldOut ? "sold out" : "available").")]
     }
 }

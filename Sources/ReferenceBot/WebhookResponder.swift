@@ -30,64 +30,51 @@ struct WebhookResponder: HTTPResponder {
     }
 
     private func deliver(_ request: ServerRequest) -> ServerResponse {
-        let stats = bot.stats
+        let stats = bot.intake
         if request.bodyTooLarge {
-            stats.add(\.badRequest)
+            stats.count(\.badRequest)
             return .json(.payloadTooLarge, Array(#"{"error":"payload_too_large"}"#.utf8))
         }
         if bot.config.verifySignatures {
             let signer = WebhookSigner(appSecret: bot.config.appSecret)
             guard signer.isValid(signatureHeader: request.headers.first(name: "X-Hub-Signature-256"), body: request.body) else {
-                stats.add(\.badSignature)
+                stats.count(\.badSignature)
                 return .text(.unauthorized, "sig")
             }
         }
         guard let payload = try? JSONDecoder().decode(InboundPayload.self, from: Data(request.body)) else {
-            stats.add(\.badRequest)
+            stats.count(\.badRequest)
             return .json(.badRequest, Array(#"{"error":"bad_json"}"#.utf8))
         }
         let statuses = (payload.entry ?? []).flatMap { ($0.changes ?? []).flatMap { $0.value?.statuses ?? [] } }
-        if !statuses.isEmpty { stats.add(\.statuses, statuses.count) }
+        if !statuses.isEmpty { stats.count(\.statuses, statuses.count) }
 
         var accepted: [UserMessage] = []
         for (metadata, contact, raw) in payload.messages {
             guard metadata?.phone_number_id == nil || metadata?.phone_number_id == bot.config.phoneNumberID else {
-                stats.add(\.ignoredPhoneMismatch)  // EasyMO G1 ignores deliveries for another number
+                stats.count(\.ignoredPhoneMismatch)  // EasyMO G1 ignores deliveries for another number
                 continue
             }
             guard let message = UserMessage(raw, contact: contact) else {
-                stats.add(\.badRequest)
+                stats.count(\.badRequest)
                 continue
-            }
-            stats.add(\.received)
-            if bot.dedup.contains(message.wamid) {
-                stats.add(\.duplicates)
-                continue
-            }
-            if let retryAfter = bot.limiter.admit(message.userKey) {
-                // Nothing of this delivery is marked seen: Meta's retry after Retry-After is processed.
-                stats.add(\.rateLimited)
-                return .json(.tooManyRequests, Array(#"{"error":"rate_limit_exceeded","retryAfter":\#(retryAfter)}"#.utf8),
-                             headers: ["Retry-After": String(retryAfter)])
             }
             accepted.append(message)
         }
-        // Ack first; the reply is worked out and sent after, as a real bot does. A concurrent duplicate
-        // may have slipped past `contains`; `firstSighting` is the atomic decision.
-        for message in accepted {
-            guard bot.dedup.firstSighting(of: message.wamid) else {
-                stats.add(\.duplicates)
-                continue
-            }
-            stats.add(\.processed)
-            bot.enqueue(message)
+        switch stats.admit(accepted) {
+        case .rateLimited(let retryAfter):
+            return .json(.tooManyRequests, Array(#"{"error":"rate_limit_exceeded","retryAfter":\#(retryAfter)}"#.utf8),
+                         headers: ["Retry-After": String(retryAfter)])
+        case .accepted(let messages):
+            // Ack first; the reply is worked out and sent after, as a real bot does.
+            for message in messages { bot.enqueue(message) }
+            return .text(.ok, "ok")
         }
-        return .text(.ok, "ok")
     }
 
     /// The EasyMO worker's health shape: `status` ok/degraded/critical and a status per dependency.
     private func health() -> ServerResponse {
-        let s = bot.stats.snapshot
+        let s = bot.intake.counts
         let uptime = ContinuousClock.now - bot.started
         var w = JSONWriter(capacity: 512)
         w.object { w in

@@ -38,7 +38,7 @@ struct TruthfulNumbersTests {
                                 signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator, unixTime: { 1_750_000_000 })
             return await engine.run(plan)
         }
-        let truth = bot.recorded
+        let truth = await bot.recorded
         let m = result.metrics
         #expect(m.turns == 300)
         #expect(truth.deliveries == 300)

@@ -67,6 +67,6 @@ struct LostAckRetryTests {
         #expect(result.metrics.redeliveries == 10)  // every 2nd message's ack was lost and it was redelivered
         #expect(correlator.counters.matched == 20)
         #expect(correlator.counters.unsolicited == 0 && correlator.counters.duplicate == 0)
-        #expect(bot.stats.snapshot.duplicates == Int(result.metrics.redeliveries))  // the bot saw each redelivery as a duplicate
+        #expect(bot.counts.duplicates == Int(result.metrics.redeliveries))  // the bot saw each redelivery as a duplicate
     }
 }

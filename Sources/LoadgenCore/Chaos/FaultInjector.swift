@@ -20,11 +20,14 @@ public final class FaultInjector: Sendable {
         var hitTurns: [String: [FailurePattern]] = [:]
     }
     private let plan: ChaosPlan
+    /// Each pattern's graceful expectation (the plan's override, else the pattern's own), compiled once.
+    private let expectations: [FailurePattern: CompiledMatcher]
     private let state: Mutex<State>
 
     /// An injector for `plan`, its draws seeded by `seed`.
     public init(plan: ChaosPlan, seed: UInt64) {
         self.plan = plan
+        expectations = Dictionary(FailurePattern.allCases.map { p in (p, CompiledMatcher(plan.faults.first { $0.pattern == p }?.expected ?? p.expected)) }) { a, _ in a }
         state = Mutex(State(random: SeededRandom(seed: seed, stream: 0xC4A05)))
     }
 
@@ -42,8 +45,8 @@ public final class FaultInjector: Sendable {
     public var elapsed: Duration { state.withLock { $0.elapsed }() }
 
     /// The expectation for turns hit by `pattern` (the plan's override, else the pattern's own).
-    public func expectation(for pattern: FailurePattern) -> ReplyMatcher {
-        plan.faults.first { $0.pattern == pattern }?.expected ?? pattern.expected
+    public func expectation(for pattern: FailurePattern) -> CompiledMatcher {
+        expectations[pattern] ?? CompiledMatcher(pattern.expected)
     }
 
     /// Records that the engine itself injected `pattern` into the turn of message `id` (traffic-side faults).

@@ -4,7 +4,7 @@ struct CompiledJourney: Sendable {
     indirect enum Node: Sendable {
         case send(Outgoing, expect: Expectation?, key: StepKey)
         case think(min: Duration, max: Duration)
-        case branch(ReplyMatcher, then: [Node], else: [Node])
+        case branch(CompiledMatcher, then: [Node], else: [Node])
     }
 
     let persona: Persona
@@ -25,7 +25,7 @@ struct CompiledJourney: Sendable {
                 number += 1
                 var expect: Expectation?
                 if case .expectReply(let within, let matcher) = rest.first {
-                    expect = Expectation(within: within, matcher: matcher)
+                    expect = Expectation(within: within, matcher: CompiledMatcher(matcher))
                     rest.removeFirst()
                 }
                 nodes.append(.send(outgoing, expect: expect, key: StepKey(persona: persona, step: "\(number) \(outgoing.summary)")))
@@ -36,7 +36,7 @@ struct CompiledJourney: Sendable {
             case .branch(let matcher, let a, let b):
                 let then = compile(a[...], persona: persona, number: &number)
                 let otherwise = compile(b[...], persona: persona, number: &number)
-                nodes.append(.branch(matcher, then: then, else: otherwise))
+                nodes.append(.branch(CompiledMatcher(matcher), then: then, else: otherwise))
             }
         }
         return nodes
@@ -46,5 +46,5 @@ struct CompiledJourney: Sendable {
 /// What a send step expects back: a reply matching `matcher`, within `within` (nil: the run's reply timeout).
 struct Expectation: Sendable {
     var within: Duration?
-    var matcher: ReplyMatcher
+    var matcher: CompiledMatcher
 }

@@ -4,6 +4,9 @@ import Synchronization
 /// delivery. Turns hand their message here and wait; a batch goes out `window` after it opened, or at
 /// once when `size` messages are in, as one signed POST, and every turn in it gets that POST's answer.
 /// The wait is part of each turn's ack latency, as it is for a bot receiving real batches.
+///
+/// Shared on purpose: one per engine run (`--batch`), owned by it; every user hands its message in, and
+/// the batcher's own loop sends each batch when its window closes.
 final class DeliveryBatcher<C: Clock<Duration>>: Sendable {
     private struct Batch {
         var items: [WebhookEnvelope.Item] = []

@@ -1,43 +1,46 @@
-import Synchronization
-
 /// The open model: whole conversations arrive on a schedule whatever the bot does. Each is launched at
 /// its intended time, or as soon after as the generator gets to it, and stamped with the intended time
-/// (coordinated omission); arrivals beyond the in-flight cap (the identity pool's size) are dropped and counted, never hidden.
+/// (coordinated omission); arrivals that find every identity busy (the in-flight cap) are dropped and
+/// counted, never hidden.
+///
+/// The launcher owns the free identities: each conversation is a child task that returns its identity
+/// when it ends, and a timer child wakes the launcher for the next arrival, so nothing is shared.
 struct OpenModel<C: Clock<Duration>>: Sendable {
     let run: EngineRun<C>
     let schedule: ArrivalSchedule
 
     func run() async {
-        let identities = IdentityPool(count: run.workload.users.count)
-        await withDiscardingTaskGroup { group in
+        // One conversation per identity at a time, so replies correlate unambiguously; least recently used
+        // first, so no simulated person writes far more often than the others (and trips a rate limit).
+        var free = FreeIdentities(count: run.workload.users.count)
+        await withTaskGroup(of: Int?.self) { group in  // a conversation returns its identity, the timer nil
             var n = 0
-            while !run.stopping, let offset = schedule.intendedTime(ofArrival: n) {
-                let intended = run.start.advanced(by: offset)
-                if run.clock.now < intended {
-                    await run.stop.sleep(until: intended, on: run.clock)
-                    if run.stopping { break }
-                }
-                let arrival = n
-                n += 1
-                guard let index = identities.take() else {
-                    run.recorder.record(user: arrival) { m in
-                        m.arrivalsPlanned += 1
-                        m.arrivalsDropped += 1
+            var timer = false
+            while true {
+                while !run.stopping, let intended = due(n), intended <= run.clock.now {
+                    if let identity = free.take() {
+                        countLaunch(intended: intended, identity: identity)
+                        group.addTask { [n] in await converse(arrival: n, identity: identity, intended: intended) }
+                    } else {
+                        run.recorder.record(user: n) { m in
+                            m.arrivalsPlanned += 1
+                            m.arrivalsDropped += 1
+                        }
                     }
-                    continue
+                    n += 1
                 }
-                countLaunch(intended: intended, identity: index)
-                group.addTask {
-                    run.recorder.countActive(user: index, 1)
-                    defer {
-                        run.recorder.countActive(user: index, -1)
-                        identities.give(index)
-                    }
-                    await converse(arrival: arrival, identity: index, intended: intended)
+                if !run.stopping, !timer, let intended = due(n) {
+                    timer = true
+                    group.addTask { await run.stop.sleep(until: intended, on: run.clock); return nil }
                 }
+                guard let finished = await group.next() else { break }  // every conversation is over
+                if let identity = finished { free.give(identity) } else { timer = false }
             }
         }
     }
+
+    /// When arrival `n` is due; nil past the schedule.
+    private func due(_ n: Int) -> C.Instant? { schedule.intendedTime(ofArrival: n).map { run.start.advanced(by: $0) } }
 
     private func countLaunch(intended: C.Instant, identity index: Int) {
         let lag = intended.duration(to: run.clock.now)
@@ -50,43 +53,37 @@ struct OpenModel<C: Clock<Duration>>: Sendable {
     }
 
     /// One conversation: arrival `arrival`'s persona, spoken by identity `index`, from its intended time.
-    private func converse(arrival: Int, identity index: Int, intended: C.Instant) async {
+    /// Returns the identity, free again.
+    private func converse(arrival: Int, identity index: Int, intended: C.Instant) async -> Int? {
         let w = run.workload
+        run.recorder.countActive(user: index, 1)
+        defer { run.recorder.countActive(user: index, -1) }
         var journey = JourneyRun(run: run, user: w.users[index], journey: run.journey(forUser: arrival),
                                  random: SeededRandom(seed: w.seed, stream: 0x0BE7_0000_0000 &+ UInt64(arrival)),
                                  sequence: (UInt64(arrival) << 8) &+ w.wamidSalt, intendedStart: intended)
         await journey.walk()
+        return index
     }
 }
 
-/// The user identities free for a new open-model conversation: one conversation per identity at a time,
-/// so replies correlate unambiguously, and least recently used first, so no simulated person writes far
-/// more often than the others (and trips the bot's per-user rate limit).
-///
-/// Shared on purpose: owned by one `OpenModel` run; the launcher takes identities, and each finishing
-/// conversation (its own child task) gives its identity back.
-final class IdentityPool: Sendable {
-    private struct Queue {
-        var items: [Int]
-        var head = 0
-    }
-    private let free: Mutex<Queue>
+/// The identities free for a new conversation, in the order they were freed (a FIFO).
+struct FreeIdentities {
+    private var items: [Int]
+    private var head = 0
 
-    init(count: Int) { free = Mutex(Queue(items: Array(0..<count))) }
+    init(count: Int) { items = Array(0..<count) }
 
-    func take() -> Int? {
-        free.withLock { q in
-            guard q.head < q.items.count else { return nil }
-            defer {
-                q.head += 1
-                if q.head > 1024, q.head * 2 > q.items.count {
-                    q.items.removeFirst(q.head)
-                    q.head = 0
-                }
+    mutating func take() -> Int? {
+        guard head < items.count else { return nil }
+        defer {
+            head += 1
+            if head > 1024, head * 2 > items.count {
+                items.removeFirst(head)
+                head = 0
             }
-            return q.items[q.head]
         }
+        return items[head]
     }
 
-    func give(_ index: Int) { free.withLock { $0.items.append(index) } }
+    mutating func give(_ index: Int) { items.append(index) }
 }

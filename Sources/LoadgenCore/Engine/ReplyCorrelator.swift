@@ -6,6 +6,9 @@ import Synchronization
 /// waits. A send is matched by `to` (digits) or `recipient` (BSUID), and by `context.message_id` when the
 /// bot quotes the inbound message. Nothing is dropped silently: sends to unknown users, quoting another
 /// user's message, repeating an answered turn, or arriving after a turn closed are all counted.
+///
+/// Shared on purpose: one per run, owned by the runtime (or a test); the users open and wait on their
+/// turns, the stand-in Graph API's connection handlers deliver the bot's sends.
 public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// How a wait ended.
     public enum Outcome: Sendable {

@@ -117,7 +117,7 @@ struct Turn<C: Clock<Duration>>: Sendable {
         reordered: Bool = false
     ) -> TurnResult {
         let graceful = hit.compactMap { engine.injector?.expectation(for: $0) }
-        let verdict = TurnVerdict.judge(TurnEvidence(failure: failure, reply: reply, expected: expect?.matcher ?? .any, hit: hit,
+        let verdict = TurnVerdict.judge(TurnEvidence(failure: failure, reply: reply, expected: expect?.matcher ?? CompiledMatcher(.any), hit: hit,
                                                      graceful: graceful, fallback: workload.fallback))
         let moment = run.chaosMoment(at: sentAt)
         run.recorder.record(user: user.index) { m in

@@ -34,14 +34,14 @@ public struct TurnEvidence: Sendable {
     public var failure: ErrorClass?
     public var reply: Reply
     /// The step's own expectation.
-    public var expected: ReplyMatcher
+    public var expected: CompiledMatcher
     /// The failure patterns whose faults hit the turn, and their graceful expectations.
     public var hit: [FailurePattern]
-    public var graceful: [ReplyMatcher]
+    public var graceful: [CompiledMatcher]
     /// Which replies count as fallbacks.
     public var fallback: FallbackClassifier
 
-    public init(failure: ErrorClass?, reply: Reply, expected: ReplyMatcher, hit: [FailurePattern] = [], graceful: [ReplyMatcher] = [],
+    public init(failure: ErrorClass?, reply: Reply, expected: CompiledMatcher, hit: [FailurePattern] = [], graceful: [CompiledMatcher] = [],
                 fallback: FallbackClassifier = .easymo) {
         self.failure = failure
         self.reply = reply
@@ -49,6 +49,13 @@ public struct TurnEvidence: Sendable {
         self.hit = hit
         self.graceful = graceful
         self.fallback = fallback
+    }
+
+    /// The same, compiling the matchers (for tests and one-off judgements).
+    public init(failure: ErrorClass?, reply: Reply, expected: ReplyMatcher, hit: [FailurePattern] = [], graceful: [ReplyMatcher] = [],
+                fallback: FallbackClassifier = .easymo) {
+        self.init(failure: failure, reply: reply, expected: CompiledMatcher(expected), hit: hit, graceful: graceful.map(CompiledMatcher.init),
+                  fallback: fallback)
     }
 }
 
@@ -97,7 +104,7 @@ public struct TurnVerdict: Sendable, Hashable {
             return TurnVerdict(acked: true, error: .noReply, patterns: each(.silent))
         case .replied(let reply, let latency, let answers):
             let injected = !e.hit.isEmpty
-            let graceful = injected ? (answers.isEmpty ? [reply] : answers).contains(where: ReplyMatcher.oneOf(e.graceful).matches)
+            let graceful = injected ? (answers.isEmpty ? [reply] : answers).contains(where: CompiledMatcher(oneOf: e.graceful).matches)
                 : e.expected.matches(reply)
             let absorbed = injected && !graceful && e.expected.matches(reply)
             return TurnVerdict(acked: true, error: graceful || absorbed ? nil : .badReply, latency: latency,

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A check on the bot's reply. Matchers are data, so reports can print them and targets can override them.
 ///
@@ -28,28 +27,14 @@ public indirect enum ReplyMatcher: Sendable, Hashable, CustomStringConvertible {
     /// The matcher fails.
     case not(ReplyMatcher)
 
-    /// Whether `reply` passes.
-    public func matches(_ reply: BotReply) -> Bool {
-        switch self {
-        case .any: return true
-        case .contains(let needle): return reply.text.lowercased().contains(needle.lowercased())
-        case .regex(let pattern):
-            guard let re = RegexCache.shared.regex(pattern) else { return false }
-            return re.firstMatch(in: reply.text, range: NSRange(reply.text.startIndex..., in: reply.text)) != nil
-        case .interactive: return !reply.buttons.isEmpty || !reply.rows.isEmpty
-        case .buttons(let wanted):
-            return wanted.allSatisfy { w in reply.buttons.contains { $0.id == w || $0.title == w } }
-        case .list(let text):
-            return !reply.rows.isEmpty && (text.isEmpty || reply.text.lowercased().contains(text.lowercased()))
-        case .oneOf(let matchers): return matchers.contains { $0.matches(reply) }
-        case .not(let matcher): return !matcher.matches(reply)
-        }
-    }
+    /// Whether `reply` passes (compiling any regular expression for this one match; the engine matches
+    /// with a `CompiledMatcher`, compiled once).
+    public func matches(_ reply: BotReply) -> Bool { CompiledMatcher(self).matches(reply) }
 
-    /// Whether every regular expression in the matcher compiles (checked by scenario validation).
+    /// The first regular expression in the matcher that does not compile (checked by scenario validation).
     public var invalidPattern: String? {
         switch self {
-        case .regex(let p): return RegexCache.shared.regex(p) == nil ? p : nil
+        case .regex(let p): return CompiledMatcher.regex(p) == nil ? p : nil
         case .oneOf(let ms): return ms.lazy.compactMap(\.invalidPattern).first
         case .not(let m): return m.invalidPattern
         default: return nil
@@ -70,15 +55,58 @@ public indirect enum ReplyMatcher: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Compiled regular expressions, compiled once per pattern.
-final class RegexCache: Sendable {
-    static let shared = RegexCache()
-    private let cache = Mutex<[String: NSRegularExpression?]>([:])
+/// A `ReplyMatcher` ready to match: its regular expressions compiled once — when a journey is compiled,
+/// or a fault plan's expectations are — so matching a reply compiles nothing and shares nothing.
+public struct CompiledMatcher: Sendable {
+    private indirect enum Node: Sendable {
+        case leaf(ReplyMatcher)
+        /// nil: the pattern does not compile (validation refuses it; it never matches).
+        case regex(NSRegularExpression?)
+        case oneOf([Node])
+        case not(Node)
+    }
+    private let root: Node
 
-    func regex(_ pattern: String) -> NSRegularExpression? {
-        if let hit = cache.withLock({ $0[pattern] }) { return hit }
-        let compiled = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
-        cache.withLock { $0[pattern] = .some(compiled) }
-        return compiled
+    /// Compiles `matcher`.
+    public init(_ matcher: ReplyMatcher) { root = Self.compile(matcher) }
+
+    /// Passes when any of `matchers` does.
+    public init(oneOf matchers: [CompiledMatcher]) { root = .oneOf(matchers.map(\.root)) }
+
+    private static func compile(_ m: ReplyMatcher) -> Node {
+        switch m {
+        case .regex(let pattern): .regex(regex(pattern))
+        case .oneOf(let ms): .oneOf(ms.map(compile))
+        case .not(let inner): .not(compile(inner))
+        default: .leaf(m)
+        }
+    }
+
+    /// `pattern` compiled case-insensitively (NSRegularExpression syntax), or nil.
+    static func regex(_ pattern: String) -> NSRegularExpression? { try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) }
+
+    /// Whether `reply` passes.
+    public func matches(_ reply: BotReply) -> Bool { Self.matches(root, reply) }
+
+    private static func matches(_ node: Node, _ reply: BotReply) -> Bool {
+        switch node {
+        case .regex(let re):
+            guard let re else { return false }
+            return re.firstMatch(in: reply.text, range: NSRange(reply.text.startIndex..., in: reply.text)) != nil
+        case .oneOf(let nodes): return nodes.contains { matches($0, reply) }
+        case .not(let inner): return !matches(inner, reply)
+        case .leaf(let m): return leafMatches(m, reply)
+        }
+    }
+
+    private static func leafMatches(_ m: ReplyMatcher, _ reply: BotReply) -> Bool {
+        switch m {
+        case .any: true
+        case .contains(let needle): reply.text.lowercased().contains(needle.lowercased())
+        case .interactive: !reply.buttons.isEmpty || !reply.rows.isEmpty
+        case .buttons(let wanted): wanted.allSatisfy { w in reply.buttons.contains { $0.id == w || $0.title == w } }
+        case .list(let text): !reply.rows.isEmpty && (text.isEmpty || reply.text.lowercased().contains(text.lowercased()))
+        case .regex, .oneOf, .not: matches(compile(m), reply)  // compiled into their own nodes
+        }
     }
 }

@@ -43,13 +43,12 @@ public enum ServeDriver {
         let generated = given.appSecret == nil || given.verifyToken == nil || given.accessToken == nil
         if generated { try writeSecrets(secrets, to: o.secretsFile) }
         var services: [any Service] = []
-        var standIn: GraphAPIStandIn?
         let graphBase: TargetURL
         if let url = o.graphURL { graphBase = url } else {
             let graph = try await Rig.listen(o.graphListen, what: "--graph-listen")
             let responder = GraphAPIStandIn(phoneNumberID: o.phoneNumberID, accessToken: secrets.access) { _, _ in }
             services.append(HTTPService(description: "stand-in Graph API", server: graph, responder: responder))
-            (standIn, graphBase) = (responder, try .local(graph.baseURL + "/v20.0"))
+            graphBase = try .local(graph.baseURL + "/v20.0")
             log("stand-in Graph API listening on \(graph.baseURL)")
         }
         let upstreams = try await Rig.listen(HostPort(host: "127.0.0.1", port: 0), what: "the stand-in upstreams")
@@ -72,7 +71,8 @@ public enum ServeDriver {
         if !o.verifySignatures { log("WARNING: signature check is OFF (--no-signature-check): the bot accepts unsigned deliveries") }
         log("press Ctrl-C to stop")
         try await Services.run(services) { await stop.wait() }
-        log("stopped; the stand-in Graph API received \(standIn?.messagesSent ?? 0) message sends")
+        let counts = bot.counts
+        log("stopped; the bot answered \(counts.processed) messages with \(counts.replied) replies (\(counts.sendFailures) failed to send)")
     }
 
     private static func writeSecrets(_ s: (app: Secret, verify: Secret, access: Secret), to path: String) throws(LoadgenFailure) {

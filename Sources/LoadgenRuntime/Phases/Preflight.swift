@@ -1,7 +1,6 @@
 import Foundation
 import LoadgenCore
 import LoadgenHTTP
-import LoadgenRuntime
 import NIOCore
 import NIOHTTP1
 

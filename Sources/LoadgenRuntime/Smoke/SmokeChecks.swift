@@ -78,10 +78,10 @@ struct SmokeChecks: Sendable {
         let calls = rig.upstreamCalls
         let agent = await wire.message(.text(SmokeChecklist.agentText), from: user)
         let routing = SmokeChecklist.reply("agent routing", ack: agent.ack, reply: agent.reply, expected: SmokeChecklist.agentReply,
-                                 fallback: rig.plan.workload.fallback, aiCalls: calls?.llmCalls(correlation: agent.wamid), wantsAI: true)
+                                 fallback: rig.plan.workload.fallback, aiCalls: await calls?.llmCalls(correlation: agent.wamid), wantsAI: true)
         let menu = await wire.message(.text(SmokeChecklist.menuText), from: user)
         let menuCheck = SmokeChecklist.reply("menu fallback", ack: menu.ack, reply: menu.reply, expected: .interactive, unwanted: SmokeChecklist.agentReply,
-                                 aiCalls: calls?.llmCalls(correlation: menu.wamid), wantsAI: false)
+                                 aiCalls: await calls?.llmCalls(correlation: menu.wamid), wantsAI: false)
         let garbage = await wire.message(.text(SmokeChecklist.garbageText), from: user)
         let unsupported = await wire.message(.unsupported(kind: SmokeChecklist.unsupportedKind), from: user)
         let clarify = FailurePattern.invalidInput.expected

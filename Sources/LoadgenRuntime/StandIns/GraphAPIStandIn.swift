@@ -2,7 +2,6 @@ import LoadgenCore
 import LoadgenHTTP
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// The stand-in Graph API: answers a bot's `POST /v{N}.{M}/{phone-number-id}/messages` like Meta and
 /// hands every accepted send, with the instant its request arrived, to `onSend` (the reply correlator).
@@ -14,7 +13,6 @@ public struct GraphAPIStandIn: HTTPResponder {
     private let phoneNumberID: String
     private let accessToken: Secret?
     private let onSend: @Sendable (GraphSend, ContinuousClock.Instant) -> Void
-    private let sequence = SequenceCounter()
     private let injector: FaultInjector?
 
     /// A stand-in for `phoneNumberID`. `accessToken` nil accepts any non-empty Bearer token.
@@ -27,9 +25,6 @@ public struct GraphAPIStandIn: HTTPResponder {
         self.accessToken = accessToken
         self.onSend = onSend
     }
-
-    /// Message sends answered so far (each got a fresh wamid).
-    public var messagesSent: UInt64 { sequence.current }
 
     public func respond(to request: ServerRequest) async -> ServerResponse {
         let parts = request.path.split(separator: "/")
@@ -79,7 +74,7 @@ public struct GraphAPIStandIn: HTTPResponder {
                                   details: "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.")
             }
         }
-        let wamid = Wamid.outbound(phone: recipient.isEmpty ? (send.recipient ?? "0") : recipient, sequence: sequence.next())
+        let wamid = Wamid.outbound(phone: recipient.isEmpty ? (send.recipient ?? "0") : recipient, sequence: UInt64.random(in: 1 ... .max))
         reply.messageID = wamid
         send.kind = .message(reply)
         onSend(send, request.receivedAt)
@@ -144,11 +139,4 @@ public struct GraphAPIStandIn: HTTPResponder {
         }
         return .json(status, w.bytes)
     }
-}
-
-/// A thread-safe counter for minting ids.
-final class SequenceCounter: Sendable {
-    private let value = Atomic<UInt64>(0)
-    func next() -> UInt64 { value.add(1, ordering: .relaxed).newValue }
-    var current: UInt64 { value.load(ordering: .relaxed) }
 }

@@ -8,6 +8,9 @@ import Synchronization
 /// Plays Meta's status webhooks: for every message the bot sends through the stand-in Graph API, a
 /// signed `sent`, then `delivered` (50 ms later) and `read` (300 ms later) delivery to the bot's webhook
 /// — the 3× status load Meta's capacity guidance warns about, and what bots that gate on statuses need.
+///
+/// Shared on purpose: one per run, owned by the runtime; the stand-in Graph API enqueues every bot send,
+/// its own loop delivers the statuses, and the driver reads the counts for the report.
 public final class StatusCallbacks: Sendable {
     public struct Counts: Sendable, Codable, Equatable {
         public var sent = 0

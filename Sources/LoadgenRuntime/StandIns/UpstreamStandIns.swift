@@ -3,7 +3,6 @@ import LoadgenCore
 import LoadgenHTTP
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// The stand-in upstreams of a bot, on one HTTP server, each with a fault hook:
 ///
@@ -53,10 +52,10 @@ public struct UpstreamStandIns: HTTPResponder {
            let response = await fault.apply(stallLimit: stallLimit) {
             return response
         }
-        return answer(site, request)
+        return await answer(site, request)
     }
 
-    private func answer(_ site: InjectionSite, _ request: ServerRequest) -> ServerResponse {
+    private func answer(_ site: InjectionSite, _ request: ServerRequest) async -> ServerResponse {
         let q = request.query
         switch site {
         case .llm:
@@ -90,10 +89,10 @@ public struct UpstreamStandIns: HTTPResponder {
         case .sessionStore:
             let user = (q["user_id"] ?? "").replacingOccurrences(of: "eq.", with: "")
             if request.method == .POST {
-                sessions.put(user.isEmpty ? "anonymous" : user, body: request.body)
+                await sessions.put(user.isEmpty ? "anonymous" : user, body: request.body)
                 return .json(.created, request.body)
             }
-            return .json(.ok, sessions.get(user).map { Array("[".utf8) + $0 + Array("]".utf8) } ?? Array("[]".utf8))
+            return .json(.ok, await sessions.get(user).map { Array("[".utf8) + $0 + Array("]".utf8) } ?? Array("[]".utf8))
         case .payments:
             return .json(.ok, Array(#"{"status":"SUCCESSFUL","transactionId":"MP\#(UInt32.random(in: 100_000_000...999_999_999))"}"#.utf8))
         case .agentBackend:
@@ -119,11 +118,11 @@ public struct UpstreamStandIns: HTTPResponder {
     }
 }
 
-/// The stand-in session table (PostgREST `sessions`): one JSON row per user.
-final class SessionTable: Sendable {
-    private let rows = Mutex<[String: [UInt8]]>([:])
-    func put(_ user: String, body: [UInt8]) { rows.withLock { $0[user] = body } }
-    func get(_ user: String) -> [UInt8]? { rows.withLock { $0[user] } }
+/// The stand-in session table (PostgREST `sessions`): one JSON row per user, shared by every call.
+actor SessionTable {
+    private var rows: [String: [UInt8]] = [:]
+    func put(_ user: String, body: [UInt8]) { rows[user] = body }
+    func get(_ user: String) -> [UInt8]? { rows[user] }
 }
 
 extension FaultShape {
