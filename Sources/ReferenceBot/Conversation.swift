@@ -188,50 +188,56 @@ struct Conversation: Sendable {
             return [.text("📅 Viewing booked for \(item.title) (\(item.detail)). The landlord will confirm the time.")]
         }
         if id.hasPrefix("pay_") {
-            guard let item = s.selected else {
-                return Self.sessionExpired
-            }
-            // Pattern 7: the payment gateway fails → offer the other method.
-            if let upstreams {
-                do { try await upstreams.pay(amount: item.priceRWF, correlation: correlation) } catch {
-                    if defect == .paymentErrorLeaks { return [.text("Error: MoMo gateway responded 502")] }
-                    let other = id == "pay_momo" ? ("pay_wallet", "💳 Wallet") : ("pay_momo", "📱 MoMo")
-                    return [.buttons(body: "💳 Payment processing unavailable. Please try another method.", [other, ("back_home", "🏠 Home")])]
-                }
-            }
-            s.orders += 1
-            s.step = .idle
-            s.selected = nil
-            memory.save(user, s)
-            let method = id == "pay_momo" ? "MoMo" : "wallet"
-            let number = memory.board { $0.place(buyer: user, item: item) }
-            let confirmed = "✅ Paid \(item.priceRWF) RWF by \(method). Order #\(number) with \(item.title) is confirmed."
-            // Pattern 9: the vendor cannot be notified → carry on with the nearest alternatives.
-            if let notifyVendor,
-               await !notifyVendor(item.vendorPhone, "🧾 New order #\(number): \(item.title), \(item.priceRWF) RWF.", correlation) {
-                if defect == .vendorErrorLeaks { return [.text("Error: vendor notification failed (#131056)")] }
-                let category = catalogue.listing(id: item.id)?.0 ?? .farmer
-                let others = catalogue.search(category, query: "").filter { $0.id != item.id }.prefix(2).map(\.title)
-                return [.text(confirmed + " ⚠️ \(item.title) can't be reached right now, so we've shared your order with the nearest alternatives: "
-                    + others.joined(separator: ", ") + ". Reply TRACK to follow it.")]
-            }
-            return [.text(confirmed + " Reply TRACK to follow it.")]
+            guard let item = s.selected else { return Self.sessionExpired }
+            return await pay(for: item, by: id, user: user, session: s, correlation: correlation)
         }
         guard let (category, item) = catalogue.listing(id: id) else { return [clarify()] }
         s.selected = item
         s.step = .confirming
         memory.save(user, s)
+        return [Self.offer(item, in: category)]
+    }
+
+    /// Pays for `item` (`pay_wallet` or `pay_momo`), places the order and notifies the vendor, with
+    /// patterns 7 (the gateway fails: another method) and 9 (the vendor cannot be told: alternatives).
+    private func pay(for item: Listing, by method: String, user: String, session: Session, correlation: String) async -> [OutboundMessage] {
+        if let upstreams {
+            do { try await upstreams.pay(amount: item.priceRWF, correlation: correlation) } catch {
+                if defect == .paymentErrorLeaks { return [.text("Error: MoMo gateway responded 502")] }
+                let other = method == "pay_momo" ? ("pay_wallet", "💳 Wallet") : ("pay_momo", "📱 MoMo")
+                return [.buttons(body: "💳 Payment processing unavailable. Please try another method.", [other, ("back_home", "🏠 Home")])]
+            }
+        }
+        var s = session
+        s.orders += 1
+        s.step = .idle
+        s.selected = nil
+        memory.save(user, s)
+        let number = memory.board { $0.place(buyer: user, item: item) }
+        let confirmed = "✅ Paid \(item.priceRWF) RWF by \(method == "pay_momo" ? "MoMo" : "wallet"). Order #\(number) with \(item.title) is confirmed."
+        if let notifyVendor,
+           await !notifyVendor(item.vendorPhone, "🧾 New order #\(number): \(item.title), \(item.priceRWF) RWF.", correlation) {
+            if defect == .vendorErrorLeaks { return [.text("Error: vendor notification failed (#131056)")] }
+            let category = catalogue.listing(id: item.id)?.0 ?? .farmer
+            let others = catalogue.search(category, query: "").filter { $0.id != item.id }.prefix(2).map(\.title)
+            return [.text(confirmed + " ⚠️ \(item.title) can't be reached right now, so we've shared your order with the nearest alternatives: "
+                + others.joined(separator: ", ") + ". Reply TRACK to follow it.")]
+        }
+        return [.text(confirmed + " Reply TRACK to follow it.")]
+    }
+
+    /// What the bot says when the user picks `item`: the ride, the application, a viewing, or payment.
+    private static func offer(_ item: Listing, in category: ListingCategory) -> OutboundMessage {
         switch category {
         case .rides:
-            return [.text("🚖 \(item.title) is on the way (\(item.detail)). Fare about \(item.priceRWF) RWF.")]
+            .text("🚖 \(item.title) is on the way (\(item.detail)). Fare about \(item.priceRWF) RWF.")
         case .jobs:
-            return [.text("📄 Application sent for \(item.title). The employer will contact you on WhatsApp.")]
+            .text("📄 Application sent for \(item.title). The employer will contact you on WhatsApp.")
         case .realEstate:
-            return [.buttons(body: "🏠 \(item.title), \(item.detail). Book a viewing?",
-                             [("viewing_yes", "📅 Book viewing"), ("back_home", "🏠 Home")])]
+            .buttons(body: "🏠 \(item.title), \(item.detail). Book a viewing?", [("viewing_yes", "📅 Book viewing"), ("back_home", "🏠 Home")])
         default:
-            return [.buttons(body: "🧾 \(item.title): \(item.priceRWF) RWF. How would you like to pay?",
-                             [("pay_wallet", "💳 Wallet"), ("pay_momo", "📱 MoMo"), ("back_home", "🏠 Home")])]
+            .buttons(body: "🧾 \(item.title): \(item.priceRWF) RWF. How would you like to pay?",
+                     [("pay_wallet", "💳 Wallet"), ("pay_momo", "📱 MoMo"), ("back_home", "🏠 Home")])
         }
     }
 }

@@ -72,61 +72,31 @@ struct GraphSender: Sendable {
                 w.field("text") { w in w.object { w in w.field("body", string: body) } }
             case .buttons(let body, let buttons):
                 w.field("type", string: "interactive")
-                w.field("interactive") { w in
-                    w.object { w in
-                        w.field("type", string: "button")
-                        w.field("body") { w in w.object { w in w.field("text", string: body) } }
-                        w.field("action") { w in
-                            w.object { w in
-                                w.field("buttons") { w in
-                                    w.array { w in
-                                        for b in buttons.prefix(3) {
-                                            w.object { w in
-                                                w.field("type", string: "reply")
-                                                w.field("reply") { w in
-                                                    w.object { w in
-                                                        w.field("id", string: b.id)
-                                                        w.field("title", string: String(b.title.prefix(20)))
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                w.field("interactive") { w in writeButtons(&w, body: body, buttons: buttons) }
             case .list(let header, let body, let button, let rows):
                 w.field("type", string: "interactive")
-                w.field("interactive") { w in
-                    w.object { w in
-                        w.field("type", string: "list")
-                        w.field("header") { w in
-                            w.object { w in
-                                w.field("type", string: "text")
-                                w.field("text", string: header)
-                            }
-                        }
-                        w.field("body") { w in w.object { w in w.field("text", string: body) } }
-                        w.field("action") { w in
-                            w.object { w in
-                                w.field("button", string: String(button.prefix(20)))
-                                w.field("sections") { w in
-                                    w.array { w in
+                w.field("interactive") { w in writeList(&w, header: header, body: body, button: button, rows: rows) }
+            }
+        }
+        return w.bytes
+    }
+
+    /// An interactive `button` message: the body and up to 3 reply buttons (titles ≤ 20 characters).
+    private static func writeButtons(_ w: inout JSONWriter, body: String, buttons: [(id: String, title: String)]) {
+        w.object { w in
+            w.field("type", string: "button")
+            w.field("body") { w in w.object { w in w.field("text", string: body) } }
+            w.field("action") { w in
+                w.object { w in
+                    w.field("buttons") { w in
+                        w.array { w in
+                            for b in buttons.prefix(3) {
+                                w.object { w in
+                                    w.field("type", string: "reply")
+                                    w.field("reply") { w in
                                         w.object { w in
-                                            w.field("title", string: String(header.prefix(24)))
-                                            w.field("rows") { w in
-                                                w.array { w in
-                                                    for row in rows.prefix(10) {
-                                                        w.object { w in
-                                                            w.field("id", string: row.id)
-                                                            w.field("title", string: String(row.title.prefix(24)))
-                                                            w.field("description", string: String(row.detail.prefix(72)))
-                                                        }
-                                                    }
-                                                }
-                                            }
+                                            w.field("id", string: b.id)
+                                            w.field("title", string: String(b.title.prefix(20)))
                                         }
                                     }
                                 }
@@ -136,6 +106,45 @@ struct GraphSender: Sendable {
                 }
             }
         }
-        return w.bytes
+    }
+
+    /// An interactive `list` message: a text header, the body, the button label and one section of up to
+    /// 10 rows (titles ≤ 24, descriptions ≤ 72 characters).
+    private static func writeList(_ w: inout JSONWriter, header: String, body: String, button: String, rows: [Listing]) {
+        w.object { w in
+            w.field("type", string: "list")
+            w.field("header") { w in
+                w.object { w in
+                    w.field("type", string: "text")
+                    w.field("text", string: header)
+                }
+            }
+            w.field("body") { w in w.object { w in w.field("text", string: body) } }
+            w.field("action") { w in
+                w.object { w in
+                    w.field("button", string: String(button.prefix(20)))
+                    w.field("sections") { w in
+                        w.array { w in
+                            w.object { w in
+                                w.field("title", string: String(header.prefix(24)))
+                                w.field("rows") { w in writeRows(&w, rows) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func writeRows(_ w: inout JSONWriter, _ rows: [Listing]) {
+        w.array { w in
+            for row in rows.prefix(10) {
+                w.object { w in
+                    w.field("id", string: row.id)
+                    w.field("title", string: String(row.title.prefix(24)))
+                    w.field("description", string: String(row.detail.prefix(72)))
+                }
+            }
+        }
     }
 }

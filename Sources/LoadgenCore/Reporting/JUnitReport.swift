@@ -13,59 +13,69 @@ public enum JUnitReport {
         let suite = "loadgen." + r.run.scenario
         let sets = (try? CriteriaSet.parse(r.run.criteriaSpec ?? r.run.criteria.joined(separator: ","))) ?? []
         let criteria = sets.flatMap(\.criteria)
-        var cases: [Case] = []
+        let cases = criteriaCases(r, suite) + checkCases(r, suite) + journeyCases(r, suite, criteria) + patternCases(r, suite, criteria)
+        return xml(r, suite: suite, cases: cases)
+    }
 
-        for c in r.criteria {
-            let actual = c.actualText
+    private static func criteriaCases(_ r: Report, _ suite: String) -> [Case] {
+        r.criteria.map { c in
             var tc = Case(classname: suite + ".criteria", name: "[\(c.preset)] \(c.name) \(c.threshold)")
             switch c.status {
             case .pass: break
             case .skipped: tc.skipped = c.note ?? "skipped"
             case .fail:
-                tc.failure = ("\(c.name): actual \(actual), threshold \(c.threshold)",
-                              "actual \(actual)\nthreshold \(c.threshold)\n\(c.note ?? "")")
+                tc.failure = ("\(c.name): actual \(c.actualText), threshold \(c.threshold)",
+                              "actual \(c.actualText)\nthreshold \(c.threshold)\n\(c.note ?? "")")
             }
-            cases.append(tc)
+            return tc
         }
-        for check in r.checks {
+    }
+
+    private static func checkCases(_ r: Report, _ suite: String) -> [Case] {
+        r.checks.map { check in
             var tc = Case(classname: suite + ".checks", name: check.name)
             switch check.status {
             case .pass: tc.output = check.detail
             case .skipped: tc.skipped = check.detail
             case .fail: tc.failure = ("\(check.name): \(check.detail)", check.detail)
             }
-            cases.append(tc)
+            return tc
         }
+    }
+
+    private static func journeyCases(_ r: Report, _ suite: String, _ criteria: [Criterion]) -> [Case] {
         let errorLimit = criteria.first { $0.metric == .errorRate }
-        for row in r.personas {
+        return r.personas.map { row in
             var tc = Case(classname: suite + ".journeys", name: row.persona)
             let summary = "\(row.turns) turns, \(row.errors) errors, reply p50 \(ConsoleSummary.fmt(row.reply.p50)) ms, p95 \(ConsoleSummary.fmt(row.reply.p95)) ms"
             tc.output = summary
-            let broken = errorLimit.map { !$0.holds(row.errorRate) } ?? (row.errors > 0)
-            if broken {
+            if errorLimit.map({ !$0.holds(row.errorRate) }) ?? (row.errors > 0) {
                 let threshold = errorLimit.map { "error.rate \($0.thresholdText)" } ?? "no errors"
                 tc.failure = ("\(row.persona): \(row.errors) of \(row.turns) turns failed (\(ConsoleSummary.percent(row.errorRate))), threshold \(threshold)",
                               summary)
             }
-            cases.append(tc)
+            return tc
         }
-        let everyPattern = criteria.first { $0.metric == .chaosGracefulRate && $0.pattern == nil }
-            ?? Criterion(.chaosGracefulRate, .atLeast, 0.99)
-        for p in r.patterns {
+    }
+
+    private static func patternCases(_ r: Report, _ suite: String, _ criteria: [Criterion]) -> [Case] {
+        let everyPattern = criteria.first { $0.metric == .chaosGracefulRate && $0.pattern == nil } ?? Criterion(.chaosGracefulRate, .atLeast, 0.99)
+        return r.patterns.map { p in
             let graceful = criteria.first { $0.metric == .chaosGracefulRate && $0.pattern?.rawValue == p.pattern } ?? everyPattern
             var tc = Case(classname: suite + ".patterns", name: p.pattern)
             let summary = "injected \(p.injected), graceful \(p.graceful), absorbed \(p.absorbed), wrong \(p.wrong), silent \(p.silent), "
                 + "errored \(p.errored); activation p95 \(ConsoleSummary.fmt(p.activation.p95)) ms"
                 + (p.recoverySeconds.map { "; recovered after \(ConsoleSummary.fmt($0)) s" } ?? "")
             tc.output = summary
-            let bad = p.wrong + p.silent + p.errored
-            if !graceful.holds(p.gracefulRate) || bad > 0 {
+            if !graceful.holds(p.gracefulRate) || p.wrong + p.silent + p.errored > 0 {
                 tc.failure = ("\(p.pattern): graceful \(ConsoleSummary.percent(p.gracefulRate)) (threshold \(graceful.thresholdText)); "
                               + "wrong \(p.wrong), silent \(p.silent), errored \(p.errored) of \(p.injected) turns hit", summary)
             }
-            cases.append(tc)
+            return tc
         }
+    }
 
+    private static func xml(_ r: Report, suite: String, cases: [Case]) -> String {
         let failures = cases.filter { $0.failure != nil }.count
         let skipped = cases.filter { $0.skipped != nil }.count
         let time = String(format: "%.3f", r.run.elapsedSeconds)
@@ -83,19 +93,18 @@ public enum JUnitReport {
         ]
         for (name, value) in properties { x += "      <property name=\(attr(name)) value=\(attr(value))/>\n" }
         x += "    </properties>\n"
-        for tc in cases {
-            x += "    <testcase classname=\(attr(tc.classname)) name=\(attr(tc.name)) time=\"0\""
-            guard tc.failure != nil || tc.skipped != nil || tc.output != nil else { x += "/>\n"; continue }
-            x += ">\n"
-            if let (message, body) = tc.failure {
-                x += "      <failure message=\(attr(message)) type=\"loadgen\">\(text(body))</failure>\n"
-            }
-            if let why = tc.skipped { x += "      <skipped message=\(attr(why))/>\n" }
-            if let output = tc.output { x += "      <system-out>\(text(output))</system-out>\n" }
-            x += "    </testcase>\n"
-        }
-        x += "  </testsuite>\n</testsuites>\n"
-        return x
+        for tc in cases { x += testcase(tc) }
+        return x + "  </testsuite>\n</testsuites>\n"
+    }
+
+    private static func testcase(_ tc: Case) -> String {
+        var x = "    <testcase classname=\(attr(tc.classname)) name=\(attr(tc.name)) time=\"0\""
+        guard tc.failure != nil || tc.skipped != nil || tc.output != nil else { return x + "/>\n" }
+        x += ">\n"
+        if let (message, body) = tc.failure { x += "      <failure message=\(attr(message)) type=\"loadgen\">\(text(body))</failure>\n" }
+        if let why = tc.skipped { x += "      <skipped message=\(attr(why))/>\n" }
+        if let output = tc.output { x += "      <system-out>\(text(output))</system-out>\n" }
+        return x + "    </testcase>\n"
     }
 
     private struct Case {

@@ -52,62 +52,74 @@ public struct ReportComparison: Sendable, Equatable {
             caveats.append("different load: \(Self.shape(b)) and \(Self.shape(c))")
         }
         if b.partial || c.partial { caveats.append("a partial run (stopped early) is being compared") }
-        var rows: [Row] = []
-        let hb = b.metrics
+        rows = Self.latencyRows(b, c, rules) + Self.rateRows(b, c, rules) + Self.throughputRows(b, c, rules) + Self.journeyRows(b, c, rules)
+            + Self.patternRows(b, c, rules)
+    }
+
+    private static func latencyRows(_ b: Report, _ c: Report, _ rules: ComparisonRules) -> [Row] {
         let percentiles: [(Double, (Report.Percentiles) -> Double)] = [(50, \.p50), (95, \.p95), (99, \.p99)]
-        for (name, pb, pc, histogram) in [("reply", b.latency.reply, c.latency.reply, hb?.reply), ("ack", b.latency.ack, c.latency.ack, hb?.ack)] {
+        var rows: [Row] = []
+        for (name, pb, pc, histogram) in [("reply", b.latency.reply, c.latency.reply, b.metrics?.reply), ("ack", b.latency.ack, c.latency.ack, b.metrics?.ack)] {
             for (p, pick) in percentiles {
-                rows.append(Self.latencyRow("\(name) p\(Int(p))", base: pick(pb), current: pick(pc), counts: (pb.count, pc.count),
-                                            percentile: p, histogram: histogram, rules: rules))
+                rows.append(latencyRow("\(name) p\(Int(p))", base: pick(pb), current: pick(pc), counts: (pb.count, pc.count),
+                                       percentile: p, histogram: histogram, rules: rules))
             }
         }
-        rows.append(Self.rateRow("error rate", base: b.totals.errorRate, current: c.totals.errorRate,
-                                 counts: (b.totals.turns, c.totals.turns), higherIsBetter: false, rules: rules))
-        rows.append(Self.rateRow("fallback rate", base: b.totals.fallbackRate, current: c.totals.fallbackRate,
-                                 counts: (b.totals.replies, c.totals.replies), higherIsBetter: false, rules: rules))
+        return rows
+    }
+
+    private static func rateRows(_ b: Report, _ c: Report, _ rules: ComparisonRules) -> [Row] {
         let finished = { (t: Report.Totals) in t.journeys - min(t.journeys, t.journeysIncomplete) }
-        rows.append(Self.rateRow("journey success rate", base: b.totals.successRate, current: c.totals.successRate,
-                                 counts: (finished(b.totals), finished(c.totals)), higherIsBetter: true, rules: rules))
-        // Throughput only means something between runs of the same shape that both ran their full
-        // duration (a run bounded by a journey count ends as soon as it is done: its rate is its speed).
+        return [
+            rateRow("error rate", base: b.totals.errorRate, current: c.totals.errorRate, counts: (b.totals.turns, c.totals.turns),
+                    higherIsBetter: false, rules: rules),
+            rateRow("fallback rate", base: b.totals.fallbackRate, current: c.totals.fallbackRate, counts: (b.totals.replies, c.totals.replies),
+                    higherIsBetter: false, rules: rules),
+            rateRow("journey success rate", base: b.totals.successRate, current: c.totals.successRate,
+                    counts: (finished(b.totals), finished(c.totals)), higherIsBetter: true, rules: rules),
+        ]
+    }
+
+    /// Throughput only means something between runs of the same shape that both ran their full duration
+    /// (a run bounded by a journey count ends as soon as it is done: its rate is its speed).
+    private static func throughputRows(_ b: Report, _ c: Report, _ rules: ComparisonRules) -> [Row] {
         let full = { (r: Report) in r.run.elapsedSeconds >= r.run.durationSeconds * 0.95 }
-        if full(b), full(c), b.run.model == c.run.model, b.run.concurrency == c.run.concurrency, b.run.ratePerSecond == c.run.ratePerSecond,
-           b.run.thinkTimeSeconds == c.run.thinkTimeSeconds {
-            let drop = b.totals.throughput * rules.relative
-            let status: Status = min(b.totals.turns, c.totals.turns) < rules.minSamples ? .tooFewSamples
-                : c.totals.throughput < b.totals.throughput - drop ? .regressed
-                : c.totals.throughput > b.totals.throughput + drop ? .improved : .same
-            rows.append(Row(metric: "throughput", baseline: b.totals.throughput, current: c.totals.throughput, unit: "/s",
-                            status: status, allowance: drop))
-        }
-        // Per journey (persona): its error rate and reply p95, so a nightly says which journey got worse.
+        guard full(b), full(c), b.run.model == c.run.model, b.run.concurrency == c.run.concurrency, b.run.ratePerSecond == c.run.ratePerSecond,
+              b.run.thinkTimeSeconds == c.run.thinkTimeSeconds else { return [] }
+        let drop = b.totals.throughput * rules.relative
+        let status: Status = min(b.totals.turns, c.totals.turns) < rules.minSamples ? .tooFewSamples
+            : c.totals.throughput < b.totals.throughput - drop ? .regressed
+            : c.totals.throughput > b.totals.throughput + drop ? .improved : .same
+        return [Row(metric: "throughput", baseline: b.totals.throughput, current: c.totals.throughput, unit: "/s", status: status, allowance: drop)]
+    }
+
+    /// Per journey (persona): its error rate and reply p95, so a nightly says which journey got worse.
+    private static func journeyRows(_ b: Report, _ c: Report, _ rules: ComparisonRules) -> [Row] {
         var personaReplies: [String: LatencyHistogram] = [:]
-        for (key, stats) in hb?.steps ?? [:] { personaReplies[key.persona, default: LatencyHistogram()].add(stats.reply) }
-        for pb in b.personas {
-            guard let pc = c.personas.first(where: { $0.persona == pb.persona }) else { continue }
-            rows.append(Self.rateRow("\(pb.persona) error rate", base: pb.errorRate, current: pc.errorRate, counts: (pb.turns, pc.turns),
-                                     higherIsBetter: false, rules: rules))
-            rows.append(Self.latencyRow("\(pb.persona) reply p95", base: pb.reply.p95, current: pc.reply.p95,
-                                        counts: (pb.reply.count, pc.reply.count), percentile: 95, histogram: personaReplies[pb.persona],
-                                        rules: rules))
+        for (key, stats) in b.metrics?.steps ?? [:] { personaReplies[key.persona, default: LatencyHistogram()].add(stats.reply) }
+        return b.personas.flatMap { pb -> [Row] in
+            guard let pc = c.personas.first(where: { $0.persona == pb.persona }) else { return [] }
+            return [rateRow("\(pb.persona) error rate", base: pb.errorRate, current: pc.errorRate, counts: (pb.turns, pc.turns),
+                            higherIsBetter: false, rules: rules),
+                    latencyRow("\(pb.persona) reply p95", base: pb.reply.p95, current: pc.reply.p95, counts: (pb.reply.count, pc.reply.count),
+                               percentile: 95, histogram: personaReplies[pb.persona], rules: rules)]
         }
+    }
+
+    private static func patternRows(_ b: Report, _ c: Report, _ rules: ComparisonRules) -> [Row] {
         let patterns = Set(b.patterns.map(\.pattern)).union(c.patterns.map(\.pattern))
-        for name in FailurePattern.allCases.map(\.rawValue) where patterns.contains(name) {
-            let pb = b.patterns.first { $0.pattern == name }
-            let pc = c.patterns.first { $0.pattern == name }
-            guard let pb, let pc else {
-                rows.append(Row(metric: "\(name) graceful rate", baseline: pb?.gracefulRate, current: pc?.gracefulRate, unit: "%",
-                                status: .missing, allowance: nil))
-                continue
+        return FailurePattern.allCases.filter { patterns.contains($0.rawValue) }.flatMap { pattern -> [Row] in
+            let name = pattern.rawValue
+            guard let pb = b.patterns.first(where: { $0.pattern == name }), let pc = c.patterns.first(where: { $0.pattern == name }) else {
+                return [Row(metric: "\(name) graceful rate", baseline: b.patterns.first { $0.pattern == name }?.gracefulRate,
+                            current: c.patterns.first { $0.pattern == name }?.gracefulRate, unit: "%", status: .missing, allowance: nil)]
             }
-            rows.append(Self.rateRow("\(name) graceful rate", base: pb.gracefulRate, current: pc.gracefulRate,
-                                     counts: (pb.injected, pc.injected), higherIsBetter: true, rules: rules, minSamples: 1))
-            let hist = hb?.patterns[FailurePattern(rawValue: name)!]?.activation
-            rows.append(Self.latencyRow("\(name) activation p95", base: pb.activation.p95, current: pc.activation.p95,
-                                        counts: (pb.activation.count, pc.activation.count), percentile: 95, histogram: hist,
-                                        rules: rules))
+            return [rateRow("\(name) graceful rate", base: pb.gracefulRate, current: pc.gracefulRate, counts: (pb.injected, pc.injected),
+                            higherIsBetter: true, rules: rules, minSamples: 1),
+                    latencyRow("\(name) activation p95", base: pb.activation.p95, current: pc.activation.p95,
+                               counts: (pb.activation.count, pc.activation.count), percentile: 95,
+                               histogram: b.metrics?.patterns[pattern]?.activation, rules: rules)]
         }
-        self.rows = rows
     }
 
     private static func shape(_ r: Report) -> String {

@@ -27,33 +27,10 @@ public struct GraphAPIStandIn: HTTPResponder {
     }
 
     public func respond(to request: ServerRequest) async -> ServerResponse {
-        let parts = request.path.split(separator: "/")
-        // Accept /vNN.N/{id}/messages and, leniently, /{id}/messages.
-        let versioned = parts.count == 3 && Self.isVersion(parts[0])
-        guard (versioned || parts.count == 2), parts.last == "messages" else {
-            return Self.error(.notFound, code: 100, message: "Unknown path components: /\(parts.joined(separator: "/"))",
-                              details: "Use POST /{version}/{phone-number-id}/messages.")
-        }
-        guard request.method == .POST else {
-            return Self.error(.methodNotAllowed, code: 100, message: "Unsupported \(request.method) request.",
-                              details: "Only POST is supported on /messages.")
-        }
-        guard let token = Self.bearer(request), !token.isEmpty, accessToken.map({ $0.value == token }) ?? true else {
-            return Self.error(.unauthorized, code: 190, message: "Invalid OAuth access token - Cannot parse access token",
-                              details: "Send Authorization: Bearer <access token>.")
-        }
-        let id = parts[parts.count - 2]
-        guard id == phoneNumberID else {
-            return Self.error(.badRequest, code: 100, subcode: 33,
-                              message: "Unsupported post request. Object with ID '\(id)' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
-                              details: "Unknown phone number id \(id).")
-        }
         var send: GraphSend
-        do {
-            send = try GraphSend.parse(request.body)
-        } catch {
-            return Self.error(.badRequest, code: error.code, message: error.code == 100 ? "Invalid parameter" : "Parameter value is not valid",
-                              details: error.details)
+        switch accept(request) {
+        case .success(let accepted): send = accepted
+        case .failure(let refusal): return refusal.response
         }
         guard case .message(var reply) = send.kind else {
             onSend(send, request.receivedAt)
@@ -62,43 +39,91 @@ public struct GraphAPIStandIn: HTTPResponder {
         let recipient = send.toDigits ?? ""
         // Pattern 9: an order notification to a vendor fails like Meta fails a send.
         if VendorNumbers.contains(recipient),
-           let (_, fault) = injector?.fault(at: .vendorNotify, correlationID: request.headers.first(name: "X-Correlation-ID")) {
-            switch fault {
-            case .reset, .stall: return .dropConnection
-            case .delay(let d): try? await Task.sleep(for: d)
-            case .status(let code):
-                return Self.error(HTTPResponseStatus(statusCode: code), code: 131000, message: "Something went wrong",
-                                  details: "Message failed to send due to an unknown error.")
-            default:
-                return Self.error(.tooManyRequests, code: 131056, message: "(Business Account, Consumer Account) pair rate limit hit",
-                                  details: "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.")
-            }
+           let (_, fault) = injector?.fault(at: .vendorNotify, correlationID: request.headers.first(name: "X-Correlation-ID")),
+           let failed = await Self.failedSend(fault) {
+            return failed
         }
         let wamid = Wamid.outbound(phone: recipient.isEmpty ? (send.recipient ?? "0") : recipient, sequence: UInt64.random(in: 1 ... .max))
         reply.messageID = wamid
         send.kind = .message(reply)
         onSend(send, request.receivedAt)
-        do {
-            var w = JSONWriter(capacity: 256)
-            w.object { w in
-                w.field("messaging_product", string: "whatsapp")
-                w.field("contacts") { w in
-                    w.array { w in
-                        w.object { w in
-                            if let to = send.to, !to.isEmpty {
-                                w.field("input", string: to)
-                                w.field("wa_id", string: recipient)
-                            } else if let r = send.recipient {
-                                w.field("input", string: r)
-                                w.field("user_id", string: r)
-                            }
+        return .json(.ok, Self.accepted(send, wamid: wamid))
+    }
+
+    /// A request Meta would refuse, and its error envelope.
+    struct Refusal: Error {
+        var response: ServerResponse
+    }
+
+    /// The send in `request`, or Meta's refusal: unknown path, wrong method, bad token, another phone
+    /// number id, a body that is not a valid send.
+    func accept(_ request: ServerRequest) -> Result<GraphSend, Refusal> {
+        let parts = request.path.split(separator: "/")
+        // Accept /vNN.N/{id}/messages and, leniently, /{id}/messages.
+        let versioned = parts.count == 3 && Self.isVersion(parts[0])
+        guard versioned || parts.count == 2, parts.last == "messages" else {
+            return .failure(Refusal(response: Self.error(.notFound, code: 100, message: "Unknown path components: /\(parts.joined(separator: "/"))",
+                                                         details: "Use POST /{version}/{phone-number-id}/messages.")))
+        }
+        guard request.method == .POST else {
+            return .failure(Refusal(response: Self.error(.methodNotAllowed, code: 100, message: "Unsupported \(request.method) request.",
+                                                         details: "Only POST is supported on /messages.")))
+        }
+        guard let token = Self.bearer(request), !token.isEmpty, accessToken.map({ $0.value == token }) ?? true else {
+            return .failure(Refusal(response: Self.error(.unauthorized, code: 190, message: "Invalid OAuth access token - Cannot parse access token",
+                                                         details: "Send Authorization: Bearer <access token>.")))
+        }
+        let id = parts[parts.count - 2]
+        guard id == phoneNumberID else {
+            return .failure(Refusal(response: Self.error(
+                .badRequest, code: 100, subcode: 33,
+                message: "Unsupported post request. Object with ID '\(id)' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
+                details: "Unknown phone number id \(id).")))
+        }
+        do { return .success(try GraphSend.parse(request.body)) } catch {
+            return .failure(Refusal(response: Self.error(.badRequest, code: error.code,
+                                                         message: error.code == 100 ? "Invalid parameter" : "Parameter value is not valid",
+                                                         details: error.details)))
+        }
+    }
+
+    /// A vendor notification failing as `fault` says, as Meta fails a send (nil: it goes through, late).
+    static func failedSend(_ fault: FaultShape) async -> ServerResponse? {
+        switch fault {
+        case .reset, .stall: return .dropConnection
+        case .delay(let d):
+            try? await Task.sleep(for: d)
+            return nil
+        case .status(let code):
+            return error(HTTPResponseStatus(statusCode: code), code: 131000, message: "Something went wrong",
+                         details: "Message failed to send due to an unknown error.")
+        default:
+            return error(.tooManyRequests, code: 131056, message: "(Business Account, Consumer Account) pair rate limit hit",
+                         details: "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.")
+        }
+    }
+
+    /// Meta's success envelope for an accepted send.
+    static func accepted(_ send: GraphSend, wamid: String) -> [UInt8] {
+        var w = JSONWriter(capacity: 256)
+        w.object { w in
+            w.field("messaging_product", string: "whatsapp")
+            w.field("contacts") { w in
+                w.array { w in
+                    w.object { w in
+                        if let to = send.to, !to.isEmpty {
+                            w.field("input", string: to)
+                            w.field("wa_id", string: send.toDigits ?? "")
+                        } else if let r = send.recipient {
+                            w.field("input", string: r)
+                            w.field("user_id", string: r)
                         }
                     }
                 }
-                w.field("messages") { w in w.array { w in w.object { w in w.field("id", string: wamid) } } }
             }
-            return .json(.ok, w.bytes)
+            w.field("messages") { w in w.array { w in w.object { w in w.field("id", string: wamid) } } }
         }
+        return w.bytes
     }
 
     static func isVersion(_ s: Substring) -> Bool {

@@ -112,30 +112,9 @@ public enum WebhookEnvelope {
         case .text(let body):
             w.field("text") { w in w.object { w in w.field("body", string: body) } }
         case .buttonReply(let id, let title):
-            w.field("interactive") { w in
-                w.object { w in
-                    w.field("type", string: "button_reply")
-                    w.field("button_reply") { w in
-                        w.object { w in
-                            w.field("id", string: id)
-                            w.field("title", string: title)
-                        }
-                    }
-                }
-            }
+            w.field("interactive") { w in writeReply(&w, kind: "button_reply", id: id, title: title, description: nil) }
         case .listReply(let id, let title, let description):
-            w.field("interactive") { w in
-                w.object { w in
-                    w.field("type", string: "list_reply")
-                    w.field("list_reply") { w in
-                        w.object { w in
-                            w.field("id", string: id)
-                            w.field("title", string: title)
-                            if let description { w.field("description", string: description) }
-                        }
-                    }
-                }
-            }
+            w.field("interactive") { w in writeReply(&w, kind: "list_reply", id: id, title: title, description: description) }
         case .location(let latitude, let longitude, let name, let address):
             w.field("location") { w in
                 w.object { w in
@@ -167,6 +146,20 @@ public enum WebhookEnvelope {
             }
         case .unsupported(let kind):
             w.field("unsupported") { w in w.object { w in w.field("type", string: kind) } }
+        }
+    }
+
+    /// A tap on a reply button or a list row: `interactive.button_reply` / `interactive.list_reply`.
+    private static func writeReply(_ w: inout JSONWriter, kind: String, id: String, title: String, description: String?) {
+        w.object { w in
+            w.field("type", string: kind)
+            w.field(kind) { w in
+                w.object { w in
+                    w.field("id", string: id)
+                    w.field("title", string: title)
+                    if let description { w.field("description", string: description) }
+                }
+            }
         }
     }
 

@@ -1,0 +1,53 @@
+extension Report {
+    /// What ran, against what.
+    public struct RunInfo: Sendable, Codable, Equatable {
+        /// How load was applied.
+        public enum Model: String, Sendable, Hashable, Codable { case closed, open }
+
+        public var scenario: String
+        public var target: String
+        /// True when the target was the embedded reference bot.
+        public var embeddedBot: Bool
+        public var concurrency: Int
+        /// `closed` (users loop their journeys) or `open` (conversations arrive at a rate).
+        public var model: Model
+        /// Open model: the planned arrival rate, conversations per second (nil for closed).
+        public var ratePerSecond: Double?
+        public var durationSeconds: Double
+        public var elapsedSeconds: Double
+        public var thinkTimeSeconds: [Double]
+        public var replyTimeoutSeconds: Double
+        public var replies: ReplyMode
+        public var seed: UInt64
+        public var graphAPI: String
+        public var business: BusinessIdentity
+        public var criteria: [String]
+        /// `I/N` when this report is one shard of a run split across processes (`--shard`).
+        public var shard: String?
+        /// The criteria as given (`staging`, `prod,reply.p99<800ms`…), so merged reports can be judged again.
+        public var criteriaSpec: String?
+        public var startedAt: String
+        public var loadgenVersion: String
+
+        public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, model: Model, ratePerSecond: Double?, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: ReplyMode, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], criteriaSpec: String? = nil, startedAt: String, loadgenVersion: String) {
+            self.scenario = scenario
+            self.target = target
+            self.embeddedBot = embeddedBot
+            self.concurrency = concurrency
+            self.model = model
+            self.ratePerSecond = ratePerSecond
+            self.durationSeconds = durationSeconds
+            self.elapsedSeconds = elapsedSeconds
+            self.thinkTimeSeconds = thinkTimeSeconds
+            self.replyTimeoutSeconds = replyTimeoutSeconds
+            self.replies = replies
+            self.seed = seed
+            self.graphAPI = graphAPI
+            self.business = business
+            self.criteria = criteria
+            self.criteriaSpec = criteriaSpec
+            self.startedAt = startedAt
+            self.loadgenVersion = loadgenVersion
+        }
+    }
+}
