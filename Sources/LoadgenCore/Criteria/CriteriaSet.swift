@@ -108,10 +108,12 @@ extension Criterion {
                 throw .unknownMetric(name, known: CriterionMetric.allCases.map(\.rawValue))
             }
             if pattern != nil, !metric.isPerPattern { throw .notPerPattern(item) }
+            if metric.isLatency, value.last?.isLetter == true {  // a time with a unit: 500ms, 2s
+                guard let time = DurationText.parse(value) else { throw .badThreshold(item) }
+                return Criterion(metric, op, time.inSeconds * 1000, pattern: pattern)
+            }
             var scale = 1.0
-            if value.hasSuffix("ms") { value.removeLast(2) }
-            else if value.hasSuffix("s"), metric.isLatency { value.removeLast(); scale = 1000 }
-            else if value.hasSuffix("%") { value.removeLast(); scale = 0.01 }
+            if value.hasSuffix("%") { value.removeLast(); scale = 0.01 }
             guard let number = Double(value.trimmingSpaces), number.isFinite else { throw .badThreshold(item) }
             return Criterion(metric, op, number * scale, pattern: pattern)
         }
