@@ -22,3 +22,13 @@ func runCommand(_ body: () async throws(LoadgenFailure) -> ExitStatus) async thr
     }
     if status != .pass { throw status.exitCode }
 }
+
+extension RunOutcome {
+    /// Prints the summary on stdout — always, even when the report files could not be written — then
+    /// says on stderr what could not be written; the exit status.
+    func printed() -> ExitStatus {
+        StandardStreams.writeOutput(ConsoleSummary.render(report, reportPaths: reportPaths) + "\n")
+        if let writeFailure { Loadgen.log("error: \(writeFailure.message)") }
+        return status
+    }
+}

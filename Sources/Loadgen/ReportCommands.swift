@@ -14,6 +14,10 @@ enum ReportFile {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw LoadgenFailure(.noInput, "\(file): cannot read it")
         }
+        struct Version: Decodable { var schemaVersion: Int? }
+        if let version = (try? JSONDecoder().decode(Version.self, from: data))?.schemaVersion, version != Report.currentSchemaVersion {
+            throw LoadgenFailure(.dataError, "\(file) has report schema version \(version); this loadgen reads version \(Report.currentSchemaVersion)")
+        }
         do {
             return try JSONDecoder().decode(Report.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
@@ -90,7 +94,7 @@ extension Loadgen {
                 rules.minSamples = UInt64(minSamples)
                 let comparison = ReportComparison(baseline: base, current: cur, rules: rules)
                 let table = comparison.markdown(baselineName: baseline, currentName: current)
-                print(table)
+                StandardStreams.writeOutput(table + "\n")
                 for (path, text) in [(output, table), (junit, comparison.junit(scenario: cur.run.scenario))] {
                     guard let path else { continue }
                     do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
@@ -144,7 +148,7 @@ extension Loadgen {
                 } else {
                     paths = try ReportWriter.write(merged, formats: format ?? Set(ReportFormat.allCases), to: output)
                 }
-                print(ConsoleSummary.render(merged, reportPaths: paths))
+                StandardStreams.writeOutput(ConsoleSummary.render(merged, reportPaths: paths) + "\n")
                 status = merged.verdict == .pass ? .pass : .criteriaFailed
             } catch {
                 Loadgen.log("error: \(error.message)")

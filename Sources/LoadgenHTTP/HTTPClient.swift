@@ -15,9 +15,13 @@ public final class HTTPClient: Sendable {
     public let origin: Origin
     private let shards: [ConnectionPool]
 
-    /// A client for `origin` holding at most `maxConnections` open connections in total.
+    /// The largest response body a client takes by default (a webhook's ack or a Graph API answer is tiny).
+    public static let defaultMaxResponseBytes = 1 << 20
+
+    /// A client for `origin` holding at most `maxConnections` open connections in total, taking response
+    /// bodies up to `maxResponseBytes` (a longer one is an `io` failure and its connection is closed).
     public init(
-        origin: Origin, maxConnections: Int, connectTimeout: TimeAmount = .seconds(5),
+        origin: Origin, maxConnections: Int, connectTimeout: TimeAmount = .seconds(5), maxResponseBytes: Int = HTTPClient.defaultMaxResponseBytes,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         self.origin = origin
@@ -27,7 +31,7 @@ public final class HTTPClient: Sendable {
         shards = (0..<count).map { i in
             ConnectionPool(origin: origin, eventLoop: loops[i], tls: tls,
                            maxConnections: max(1, maxConnections / count + (i < maxConnections % count ? 1 : 0)),
-                           connectTimeout: connectTimeout)
+                           connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
         }
     }
 
@@ -49,7 +53,13 @@ public final class HTTPClient: Sendable {
         case .failure(let failure): return .failure(failure)
         }
         do {
-            let response = try await connection.execute(head, body: body, timeout: timeout).get()
+            // Cancellation closes the connection, which fails the request at once: a stopped run does not
+            // wait out a stalled upstream.
+            let response = try await withTaskCancellationHandler {
+                try await connection.execute(head, body: body, timeout: timeout).get()
+            } onCancel: {
+                connection.close()
+            }
             pool.release(connection)
             return .success(response)
         } catch {
@@ -83,9 +93,11 @@ final class ConnectionPool: Sendable {
     private let tls: NIOSSLContext?
     private let maxConnections: Int
     private let connectTimeout: TimeAmount
+    private let maxResponseBytes: Int
     private let state = Mutex(State())
 
-    init(origin: Origin, eventLoop: any EventLoop, tls: NIOSSLContext?, maxConnections: Int, connectTimeout: TimeAmount) {
+    init(origin: Origin, eventLoop: any EventLoop, tls: NIOSSLContext?, maxConnections: Int, connectTimeout: TimeAmount, maxResponseBytes: Int) {
+        self.maxResponseBytes = maxResponseBytes
         self.origin = origin
         self.eventLoop = eventLoop
         self.tls = tls
@@ -173,6 +185,7 @@ final class ConnectionPool: Sendable {
     private func connect() async throws -> HTTPClientConnection {
         let tls = self.tls
         let hostname = origin.host
+        let maxBody = maxResponseBytes
         let channel = try await ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -184,7 +197,7 @@ final class ConnectionPool: Sendable {
                             NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ResponseHandler())
+                    try channel.pipeline.syncOperations.addHandler(ResponseHandler(maxBodyBytes: maxBody))
                 }
             }
             .connect(host: origin.host, port: origin.port).get()

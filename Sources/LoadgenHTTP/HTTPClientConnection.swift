@@ -74,10 +74,14 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
 
     let health = ConnectionHealth()
+    /// A response body past this is refused and the connection closed: an endless body must not fill memory.
+    private let maxBodyBytes: Int
     private var promise: EventLoopPromise<ClientResponse>?
     private var timeoutTask: Scheduled<Void>?
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
+
+    init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
 
     func begin(_ promise: EventLoopPromise<ClientResponse>, timeout: TimeAmount, channel: any Channel) {
         guard self.promise == nil, channel.isActive else {
@@ -98,6 +102,11 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .head(let h):
             head = h
         case .body(let buffer):
+            guard body.count + buffer.readableBytes <= maxBodyBytes else {
+                fail(.io("the response body is over \(maxBodyBytes) bytes"))
+                context.close(promise: nil)
+                return
+            }
             body.append(contentsOf: buffer.readableBytesView)
         case .end:
             guard let head, let promise else { return }

@@ -168,9 +168,7 @@ struct EndToEndTests {
 struct DefectDetectionTests {
     // Every call in a window fails, so no retry absorbs the fault; the last window (vendor notifications,
     // whose retries take 1.2 s) stays open to the end.
-    static let windows = FailurePattern.allCases.enumerated().map { i, p in
-        "\(p.rawValue)=1@\(Double(i) * 1.5)s-" + (p == .vendorUnavailable ? "" : "\(Double(i) * 1.5 + 1.2)s")
-    }.joined(separator: ",")
+    static let windows = FailurePatternWindows.nine(first: 0, every: 1.5, length: 1.2)
 
     static func drill(defect: FailurePattern?) async throws -> RunOutcome {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-defect-\(getpid())-\(defect?.rawValue ?? "none")")

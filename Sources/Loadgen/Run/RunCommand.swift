@@ -56,8 +56,7 @@ extension Loadgen {
                 }
                 defer { signals.cancel() }
                 let outcome = try await RunDriver.run(plan, secrets: secrets, stop: stop, log: Loadgen.log)
-                StandardStreams.writeOutput(ConsoleSummary.render(outcome.report, reportPaths: outcome.reportPaths) + "\n")
-                return outcome.status
+                return outcome.printed()
             }
         }
     }

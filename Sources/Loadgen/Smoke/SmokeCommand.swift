@@ -110,8 +110,7 @@ extension Loadgen {
                 let signals = SignalHandler.install(stop: stop) { Loadgen.log("stopping: no new turns; waiting for in-flight replies") }
                 defer { signals.cancel() }
                 let outcome = try await SmokeDriver.run(plan, secrets: secrets, stop: stop, log: Loadgen.log)
-                StandardStreams.writeOutput(ConsoleSummary.render(outcome.report, reportPaths: outcome.reportPaths) + "\n")
-                return outcome.status
+                return outcome.printed()
             }
         }
     }

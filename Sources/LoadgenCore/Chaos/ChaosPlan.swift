@@ -100,7 +100,7 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
                       let n = spec == "burst" ? 35 : Int(spec.dropFirst(5)), (2...1000).contains(n) else { throw .badShape(item) }
                 shape = .rateLimitBurst(messages: n)
             }
-            let rateAndWindow = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+            let rateAndWindow = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             var rateText = rateAndWindow[0].trimmingSpaces
             var scale = 1.0
             if rateText.hasSuffix("%") { rateText.removeLast(); scale = 0.01 }
@@ -108,7 +108,7 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
             var window: Range<Duration>?
             if rateAndWindow.count == 2 {
                 let bounds = rateAndWindow[1].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                guard let start = DurationText.parse(bounds[0]) else { throw .badWindow(item) }
+                guard !bounds[0].trimmingSpaces.isEmpty, let start = DurationText.parse(bounds[0]) else { throw .badWindow(item) }
                 let end = bounds.count == 2 && !bounds[1].isEmpty ? DurationText.parse(bounds[1]) : .seconds(86_400 * 365)
                 guard let end, end > start else { throw .badWindow(item) }
                 window = start ..< end

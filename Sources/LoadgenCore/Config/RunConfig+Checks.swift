@@ -7,8 +7,18 @@ extension RunConfig {
                 throw ConfigError("--concurrency must be at most \(Self.maxConcurrency) (got \(concurrency))")
             }
         }
-        if let rate, !(rate > 0 && rate.isFinite) { throw ConfigError("--rate must be above 0 conversations per second (got \(rate))") }
-        if let maxInFlight, maxInFlight < 1 { throw ConfigError("--max-in-flight must be at least 1 (got \(maxInFlight))") }
+        if let rate {
+            guard rate > 0, rate.isFinite else { throw ConfigError("--rate must be above 0 conversations per second (got \(rate))") }
+            guard rate <= Self.maxRate else {
+                throw ConfigError("--rate must be at most \(Int(Self.maxRate)) conversations per second (got \(rate))")
+            }
+        }
+        if let maxInFlight {
+            guard maxInFlight >= 1 else { throw ConfigError("--max-in-flight must be at least 1 (got \(maxInFlight))") }
+            guard maxInFlight <= Self.maxConcurrency else {
+                throw ConfigError("--max-in-flight must be at most \(Self.maxConcurrency) (got \(maxInFlight)): each conversation in flight holds memory")
+            }
+        }
         if let duration {
             guard duration > .zero else {
                 throw ConfigError("--duration must be a positive time such as 300, 30s or 5m (got '\(DurationText.format(duration))')")
@@ -22,7 +32,9 @@ extension RunConfig {
         guard (0...1).contains(delivery.reorder) else { throw ConfigError("--reorder must be a fraction between 0 and 1 (got \(delivery.reorder))") }
         guard (1...1000).contains(delivery.batch) else { throw ConfigError("--batch must be between 1 and 1000 (got \(delivery.batch))") }
         guard (0...10).contains(delivery.retries) else { throw ConfigError("--retries must be between 0 and 10 (got \(delivery.retries))") }
-        if let connections, connections < 1 { throw ConfigError("--connections must be at least 1 (got \(connections))") }
+        if let connections, !(1...Self.maxConnections).contains(connections) {
+            throw ConfigError("--connections must be between 1 and \(Self.maxConnections) (got \(connections))")
+        }
         if let journeys, journeys < 1 { throw ConfigError("--journeys must be at least 1 (got \(journeys))") }
     }
 

@@ -49,8 +49,13 @@ public struct RunConfig: Sendable {
 
     public init(scenario: Scenario) { self.scenario = scenario }
 
-    /// The most concurrent users one process simulates.
+    /// The most concurrent users (or open-model conversations in flight) one process simulates: each is
+    /// a few kilobytes, so this bounds memory.
     public static let maxConcurrency = 100_000
+    /// The highest open-model arrival rate, conversations per second.
+    public static let maxRate = 100_000.0
+    /// The most connections to the target.
+    public static let maxConnections = 20_000
     /// The longest run.
     public static let maxDuration: Duration = .seconds(86_400)
     /// The longest reply or ack timeout.
@@ -61,6 +66,12 @@ public struct RunConfig: Sendable {
         try checkValues()
         try checkCombinations()
         let load = resolvedLoad()
+        guard load.users <= Self.maxConcurrency else {
+            throw ConfigError("scenario '\(scenario.name)' asks for \(load.users) users (or conversations in flight); at most \(Self.maxConcurrency)")
+        }
+        if let schedule = load.schedule, schedule.peakRate > Self.maxRate {
+            throw ConfigError("scenario '\(scenario.name)' asks for \(schedule.peakRate) conversations per second; at most \(Int(Self.maxRate))")
+        }
         let population = Workload.population(load.users, seed: seed, shard: shard)
         if let shard, population.isEmpty {
             throw ConfigError("--shard \(shard) leaves this shard without users: the run has \(load.users) (give at least \(shard.count))")

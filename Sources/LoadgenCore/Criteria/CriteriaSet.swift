@@ -20,7 +20,7 @@ public struct CriteriaSet: Sendable, Hashable {
     public static let presets: [CriteriaSet] = [
         CriteriaSet(name: "staging", criteria: [
             Criterion(.errorRate, .lessThan, 0.02), Criterion(.replyP95, .lessThan, 500),
-            Criterion(.checksFailed, .atMost, 0),
+            Criterion(.checksFailed, .atMost, 0), Criterion(.arrivalsDropped, .atMost, 0),
         ]),
         CriteriaSet(name: "prod", criteria: [
             Criterion(.successRate, .greaterThan, 0.99), Criterion(.replyP95, .lessThan, 1000),
@@ -82,9 +82,9 @@ public enum CriteriaError: Error, Equatable, CustomStringConvertible {
         case .unknownPattern(let name, let item):
             "unknown failure pattern '\(name)' in '\(item)' (see 'loadgen list patterns')"
         case .notPerPattern(let item):
-            "'\(item)': only the chaos metrics take a [PATTERN], e.g. chaos.activation.p95[timeout]<5s"
+            "'\(item)': only the chaos metrics take a [PATTERN] (chaos.activation.p95[timeout]<5s) and errorRate a [JOURNEY] (errorRate[buyer]<2%)"
         case .badThreshold(let item):
-            "cannot read the threshold in '\(item)': write e.g. reply.p95<500ms, errorRate<2%, successRate>0.99"
+            "cannot read the threshold in '\(item)': write a value from 0 (rates up to 100 %), e.g. reply.p95<500ms, errorRate<2%, successRate>0.99"
         }
     }
 }
@@ -97,25 +97,35 @@ extension Criterion {
             guard let range = item.range(of: op.rawValue) else { continue }
             var name = String(item[..<range.lowerBound]).trimmingSpaces
             var value = String(item[range.upperBound...]).trimmingSpaces
-            var pattern: FailurePattern?
+            var qualifier: String?
             if let open = name.firstIndex(of: "["), name.hasSuffix("]") {
-                let patternName = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+                qualifier = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
                 name = String(name[..<open])
-                guard let p = FailurePattern(rawValue: patternName) else { throw .unknownPattern(patternName, item) }
-                pattern = p
             }
             guard let metric = CriterionMetric(rawValue: name) else {
                 throw .unknownMetric(name, known: CriterionMetric.allCases.map(\.rawValue))
             }
-            if pattern != nil, !metric.isPerPattern { throw .notPerPattern(item) }
+            var pattern: FailurePattern?
+            var journey: String?
+            if let qualifier {
+                if metric.isPerPattern {
+                    guard let p = FailurePattern(rawValue: qualifier) else { throw .unknownPattern(qualifier, item) }
+                    pattern = p
+                } else if metric == .errorRate, !qualifier.isEmpty {
+                    journey = qualifier
+                } else {
+                    throw .notPerPattern(item)
+                }
+            }
             if metric.isLatency, value.last?.isLetter == true {  // a time with a unit: 500ms, 2s
                 guard let time = DurationText.parse(value) else { throw .badThreshold(item) }
-                return Criterion(metric, op, time.inSeconds * 1000, pattern: pattern)
+                return Criterion(metric, op, time.inSeconds * 1000, pattern: pattern, journey: journey)
             }
             var scale = 1.0
             if value.hasSuffix("%") { value.removeLast(); scale = 0.01 }
-            guard let number = Double(value.trimmingSpaces), number.isFinite else { throw .badThreshold(item) }
-            return Criterion(metric, op, number * scale, pattern: pattern)
+            guard let number = Double(value.trimmingSpaces), number.isFinite, number >= 0 else { throw .badThreshold(item) }
+            if metric.isRate, number * scale > 1 { throw .badThreshold(item) }  // a share is at most 100 %
+            return Criterion(metric, op, number * scale, pattern: pattern, journey: journey)
         }
         throw .badThreshold(item)
     }

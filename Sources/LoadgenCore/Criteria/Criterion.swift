@@ -9,17 +9,20 @@ public struct Criterion: Sendable, Hashable {
     /// Chaos metrics only: one failure pattern's figure instead of the worst over all of them
     /// (`chaos.activation.p95[timeout]<5s`).
     public var pattern: FailurePattern?
+    /// `errorRate` only: one journey's (persona's) error rate instead of the run's (`errorRate[buyer]<2%`).
+    public var journey: String?
 
     /// Creates a criterion.
-    public init(_ metric: CriterionMetric, _ comparison: Comparison, _ threshold: Double, pattern: FailurePattern? = nil) {
+    public init(_ metric: CriterionMetric, _ comparison: Comparison, _ threshold: Double, pattern: FailurePattern? = nil, journey: String? = nil) {
         self.metric = metric
         self.comparison = comparison
         self.threshold = threshold
         self.pattern = pattern
+        self.journey = journey
     }
 
-    /// The measured quantity's name in reports: `chaos.gracefulRate`, or `chaos.gracefulRate[timeout]`.
-    public var name: String { metric.rawValue + (pattern.map { "[\($0.rawValue)]" } ?? "") }
+    /// The measured quantity's name in reports: `chaos.gracefulRate`, `chaos.gracefulRate[timeout]`, `errorRate[buyer]`.
+    public var name: String { metric.rawValue + ((pattern?.rawValue ?? journey).map { "[\($0)]" } ?? "") }
 
     /// `<`, `<=`, `>`, `>=`.
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
@@ -63,12 +66,17 @@ public enum CriterionMetric: String, Sendable, Hashable, CaseIterable {
     /// answers to duplicates, late replies), quote another user's message, or go to unknown numbers.
     case duplicateReplies = "replies.duplicate", unsolicitedReplies = "replies.unsolicited"
     case wrongUserReplies = "replies.wrongUser", unknownUserReplies = "replies.unknownUser"
+    /// Sends the stand-in Graph API refused as Meta would (bad path, token, phone number id or body).
+    case refusedReplies = "replies.refused"
     /// Open model: arrivals dropped (in-flight cap) and launched late.
     case arrivalsDropped = "arrivals.dropped", arrivalsLate = "arrivals.late"
     /// Chaos: the lowest graceful share over the injected patterns, and the slowest pattern's p95/p99
     /// fallback activation latency.
     case chaosGracefulRate = "chaos.gracefulRate", chaosActivationP95 = "chaos.activation.p95"
     case chaosActivationP99 = "chaos.activation.p99"
+    /// Chaos: calls (or turns) a pattern's faults hit — `chaos.injected[timeout]>0` says the plan really
+    /// fired; without a pattern, the fewest over the planned patterns.
+    case chaosInjected = "chaos.injected"
 
     /// The metric of a check named `name` in a report (`chaos.gracefulRate[timeout]` → chaos.gracefulRate).
     public init?(checkName name: String) {

@@ -53,6 +53,9 @@ public struct ArrivalSchedule: Sendable, Hashable {
         }, duration: duration)
     }
 
+    /// The highest rate anywhere in the schedule (per second).
+    public var peakRate: Double { segments.map { max($0.startRate, $0.endRate) }.max() ?? 0 }
+
     /// The rate at the end of the schedule (per second).
     public var finalRate: Double { segments.last?.endRate ?? 0 }
 

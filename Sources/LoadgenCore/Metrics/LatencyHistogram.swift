@@ -111,7 +111,13 @@ public struct LatencyHistogram: Sendable, Codable, Equatable {
         guard flat.count.isMultiple(of: 2) else {
             throw DecodingError.dataCorruptedError(forKey: .buckets, in: c, debugDescription: "buckets must be value, count pairs")
         }
+        var total: UInt64 = 0
         for i in stride(from: 0, to: flat.count, by: 2) {
+            let (sum, overflow) = total.addingReportingOverflow(flat[i + 1])
+            guard !overflow else {
+                throw DecodingError.dataCorruptedError(forKey: .buckets, in: c, debugDescription: "the bucket counts add up past 2^64 − 1")
+            }
+            total = sum
             guard histogram.record(max(1, flat[i]), count: flat[i + 1]) else {
                 throw DecodingError.dataCorruptedError(forKey: .buckets, in: c, debugDescription: "value \(flat[i]) µs is out of range")
             }

@@ -70,12 +70,13 @@ public struct Timeline: Sendable, Codable, Equatable {
         for p in other.points {
             let key = (p.t * 1000).rounded()
             guard var mine = byTime[key] else { byTime[key] = p; continue }
-            mine.activeUsers += p.activeUsers
-            mine.turns += p.turns
-            mine.errors += p.errors
-            mine.replies += p.replies
-            mine.fallbacks += p.fallbacks
-            mine.errorsByClass.merge(p.errorsByClass, uniquingKeysWith: +)
+            // Saturating: a crafted timeline must not trap a merge (its totals are refused by the merge itself).
+            mine.activeUsers = mine.activeUsers.addingReportingOverflow(p.activeUsers).overflow ? .max : mine.activeUsers + p.activeUsers
+            mine.turns = mine.turns.saturatingAdd(p.turns)
+            mine.errors = mine.errors.saturatingAdd(p.errors)
+            mine.replies = mine.replies.saturatingAdd(p.replies)
+            mine.fallbacks = mine.fallbacks.saturatingAdd(p.fallbacks)
+            mine.errorsByClass.merge(p.errorsByClass) { $0.saturatingAdd($1) }
             mine.ack = mine.ack.upperBound(p.ack)
             mine.reply = mine.reply.upperBound(p.reply)
             mine.faultsOpen = Array(Set(mine.faultsOpen).union(p.faultsOpen)).sorted()
@@ -88,7 +89,7 @@ public struct Timeline: Sendable, Codable, Equatable {
 extension Timeline.Window {
     func upperBound(_ o: Self) -> Self {
         var w = self
-        w.count += o.count
+        w.count = w.count.saturatingAdd(o.count)
         w.p50 = Swift.max(p50, o.p50)
         w.p95 = Swift.max(p95, o.p95)
         w.p99 = Swift.max(p99, o.p99)
@@ -125,5 +126,13 @@ public struct TimelineSampler: Sendable {
         timeline.points.append(point)
         previous = totals
         return point
+    }
+}
+
+extension UInt64 {
+    /// `self + other`, or the largest value when that would overflow.
+    func saturatingAdd(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }

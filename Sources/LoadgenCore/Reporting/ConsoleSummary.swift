@@ -71,7 +71,8 @@ public enum ConsoleSummary {
         let c = r.replies
         return ["errors by class: " + (errors.isEmpty ? "none" : errors.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
                 "graph sends: matched \(c.matched), unsolicited \(c.unsolicited), duplicate \(c.duplicate), "
-                    + "wrong user \(c.wrongUser), unknown user \(c.unknownUser); read receipts \(c.markRead)"]
+                    + "wrong user \(c.wrongUser), unknown user \(c.unknownUser)\(c.refused > 0 ? ", refused \(c.refused) (malformed, Meta would refuse them)" : ""); "
+                    + "read receipts \(c.markRead)"]
     }
 
     private static func checks(_ r: Report) -> [String] {

@@ -4,21 +4,17 @@ import Foundation
 /// (persona) and failure pattern. Failures carry the actual value against the threshold, so a CI page
 /// says what broke without opening the report.
 ///
-/// A journey fails when its error rate breaks the run's `error.rate` criterion (any error, when the
-/// criteria have none); a pattern fails when its graceful rate is below the run's `chaos.gracefulRate`
-/// criterion (its own `chaos.gracefulRate[PATTERN]` first; 99 % when absent) or when any turn it hit
-/// went wrong, silent or errored.
+/// Journey and pattern cases fail exactly when their criterion in the report failed (`errorRate[JOURNEY]`,
+/// `chaos.gracefulRate[PATTERN]`, see `derivedCriteria`): the verdict, the summary and JUnit say the same.
 public enum JUnitReport {
     public static func render(_ r: Report) -> String {
         let suite = "loadgen." + r.run.scenario
-        let sets = (try? CriteriaSet.parse(r.run.criteriaSpec ?? r.run.criteria.joined(separator: ","))) ?? []
-        let criteria = sets.flatMap(\.criteria)
-        let cases = criteriaCases(r, suite) + checkCases(r, suite) + journeyCases(r, suite, criteria) + patternCases(r, suite, criteria)
-        return xml(r, suite: suite, cases: cases)
+        return xml(r, suite: suite, cases: criteriaCases(r, suite) + checkCases(r, suite) + journeyCases(r, suite) + patternCases(r, suite))
     }
 
+    /// The criteria, but those judged per journey and per pattern: they are the journey and pattern cases.
     private static func criteriaCases(_ r: Report, _ suite: String) -> [Case] {
-        r.criteria.map { c in
+        r.criteria.filter { !byJourneyOrPattern($0) }.map { c in
             var tc = Case(classname: suite + ".criteria", name: "[\(c.preset)] \(c.name) \(c.threshold)")
             switch c.status {
             case .pass: break
@@ -29,6 +25,10 @@ public enum JUnitReport {
             }
             return tc
         }
+    }
+
+    private static func byJourneyOrPattern(_ c: CheckResult) -> Bool {
+        c.name.hasPrefix("errorRate[") || c.name.hasPrefix("chaos.gracefulRate[")
     }
 
     private static func checkCases(_ r: Report, _ suite: String) -> [Case] {
@@ -43,32 +43,31 @@ public enum JUnitReport {
         }
     }
 
-    private static func journeyCases(_ r: Report, _ suite: String, _ criteria: [Criterion]) -> [Case] {
-        let errorLimit = criteria.first { $0.metric == .errorRate }
-        return r.personas.map { row in
+    /// A case per journey (persona): it fails when its `errorRate[JOURNEY]` criterion failed — the same
+    /// judgement the verdict made.
+    private static func journeyCases(_ r: Report, _ suite: String) -> [Case] {
+        r.personas.map { row in
             var tc = Case(classname: suite + ".journeys", name: row.persona)
             let summary = "\(row.turns) turns, \(row.errors) errors, reply p50 \(ConsoleSummary.fmt(row.reply.p50)) ms, p95 \(ConsoleSummary.fmt(row.reply.p95)) ms"
             tc.output = summary
-            if errorLimit.map({ !$0.holds(row.errorRate) }) ?? (row.errors > 0) {
-                let threshold = errorLimit.map { "error.rate \($0.thresholdText)" } ?? "no errors"
-                tc.failure = ("\(row.persona): \(row.errors) of \(row.turns) turns failed (\(ConsoleSummary.percent(row.errorRate))), threshold \(threshold)",
+            if let c = r.criteria.first(where: { $0.name == "errorRate[\(row.persona)]" }), c.status == .fail {
+                tc.failure = ("\(row.persona): \(row.errors) of \(row.turns) turns failed (\(ConsoleSummary.percent(row.errorRate))), threshold error rate \(c.threshold)",
                               summary)
             }
             return tc
         }
     }
 
-    private static func patternCases(_ r: Report, _ suite: String, _ criteria: [Criterion]) -> [Case] {
-        let everyPattern = criteria.first { $0.metric == .chaosGracefulRate && $0.pattern == nil } ?? Criterion(.chaosGracefulRate, .atLeast, 0.99)
-        return r.patterns.map { p in
-            let graceful = criteria.first { $0.metric == .chaosGracefulRate && $0.pattern?.rawValue == p.pattern } ?? everyPattern
+    /// A case per failure pattern: it fails when its `chaos.gracefulRate[PATTERN]` criterion failed.
+    private static func patternCases(_ r: Report, _ suite: String) -> [Case] {
+        r.patterns.map { p in
             var tc = Case(classname: suite + ".patterns", name: p.pattern)
             let summary = "injected \(p.injected), graceful \(p.graceful), absorbed \(p.absorbed), wrong \(p.wrong), silent \(p.silent), "
                 + "errored \(p.errored); activation p95 \(ConsoleSummary.fmt(p.activation.p95)) ms"
                 + (p.recoverySeconds.map { "; recovered after \(ConsoleSummary.fmt($0)) s" } ?? "")
             tc.output = summary
-            if !graceful.holds(p.gracefulRate) || p.wrong + p.silent + p.errored > 0 {
-                tc.failure = ("\(p.pattern): graceful \(ConsoleSummary.percent(p.gracefulRate)) (threshold \(graceful.thresholdText)); "
+            if let c = r.criteria.first(where: { $0.name == "chaos.gracefulRate[\(p.pattern)]" }), c.status == .fail {
+                tc.failure = ("\(p.pattern): graceful \(ConsoleSummary.percent(p.gracefulRate)) (threshold \(c.threshold)); "
                               + "wrong \(p.wrong), silent \(p.silent), errored \(p.errored) of \(p.injected) turns hit", summary)
             }
             return tc

@@ -5,7 +5,9 @@ import Foundation
 /// Keys are a contract (DESIGN.md "Interfaces"): extend freely, change only with a schema bump.
 /// Latencies are milliseconds; rates are fractions (0.02 = 2 %).
 public struct Report: Sendable, Codable, Equatable {
-    public var schemaVersion = 1
+    /// The schema this loadgen writes and reads.
+    public static let currentSchemaVersion = 1
+    public var schemaVersion = Report.currentSchemaVersion
     /// `pass`, `fail` or `rollback`.
     public var verdict: Verdict
     /// True when the run was stopped early (Ctrl-C); the numbers cover what ran.

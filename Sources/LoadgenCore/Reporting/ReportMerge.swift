@@ -5,6 +5,10 @@
 public enum ReportMerge {
     public static func merge(_ reports: [(name: String, report: Report)]) throws(MergeError) -> Report {
         guard let (_, first) = reports.first else { throw .nothingToMerge }
+        for (name, r) in reports where r.schemaVersion != Report.currentSchemaVersion {
+            throw .schemaVersion(name, r.schemaVersion)
+        }
+        if let counter = overflowingCounter(reports.map(\.report)) { throw .overflow(counter) }
         var metrics = RunMetrics()
         var correlation = CorrelationCounters()
         var checks: [Report.ScriptedCheck] = []
@@ -57,11 +61,27 @@ public enum ReportMerge {
         do { sets = try CriteriaSet.parse(spec) } catch { throw .badCriteria(spec, error.description) }
         let health = checks.first { $0.name == "health" && $0.status != .skipped }.map { $0.status == .pass }
         let observations = Observations(metrics: metrics, repliesMeasured: run.replies.awaitsReplies, healthOK: health,
-                                        checksFailed: checks.filter { $0.status == .fail }.count, correlation: correlation)
+                                        checksFailed: checks.filter { $0.status == .fail }.count, correlation: correlation,
+                                        chaos: first.chaosPlan, untraced: untraced(reports.map(\.report)),
+                                        elapsed: .nanoseconds(Int64(run.elapsedSeconds * 1e9)))
         var merged = Report(run: run, metrics: metrics, correlation: correlation, evaluation: evaluate(sets, against: observations),
-                            checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline)
+                            checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline,
+                            untraced: untraced(reports.map(\.report)))
         merged.delivery.statusCallbacks = callbacks
         return merged
+    }
+}
+
+extension ReportMerge {
+    /// Every shard's untraced fault hits, per pattern.
+    static func untraced(_ reports: [Report]) -> [FailurePattern: UInt64] {
+        var total: [FailurePattern: UInt64] = [:]
+        for r in reports {
+            for p in r.patterns {
+                if let n = p.untraced, let pattern = FailurePattern(rawValue: p.pattern) { total[pattern, default: 0] += n }
+            }
+        }
+        return total
     }
 }
 
@@ -72,6 +92,8 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
     case differentScenarios(first: String, String, String)
     case badCriteria(String, String)
     case sameShard(String, String, String)
+    case schemaVersion(String, Int)
+    case overflow(String)
 
     public var description: String {
         switch self {
@@ -82,6 +104,9 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
             "\(name) ran scenario '\(other)', the first report ran '\(first)': only shards of one run can be merged"
         case .badCriteria(let spec, let why): "the reports' criteria '\(spec)' no longer parse: \(why)"
         case .sameShard(let shard, let first, let second): "\(first) and \(second) are both shard \(shard): merging them would count its users twice"
+        case .schemaVersion(let name, let version):
+            "\(name) has report schema version \(version); this loadgen reads version \(Report.currentSchemaVersion)"
+        case .overflow(let counter): "the reports' counts add up past the largest count (2^64 − 1) at \(counter.dropFirst()): a corrupt or crafted report"
         }
     }
 }

@@ -8,6 +8,8 @@ public struct RunOutcome: Sendable {
     /// report.json first, then the other formats written.
     public var reportPaths: [String]
     public var status: ExitStatus
+    /// What of the report could not be written (the report itself is still here, and printed).
+    public var writeFailure: LoadgenFailure? = nil
 
     /// report.json.
     public var reportPath: String { reportPaths.first ?? "" }
@@ -22,25 +24,29 @@ public struct RunOutcome: Sendable {
 public enum RunDriver {
     public static func run(_ plan: RunPlan, secrets: RunSecrets, stop: StopSignal, log: @escaping Log) async throws(LoadgenFailure) -> RunOutcome {
         let startedAt = Date()
+        let files = ReportFilesOutput(plan.report, name: plan.workload.scenario.name, startedAt: startedAt)
+        try files.prepare()  // a report directory that cannot be written is found before the run
         let rig = try await Rig.assemble(plan, secrets: secrets, log: log)
         return try await rig.serve { () throws(LoadgenFailure) -> RunOutcome in
-            let (checks, healthOK) = try await Preflight.run(rig)
+            let outputs = rig.outputs(files: files)
+            guard let (checks, healthOK) = try await stop.cancelling({ () throws(LoadgenFailure) in try await Preflight.run(rig) }) else {
+                log("stopped before the load began")
+                return await rig.conclude(LoadPhase.interrupted(plan.workload), checks: [], healthOK: nil, startedAt: startedAt, outputs: outputs)
+            }
             log(LoadPhase.announcement(rig))
-            let outputs = rig.outputs(defaultName: plan.workload.scenario.name, startedAt: startedAt)
             let result = await LoadPhase.run(rig, workload: plan.workload, stop: stop, outputs: outputs)
-            return try await rig.conclude(result, checks: checks, healthOK: healthOK, startedAt: startedAt, outputs: outputs)
+            return await rig.conclude(result, checks: checks, healthOK: healthOK, startedAt: startedAt, outputs: outputs)
         }
     }
 }
 
 extension Rig {
     /// The run's outputs: the progress line (unless quiet), live metrics (if served), the report files.
-    func outputs(defaultName: String, startedAt: Date) -> [any RunOutput] {
+    func outputs(files: ReportFilesOutput) -> [any RunOutput] {
         var outputs: [any RunOutput] = []
         if !plan.report.quiet { outputs.append(ProgressLineOutput()) }
         if let liveMetrics { outputs.append(liveMetrics) }
-        let directory = plan.report.directory ?? ReportWriter.defaultDirectory(scenario: defaultName, now: startedAt)
-        outputs.append(ReportFilesOutput(directory: directory, formats: plan.report.formats))
+        outputs.append(files)
         return outputs
     }
 
@@ -48,12 +54,13 @@ extension Rig {
     func conclude(
         _ result: RunResult, checks: [Report.ScriptedCheck], healthOK: Bool?, startedAt: Date, outputs: [any RunOutput],
         smoke: SmokeReport? = nil
-    ) async throws(LoadgenFailure) -> RunOutcome {
+    ) async -> RunOutcome {
         await statusCallbacks?.drain(within: .seconds(2))  // the last replies' delivered/read statuses
         client.shutdown()
         let report = RunReport.make(self, result: result, checks: checks, healthOK: healthOK, startedAt: startedAt, smoke: smoke)
-        let paths = try await outputs.finish(report)
-        let status: ExitStatus = result.partial ? .interrupted : (report.verdict == .pass ? .pass : .criteriaFailed)
-        return RunOutcome(report: report, reportPaths: paths, status: status)
+        let written = await outputs.finish(report)
+        let status: ExitStatus = written.failure != nil ? .cannotWriteReport
+            : result.partial ? .interrupted : (report.verdict == .pass ? .pass : .criteriaFailed)
+        return RunOutcome(report: report, reportPaths: written.paths, status: status, writeFailure: written.failure)
     }
 }

@@ -5,12 +5,20 @@ import LoadgenCore
 /// production bot failed a check — a short measured load judged with the smoke criteria.
 public enum SmokeDriver {
     public static func run(_ plan: SmokePlan, secrets: RunSecrets, stop: StopSignal, log: @escaping Log) async throws(LoadgenFailure) -> RunOutcome {
-        for notice in plan.notices { log(notice) }
+        try Rig.requireSecrets(plan.run, secrets)  // before anything is said: a missing secret is one line
         let startedAt = Date()
+        let files = ReportFilesOutput(plan.run.report, name: "smoke", startedAt: startedAt)
+        try files.prepare()
+        for notice in plan.notices { log(notice) }
         let rig = try await Rig.assemble(plan.run, secrets: secrets, log: log, observeUpstreams: true)
         return try await rig.serve { () throws(LoadgenFailure) -> RunOutcome in
-            let checklist = try await SmokeChecks(plan: plan, rig: rig, log: log).run()
-            let outputs = rig.outputs(defaultName: "smoke", startedAt: startedAt)
+            let outputs = rig.outputs(files: files)
+            guard let checklist = try await stop.cancelling({ () throws(LoadgenFailure) in try await SmokeChecks(plan: plan, rig: rig, log: log).run() })
+            else {
+                log("stopped before the load began")
+                return await rig.conclude(LoadPhase.interrupted(plan.run.workload), checks: [], healthOK: nil, startedAt: startedAt,
+                                          outputs: outputs, smoke: plan.report)
+            }
             let result: RunResult
             if let why = checklist.skipLoad {
                 log("skipping the measured load: \(why)")
@@ -19,7 +27,7 @@ public enum SmokeDriver {
                 log(LoadPhase.announcement(rig))
                 result = await LoadPhase.run(rig, workload: plan.run.workload, stop: stop, outputs: outputs)
             }
-            return try await rig.conclude(result, checks: checklist.checks, healthOK: checklist.healthOK, startedAt: startedAt,
+            return await rig.conclude(result, checks: checklist.checks, healthOK: checklist.healthOK, startedAt: startedAt,
                                           outputs: outputs, smoke: plan.report)
         }
     }

@@ -16,10 +16,12 @@ public actor LiveMetrics: HTTPResponder, RunOutput {
         faults = seen
     }
 
+    public func prepare() {}
+
     public func update(_ snapshot: Progress) { latest = snapshot }
 
     /// Nothing to write: the endpoint keeps serving the last snapshot until the service stops.
-    public func finish(_ report: Report) -> [String] { [] }
+    public func finish(_ report: Report) -> OutputResult { OutputResult() }
 
     public func respond(to request: ServerRequest) -> ServerResponse {
         guard request.method == .GET, request.uri == "/metrics" || request.uri.hasPrefix("/metrics?") else {

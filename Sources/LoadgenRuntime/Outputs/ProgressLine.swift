@@ -16,6 +16,8 @@ public actor ProgressLineOutput: RunOutput {
         self.write = write
     }
 
+    public func prepare() {}
+
     public func update(_ p: Progress) {
         let line = ProgressLine.render(p)
         if terminal {
@@ -29,9 +31,9 @@ public actor ProgressLineOutput: RunOutput {
     }
 
     /// Ends the live line, so what follows starts on a fresh one.
-    public func finish(_ report: Report) -> [String] {
+    public func finish(_ report: Report) -> OutputResult {
         if drawn { write("\n") }
         drawn = false
-        return []
+        return OutputResult()
     }
 }

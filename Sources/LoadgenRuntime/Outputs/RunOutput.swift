@@ -5,18 +5,40 @@ import LoadgenCore
 ///
 /// ```swift
 /// struct TurnsLine: RunOutput {
+///     func prepare() async throws(LoadgenFailure) {}
 ///     func update(_ snapshot: Progress) async { print(snapshot.metrics.turns) }
-///     func finish(_ report: Report) async throws(LoadgenFailure) -> [String] { [] }
+///     func finish(_ report: Report) async -> OutputResult { OutputResult() }
 /// }
 /// ```
 public protocol RunOutput: Sendable {
+    /// Before anything runs: find out now what would fail at the end (a report directory that cannot be
+    /// written), so no run is lost to it.
+    func prepare() async throws(LoadgenFailure)
     /// A snapshot, at the end of every timeline interval.
     func update(_ snapshot: Progress) async
-    /// The run ended with `report`; returns the paths of the files written, if any.
-    func finish(_ report: Report) async throws(LoadgenFailure) -> [String]
+    /// The run ended with `report`: the files written, and what could not be.
+    func finish(_ report: Report) async -> OutputResult
+}
+
+/// What an output left when the run ended.
+public struct OutputResult: Sendable {
+    /// Files written, in order.
+    public var paths: [String] = []
+    /// What could not be written (the run's report is still printed).
+    public var failure: LoadgenFailure? = nil
+
+    public init(paths: [String] = [], failure: LoadgenFailure? = nil) {
+        self.paths = paths
+        self.failure = failure
+    }
 }
 
 extension [any RunOutput] {
+    /// Prepares every output; the first that cannot run stops the run before it starts.
+    func prepare() async throws(LoadgenFailure) {
+        for output in self { try await output.prepare() }
+    }
+
     /// Feeds every snapshot of `snapshots` to each output, in order, until the stream ends.
     func consume(_ snapshots: AsyncStream<Progress>) async {
         for await snapshot in snapshots {
@@ -24,10 +46,14 @@ extension [any RunOutput] {
         }
     }
 
-    /// Ends every output with `report`; the files written, in order.
-    func finish(_ report: Report) async throws(LoadgenFailure) -> [String] {
-        var paths: [String] = []
-        for output in self { paths += try await output.finish(report) }
-        return paths
+    /// Ends every output with `report`: all the files written, and the first failure.
+    func finish(_ report: Report) async -> OutputResult {
+        var result = OutputResult()
+        for output in self {
+            let one = await output.finish(report)
+            result.paths += one.paths
+            result.failure = result.failure ?? one.failure
+        }
+        return result
     }
 }

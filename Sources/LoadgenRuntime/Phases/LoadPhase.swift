@@ -21,6 +21,13 @@ enum LoadPhase {
         RunResult(metrics: RunMetrics(), elapsed: .zero, partial: false, timeline: Timeline(intervalSeconds: workload.timelineInterval.inSeconds))
     }
 
+    /// A load stopped (Ctrl-C) before it began: nothing measured, and the report is partial.
+    static func interrupted(_ workload: Workload) -> RunResult {
+        var result = skipped(workload)
+        result.partial = true
+        return result
+    }
+
     /// The line said before the load starts.
     static func announcement(_ rig: Rig) -> String {
         let w = rig.plan.workload

@@ -66,12 +66,24 @@ enum Preflight {
             throw LoadgenFailure(.unavailable, "cannot reach target \(target): \(shortReason(why))")
         case .failure(.timeout):
             throw LoadgenFailure(.unavailable, "target \(target) did not answer within 10 s")
+        case .failure(.io(let why)) where why.contains("handshakeFailed") || why.contains("SSL"):
+            throw LoadgenFailure(.unavailable, "TLS handshake with \(target) failed: \(tlsReason(why))")
         case .failure(.io(let why)):
             throw LoadgenFailure(.unavailable, "target \(target) broke the connection: \(shortReason(why))")
         }
     }
 
+    /// What went wrong in a TLS handshake, in words (not BoringSSL's error stack).
+    static func tlsReason(_ why: String) -> String {
+        if why.contains("WRONG_VERSION_NUMBER") { return "the target does not speak TLS (is it http://, not https://?)" }
+        if why.contains("CERTIFICATE") || why.contains("certificate") { return "its certificate is not trusted or does not match the host" }
+        return "the target closed the connection during the handshake"
+    }
+
     static func shortReason(_ why: String) -> String {
+        if why.lowercased().contains("too many open files") || why.contains("EMFILE") {
+            return "too many open files (raise the limit with ulimit -n, or lower --connections)"
+        }
         if why.contains("refused") { return "connection refused" }
         if why.contains("timed out") || why.contains("Timeout") { return "connect timed out" }
         if why.lowercased().contains("resolve") || why.contains("NXDOMAIN") { return "host name not found" }

@@ -8,9 +8,7 @@ extension Rig {
     /// API (the bot sends there), fault proxies, live metrics, the embedded bot and its upstream stand-ins
     /// (or the external target), then the client and status callbacks that talk to the target.
     static func assemble(_ plan: RunPlan, secrets: RunSecrets, log: Log, observeUpstreams: Bool = false) async throws(LoadgenFailure) -> Rig {
-        if plan.target != nil, secrets.appSecret == nil {
-            throw LoadgenFailure(.config, "set WHATSAPP_APP_SECRET (or pass --app-secret-file) to the app secret the target checks signatures with")
-        }
+        try requireSecrets(plan, secrets)
         let w = plan.workload
         let injector = w.chaos.isEmpty ? nil : FaultInjector(plan: w.chaos, seed: w.seed)
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: w.users)
@@ -38,7 +36,8 @@ extension Rig {
         let statuses = plan.statusCallbacks
             ? try? StatusCallbacks(target: target.url, signer: WebhookSigner(appSecret: target.appSecret), business: w.business) : nil
         if let statuses { services.append(StatusCallbacksService(callbacks: statuses)) }
-        let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector) { send, at in
+        let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector,
+                                      onRefused: { correlator.refused() }) { send, at in
             correlator.deliver(send, at: at)
             statuses?.enqueue(send)
         }
@@ -46,6 +45,13 @@ extension Rig {
         return Rig(plan: plan, target: target.url, embedded: plan.target == nil, appSecret: target.appSecret, verifyToken: target.verifyToken,
                    healthURL: target.healthURL, graphAPI: graph.baseURL, correlator: correlator, injector: injector, client: client,
                    statusCallbacks: statuses, liveMetrics: live, upstreamCalls: target.upstreamCalls, services: services)
+    }
+
+    /// An external target needs its app secret: loadgen signs every delivery with it.
+    static func requireSecrets(_ plan: RunPlan, _ secrets: RunSecrets) throws(LoadgenFailure) {
+        if plan.target != nil, secrets.appSecret == nil {
+            throw LoadgenFailure(.config, "set WHATSAPP_APP_SECRET (or pass --app-secret-file) to the app secret the target checks signatures with")
+        }
     }
 
     /// The target's side of the rig: its URL and secrets, and for the embedded bot its services.

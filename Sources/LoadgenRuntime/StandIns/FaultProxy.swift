@@ -25,7 +25,7 @@ public struct FaultProxy: HTTPResponder {
     /// A proxy to `upstream` acting as injection sites `sites`.
     public init(upstream: TargetURL, sites: [InjectionSite], injector: FaultInjector?, timeout: Duration = .seconds(60),
                 stallLimit: Duration = .seconds(60)) throws {
-        client = try HTTPClient(origin: upstream.origin, maxConnections: 64)
+        client = try HTTPClient(origin: upstream.origin, maxConnections: 64, maxResponseBytes: 16 << 20)  // an upstream's answer, passed on
         basePath = upstream.pathAndQuery == "/" ? "" : upstream.pathAndQuery
         self.sites = sites
         self.injector = injector

@@ -4,7 +4,8 @@ import NIOCore
 import NIOHTTP1
 
 /// The stand-in Graph API: answers a bot's `POST /v{N}.{M}/{phone-number-id}/messages` like Meta and
-/// hands every accepted send, with the instant its request arrived, to `onSend` (the reply correlator).
+/// hands every accepted send, with the instant its request arrived, to `onSend` (the reply correlator);
+/// every refused one is told to `onRefused`, so a bot whose sends are broken is seen as such.
 ///
 /// Auth is `Authorization: Bearer …` (or `?access_token=`); with an expected token configured, any
 /// other is refused with Meta's 401/190 envelope. A wrong phone-number id gets 400/100 (subcode 33),
@@ -13,13 +14,15 @@ public struct GraphAPIStandIn: HTTPResponder {
     private let phoneNumberID: String
     private let accessToken: Secret?
     private let onSend: @Sendable (GraphSend, ContinuousClock.Instant) -> Void
+    private let onRefused: @Sendable () -> Void
     private let injector: FaultInjector?
 
     /// A stand-in for `phoneNumberID`. `accessToken` nil accepts any non-empty Bearer token.
     public init(
-        phoneNumberID: String, accessToken: Secret?, injector: FaultInjector? = nil,
+        phoneNumberID: String, accessToken: Secret?, injector: FaultInjector? = nil, onRefused: @escaping @Sendable () -> Void = {},
         onSend: @escaping @Sendable (GraphSend, ContinuousClock.Instant) -> Void
     ) {
+        self.onRefused = onRefused
         self.injector = injector
         self.phoneNumberID = phoneNumberID
         self.accessToken = accessToken
@@ -30,7 +33,9 @@ public struct GraphAPIStandIn: HTTPResponder {
         var send: GraphSend
         switch accept(request) {
         case .success(let accepted): send = accepted
-        case .failure(let refusal): return refusal.response
+        case .failure(let refusal):
+            onRefused()
+            return refusal.response
         }
         guard case .message(var reply) = send.kind else {
             onSend(send, request.receivedAt)

@@ -14,6 +14,12 @@ public struct TargetURL: Sendable, Hashable, CustomStringConvertible {
         guard scheme == "http" || scheme == "https" else {
             throw TargetURLError(text: text, reason: "scheme must be http or https, not \(scheme)")
         }
+        if components.user != nil || components.password != nil {
+            // Credentials in a URL would be dropped silently, and would land in logs and reports: refused, redacted.
+            let redacted = text.replacingOccurrences(of: components.percentEncodedUser ?? "", with: "***")
+                .replacingOccurrences(of: ":" + (components.percentEncodedPassword ?? "") + "@", with: "@")
+            throw TargetURLError(text: redacted, reason: "it carries user:password@ credentials; loadgen takes secrets only from the environment or files")
+        }
         guard var host = components.host, !host.isEmpty else {
             throw TargetURLError(text: text, reason: "it has no host")
         }

@@ -56,7 +56,8 @@ import Testing
 
     @Test func everyCheckListsThresholdAndActual() throws {
         let e = evaluate(try CriteriaSet.parse("staging"), against: Observations(metrics: metrics(turns: 100, errors: 3, replyMs: 20), repliesMeasured: true))
-        #expect(e.checks.map(\.name) == ["errorRate", "reply.p95", "checks.failed"])
+        #expect(e.checks.map(\.name) == ["errorRate", "reply.p95", "checks.failed", "arrivals.dropped"])
+        #expect(e.checks[3].status == .skipped && e.checks[3].note == "no arrivals: a closed-model run")
         #expect(e.checks[0].threshold == "< 2 %")
         #expect(e.checks[0].actual == 0.03)
         #expect(e.checks[0].passed == false)
@@ -104,8 +105,11 @@ import Testing
         for _ in 0..<9 { noResults.activation.record(.milliseconds(3)) }
         m.patterns = [.timeout: timeout, .noResults: noResults]
         let e = evaluate(sets, against: Observations(metrics: m, repliesMeasured: true))
-        #expect(e.checks.map(\.name) == ["chaos.activation.p95", "chaos.activation.p95[timeout]", "chaos.gracefulRate[no-results]"])
-        #expect(e.checks.map(\.passed) == [false, true, false])  // the global p95 is timeout's 2 s; no-results is 90 % graceful
+        // The pattern no criterion named (timeout) is held to the default 99 % graceful, beside the given ones.
+        #expect(e.checks.map(\.name) == ["chaos.activation.p95", "chaos.activation.p95[timeout]", "chaos.gracefulRate[no-results]",
+                                         "chaos.gracefulRate[timeout]"])
+        #expect(e.checks.map(\.preset) == ["custom", "custom", "custom", "patterns"])
+        #expect(e.checks.map(\.passed) == [false, true, false, true])  // the global p95 is timeout's 2 s; no-results is 90 % graceful
         #expect(e.checks[2].actual == 0.9)
         #expect(throws: CriteriaError.unknownPattern("slow", "chaos.activation.p95[slow]<5s")) {
             try CriteriaSet.parse("chaos.activation.p95[slow]<5s")
