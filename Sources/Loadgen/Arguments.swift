@@ -47,6 +47,14 @@ enum Arguments {
         return formats
     }
 
+    /// A file or directory path, as given: refused when the shell handed over bytes that are not UTF-8
+    /// (they would come back as U+FFFD, and the files would land under another name).
+    static func path(_ text: String) throws -> String {
+        guard !text.contains("\u{FFFD}") else { throw ValidationError("the path is not valid UTF-8; rename it or give another") }
+        guard !text.isEmpty else { throw ValidationError("the path is empty") }
+        return text
+    }
+
     static func pattern(_ text: String) throws -> FailurePattern {
         guard let pattern = FailurePattern(rawValue: text) else {
             throw ValidationError("unknown failure pattern '\(text)' (see 'loadgen list patterns')")

@@ -49,9 +49,9 @@ extension Loadgen {
                 Exit codes: 0 no regression, 2 regression, 64 usage, 65 not a report, 66 missing file, 73 cannot write.
                 """)
 
-        @Argument(help: "The baseline report (a report.json or its directory).")
+        @Argument(help: "The baseline report (a report.json or its directory).", transform: Arguments.path)
         var baseline: String
-        @Argument(help: "The report to judge.")
+        @Argument(help: "The report to judge.", transform: Arguments.path)
         var current: String
 
         @Option(help: ArgumentHelp("Relative tolerance for latencies, e.g. 20% or 0.2.", valueName: "fraction"))
@@ -62,9 +62,11 @@ extension Loadgen {
         var ratePoints: Double = 0.5
         @Option(name: .customLong("min-samples"), help: "Fewer samples than this on either side: the row is not judged.")
         var minSamples: Int = 100
-        @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Also write the Markdown table to this file.", valueName: "file"))
+        @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Also write the Markdown table to this file.", valueName: "file"),
+                transform: Arguments.path)
         var output: String?
-        @Option(help: ArgumentHelp("Also write the comparison as JUnit XML (a test case per metric) to this file.", valueName: "file"))
+        @Option(help: ArgumentHelp("Also write the comparison as JUnit XML (a test case per metric) to this file.", valueName: "file"),
+                transform: Arguments.path)
         var junit: String?
 
         func validate() throws {
@@ -121,9 +123,10 @@ extension Loadgen {
                 not mergeable, 66 missing file, 73 cannot write.
                 """)
 
-        @Argument(help: "The shard reports.")
+        @Argument(help: "The shard reports.", transform: Arguments.path)
         var reports: [String] = []
-        @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where the merged report goes.", valueName: "dir|file.json"))
+        @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where the merged report goes.", valueName: "dir|file.json"),
+                transform: Arguments.path)
         var output: String
         @Option(help: ArgumentHelp(ReportFormat.help, valueName: "formats"), transform: Arguments.formats)
         var format: Set<ReportFormat>?

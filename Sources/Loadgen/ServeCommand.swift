@@ -36,7 +36,8 @@ extension Loadgen {
         @Option(name: .customLong("rate-limit"), parsing: .unconditional, help: "Messages per user per minute before the bot answers 429.")
         var rateLimit: Int = 30
 
-        @Option(name: .customLong("secrets-file"), help: ArgumentHelp("Where generated secrets are written.", valueName: "path"))
+        @Option(name: .customLong("secrets-file"), help: ArgumentHelp("Where generated secrets are written.", valueName: "path"),
+                transform: Arguments.path)
         var secretsFile: String = "reports/serve-secrets.env"
 
         @Flag(name: .customLong("no-signature-check"), help: .hidden)
@@ -52,6 +53,9 @@ extension Loadgen {
         var llmURL: TargetURL?
 
         func validate() throws {
+            for (flag, url) in [("--graph-url", graphURL), ("--llm-url", llmURL)] {
+                if let refusal = url?.credentialsRefusal(flag) { throw ValidationError(refusal) }
+            }
             guard rateLimit >= 1 else { throw ValidationError("--rate-limit must be at least 1 (got \(rateLimit))") }
         }
 

@@ -15,7 +15,7 @@ struct EndToEndTests {
                                          "--report-dir", dir.path, "--quiet"])
         let outcome = try await run.outcome()
         let r = outcome.report
-        #expect(outcome.status == .pass)
+        #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
         #expect(r.verdict == .pass)
         #expect(r.totals.turns == 100)
         #expect(r.totals.errors == 0)
@@ -58,7 +58,7 @@ struct EndToEndTests {
         let run = try Loadgen.Run.parse(["--concurrency", "5", "--journeys", "4", "--think-time", "0", "--replies", "none",
                                          "--report-dir", dir.path, "--quiet"])
         let outcome = try await run.outcome()
-        #expect(outcome.status == .pass)
+        #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
         #expect(outcome.report.totals.turns == 20)
         #expect(outcome.report.latency.ack.count == 20)
         #expect(outcome.report.latency.reply.count == 0)
@@ -72,7 +72,7 @@ struct EndToEndTests {
                                          "--think-time", "0", "--duration", "60s", "--report-dir", dir.path, "--quiet"])
         let outcome = try await run.outcome()
         let r = outcome.report
-        #expect(outcome.status == .pass)
+        #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
         #expect(r.totals.errors == 0)
         #expect(r.totals.journeys == 99)
         #expect(r.totals.journeysSucceeded == 99)
@@ -94,7 +94,7 @@ struct EndToEndTests {
                                          "--report-dir", dir.path, "--quiet"])
         let outcome = try await run.outcome()
         let r = outcome.report
-        #expect(outcome.status == .pass)
+        #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
         #expect(r.delivery.duplicatesSent > 10)
         #expect(r.replies.matched == 60)
         #expect(r.replies.unsolicited == 0 && r.replies.duplicate == 0)
@@ -108,7 +108,7 @@ struct EndToEndTests {
         let run = try Loadgen.Run.parse(["--rate", "100", "--duration", "2s", "--think-time", "0", "--report-dir", dir.path, "--quiet"])
         let outcome = try await run.outcome()
         let r = outcome.report
-        #expect(outcome.status == .pass)
+        #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
         #expect(r.run.model == .open)
         #expect(r.arrivals?.planned == 200)
         #expect(r.arrivals?.dropped == 0)
@@ -123,7 +123,7 @@ struct EndToEndTests {
                                          "--statuses", "off", "--report-dir", dir.path, "--quiet"])
         let outcome = try await run.outcome()
         let r = outcome.report
-        #expect(outcome.status == .pass)
+        #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
         #expect(r.totals.turns == 60 && r.totals.errors == 0)
         #expect(r.delivery.batches > 0 && r.delivery.batches < 60)  // several messages per POST
         #expect(r.replies.matched == 60)
@@ -139,7 +139,7 @@ struct EndToEndTests {
                                          "--report-dir", dir.path, "--quiet"])
         let outcome = try await run.outcome()
         let r = outcome.report
-        #expect(outcome.status == .pass)
+        #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
         let byName = Dictionary(uniqueKeysWithValues: r.patterns.map { ($0.pattern, $0) })
         for name in ["payment-failure", "invalid-input", "agent-unavailable"] {
             #expect((byName[name]?.injected ?? 0) > 0, Comment(rawValue: name))

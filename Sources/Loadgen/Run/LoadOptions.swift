@@ -46,8 +46,9 @@ struct LoadOptions: ParsableArguments {
         valueName: "I/N"), transform: Arguments.shard)
     var shard: Shard?
 
-    @Option(help: ArgumentHelp("Where Send.template steps find their NAME.json payload templates.", valueName: "dir"))
-    var payloads: String = "payloads"
+    @Option(help: ArgumentHelp("Where Send.template steps find their NAME.json payload templates. Default: payloads.", valueName: "dir"),
+            transform: Arguments.path)
+    var payloads: String?
 
     /// Puts these values into `config`.
     func apply(to config: inout RunConfig) {

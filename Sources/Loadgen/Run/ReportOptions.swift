@@ -10,7 +10,7 @@ struct ReportOptions: ParsableArguments {
     var criteria: CriteriaSpec?
 
     @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where report.json goes. Default: reports/<timestamp>-<scenario>.",
-                                                               valueName: "dir"))
+                                                               valueName: "dir"), transform: Arguments.path)
     var reportDir: String?
 
     @Option(help: ArgumentHelp(ReportFormat.help, valueName: "formats"), transform: Arguments.formats)

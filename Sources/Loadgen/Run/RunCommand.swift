@@ -41,7 +41,10 @@ extension Loadgen {
         func plan(environment: [String: String]) throws(LoadgenFailure) -> (RunPlan, RunSecrets) {
             var config: RunConfig
             do { config = try self.config() } catch { throw LoadgenFailure(error) }
-            config.templates = try TemplateLoader.load(for: config.scenario, from: load.payloads)
+            if let given = load.payloads, !FileManager.default.fileExists(atPath: given) {
+                throw LoadgenFailure(.noInput, "--payloads: no such directory: \(given)")
+            }
+            config.templates = try TemplateLoader.load(for: config.scenario, from: load.payloads ?? "payloads")
             let plan: RunPlan
             do { plan = try config.validated() } catch { throw LoadgenFailure(error) }
             return (plan, try SecretSources(environment: environment).secrets(appSecretFile: target.appSecretFile))

@@ -15,7 +15,7 @@ struct TargetOptions: ParsableArguments {
     @OptionGroup var business: BusinessOptions
 
     @Option(name: .customLong("app-secret-file"), help: ArgumentHelp("Read the app secret from this file instead of WHATSAPP_APP_SECRET.",
-                                                                    valueName: "path"))
+                                                                    valueName: "path"), transform: Arguments.path)
     var appSecretFile: String?
 
     @Option(help: ArgumentHelp("A health URL to probe before the run (EasyMO worker or core JSON). The embedded bot's is probed by default.",
@@ -40,7 +40,11 @@ struct TargetOptions: ParsableArguments {
         valueName: "pattern"), transform: Arguments.pattern)
     var botDefect: FailurePattern?
 
+    @Flag(name: .customLong("allow-flood"), help: "Let network-issues:burst flood a --target that is not on this machine (a test bot that expects it).")
+    var allowFlood = false
+
     func apply(to config: inout RunConfig) {
+        config.allowFlood = allowFlood
         config.target = target
         if let graphListen { config.graphListen = graphListen }
         config.business = business.identity

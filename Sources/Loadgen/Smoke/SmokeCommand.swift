@@ -31,7 +31,7 @@ extension Loadgen {
 
         @Option(name: .customLong("test-numbers"),
                 help: ArgumentHelp("The allow-listed test numbers: one E.164 number per line, # comments. Required with --env prod.",
-                                   valueName: "file"))
+                                   valueName: "file"), transform: Arguments.path)
         var testNumbers: String?
 
         @Option(name: .customLong("rollout-percent"), parsing: .unconditional,
@@ -76,7 +76,7 @@ extension Loadgen {
         @OptionGroup var business: BusinessOptions
 
         @Option(name: .customLong("app-secret-file"), help: ArgumentHelp("Read the app secret from this file instead of WHATSAPP_APP_SECRET.",
-                                                                        valueName: "path"))
+                                                                        valueName: "path"), transform: Arguments.path)
         var appSecretFile: String?
 
         @Option(help: ArgumentHelp("Staging only (a cap in prod): inject failure patterns, PATTERN=RATE[@START-END],…", valueName: "spec"),
@@ -86,7 +86,8 @@ extension Loadgen {
         @Flag(name: .customLong("override-prod-caps"), help: "Exceed the production caps anyway (logged loudly, recorded in the report).")
         var overrideProdCaps = false
 
-        @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where report.json goes. Default: reports/<timestamp>-smoke.", valueName: "dir"))
+        @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where report.json goes. Default: reports/<timestamp>-smoke.", valueName: "dir"),
+                transform: Arguments.path)
         var reportDir: String?
 
         @Option(parsing: .unconditional, help: "Seeds pauses and (without --test-numbers, staging only) generated numbers.")

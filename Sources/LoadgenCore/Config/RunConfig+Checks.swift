@@ -40,6 +40,8 @@ extension RunConfig {
 
     /// Values that depend on each other.
     func checkCombinations() throws(ConfigError) {
+        let urls = [("--target", target), ("--health", health)] + upstreamProxies.map { ("--upstream \($0.name)", Optional($0.upstream)) }
+        for (flag, url) in urls { if let refusal = url?.credentialsRefusal(flag) { throw ConfigError(refusal) } }
         if rate != nil, concurrency != nil {
             throw ConfigError("--rate (open model) and --concurrency (closed model) exclude each other; use --max-in-flight to cap an open run")
         }
@@ -49,11 +51,15 @@ extension RunConfig {
         if !upstreamProxies.isEmpty, target == nil {
             throw ConfigError("--upstream puts a fault proxy in front of an external bot's upstream; it needs --target (the embedded bot uses loadgen's own stand-ins)")
         }
-        if target != nil, let chaos {
+        let chaos = self.chaos ?? scenario.chaos
+        if let target, !target.isLoopback, !allowFlood, chaos.faults.contains(where: { if case .rateLimitBurst = $0.shape { true } else { false } }) {
+            throw ConfigError("network-issues:burst floods \(target.origin.host) past its rate limit: against a target that is not on this machine, add --allow-flood to confirm it is a test bot")
+        }
+        if target != nil {
             let proxied = Set(upstreamProxies.flatMap(\.sites))
             if let missing = chaos.faults.first(where: { $0.site != .traffic && !proxied.contains($0.site) }) {
                 let name = UpstreamProxySpec.name(covering: missing.pattern.site) ?? "NAME"
-                throw ConfigError("--chaos \(missing.pattern.rawValue) is injected at the \(missing.pattern.site.rawValue): against --target, add --upstream \(name)=URL@HOST:PORT (a fault proxy this run hosts in front of the bot's real \(name) upstream) and point the bot's base URL for it there")
+                throw ConfigError("\(self.chaos == nil ? "the scenario's chaos plan: " : "--chaos ")\(missing.pattern.rawValue) is injected at the \(missing.pattern.site.rawValue): against --target, add --upstream \(name)=URL@HOST:PORT (a fault proxy this run hosts in front of the bot's real \(name) upstream) and point the bot's base URL for it there")
             }
         }
         if let shard, rate == nil, let concurrency, concurrency < shard.count {

@@ -46,6 +46,9 @@ public struct RunConfig: Sendable {
     public var report = ReportPlan()
     /// Message-id salt (`Wamid.randomSalt()` for a real run: fresh ids every run).
     public var wamidSalt: UInt64 = 0
+    /// Allow `network-issues:burst` floods against a target that is not on this machine (a staging bot
+    /// whose owners know it will be flooded past its rate limit).
+    public var allowFlood = false
 
     public init(scenario: Scenario) { self.scenario = scenario }
 

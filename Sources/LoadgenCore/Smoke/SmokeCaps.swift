@@ -11,8 +11,9 @@ public struct SmokeRequest: Sendable, Hashable {
     public var duration: Duration
     /// The shortest pause between one user's messages.
     public var minThinkTime: Duration
-    /// Whether failure patterns would be injected (`--chaos`).
+    /// Whether failure patterns would be injected (`--chaos`), and whether by the scenario's own plan.
     public var chaos: Bool
+    public var scenarioChaos: Bool = false
     /// Whether the scenario sends bursts (several messages back to back), or duplicates / batches.
     public var bursts: Bool
 
@@ -73,6 +74,7 @@ public struct SmokeCaps: Sendable, Hashable {
             out.append("--think-time below \(Self.seconds(minThinkTime)) s (at most \(60 / max(1, Self.seconds(minThinkTime))) messages a minute per number)")
         }
         if request.chaos, !allowsChaos { out.append("--chaos is not allowed") }
+        if request.scenarioChaos, !allowsChaos { out.append("the scenario's own chaos plan is not allowed") }
         if request.bursts, !allowsBursts { out.append("bursts, duplicates and batches are not allowed") }
         return out
     }

@@ -27,7 +27,7 @@ extension SmokeConfig {
         let workload = Workload(
             scenario: scenario, model: .closed(journeysPerUser: nil), users: population, duration: duration, thinkTime: thinkTime,
             replyTimeout: replyTimeout, replies: replies, seed: seed, business: business, includeBSUID: false,
-            chaos: chaos ?? ChaosPlan(), wamidSalt: wamidSalt)
+            chaos: chaos ?? scenario.chaos, wamidSalt: wamidSalt)
         let smoke = CriteriaSet(name: "smoke", criteria: [Criterion(.checksFailed, .atMost, 0)])  // every check must pass
         let run = RunPlan(
             workload: workload, target: target, criteria: criteria.sets + [smoke], criteriaText: criteria.text, graphListen: graphListen,

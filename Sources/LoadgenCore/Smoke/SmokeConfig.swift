@@ -48,12 +48,17 @@ public struct SmokeConfig: Sendable {
 
     /// What the caps judge: the load as asked (users default to the caps' maximum until the numbers are known).
     public func request(users: Int? = nil) -> SmokeRequest {
-        SmokeRequest(users: users ?? self.users ?? min(5, caps.maxUsers), duration: duration, minThinkTime: thinkTime.lowerBound,
-                     chaos: chaos != nil, bursts: scenario.sendsBursts)
+        var r = SmokeRequest(users: users ?? self.users ?? min(5, caps.maxUsers), duration: duration, minThinkTime: thinkTime.lowerBound,
+                             chaos: chaos != nil, bursts: scenario.sendsBursts)
+        r.scenarioChaos = chaos == nil && !scenario.chaos.isEmpty
+        return r
     }
 
     /// Checks that depend on no file: they run when the flags are parsed.
     public func checkFlags() throws(ConfigError) {
+        for (flag, url) in [("--target", target)] + health.map({ ("--health", Optional($0)) }) {
+            if let refusal = url?.credentialsRefusal(flag) { throw ConfigError(refusal) }
+        }
         if let users, users < 1 { throw ConfigError("--users must be at least 1 (got \(users))") }
         guard duration > .zero else { throw ConfigError("--duration must be a positive time such as 20s or 2m (got '\(DurationText.format(duration))')") }
         for (flag, value) in [("--reply-timeout", replyTimeout), ("--ack-timeout", ackTimeout)] where !(value > .zero && value <= RunConfig.maxTimeout) {
@@ -62,7 +67,9 @@ public struct SmokeConfig: Sendable {
         if let rolloutPercent, !(0...100).contains(rolloutPercent) {
             throw ConfigError("--rollout-percent must be between 0 and 100 (got \(rolloutPercent))")
         }
-        if chaos != nil, target != nil { throw ConfigError("--chaos in a smoke test needs the embedded bot (its stand-in upstreams)") }
+        if !(chaos ?? scenario.chaos).isEmpty, target != nil {
+            throw ConfigError("chaos in a smoke test (--chaos, or the scenario's own plan) needs the embedded bot (its stand-in upstreams)")
+        }
         if !botVerifiesSignatures, target != nil {
             throw ConfigError("--insecure-bot-skips-signature-check switches off the embedded bot's check; it cannot be used with --target")
         }

@@ -5,6 +5,8 @@ public struct TargetURL: Sendable, Hashable, CustomStringConvertible {
     public var origin: Origin
     /// Path and query, at least `/`.
     public var pathAndQuery: String
+    /// Whether the text had `user:password@` in it (dropped from this value).
+    public private(set) var carriedCredentials = false
 
     /// Parses `text`, or says in one sentence what is wrong with it.
     public init(_ text: String) throws(TargetURLError) {
@@ -14,12 +16,9 @@ public struct TargetURL: Sendable, Hashable, CustomStringConvertible {
         guard scheme == "http" || scheme == "https" else {
             throw TargetURLError(text: text, reason: "scheme must be http or https, not \(scheme)")
         }
-        if components.user != nil || components.password != nil {
-            // Credentials in a URL would be dropped silently, and would land in logs and reports: refused, redacted.
-            let redacted = text.replacingOccurrences(of: components.percentEncodedUser ?? "", with: "***")
-                .replacingOccurrences(of: ":" + (components.percentEncodedPassword ?? "") + "@", with: "@")
-            throw TargetURLError(text: redacted, reason: "it carries user:password@ credentials; loadgen takes secrets only from the environment or files")
-        }
+        // Credentials in a URL are never kept (they would land in logs and reports); a caller refuses a URL
+        // that carried some, in words that do not repeat them.
+        carriedCredentials = components.user != nil || components.password != nil
         guard var host = components.host, !host.isEmpty else {
             throw TargetURLError(text: text, reason: "it has no host")
         }
@@ -40,6 +39,12 @@ public struct TargetURL: Sendable, Hashable, CustomStringConvertible {
     public var isLoopback: Bool {
         let h = origin.host.lowercased()
         return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+    }
+
+    /// Why this URL cannot be used, if it carried credentials (said without them); nil otherwise.
+    public func credentialsRefusal(_ flag: String) -> String? {
+        carriedCredentials
+            ? "\(flag) \(description): a URL must not carry user:password@; loadgen takes secrets only from the environment or files" : nil
     }
 
     /// The same origin with another path, e.g. the verification GET on the webhook path.
