@@ -5,7 +5,8 @@ import Synchronization
 /// A bot that lives in virtual time, for whole-scenario tests on `VirtualClock`: it takes `service` to
 /// handle each message — one at a time when `serial`, so messages queue as at a saturated bot — acks it
 /// when done, and replies `replyDelay` later through the correlator. During `stall` (a GC pause, a lock)
-/// it handles nothing: what arrives then waits for the stall to end. An upstream fault the run's
+/// it handles nothing: what arrives then waits for the stall to end. What arrives during `failing` is
+/// handled as long, then answered 500 with no reply (a bot whose database went away). An upstream fault the run's
 /// injector puts on its LLM call (`.llm`, traced by the message id) makes it answer from its ranking.
 ///
 /// Shared on purpose: one per test, owned by it; the engine's users deliver to it concurrently, and its
@@ -30,13 +31,16 @@ public final class VirtualBot: WebhookTransport {
     private let replyDelay: Duration
     private let serial: Bool
     private let stall: Range<Duration>?
+    private let failing: Range<Duration>?
     private let injector: FaultInjector?
     private let state = Mutex<(busyUntil: VirtualClock.Instant, seen: [Seen])>((VirtualClock.Instant(offset: .zero), []))
     private let replies: AsyncStream<Reply>
     private let sink: AsyncStream<Reply>.Continuation
 
     public init(clock: VirtualClock, correlator: ReplyCorrelator<VirtualClock.Instant>, users: [SimulatedUser], service: Duration,
-                replyDelay: Duration, serial: Bool = false, stall: Range<Duration>? = nil, injector: FaultInjector? = nil) {
+                replyDelay: Duration, serial: Bool = false, stall: Range<Duration>? = nil, failing: Range<Duration>? = nil,
+                injector: FaultInjector? = nil) {
+        self.failing = failing
         self.clock = clock
         self.correlator = correlator
         self.users = users
@@ -64,6 +68,7 @@ public final class VirtualBot: WebhookTransport {
         let wamid = Self.messageID(body)
         let hit = injector?.fault(at: .llm, correlationID: wamid) != nil
         try? await clock.sleep(until: done)
+        if let failing, failing.contains(received.offset) { return .status(500) }
         sink.yield(Reply(to: users[user].phone, text: hit ? "Showing top-rated vendors near you" : "Here are vendors near you",
                          at: done.advanced(by: replyDelay)))
         return .status(200)

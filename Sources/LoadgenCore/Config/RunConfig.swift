@@ -90,7 +90,7 @@ public struct RunConfig: Sendable {
         let workload = Workload(
             scenario: scenario, model: model, users: population, duration: load.duration, thinkTime: thinkTime, replyTimeout: replyTimeout,
             replies: replies, seed: seed, business: business, delivery: delivery, templates: templates, chaos: chaos ?? scenario.chaos,
-            wamidSalt: wamidSalt)
+            wamidSalt: wamidSalt, tripwire: Tripwire(sets: criteria.sets, repliesMeasured: replies.awaitsReplies))
         return RunPlan(
             workload: workload, target: target, criteria: criteria.sets, criteriaText: criteria.text, graphListen: graphListen,
             healthURL: health, connections: connections ?? min(load.users, 512), ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,

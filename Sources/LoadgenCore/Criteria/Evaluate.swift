@@ -12,10 +12,14 @@ public func evaluate(_ sets: [CriteriaSet], against o: Observations) -> Evaluati
             checks.append(result)
         }
     }
-    return Evaluation(verdict: verdict, checks: checks)
+    if let trip = o.tripped {  // a tripwire that fired while the run went on fails its set, whatever the whole run says
+        verdict = max(verdict, sets.first { $0.name == trip.set }?.onFailure ?? .rollback)
+        checks.append(trip.check)
+    }
+    return Evaluation(verdict: verdict, checks: checks, tripped: o.tripped)
 }
 
-private func judge(_ c: Criterion, preset: String, _ o: Observations) -> CheckResult {
+func judge(_ c: Criterion, preset: String, _ o: Observations) -> CheckResult {
     var result = CheckResult(name: c.name, preset: preset, threshold: c.thresholdText, actual: nil, status: .fail, passed: false, note: nil)
     if c.metric.needsReplies, !o.repliesMeasured {
         (result.status, result.passed, result.note) = (.skipped, true, "replies not awaited (--replies none)")

@@ -22,10 +22,13 @@ public struct Observations: Sendable {
     public var chaos: ChaosPlan
     public var untraced: [FailurePattern: UInt64]
     public var elapsed: Duration?
+    /// The rollback tripwire that stopped the run, if one did.
+    public var tripped: Trip?
 
     public init(metrics: RunMetrics, repliesMeasured: Bool, healthOK: Bool? = nil, checksFailed: Int = 0,
                 correlation: CorrelationCounters = CorrelationCounters(), chaos: ChaosPlan = ChaosPlan(),
-                untraced: [FailurePattern: UInt64] = [:], elapsed: Duration? = nil) {
+                untraced: [FailurePattern: UInt64] = [:], elapsed: Duration? = nil, tripped: Trip? = nil) {
+        self.tripped = tripped
         self.metrics = metrics
         self.repliesMeasured = repliesMeasured
         self.healthOK = healthOK
@@ -71,4 +74,6 @@ extension CheckResult {
 public struct Evaluation: Sendable, Hashable {
     public var verdict: Verdict
     public var checks: [CheckResult]
+    /// The rollback tripwire that stopped the run, if one did (its failed check is among `checks`).
+    public var tripped: Trip? = nil
 }

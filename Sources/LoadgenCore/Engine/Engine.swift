@@ -27,16 +27,19 @@ public struct Engine<C: Clock<Duration>>: Sendable {
         self.injector = injector
     }
 
-    /// Runs `workload` until its duration ends or `stop` fires. At the end of every timeline interval a
-    /// snapshot goes to `progress`, which is finished when the run ends.
+    /// Runs `workload` until its duration ends, `stop` fires or one of its rollback tripwires does. At the
+    /// end of every timeline interval a snapshot goes to `progress`, which is finished when the run ends.
     public func run(
         _ workload: Workload, stop: StopSignal = StopSignal(), progress: AsyncStream<Progress>.Continuation? = nil
     ) async -> RunResult {
         let start = clock.now
         injector?.begin(at: start, on: clock)
-        let run = EngineRun(engine: self, workload: workload, start: start, stop: stop)
+        let halt = StopSignal()  // the user's stop, or a rollback tripwire
+        let run = EngineRun(engine: self, workload: workload, start: start, stop: halt)
         var sampler = TimelineSampler(interval: workload.timelineInterval)
-        await withTaskGroup(of: TimelineSampler?.self) { background in
+        var tripped: Trip?
+        await withTaskGroup(of: EngineRun<C>.Sampled?.self) { background in
+            background.addTask { await stop.wait(); halt.trigger(); return nil }
             if let batcher = run.batcher { background.addTask { await batcher.run(); return nil } }
             background.addTask { await run.sampleTimeline(progress: progress) }
             switch workload.model {
@@ -44,11 +47,12 @@ public struct Engine<C: Clock<Duration>>: Sendable {
             case .open(let schedule, _): await OpenModel(run: run, schedule: schedule).run()  // the users are the in-flight cap
             }
             background.cancelAll()
-            for await finished in background { if let finished { sampler = finished } }
+            for await finished in background { if let finished { (sampler, tripped) = (finished.sampler, finished.tripped) } }
         }
         let elapsed = start.duration(to: clock.now)
         run.closeTimeline(&sampler, at: elapsed)
         progress?.finish()
-        return RunResult(metrics: run.recorder.snapshot(), elapsed: elapsed, partial: stop.isTriggered, timeline: sampler.timeline)
+        return RunResult(metrics: run.recorder.snapshot(), elapsed: elapsed, partial: stop.isTriggered, timeline: sampler.timeline,
+                         tripped: tripped)
     }
 }

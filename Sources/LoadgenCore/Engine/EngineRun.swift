@@ -62,21 +62,32 @@ struct EngineRun<C: Clock<Duration>>: Sendable {
 }
 
 extension EngineRun {
-    /// Every timeline interval: one point from the headline totals, then a progress snapshot. Ticks are
-    /// scheduled from the start (not from the last wake-up), so points do not drift. Returns the sampler
-    /// when cancelled.
-    func sampleTimeline(progress: AsyncStream<Progress>.Continuation?) async -> TimelineSampler {
-        var sampler = TimelineSampler(interval: workload.timelineInterval)
+    /// The timeline so far, and the tripwire that fired, if one did.
+    struct Sampled: Sendable {
+        var sampler: TimelineSampler
+        var tripped: Trip?
+    }
+
+    /// Every timeline interval: one point from the headline totals, the tripwires judged on them (the
+    /// first that fires stops the run), then a progress snapshot. Ticks are scheduled from the start (not
+    /// from the last wake-up), so points do not drift. Returns when cancelled.
+    func sampleTimeline(progress: AsyncStream<Progress>.Continuation?) async -> Sampled {
+        var sampled = Sampled(sampler: TimelineSampler(interval: workload.timelineInterval))
+        var tripwire = workload.tripwire
         var tick = 1
         while true {
-            do { try await clock.sleep(until: start.advanced(by: workload.timelineInterval * tick), tolerance: nil) } catch { return sampler }
+            do { try await clock.sleep(until: start.advanced(by: workload.timelineInterval * tick), tolerance: nil) } catch { return sampled }
             tick += 1
             let elapsed = self.elapsed
             let totals = recorder.headline()
             let active = recorder.activeUsers
-            let point = sampler.sample(totals, at: elapsed, activeUsers: active, faultsOpen: faultsOpen(at: elapsed))
+            let point = sampled.sampler.sample(totals, at: elapsed, activeUsers: active, faultsOpen: faultsOpen(at: elapsed))
+            if sampled.tripped == nil, let trip = tripwire?.observe(totals, at: elapsed) {
+                sampled.tripped = trip
+                stop.trigger()
+            }
             progress?.yield(Progress(elapsed: elapsed, duration: workload.duration, activeUsers: active, metrics: totals, latest: point,
-                                     interval: workload.timelineInterval))
+                                     interval: workload.timelineInterval, tripped: sampled.tripped))
         }
     }
 

@@ -13,8 +13,12 @@ public struct Progress: Sendable {
     /// The interval that just ended, and its length.
     public var latest: Timeline.Point
     public var interval: Duration
+    /// The rollback tripwire that fired (from the snapshot it fired in on): the run is stopping.
+    public var tripped: Trip?
 
-    public init(elapsed: Duration, duration: Duration, activeUsers: Int, metrics: RunMetrics, latest: Timeline.Point, interval: Duration) {
+    public init(elapsed: Duration, duration: Duration, activeUsers: Int, metrics: RunMetrics, latest: Timeline.Point, interval: Duration,
+                tripped: Trip? = nil) {
+        self.tripped = tripped
         self.elapsed = elapsed
         self.duration = duration
         self.activeUsers = activeUsers
@@ -34,8 +38,11 @@ public struct RunResult: Sendable {
     public var partial: Bool
     /// The run interval by interval, up to the last in-flight reply.
     public var timeline: Timeline
+    /// The rollback tripwire that stopped the run, if one did (the run is not partial: it stopped itself).
+    public var tripped: Trip?
 
-    public init(metrics: RunMetrics, elapsed: Duration, partial: Bool, timeline: Timeline) {
+    public init(metrics: RunMetrics, elapsed: Duration, partial: Bool, timeline: Timeline, tripped: Trip? = nil) {
+        self.tripped = tripped
         self.metrics = metrics
         self.elapsed = elapsed
         self.partial = partial

@@ -41,6 +41,9 @@ public struct Workload: Sendable {
     /// The timeline's resolution (report.json `timeline`), and how often progress is published. Runs
     /// over an hour use coarser intervals, so a timeline never exceeds 3,600 points.
     public let timelineInterval: Duration
+    /// Rollback tripwires judged as the run goes, at every timeline interval (nil: none); one that fires
+    /// stops new turns.
+    public let tripwire: Tripwire?
 
     /// A workload for `users` (a shard's share of the population, or a smoke test's test numbers).
     public init(
@@ -48,8 +51,9 @@ public struct Workload: Sendable {
         thinkTime: ClosedRange<Duration> = .zero ... .zero, replyTimeout: Duration = .seconds(10), replies: ReplyMode = .any,
         seed: UInt64 = 1, business: BusinessIdentity = .default, includeBSUID: Bool = true, delivery: DeliveryOptions = DeliveryOptions(),
         templates: [String: PayloadTemplate] = [:], chaos: ChaosPlan = ChaosPlan(), wamidSalt: UInt64 = 0,
-        fallback: FallbackClassifier = .easymo, timelineInterval: Duration = .seconds(1)
+        fallback: FallbackClassifier = .easymo, timelineInterval: Duration = .seconds(1), tripwire: Tripwire? = nil
     ) {
+        self.tripwire = tripwire
         self.scenario = scenario
         self.model = model
         self.users = users
@@ -74,12 +78,12 @@ public struct Workload: Sendable {
         scenario: Scenario, users: Int, duration: Duration, journeysPerUser: Int? = nil, shard: Shard? = nil,
         thinkTime: ClosedRange<Duration> = .zero ... .zero, replyTimeout: Duration = .seconds(10), replies: ReplyMode = .any,
         seed: UInt64 = 1, business: BusinessIdentity = .default, delivery: DeliveryOptions = DeliveryOptions(),
-        templates: [String: PayloadTemplate] = [:], chaos: ChaosPlan = ChaosPlan(), wamidSalt: UInt64 = 0
+        templates: [String: PayloadTemplate] = [:], chaos: ChaosPlan = ChaosPlan(), wamidSalt: UInt64 = 0, tripwire: Tripwire? = nil
     ) {
         self.init(scenario: scenario, model: .closed(journeysPerUser: journeysPerUser),
                   users: Self.population(users, seed: seed, shard: shard), duration: duration, thinkTime: thinkTime,
                   replyTimeout: replyTimeout, replies: replies, seed: seed, business: business, delivery: delivery,
-                  templates: templates, chaos: chaos, wamidSalt: wamidSalt)
+                  templates: templates, chaos: chaos, wamidSalt: wamidSalt, tripwire: tripwire)
     }
 
     /// An open-model workload: whole conversations arrive on `schedule`, at most `maxInFlight` at once

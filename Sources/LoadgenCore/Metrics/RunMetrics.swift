@@ -111,6 +111,20 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         for i in errorCounts.indices { errorCounts[i] += other.errorCounts[i] }
     }
 
+    /// The headline figures gained since `earlier` (an older snapshot of the same run's totals): what a
+    /// stretch of the run measured, histograms exact.
+    public func headline(since earlier: RunMetrics) -> RunMetrics {
+        var span = RunMetrics()
+        span.ack = ack.subtracting(earlier.ack)
+        span.reply = reply.subtracting(earlier.reply)
+        span.turns = turns - min(turns, earlier.turns)
+        span.errorTurns = errorTurns - min(errorTurns, earlier.errorTurns)
+        span.replies = replies - min(replies, earlier.replies)
+        span.fallbackReplies = fallbackReplies - min(fallbackReplies, earlier.fallbackReplies)
+        for i in errorCounts.indices { span.errorCounts[i] = errorCounts[i] - min(errorCounts[i], earlier.errorCounts[i]) }
+        return span
+    }
+
     /// errorTurns / turns (0 when no turn ran).
     public var errorRate: Double { turns == 0 ? 0 : Double(errorTurns) / Double(turns) }
     /// fallbackReplies / replies.

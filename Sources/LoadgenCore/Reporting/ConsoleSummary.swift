@@ -90,7 +90,8 @@ public enum ConsoleSummary {
     }
 
     private static func verdict(_ r: Report, reportPaths: [String]) -> [String] {
-        var out = ["verdict: \(r.verdict.rawValue.uppercased())\(r.partial ? " (partial run)" : "")"]
+        var out = r.tripped.map { ["⛔ \($0.description)"] } ?? []
+        out.append("verdict: \(r.verdict.rawValue.uppercased())\(r.partial ? " (partial run)" : "")")
         if let first = reportPaths.first {
             let others = reportPaths.dropFirst().map { $0.split(separator: "/").last.map(String.init) ?? $0 }
             out.append("report: \(first)" + (others.isEmpty ? "" : " (also \(others.joined(separator: ", ")))"))

@@ -5,6 +5,7 @@ extension Report {
                 untraced: [FailurePattern: UInt64] = [:]) {
         verdict = evaluation.verdict
         self.partial = partial
+        tripped = evaluation.tripped
         self.run = run
         totals = Totals(
             turns: m.turns, errors: m.errorTurns, errorRate: m.errorRate, replies: m.replies,

@@ -12,6 +12,9 @@ public struct Report: Sendable, Codable, Equatable {
     public var verdict: Verdict
     /// True when the run was stopped early (Ctrl-C); the numbers cover what ran.
     public var partial: Bool
+    /// The rollback tripwire that stopped the run as it went: when, which, the value over its window
+    /// (absent when none fired).
+    public var tripped: Trip? = nil
     public var run: RunInfo
     public var totals: Totals
     public var latency: Latencies

@@ -63,7 +63,8 @@ public enum ReportMerge {
         let observations = Observations(metrics: metrics, repliesMeasured: run.replies.awaitsReplies, healthOK: health,
                                         checksFailed: checks.filter { $0.status == .fail }.count, correlation: correlation,
                                         chaos: first.chaosPlan, untraced: untraced(reports.map(\.report)),
-                                        elapsed: .nanoseconds(Int64(run.elapsedSeconds * 1e9)))
+                                        elapsed: .nanoseconds(Int64(run.elapsedSeconds * 1e9)),
+                                        tripped: reports.compactMap(\.report.tripped).min { $0.atSeconds < $1.atSeconds })
         var merged = Report(run: run, metrics: metrics, correlation: correlation, evaluation: evaluate(sets, against: observations),
                             checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline,
                             untraced: untraced(reports.map(\.report)))

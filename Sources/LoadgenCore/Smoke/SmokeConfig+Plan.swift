@@ -24,13 +24,17 @@ extension SmokeConfig {
         for violation in overridden { notices.append("WARNING: --override-prod-caps: \(violation) — this smoke test exceeds the \(env) caps") }
         let runID = "smoke-" + String(wamidSalt >> 42, radix: 16)
         notices.append("smoke run \(runID) (--env \(env)): every delivery carries \(Self.tagHeader): \(runID) and profile name \(Self.profileName)")
+        // Every check must pass; in production the rollback tripwires watch the load whatever was asked.
+        var sets = criteria.sets + [CriteriaSet(name: "smoke", criteria: [Criterion(.checksFailed, .atMost, 0)])]
+        if env == .prod, !sets.contains(where: { $0.onFailure == .rollback }), let rollback = CriteriaSet.presets.first(where: { $0.name == "rollback" }) {
+            sets.append(rollback)
+        }
         let workload = Workload(
             scenario: scenario, model: .closed(journeysPerUser: nil), users: population, duration: duration, thinkTime: thinkTime,
             replyTimeout: replyTimeout, replies: replies, seed: seed, business: business, includeBSUID: false,
-            chaos: chaos ?? scenario.chaos, wamidSalt: wamidSalt)
-        let smoke = CriteriaSet(name: "smoke", criteria: [Criterion(.checksFailed, .atMost, 0)])  // every check must pass
+            chaos: chaos ?? scenario.chaos, wamidSalt: wamidSalt, tripwire: Tripwire(sets: sets, repliesMeasured: replies.awaitsReplies))
         let run = RunPlan(
-            workload: workload, target: target, criteria: criteria.sets + [smoke], criteriaText: criteria.text, graphListen: graphListen,
+            workload: workload, target: target, criteria: sets, criteriaText: criteria.text, graphListen: graphListen,
             connections: max(2, population.count), ackTimeout: ackTimeout, statusCallbacks: false,
             embeddedBot: EmbeddedBotOptions(verifiesSignatures: botVerifiesSignatures), deliveryHeaders: [Self.tagHeader: runID],
             report: report)

@@ -8,6 +8,7 @@ public actor ProgressLineOutput: RunOutput {
     private let write: @Sendable (String) -> Void
     private var lastPlain = Duration.zero
     private var drawn = false
+    private var toldTrip = false
 
     public init(every: Duration = .seconds(10), terminal: Bool = StandardStreams.errorIsTerminal,
                 write: @escaping @Sendable (String) -> Void = StandardStreams.writeError) {
@@ -19,6 +20,10 @@ public actor ProgressLineOutput: RunOutput {
     public func prepare() {}
 
     public func update(_ p: Progress) {
+        if let trip = p.tripped, !toldTrip {  // said once, on a line of its own, when it happens
+            toldTrip = true
+            write((drawn ? "\r\u{1B}[2K" : "") + "loadgen: ⛔ \(trip.description); finishing the turns in flight\n")
+        }
         let line = ProgressLine.render(p)
         if terminal {
             drawn = true

@@ -11,7 +11,8 @@ enum RunReport {
         let w = plan.workload
         let observations = Observations(metrics: result.metrics, repliesMeasured: w.replies.awaitsReplies, healthOK: healthOK,
                                         checksFailed: checks.filter { $0.status == .fail }.count, correlation: rig.correlator.counters,
-                                        chaos: w.chaos, untraced: rig.injector?.untraced ?? [:], elapsed: result.elapsed)
+                                        chaos: w.chaos, untraced: rig.injector?.untraced ?? [:], elapsed: result.elapsed,
+                                        tripped: result.tripped)
         var report = Report(run: info(rig, result: result, startedAt: startedAt), metrics: result.metrics,
                             correlation: rig.correlator.counters, evaluation: evaluate(plan.criteria, against: observations), checks: checks,
                             partial: result.partial, chaos: w.chaos, timeline: result.timeline, untraced: rig.injector?.untraced ?? [:])

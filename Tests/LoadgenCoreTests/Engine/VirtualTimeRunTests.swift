@@ -15,14 +15,15 @@ struct VirtualTimeRunTests {
     }
 
     /// Runs `workload` against a `VirtualBot` in virtual time.
-    func run(_ workload: Workload, service: Duration, replyDelay: Duration, serial: Bool = false, stall: Range<Duration>? = nil) async
+    func run(_ workload: Workload, service: Duration, replyDelay: Duration, serial: Bool = false, stall: Range<Duration>? = nil,
+             failing: Range<Duration>? = nil) async
         -> (RunResult, [VirtualBot.Seen])
     {
         await VirtualTime.run { clock in
             let correlator = ReplyCorrelator<VirtualClock.Instant>(users: workload.users)
             let injector = workload.chaos.isEmpty ? nil : FaultInjector(plan: workload.chaos, seed: workload.seed)
             let bot = VirtualBot(clock: clock, correlator: correlator, users: workload.users, service: service, replyDelay: replyDelay,
-                                 serial: serial, stall: stall, injector: injector)
+                                 serial: serial, stall: stall, failing: failing, injector: injector)
             let engine = Engine(clock: clock, transport: bot, signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator,
                                 unixTime: { 1_750_000_000 }, injector: injector)
             let result = await withTaskGroup(of: Void.self) { group in
@@ -100,5 +101,29 @@ struct VirtualTimeRunTests {
         #expect(seen.map(\.received) == [0, 25, 75, 125, 175].map { .milliseconds($0) })
         #expect(m.reply == histogram([60, 85, 85, 85, 85]))
         #expect(m.turns == 5 && m.errorTurns == 0)
+    }
+
+    /// Two users loop against a bot that fails every message from 2 s on (500, no reply). The rollback
+    /// tripwire (errorRate <= 5 % over the last 30 s) fires at the 3 s snapshot: no turn starts after
+    /// it, so a 60 s run ends at once, not partial (nobody pressed Ctrl-C), its verdict `rollback`.
+    @Test func aRollbackTripwireStopsTheRunWhenItFires() async throws {
+        let sets = try CriteriaSet.parse("rollback")
+        let workload = Workload(scenario: scenario, users: 2, duration: .seconds(60), replyTimeout: .milliseconds(500),
+                                tripwire: Tripwire(sets: sets))
+        let (result, _) = await run(workload, service: .milliseconds(5), replyDelay: .milliseconds(25), failing: .seconds(2) ..< .seconds(3600))
+        let trip = try #require(result.tripped)
+        #expect(trip.atSeconds == 3 && trip.criterion == "errorRate" && trip.set == "rollback" && trip.windowSeconds == 3)
+        #expect(trip.actual > 0.5 && trip.turns >= 400)  // ~134 good turns before 2 s, ~400 failed ones after
+        #expect(result.elapsed < .milliseconds(3010))  // the turns in flight finish (5 ms), none start
+        #expect(!result.partial)
+        let evaluation = evaluate(sets, against: Observations(metrics: result.metrics, repliesMeasured: true, tripped: result.tripped))
+        #expect(evaluation.verdict == .rollback)
+        #expect(evaluation.checks.last?.note?.hasPrefix("tripped at 3 s over the last 3 s") == true)
+
+        // The same failing bot without a rollback set runs its whole minute.
+        let unwatched = Workload(scenario: scenario, users: 2, duration: .seconds(60), replyTimeout: .milliseconds(500),
+                                 tripwire: Tripwire(sets: try CriteriaSet.parse("staging")))
+        let (full, _) = await run(unwatched, service: .milliseconds(5), replyDelay: .milliseconds(25), failing: .seconds(2) ..< .seconds(3600))
+        #expect(full.tripped == nil && full.elapsed >= .seconds(60))
     }
 }
