@@ -123,7 +123,8 @@ let package = Package(
         .testTarget(
             name: "LoadgenHTTPTests",
             dependencies: ["LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "LoadgenTesting", "ReferenceBot",
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,6 +24,8 @@ struct Loadgen: AsyncParsableCommand {
         // A pipe whose reader is gone (`loadgen … | head`) must lose lines, not kill the run: writes then fail
         // with EPIPE, which the writers ignore, instead of raising SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
+        // Every connection is a descriptor; at the limit the runtime traps. Take what the hard limit allows.
+        OpenFiles.raiseLimit()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

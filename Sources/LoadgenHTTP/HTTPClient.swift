@@ -36,7 +36,9 @@ public final class HTTPClient: Sendable {
     }
 
     /// Sends one request on a pooled connection of shard `key % shards` and returns the response.
-    /// Never throws: a failure is a value, like any other sample.
+    /// `timeout` counts from the call, waiting for a free connection included: a request queued behind
+    /// a saturated pool times out like one the server is slow to answer. Never throws: a failure is a
+    /// value, like any other sample.
     public func execute(
         method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeout: TimeAmount,
         key: Int = 0
@@ -47,16 +49,22 @@ public final class HTTPClient: Sendable {
             head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
         }
         let pool = shards[abs(key) % shards.count]
+        let deadline = NIODeadline.now() + timeout
         let connection: HTTPClientConnection
-        switch await pool.acquire() {
+        switch await pool.acquire(by: deadline) {
         case .success(let c): connection = c
         case .failure(let failure): return .failure(failure)
+        }
+        let left = deadline - NIODeadline.now()
+        guard left > .zero else {
+            pool.release(connection)
+            return .failure(.timeout)
         }
         do {
             // Cancellation closes the connection, which fails the request at once: a stopped run does not
             // wait out a stalled upstream.
             let response = try await withTaskCancellationHandler {
-                try await connection.execute(head, body: body, timeout: timeout).get()
+                try await connection.execute(head, body: body, timeout: left).get()
             } onCancel: {
                 connection.close()
             }
@@ -81,12 +89,15 @@ final class ConnectionPool: Sendable {
     fileprivate struct State {
         var idle: [HTTPClientConnection] = []
         var open = 0
-        var waiters: [CheckedContinuation<Grant, Never>] = []
-        var waiterHead = 0
+        /// Waiters by ticket, served in ticket order; one whose deadline passed has left the table.
+        var waiting: [Int: CheckedContinuation<Grant, Never>] = [:]
+        var queue: [Int] = []
+        var queueHead = 0
+        var nextTicket = 0
         var closed = false
     }
 
-    fileprivate enum Grant { case reuse(HTTPClientConnection), create }
+    fileprivate enum Grant { case reuse(HTTPClientConnection), create, expired }
 
     private let origin: Origin
     private let eventLoop: any EventLoop
@@ -105,8 +116,9 @@ final class ConnectionPool: Sendable {
         self.connectTimeout = connectTimeout
     }
 
-    /// A connection for exclusive use until `release`.
-    func acquire() async -> Result<HTTPClientConnection, ClientFailure> {
+    /// A connection for exclusive use until `release`, or `.timeout` when none is free by `deadline`
+    /// (or the task is cancelled while it waits).
+    func acquire(by deadline: NIODeadline) async -> Result<HTTPClientConnection, ClientFailure> {
         let immediate: Grant? = state.withLock { s in
             while let c = s.idle.popLast() {
                 if c.isReusable { return .reuse(c) }
@@ -119,24 +131,13 @@ final class ConnectionPool: Sendable {
             }
             return nil
         }
-        let grant: Grant
-        if let immediate { grant = immediate } else {
-            grant = await withCheckedContinuation { continuation in
-                // Re-check under the lock: a release may have happened since.
-                let now: Grant? = state.withLock { s in
-                    if let c = s.idle.popLast() { return .reuse(c) }
-                    if s.open < maxConnections { s.open += 1; return .create }
-                    s.waiters.append(continuation)
-                    return nil
-                }
-                if let now { continuation.resume(returning: now) }
-            }
-        }
+        let grant = if let immediate { immediate } else { await wait(until: deadline) }
         switch grant {
+        case .expired: return .failure(.timeout)
         case .reuse(let c):
             if c.isReusable { return .success(c) }
             release(c)  // broken while idle: give the slot back and try again
-            return await acquire()
+            return await acquire(by: deadline)
         case .create:
             do {
                 return .success(try await connect())
@@ -144,6 +145,35 @@ final class ConnectionPool: Sendable {
                 giveBackSlot()
                 return .failure(.connect(String(describing: error)))
             }
+        }
+    }
+
+    /// Queues for the next released connection or slot; `.expired` at `deadline` or on cancellation.
+    private func wait(until deadline: NIODeadline) async -> Grant {
+        let ticket = state.withLock { s in
+            defer { s.nextTicket += 1 }
+            return s.nextTicket
+        }
+        let expire: @Sendable () -> Void = { [self] in
+            state.withLock { $0.waiting.removeValue(forKey: ticket) }?.resume(returning: .expired)
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // Re-check under the lock: a release may have happened since.
+                let now: Grant? = state.withLock { s in
+                    if Task.isCancelled { return .expired }
+                    if let c = s.idle.popLast() { return .reuse(c) }
+                    if s.open < maxConnections { s.open += 1; return .create }
+                    s.waiting[ticket] = continuation
+                    s.queue.append(ticket)
+                    return nil
+                }
+                if let now { continuation.resume(returning: now) } else {
+                    eventLoop.scheduleTask(deadline: deadline, expire)
+                }
+            }
+        } onCancel: {
+            expire()
         }
     }
 
@@ -209,14 +239,17 @@ final class ConnectionPool: Sendable {
 }
 
 extension ConnectionPool.State {
+    /// The longest-waiting waiter still waiting (those whose deadline passed are skipped).
     fileprivate mutating func popWaiter() -> CheckedContinuation<ConnectionPool.Grant, Never>? {
-        guard waiterHead < waiters.count else { return nil }
-        let w = waiters[waiterHead]
-        waiterHead += 1
-        if waiterHead > 64, waiterHead * 2 > waiters.count {
-            waiters.removeFirst(waiterHead)
-            waiterHead = 0
+        while queueHead < queue.count {
+            let ticket = queue[queueHead]
+            queueHead += 1
+            if queueHead > 64, queueHead * 2 > queue.count {
+                queue.removeFirst(queueHead)
+                queueHead = 0
+            }
+            if let w = waiting.removeValue(forKey: ticket) { return w }
         }
-        return w
+        return nil
     }
 }

@@ -48,7 +48,7 @@ public struct BotConfiguration: Sendable {
         appSecret: Secret, verifyToken: Secret, accessToken: Secret, graphBaseURL: TargetURL,
         phoneNumberID: String = BusinessIdentity.default.phoneNumberID, rateLimitPerMinute: Int = 30,
         maxBodyBytes: Int = 262_144, verifySignatures: Bool = true, sessionTTL: Duration = .seconds(600),
-        dedupTTL: Duration = .seconds(86_400), senderWorkers: Int = 16, sendRetries: Int = 2,
+        dedupTTL: Duration = .seconds(86_400), senderWorkers: Int = 128, sendRetries: Int = 2,
         sendRetryDelay: Duration = .milliseconds(400)
     ) {
         self.appSecret = appSecret

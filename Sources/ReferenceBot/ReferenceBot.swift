@@ -30,7 +30,7 @@ public final class ReferenceBot: Sendable {
                                                         deadline: config.upstreamDeadline)
         }
         intake = Intake(dedupTTL: config.dedupTTL, rateLimitPerMinute: config.rateLimitPerMinute)
-        let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: max(2, config.senderWorkers), group: group)
+        let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: min(64, max(2, config.senderWorkers)), group: group)
         let sender = GraphSender(config: config, client: client)
         self.sender = sender
         if config.upstreams != nil {
@@ -77,6 +77,7 @@ public final class ReferenceBot: Sendable {
 
     private func work(_ outbox: Outbox, index: Int) async {
         for await message in outbox.stream {
+            if Task.isCancelled { return }  // stopping: what is still queued is dropped, not answered late
             let replies = await conversation.respond(to: message)
             for reply in replies {
                 switch await sender.send(reply, to: message, key: index) {

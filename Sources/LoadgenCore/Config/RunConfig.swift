@@ -93,7 +93,8 @@ public struct RunConfig: Sendable {
             wamidSalt: wamidSalt, tripwire: Tripwire(sets: criteria.sets, repliesMeasured: replies.awaitsReplies))
         return RunPlan(
             workload: workload, target: target, criteria: criteria.sets, criteriaText: criteria.text, graphListen: graphListen,
-            healthURL: health, connections: connections ?? min(load.users, 512), ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,
+            healthURL: health, connections: connections ?? min(load.users, 512),
+            connectionsGiven: connections != nil, ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,
             upstreamProxies: upstreamProxies, metricsListen: metricsListen, embeddedBot: embeddedBot, shard: shard, report: report)
     }
 

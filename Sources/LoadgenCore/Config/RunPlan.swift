@@ -15,6 +15,9 @@ public struct RunPlan: Sendable {
     public let healthURL: TargetURL?
     /// Most open connections to the target.
     public let connections: Int
+    /// Whether `connections` was asked for (`--connections`) rather than chosen: a chosen number may be
+    /// lowered to fit the open-file limit, an asked one is refused when it does not fit.
+    public let connectionsGiven: Bool
     /// How long a webhook POST may take to be answered.
     public let ackTimeout: Duration
     /// Play Meta's sent/delivered/read status webhooks for every bot reply.
@@ -34,7 +37,7 @@ public struct RunPlan: Sendable {
 
     public init(
         workload: Workload, target: TargetURL? = nil, criteria: [CriteriaSet] = [], criteriaText: String = "",
-        graphListen: HostPort = HostPort(host: "127.0.0.1", port: 0), healthURL: TargetURL? = nil, connections: Int = 16,
+        graphListen: HostPort = HostPort(host: "127.0.0.1", port: 0), healthURL: TargetURL? = nil, connections: Int = 16, connectionsGiven: Bool = false,
         ackTimeout: Duration = .seconds(5), statusCallbacks: Bool = true, upstreamProxies: [UpstreamProxySpec] = [],
         metricsListen: HostPort? = nil, embeddedBot: EmbeddedBotOptions = EmbeddedBotOptions(), deliveryHeaders: [String: String] = [:],
         shard: Shard? = nil, report: ReportPlan = ReportPlan()
@@ -46,6 +49,7 @@ public struct RunPlan: Sendable {
         self.graphListen = graphListen
         self.healthURL = healthURL
         self.connections = connections
+        self.connectionsGiven = connectionsGiven
         self.ackTimeout = ackTimeout
         self.statusCallbacks = statusCallbacks
         self.upstreamProxies = upstreamProxies

@@ -9,6 +9,7 @@ extension Rig {
     /// (or the external target), then the client and status callbacks that talk to the target.
     static func assemble(_ plan: RunPlan, secrets: RunSecrets, log: Log, observeUpstreams: Bool = false) async throws(LoadgenFailure) -> Rig {
         try requireSecrets(plan, secrets)
+        let connections = try OpenFiles.connections(for: plan, notice: log)  // before anything is opened
         let w = plan.workload
         let injector = w.chaos.isEmpty ? nil : FaultInjector(plan: w.chaos, seed: w.seed)
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: w.users)
@@ -30,7 +31,7 @@ extension Rig {
         }
         services += target.services
         let client: HTTPClient
-        do { client = try HTTPClient(origin: target.url.origin, maxConnections: plan.connections) } catch {
+        do { client = try HTTPClient(origin: target.url.origin, maxConnections: connections) } catch {
             throw LoadgenFailure(.usage, "cannot set up a client for \(target.url): \(error)")
         }
         let statuses = plan.statusCallbacks

@@ -31,7 +31,10 @@ public final class StatusCallbacks: Sendable {
     private let pending = Atomic<Int>(0)
 
     /// Callbacks to `target`, signed with `signer`.
-    public init(target: TargetURL, signer: WebhookSigner, business: BusinessIdentity, connections: Int = 16) throws {
+    /// The connections callbacks take to the target.
+    public static let defaultConnections = 16
+
+    public init(target: TargetURL, signer: WebhookSigner, business: BusinessIdentity, connections: Int = StatusCallbacks.defaultConnections) throws {
         client = try HTTPClient(origin: target.origin, maxConnections: connections)
         path = target.pathAndQuery
         self.signer = signer

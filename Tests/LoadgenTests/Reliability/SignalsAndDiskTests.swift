@@ -1,0 +1,115 @@
+import Foundation
+import LoadgenCore
+import LoadgenHTTP
+import Testing
+
+/// Signals and a full disk against the built binary: a stop always stops, at once where nothing is
+/// measured yet, and what was measured reaches stdout even when no file can hold it.
+@Suite(.timeLimit(.minutes(1)))
+struct SignalsAndDiskTests {
+    /// A target that takes requests and never answers them.
+    struct Silent: HTTPResponder {
+        func respond(to request: ServerRequest) async -> ServerResponse {
+            await StopSignal().wait()  // until the server's task is cancelled
+            return .dropConnection
+        }
+    }
+
+    /// Starts the binary with `arguments`, waits (by reading stderr, not sleeping) for `line`, then sends `signals`.
+    static func interrupt(_ arguments: [String], after line: String, with signals: [Int32], environment: [String: String] = [:]) throws
+        -> (status: Int32, reason: Process.TerminationReason, stderr: String)
+    {
+        let process = Process()
+        process.executableURL = CommandLineTests.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains(line) {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        for signo in signals { kill(process.processIdentifier, signo) }
+        seen += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason, seen)
+    }
+
+    @Test func sigtermWritesAPartialReportAndExits130() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-term-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let o = try Self.interrupt(["--concurrency", "3", "--duration", "60s", "--think-time", "0.05s", "--report-dir", dir.path],
+                                   after: "running scenario", with: [SIGTERM])
+        #expect(o.reason == .exit && o.status == 130, "\(o.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report.json"))) as? [String: Any]
+        #expect(report?["partial"] as? Bool == true)
+    }
+
+    /// Ctrl-C while the preflight waits for a target that never answers: stopped at once, 130, not a
+    /// wait for the 10 s preflight to give up with 69.
+    @Test func ctrlCDuringThePreflightStopsAtOnce() async throws {
+        let server = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let serving = Task { await server.run(Silent()) }
+        defer { serving.cancel() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-preflight-int-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let started = ContinuousClock.now
+        let o = try Self.interrupt(["--target", "http://127.0.0.1:\(server.port)/webhook", "--report-dir", dir.path],
+                                   after: "stand-in Graph API listening", with: [SIGINT],
+                                   environment: ["WHATSAPP_APP_SECRET": "s", "WHATSAPP_VERIFY_TOKEN": "t"])
+        #expect(o.reason == .exit && o.status == 130, "\(o.stderr)")
+        #expect(ContinuousClock.now - started < .seconds(9), "waited for the preflight's 10 s")  // generous: a bound, not a benchmark
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.json").path))
+    }
+
+    /// A full disk: the report directory passes its probe, the report does not fit. The summary still
+    /// reaches stdout, one line says what could not be written, and the exit code is 73.
+    @Test(.enabled(if: Tmpfs.canMount, "needs root to mount a small tmpfs"))
+    func aFullDiskStillPrintsTheSummary() throws {
+        let dir = try Tmpfs.mount(size: "48k")
+        defer { Tmpfs.unmount(dir) }
+        let o = try CommandLineTests.run(["--concurrency", "2", "--journeys", "2", "--think-time", "0", "--quiet", "--report-dir", dir.path])
+        #expect(o.status == 73, "\(o.stderr)")
+        #expect(o.stdout.contains("verdict: PASS"), "\(o.stdout)")
+        CommandLineTests.expectOneClearLine(o, containing: "cannot write")
+    }
+}
+
+/// A small tmpfs, where the test runs as root (CI does); else the disk-full test is not run.
+enum Tmpfs {
+    static let canMount: Bool = {
+        guard let dir = try? mount(size: "16k") else { return false }
+        unmount(dir)
+        return true
+    }()
+
+    static func mount(size: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-tmpfs-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", dir.path]) == 0 else {
+            try? FileManager.default.removeItem(at: dir)
+            throw CocoaError(.fileWriteNoPermission)
+        }
+        return dir
+    }
+
+    static func unmount(_ dir: URL) {
+        _ = run("/bin/umount", [dir.path])
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    private static func run(_ tool: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
