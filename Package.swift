@@ -136,7 +136,8 @@ let package = Package(
         .testTarget(
             name: "LoadgenTests",
             dependencies: ["Loadgen", "LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "ReferenceBot", "LoadgenTesting", "LoadgenScenarios",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -5,15 +5,20 @@ import LoadgenRuntime
 import LoadgenTesting
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))
 struct GraphAPIStandInTests {
-    /// Runs a stand-in on a free loopback port for the duration of `body`.
-    private func withStandIn(token: Secret? = Secret("EAAtoken"), _ body: (HTTPClient, SendLog) async throws -> Void) async throws {
+    /// Runs a stand-in on a free loopback port for the duration of `body`; returns how many sends it refused.
+    @discardableResult
+    private func withStandIn(token: Secret? = Secret("EAAtoken"), _ body: (HTTPClient, SendLog) async throws -> Void) async throws -> Int {
         let log = SendLog()
+        let refused = Atomic<Int>(0)
         let server = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
-        let standIn = GraphAPIStandIn(phoneNumberID: "106540352242922", accessToken: token) { send, _ in log.record(send) }
+        let standIn = GraphAPIStandIn(phoneNumberID: "106540352242922", accessToken: token, onRefused: { refused.add(1, ordering: .relaxed) }) { send, _ in
+            log.record(send)
+        }
         let client = try HTTPClient(origin: Origin(tls: false, host: "127.0.0.1", port: server.port), maxConnections: 2)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await server.run(standIn) }
@@ -21,6 +26,7 @@ struct GraphAPIStandInTests {
             try await body(client, log)
         }
         client.shutdown()
+        return refused.load(ordering: .relaxed)
     }
 
     private func post(_ client: HTTPClient, _ path: String, _ json: String, token: String? = "EAAtoken") async throws -> (Int, [String: Any]) {
@@ -57,7 +63,7 @@ struct GraphAPIStandInTests {
     }
 
     @Test func refusesBadTokensWithMetasEnvelope() async throws {
-        try await withStandIn { client, log in
+        let refused = try await withStandIn { client, log in
             for token in [nil, "wrong"] as [String?] {
                 let (status, body) = try await post(client, "/v20.0/106540352242922/messages",
                     #"{"messaging_product":"whatsapp","to":"1","type":"text","text":{"body":"x"}}"#, token: token)
@@ -69,6 +75,7 @@ struct GraphAPIStandInTests {
             }
             #expect(log.sends.isEmpty)
         }
+        #expect(refused == 2)
     }
 
     @Test func unknownPhoneNumberIdIsCode100Subcode33() async throws {
@@ -82,14 +89,16 @@ struct GraphAPIStandInTests {
         }
     }
 
+    /// Refused, and counted: the report's `replies.refused` (a bot whose sends are broken showed only as no_reply).
     @Test func malformedSendsAreRefused() async throws {
-        try await withStandIn { client, log in
+        let refused = try await withStandIn { client, log in
             let (s1, b1) = try await post(client, "/v20.0/106540352242922/messages", "{not json")
             #expect(s1 == 400 && (b1["error"] as? [String: Any])?["code"] as? Int == 100)
             let (s2, b2) = try await post(client, "/v20.0/106540352242922/messages", #"{"messaging_product":"whatsapp","type":"text"}"#)
             #expect(s2 == 400 && (b2["error"] as? [String: Any])?["code"] as? Int == 131008)
             #expect(log.sends.isEmpty)
         }
+        #expect(refused == 2)
     }
 
     @Test func markAsReadAndTypingGetSuccessTrue() async throws {

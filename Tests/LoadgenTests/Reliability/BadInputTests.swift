@@ -1,4 +1,5 @@
 import Foundation
+import LoadgenHTTP
 import Testing
 
 /// Every bad input the reliability review found accepted, trapping or silently repaired: the built
@@ -80,5 +81,15 @@ struct BadInputTests {
         #expect(o.status == 78)
         #expect(o.stderr.split(separator: "\n").count == 1, "\(o.stderr)")
         CLI.expectOneClearLine(o, containing: "set WHATSAPP_APP_SECRET")
+    }
+
+    /// `https://` against a plain-HTTP target: said at once, not after the preflight's 10 s.
+    @Test func httpsAgainstAPlainTargetSaysTheHandshakeFailed() async throws {
+        let server = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let serving = Task { await server.run(SignalsAndDiskTests.Silent()) }
+        defer { serving.cancel() }
+        let o = try CLI.run(["--target", "https://127.0.0.1:\(server.port)/webhook"], environment: ["WHATSAPP_APP_SECRET": "s"])
+        #expect(o.status == 69)
+        CLI.expectOneClearLine(o, containing: "TLS handshake with https://127.0.0.1:\(server.port)/webhook failed: the target does not speak TLS")
     }
 }

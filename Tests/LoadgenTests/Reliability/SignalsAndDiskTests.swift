@@ -1,15 +1,20 @@
 import Foundation
 import LoadgenCore
 import LoadgenHTTP
+import NIOCore
+import NIOHTTP1
 import Testing
+
 
 /// Signals and a full disk against the built binary: a stop always stops, at once where nothing is
 /// measured yet, and what was measured reaches stdout even when no file can hold it.
 @Suite(.timeLimit(.minutes(1)))
 struct SignalsAndDiskTests {
-    /// A target that takes requests and never answers them.
+    /// A target that takes requests and never answers them (and says when one arrived).
     struct Silent: HTTPResponder {
+        var arrived: @Sendable () -> Void = {}
         func respond(to request: ServerRequest) async -> ServerResponse {
+            arrived()
             await StopSignal().wait()  // until the server's task is cancelled
             return .dropConnection
         }
@@ -64,6 +69,39 @@ struct SignalsAndDiskTests {
         #expect(o.reason == .exit && o.status == 130, "\(o.stderr)")
         #expect(ContinuousClock.now - started < .seconds(9), "waited for the preflight's 10 s")  // generous: a bound, not a benchmark
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.json").path))
+    }
+
+    /// `loadgen proxy` in front of an upstream that stalls: the first Ctrl-C ends it at once, the stalled
+    /// request cut, not held for its 60 s.
+    @Test func ctrlCStopsAProxyHoldingAStalledRequest() async throws {
+        let (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
+        let upstream = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
+        let serving = Task { await upstream.run(Silent(arrived: { arrived.yield() })) }
+        defer { serving.cancel() }
+        let listen = try await ProxiedChaosTests.freePort()
+        let process = Process()
+        process.executableURL = CommandLineTests.binary
+        process.arguments = ["proxy", "--upstream", "llm=\(upstream.baseURL)", "--listen", "127.0.0.1:\(listen)", "--chaos", "timeout=0"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains("press Ctrl-C") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        let client = try HTTPClient(origin: try TargetURL("http://127.0.0.1:\(listen)").origin, maxConnections: 1)
+        let request = Task { await client.execute(method: .POST, path: "/v1/chat/completions", body: Array("{}".utf8), timeout: .seconds(120)) }
+        for await _ in arrivals { break }  // the proxy forwarded it and holds it
+        let started = ContinuousClock.now
+        process.interrupt()
+        _ = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(ContinuousClock.now - started < .seconds(20), "held the stalled request")  // a bound, not a benchmark
+        request.cancel()
     }
 
     /// A full disk: the report directory passes its probe, the report does not fit. The summary still
