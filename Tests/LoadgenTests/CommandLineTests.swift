@@ -143,31 +143,4 @@ struct CommandLineTests {
         let o = try Self.run(["--target", "http://127.0.0.1:1/webhook"], environment: ["WHATSAPP_APP_SECRET": "super-secret-value-123"])
         #expect(!o.stderr.contains("super-secret-value-123") && !o.stdout.contains("super-secret-value-123"))
     }
-
-    @Test func ctrlCWritesAPartialReportAndExits130() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-int-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["--concurrency", "5", "--duration", "60s", "--think-time", "0.05s", "--report-dir", dir.path]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        // Wait (by reading, not sleeping) until the load has started, then press Ctrl-C.
-        var seen = ""
-        while !seen.contains("running scenario") {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        process.interrupt()
-        _ = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        let data = try Data(contentsOf: dir.appendingPathComponent("report.json"))
-        let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        #expect(report?["partial"] as? Bool == true)
-        #expect(report?["schemaVersion"] as? Int == 1)
-    }
 }

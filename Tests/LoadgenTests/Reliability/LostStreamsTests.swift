@@ -17,29 +17,21 @@ struct LostStreamsTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["--concurrency", "2", "--journeys", "2", "--think-time", "0", "--duration", "20s", "--report-dir", dir.path]
         let process = Process()
+        process.executableURL = CommandLineTests.binary
+        process.arguments = args
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         let full = FileHandle(forWritingAtPath: "/dev/full")
         switch sink {
         case .stderrClosed:  // the shell's 2>&-
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "exec \"$0\" \"$@\" 2>&-", CommandLineTests.binary.path] + args
-            process.standardOutput = FileHandle.nullDevice
-        case .stderrFull:
-            process.executableURL = CommandLineTests.binary
-            process.arguments = args
-            process.standardError = full
-            process.standardOutput = FileHandle.nullDevice
+        case .stderrFull: process.standardError = full
         case .stderrPipeWithoutReader:
-            process.executableURL = CommandLineTests.binary
-            process.arguments = args
             let pipe = Pipe()
             try pipe.fileHandleForReading.close()  // every write to stderr now fails with EPIPE
             process.standardError = pipe
-            process.standardOutput = FileHandle.nullDevice
-        case .stdoutFull:
-            process.executableURL = CommandLineTests.binary
-            process.arguments = args
-            process.standardOutput = full
-            process.standardError = FileHandle.nullDevice
+        case .stdoutFull: process.standardOutput = full
         }
         try process.run()
         process.waitUntilExit()

@@ -32,26 +32,34 @@ struct SignalsAndDiskTests {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var seen = ""
-        while !seen.contains(line) {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
+        var seen = read(err, until: line)
         for signo in signals { kill(process.processIdentifier, signo) }
         seen += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, process.terminationReason, seen)
     }
 
-    @Test func sigtermWritesAPartialReportAndExits130() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-term-\(getpid())")
+    /// What `pipe` says until it has said `line` (or closed): reading, not sleeping.
+    static func read(_ pipe: Pipe, until line: String) -> String {
+        var seen = ""
+        while !seen.contains(line) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        return seen
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aStopWritesAPartialReportAndExits130(signal: Int32) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-stop-\(signal)-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let o = try Self.interrupt(["--concurrency", "3", "--duration", "60s", "--think-time", "0.05s", "--report-dir", dir.path],
-                                   after: "running scenario", with: [SIGTERM])
+                                   after: "running scenario", with: [signal])
         #expect(o.reason == .exit && o.status == 130, "\(o.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report.json"))) as? [String: Any]
         #expect(report?["partial"] as? Bool == true)
+        #expect(report?["schemaVersion"] as? Int == 1)
     }
 
     /// Ctrl-C while the preflight waits for a target that never answers: stopped at once, 130, not a
@@ -86,12 +94,7 @@ struct SignalsAndDiskTests {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var seen = ""
-        while !seen.contains("press Ctrl-C") {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
+        _ = Self.read(err, until: "press Ctrl-C")
         let client = try HTTPClient(origin: try TargetURL("http://127.0.0.1:\(listen)").origin, maxConnections: 1)
         let request = Task { await client.execute(method: .POST, path: "/v1/chat/completions", body: Array("{}".utf8), timeout: .seconds(120)) }
         for await _ in arrivals { break }  // the proxy forwarded it and holds it
