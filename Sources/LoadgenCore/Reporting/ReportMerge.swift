@@ -45,31 +45,38 @@ public enum ReportMerge {
                 callbacks = Report.StatusCallbackCounts(sent: (callbacks?.sent ?? 0) + c.sent, failed: (callbacks?.failed ?? 0) + c.failed,
                                                         dropped: (callbacks?.dropped ?? 0) + c.dropped)
             }
-            // A scripted check of the merged run fails if it failed in any shard.
-            for check in r.checks {
-                if let i = checks.firstIndex(where: { $0.name == check.name }) {
-                    if checks[i].status != .fail, check.status == .fail || checks[i].status == .skipped { checks[i] = check }
-                } else {
-                    checks.append(check)
-                }
-            }
+            add(r.checks, to: &checks)
         }
         run.target = targets.joined(separator: ", ")
         run.shard = nil
-        let spec = first.run.criteriaSpec ?? first.run.criteria.joined(separator: ",")
-        let sets: [CriteriaSet]
-        do { sets = try CriteriaSet.parse(spec) } catch { throw .badCriteria(spec, error.description) }
-        let health = checks.first { $0.name == "health" && $0.status != .skipped }.map { $0.status == .pass }
-        let observations = Observations(metrics: metrics, repliesMeasured: run.replies.awaitsReplies, healthOK: health,
+        let observations = Observations(metrics: metrics, repliesMeasured: run.replies.awaitsReplies,
+                                        healthOK: checks.first { $0.name == "health" && $0.status != .skipped }.map { $0.status == .pass },
                                         checksFailed: checks.filter { $0.status == .fail }.count, correlation: correlation,
                                         chaos: first.chaosPlan, untraced: untraced(reports.map(\.report)),
                                         elapsed: .nanoseconds(Int64(run.elapsedSeconds * 1e9)),
                                         tripped: reports.compactMap(\.report.tripped).min { $0.atSeconds < $1.atSeconds })
-        var merged = Report(run: run, metrics: metrics, correlation: correlation, evaluation: evaluate(sets, against: observations),
+        var merged = Report(run: run, metrics: metrics, correlation: correlation, evaluation: try judge(first, observations),
                             checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline,
                             untraced: untraced(reports.map(\.report)))
         merged.delivery.statusCallbacks = callbacks
         return merged
+    }
+
+    /// A scripted check of the merged run fails if it failed in any shard (and is skipped only if skipped in all).
+    private static func add(_ shard: [Report.ScriptedCheck], to checks: inout [Report.ScriptedCheck]) {
+        for check in shard {
+            if let i = checks.firstIndex(where: { $0.name == check.name }) {
+                if checks[i].status != .fail, check.status == .fail || checks[i].status == .skipped { checks[i] = check }
+            } else {
+                checks.append(check)
+            }
+        }
+    }
+
+    /// The merged run judged again by the criteria the shards were run with.
+    private static func judge(_ first: Report, _ observations: Observations) throws(MergeError) -> Evaluation {
+        let spec = first.run.criteriaSpec ?? first.run.criteria.joined(separator: ",")
+        do { return evaluate(try CriteriaSet.parse(spec), against: observations) } catch { throw .badCriteria(spec, error.description) }
     }
 }
 
