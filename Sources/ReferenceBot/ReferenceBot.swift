@@ -20,6 +20,11 @@ public final class ReferenceBot: Sendable {
     private let outboxes: [Outbox]
     private let sender: GraphSender
 
+    /// The most connections the bot opens to the Graph API, and to each upstream service (with the LLM on
+    /// a base URL of its own, that is two services): what a process hosting the bot must leave room for.
+    public static let maxGraphConnections = 64
+    public static let connectionsPerUpstream = 64
+
     /// A bot with `config`; its Graph client connects lazily.
     public init(config: BotConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.config = config
@@ -30,7 +35,8 @@ public final class ReferenceBot: Sendable {
                                                         deadline: config.upstreamDeadline)
         }
         intake = Intake(dedupTTL: config.dedupTTL, rateLimitPerMinute: config.rateLimitPerMinute)
-        let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: min(64, max(2, config.senderWorkers)), group: group)
+        let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: min(Self.maxGraphConnections, max(2, config.senderWorkers)),
+                                    group: group)
         let sender = GraphSender(config: config, client: client)
         self.sender = sender
         if config.upstreams != nil {

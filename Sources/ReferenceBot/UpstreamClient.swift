@@ -19,7 +19,7 @@ struct UpstreamClient: Sendable {
         let client: HTTPClient
         let base: String
         init(_ url: TargetURL) throws {
-            client = try HTTPClient(origin: url.origin, maxConnections: 64)
+            client = try HTTPClient(origin: url.origin, maxConnections: ReferenceBot.connectionsPerUpstream)
             base = url.pathAndQuery == "/" ? "" : url.pathAndQuery
         }
     }

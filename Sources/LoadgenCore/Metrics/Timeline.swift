@@ -71,7 +71,7 @@ public struct Timeline: Sendable, Codable, Equatable {
             let key = (p.t * 1000).rounded()
             guard var mine = byTime[key] else { byTime[key] = p; continue }
             // Saturating: a crafted timeline must not trap a merge (its totals are refused by the merge itself).
-            mine.activeUsers = mine.activeUsers.addingReportingOverflow(p.activeUsers).overflow ? .max : mine.activeUsers + p.activeUsers
+            mine.activeUsers = mine.activeUsers.saturatingAdd(p.activeUsers)
             mine.turns = mine.turns.saturatingAdd(p.turns)
             mine.errors = mine.errors.saturatingAdd(p.errors)
             mine.replies = mine.replies.saturatingAdd(p.replies)
@@ -111,17 +111,11 @@ public struct TimelineSampler: Sendable {
     /// Appends the interval that ends at `elapsed`, given the totals so far; returns the new point.
     @discardableResult
     public mutating func sample(_ totals: RunMetrics, at elapsed: Duration, activeUsers: Int, faultsOpen: [String]) -> Timeline.Point {
-        let p = previous
-        var errors: [String: UInt64] = [:]
-        for (errorClass, n) in totals.errorsByClass where n > p.errors(errorClass) {
-            errors[errorClass.rawValue] = n - p.errors(errorClass)
-        }
+        let span = totals.headline(since: previous)
+        let errors = Dictionary(uniqueKeysWithValues: span.errorsByClass.filter { $0.1 > 0 }.map { ($0.0.rawValue, $0.1) })
         let point = Timeline.Point(
-            t: (elapsed.inSeconds * 1000).rounded() / 1000, activeUsers: activeUsers,
-            turns: totals.turns - min(totals.turns, p.turns), errors: totals.errorTurns - min(totals.errorTurns, p.errorTurns),
-            replies: totals.replies - min(totals.replies, p.replies),
-            fallbacks: totals.fallbackReplies - min(totals.fallbackReplies, p.fallbackReplies),
-            errorsByClass: errors, ack: .init(totals.ack.subtracting(p.ack)), reply: .init(totals.reply.subtracting(p.reply)),
+            t: (elapsed.inSeconds * 1000).rounded() / 1000, activeUsers: activeUsers, turns: span.turns, errors: span.errorTurns,
+            replies: span.replies, fallbacks: span.fallbackReplies, errorsByClass: errors, ack: .init(span.ack), reply: .init(span.reply),
             faultsOpen: faultsOpen)
         timeline.points.append(point)
         previous = totals
@@ -129,9 +123,9 @@ public struct TimelineSampler: Sendable {
     }
 }
 
-extension UInt64 {
+extension FixedWidthInteger {
     /// `self + other`, or the largest value when that would overflow.
-    func saturatingAdd(_ other: UInt64) -> UInt64 {
+    func saturatingAdd(_ other: Self) -> Self {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? .max : sum
     }

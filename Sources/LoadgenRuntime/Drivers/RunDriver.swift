@@ -30,8 +30,7 @@ public enum RunDriver {
         return try await rig.serve { () throws(LoadgenFailure) -> RunOutcome in
             let outputs = rig.outputs(files: files)
             guard let (checks, healthOK) = try await stop.cancelling({ () throws(LoadgenFailure) in try await Preflight.run(rig) }) else {
-                log("stopped before the load began")
-                return await rig.conclude(LoadPhase.interrupted(plan.workload), checks: [], healthOK: nil, startedAt: startedAt, outputs: outputs)
+                return await rig.concludeStoppedBeforeLoad(startedAt: startedAt, outputs: outputs, log: log)
             }
             log(LoadPhase.announcement(rig))
             let result = await LoadPhase.run(rig, workload: plan.workload, stop: stop, outputs: outputs)
@@ -48,6 +47,12 @@ extension Rig {
         if let liveMetrics { outputs.append(liveMetrics) }
         outputs.append(files)
         return outputs
+    }
+
+    /// Ctrl-C before the load began (during the preflight or the smoke checklist): a partial report of nothing measured.
+    func concludeStoppedBeforeLoad(startedAt: Date, outputs: [any RunOutput], smoke: SmokeReport? = nil, log: Log) async -> RunOutcome {
+        log("stopped before the load began")
+        return await conclude(LoadPhase.interrupted(plan.workload), checks: [], healthOK: nil, startedAt: startedAt, outputs: outputs, smoke: smoke)
     }
 
     /// After the load: the last replies' statuses delivered, the report made and written by the outputs.

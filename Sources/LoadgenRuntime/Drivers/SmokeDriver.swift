@@ -14,11 +14,7 @@ public enum SmokeDriver {
         return try await rig.serve { () throws(LoadgenFailure) -> RunOutcome in
             let outputs = rig.outputs(files: files)
             guard let checklist = try await stop.cancelling({ () throws(LoadgenFailure) in try await SmokeChecks(plan: plan, rig: rig, log: log).run() })
-            else {
-                log("stopped before the load began")
-                return await rig.conclude(LoadPhase.interrupted(plan.run.workload), checks: [], healthOK: nil, startedAt: startedAt,
-                                          outputs: outputs, smoke: plan.report)
-            }
+            else { return await rig.concludeStoppedBeforeLoad(startedAt: startedAt, outputs: outputs, smoke: plan.report, log: log) }
             let result: RunResult
             if let why = checklist.skipLoad {
                 log("skipping the measured load: \(why)")

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import LoadgenCore
+import ReferenceBot
 
 /// The open-file limit (`ulimit -n`), which every connection counts against — twice with the embedded
 /// bot, which holds the other end. A process that reaches it does not get an error it can report:
@@ -15,8 +16,9 @@ public enum OpenFiles {
     /// Descriptors kept for what is not a target connection: std streams, event loops, listeners, the
     /// report's files, /proc reads of the runtime.
     static let baseReserve = 96
-    /// The embedded bot's own clients, both ends: 16 Graph senders and 32 connections per upstream service.
-    static let embeddedBotReserve = 2 * (16 + 2 * 32)
+    /// The embedded bot's own clients, both ends (it and its stand-ins live in this process): its Graph
+    /// connections and those to its two upstream services.
+    static let embeddedBotReserve = 2 * (ReferenceBot.maxGraphConnections + 2 * ReferenceBot.connectionsPerUpstream)
     /// Each fault proxy: its clients to the upstream and the bot's connections to it.
     static let proxyReserve = 2 * 64
 
