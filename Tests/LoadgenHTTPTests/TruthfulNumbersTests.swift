@@ -5,7 +5,9 @@ import LoadgenTesting
 import Testing
 
 /// loadgen's numbers against a bot whose delays and failures are known: percentiles never below the
-/// truth and within 10 % + 15 ms of it; the error rate within one percentage point.
+/// truth and within 10 % + 15 ms of it, plus the worst stall this machine dealt the process during the
+/// run (a `HiccupMeter` measures it: a 20 ms deschedule on a shared 2-core machine delays every request
+/// in flight at that moment, and those are 3 % of 300 turns here); the error rate within one percentage point.
 @Suite(.timeLimit(.minutes(1)))
 struct TruthfulNumbersTests {
     @Test func percentilesAndErrorRateMatchTheTruth() async throws {
@@ -29,6 +31,7 @@ struct TruthfulNumbersTests {
         let target = try TargetURL(botServer.baseURL + "/webhook")
         let client = try HTTPClient(origin: target.origin, maxConnections: 20)
 
+        let hiccups = HiccupMeter()
         let result = await withTaskGroup(of: Void.self) { group in
             group.addTask { await graph.run(standIn) }
             group.addTask { await botServer.run(bot) }
@@ -38,6 +41,8 @@ struct TruthfulNumbersTests {
                                 signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator, unixTime: { 1_750_000_000 })
             return await engine.run(plan)
         }
+        let stall = hiccups.stop()
+        let stallMs = Double(stall.components.attoseconds) / 1e15 + Double(stall.components.seconds) * 1000
         let truth = await bot.recorded
         let m = result.metrics
         #expect(m.turns == 300)
@@ -53,7 +58,8 @@ struct TruthfulNumbersTests {
                 let truthMs = TruthBot.percentile(p, of: actual)
                 let loadgenMs = measured.milliseconds(atPercentile: p)
                 #expect(loadgenMs >= truthMs, "\(name) p\(p): loadgen \(loadgenMs) ms below the truth \(truthMs) ms")
-                #expect(loadgenMs <= truthMs * 1.1 + 15, "\(name) p\(p): loadgen \(loadgenMs) ms vs truth \(truthMs) ms")
+                #expect(loadgenMs <= truthMs * 1.1 + 15 + stallMs,
+                        "\(name) p\(p): loadgen \(loadgenMs) ms vs truth \(truthMs) ms, worst stall \(stallMs) ms")
             }
         }
         client.shutdown()
