@@ -77,7 +77,12 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A response body past this is refused and the connection closed: an endless body must not fill memory.
     private let maxBodyBytes: Int
     private var promise: EventLoopPromise<ClientResponse>?
-    private var timeoutTask: Scheduled<Void>?
+    /// When the request in flight times out.
+    private var deadline: NIODeadline?
+    /// The earliest time a timer is set for. Timers are never cancelled: one fires, finds the request it
+    /// was set for long answered, and sets the next for the request now in flight. Cancelling one per
+    /// request cost a linear search of the event loop's timer heap (thousands of entries at load).
+    private var timerAt: NIODeadline?
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
 
@@ -91,9 +96,26 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.promise = promise
         head = nil
         body.removeAll(keepingCapacity: true)
-        timeoutTask = channel.eventLoop.scheduleTask(in: timeout) { [weak self] in
-            self?.fail(.timeout)
+        let deadline = NIODeadline.now() + timeout
+        self.deadline = deadline
+        setTimer(for: deadline, channel: channel)
+    }
+
+    private func setTimer(for deadline: NIODeadline, channel: any Channel) {
+        if let timerAt, timerAt <= deadline { return }  // one will fire in time and look again
+        timerAt = deadline
+        channel.eventLoop.scheduleTask(deadline: deadline) { [weak self] in self?.timerFired(channel: channel) }
+    }
+
+    private func timerFired(channel: any Channel) {
+        let now = NIODeadline.now()
+        if let timerAt, timerAt <= now { self.timerAt = nil }
+        guard promise != nil, let deadline else { return }
+        if deadline <= now {
+            fail(.timeout)
             channel.close(promise: nil)
+        } else {
+            setTimer(for: deadline, channel: channel)
         }
     }
 
@@ -110,8 +132,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
             body.append(contentsOf: buffer.readableBytesView)
         case .end:
             guard let head, let promise else { return }
-            timeoutTask?.cancel()
-            timeoutTask = nil
+            deadline = nil
             self.promise = nil
             if !head.isKeepAlive {
                 health.clear()
@@ -135,8 +156,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func fail(_ failure: ClientFailure) {
         health.clear()
-        timeoutTask?.cancel()
-        timeoutTask = nil
+        deadline = nil
         let p = promise
         promise = nil
         p?.fail(failure)

@@ -29,9 +29,9 @@ public struct BotConfiguration: Sendable {
     public var sendRetries: Int
     /// Delay before retry n is `sendRetryDelay × n` (EasyMO: 400 ms).
     public var sendRetryDelay: Duration
-    /// Base URL of the bot's upstreams (LLM, database REST, ranking, payments, agent backends), e.g. the
-    /// stand-ins loadgen serves; nil = the catalogue in process, no upstream to fail.
-    public var upstreams: TargetURL?
+    /// Where the bot's upstreams are (LLM, database REST, ranking, payments, agent backends); nil = the
+    /// catalogue in process, no upstream to fail.
+    public var upstreams: Upstreams?
     /// The LLM's own base URL (EasyMO's `OPENAI_BASE_URL`), e.g. a fault proxy in front of it; nil = at
     /// `upstreams` with the rest.
     public var llmBaseURL: TargetURL?
@@ -65,4 +65,14 @@ public struct BotConfiguration: Sendable {
         self.sendRetries = sendRetries
         self.sendRetryDelay = sendRetryDelay
     }
+}
+
+/// Where a bot's upstreams answer.
+public enum Upstreams: Sendable {
+    /// Over HTTP at this base URL (the stand-ins `loadgen serve` runs, a fault proxy, a real service).
+    case http(TargetURL)
+    /// In this process: each call is handed to the responder as the request it would have sent, without
+    /// a socket — the embedded bot and its stand-ins share a process, and loopback HTTP between them
+    /// cost more than half of a turn's CPU. Faults, delays, stalls and the call deadline act the same.
+    case inProcess(any HTTPResponder)
 }

@@ -55,7 +55,7 @@ struct GraphSender: Sendable {
             let retryable = status.map { [408, 425, 429, 500, 502, 503, 504].contains($0) } ?? true
             guard retryable, attempt < retries else { return .failed(status: status) }
             attempt += 1
-            try? await Task.sleep(for: retryDelay * attempt)
+            await LoopTimers.shared.sleep(for: retryDelay * attempt)
         }
     }
 

@@ -3,10 +3,15 @@ import LoadgenHTTP
 
 /// EasyMO's keyword intent classifier (wa-webhook-unified `core/intent-classifier.ts`, reference/easymo.md §4.3).
 ///
-/// Counts case-insensitive substring matches per agent; rides scores ×1.5 and insurance ×1.3;
+/// Counts case-insensitive substring matches per agent (bytes of the lowercased text, as the
+/// TypeScript's `includes`); rides scores ×1.5 and insurance ×1.3;
 /// confidence = min(0.95, score / max(0.3 × words, 1)); below 0.5 the message goes to support.
 enum Agent: String, Sendable, CaseIterable {
     case rides, farmer, waiter, jobs, realEstate = "real_estate", insurance, buySell = "buy_sell", support
+
+    /// The keywords, folded once for matching.
+    var folded: [FoldedText] { Self.foldedKeywords[self]! }
+    private static let foldedKeywords = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.keywords.map(FoldedText.init)) })
 
     var keywords: [String] {
         switch self {
@@ -47,11 +52,11 @@ enum Agent: String, Sendable, CaseIterable {
 struct IntentClassifier: Sendable {
     /// The agent for `text`, with its confidence.
     func classify(_ text: String) -> (agent: Agent, confidence: Double) {
-        let lower = text.lowercased()
-        let words = max(1, lower.split(whereSeparator: { $0 == " " || $0 == "\n" }).count)
+        let lower = FoldedText(text)
+        let words = max(1, lower.bytes.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }).count)
         var best: (Agent, Double) = (.support, 0)
         for agent in Agent.allCases {
-            let score = Double(agent.keywords.filter { lower.contains($0) }.count) * agent.weight
+            let score = Double(agent.folded.count { lower.contains($0) }) * agent.weight
             if score > best.1 { best = (agent, score) }
         }
         let confidence = min(0.95, best.1 / max(0.3 * Double(words), 1))

@@ -30,8 +30,8 @@ public final class ReferenceBot: Sendable {
         self.config = config
         var conversation = Conversation(memory: ConversationMemory(sessionTTL: config.sessionTTL))
         conversation.defect = config.defect
-        if let base = config.upstreams {
-            conversation.upstreams = try UpstreamClient(base: base, llm: config.llmBaseURL, llmDeadline: config.llmDeadline,
+        if let upstreams = config.upstreams {
+            conversation.upstreams = try UpstreamClient(upstreams, llm: config.llmBaseURL, llmDeadline: config.llmDeadline,
                                                         deadline: config.upstreamDeadline)
         }
         intake = Intake(dedupTTL: config.dedupTTL, rateLimitPerMinute: config.rateLimitPerMinute)
@@ -71,8 +71,8 @@ public final class ReferenceBot: Sendable {
             }
         }
         sender.client.shutdown()
-        conversation.upstreams?.services.client.shutdown()
-        conversation.upstreams?.llm.client.shutdown()
+        conversation.upstreams?.services.shutdown()
+        conversation.upstreams?.llm.shutdown()
     }
 
     /// Queues a message's processing on its user's worker (same user, same worker: replies keep order).

@@ -14,13 +14,52 @@ struct UpstreamClient: Sendable {
         case unavailable
     }
 
-    /// One upstream service: where it is and the connections to it.
+    /// One upstream service: its connections, or its responder in this process.
     struct Service: Sendable {
-        let client: HTTPClient
-        let base: String
+        private enum Route: Sendable {
+            case http(HTTPClient, base: String)
+            case inProcess(any HTTPResponder)
+        }
+        private let route: Route
+
         init(_ url: TargetURL) throws {
-            client = try HTTPClient(origin: url.origin, maxConnections: ReferenceBot.connectionsPerUpstream)
-            base = url.pathAndQuery == "/" ? "" : url.pathAndQuery
+            self.init(route: .http(try HTTPClient(origin: url.origin, maxConnections: ReferenceBot.connectionsPerUpstream),
+                                   base: url.pathAndQuery == "/" ? "" : url.pathAndQuery))
+        }
+
+        init(_ upstreams: Upstreams) throws {
+            switch upstreams {
+            case .http(let url): try self.init(url)
+            case .inProcess(let responder): self.init(route: .inProcess(responder))
+            }
+        }
+
+        private init(route: Route) { self.route = route }
+
+        /// One call: the status and body, or why there was none (no answer before `deadline`, a dropped
+        /// connection).
+        func execute(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: [UInt8], deadline: Duration,
+                     key: Int) async -> Result<(status: Int, body: [UInt8]), ClientFailure> {
+            switch route {
+            case .http(let client, let base):
+                return await client.execute(method: method, path: base + path, headers: headers, body: body,
+                                            timeout: TimeAmount(deadline), key: key).map { ($0.status, $0.body) }
+            case .inProcess(let responder):
+                let request = ServerRequest(method: method, uri: path, headers: headers, body: body)
+                let response: ServerResponse? = await withTaskGroup(of: ServerResponse?.self) { group in
+                    group.addTask { await responder.respond(to: request) }
+                    group.addTask { await LoopTimers.shared.sleep(for: deadline); return nil }
+                    defer { group.cancelAll() }
+                    return await group.next() ?? nil
+                }
+                guard let response else { return .failure(.timeout) }
+                if response.dropsConnection { return .failure(.io("connection reset by the upstream")) }
+                return .success((Int(response.status.code), response.body))
+            }
+        }
+
+        func shutdown() {
+            if case .http(let client, _) = route { client.shutdown() }
         }
     }
 
@@ -30,8 +69,8 @@ struct UpstreamClient: Sendable {
     let llmDeadline: Duration
     let deadline: Duration
 
-    init(base: TargetURL, llm: TargetURL? = nil, llmDeadline: Duration, deadline: Duration) throws {
-        services = try Service(base)
+    init(_ upstreams: Upstreams, llm: TargetURL? = nil, llmDeadline: Duration, deadline: Duration) throws {
+        services = try Service(upstreams)
         self.llm = try llm.map(Service.init) ?? services
         self.llmDeadline = llmDeadline
         self.deadline = deadline
@@ -95,8 +134,7 @@ struct UpstreamClient: Sendable {
     {
         let service = service ?? services
         let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Correlation-ID": correlation]
-        switch await service.client.execute(method: method, path: service.base + path, headers: headers, body: body, timeout: TimeAmount(deadline),
-                                    key: correlation.utf8.count) {
+        switch await service.execute(method, path, headers: headers, body: body, deadline: deadline, key: correlation.utf8.count) {
         case .success(let r) where (200..<300).contains(r.status):
             guard let json = try? JSONSerialization.jsonObject(with: Data(r.body)) else { throw .unavailable }
             return json

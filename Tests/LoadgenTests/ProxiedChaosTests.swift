@@ -30,7 +30,7 @@ struct ProxiedChaosTests {
         let secret = "proxied-chaos-secret", token = "proxied-chaos-token"
         var config = BotConfiguration(appSecret: Secret(secret), verifyToken: Secret(token), accessToken: Secret("t"),
                                       graphBaseURL: try TargetURL("http://127.0.0.1:\(graphPort)/v20.0"))
-        config.upstreams = try TargetURL(upstreams.baseURL)
+        config.upstreams = .http(try TargetURL(upstreams.baseURL))
         config.llmBaseURL = try TargetURL("http://127.0.0.1:\(proxyPort)")  // OPENAI_BASE_URL → the run's proxy
         config.llmDeadline = .seconds(2)
         let bot = try ReferenceBot(config: config)

@@ -25,7 +25,7 @@ struct FallbackChainTests {
         let standIn = GraphAPIStandIn(phoneNumberID: BusinessIdentity.default.phoneNumberID, accessToken: nil) { send, _ in log.record(send) }
         var config = BotConfiguration(appSecret: Self.secret, verifyToken: Secret("v"), accessToken: Secret("t"),
                                       graphBaseURL: try TargetURL(graph.baseURL + "/v20.0"))
-        config.upstreams = try TargetURL(upstreams.baseURL)
+        config.upstreams = .http(try TargetURL(upstreams.baseURL))
         config.llmDeadline = llmDeadline
         let bot = try ReferenceBot(config: config)
         let server = try await bot.bind()

@@ -102,10 +102,10 @@ public struct CompiledMatcher: Sendable {
     private static func leafMatches(_ m: ReplyMatcher, _ reply: BotReply) -> Bool {
         switch m {
         case .any: true
-        case .contains(let needle): reply.text.lowercased().contains(needle.lowercased())
+        case .contains(let needle): FoldedText(reply.text).contains(FoldedText(needle))
         case .interactive: !reply.buttons.isEmpty || !reply.rows.isEmpty
         case .buttons(let wanted): wanted.allSatisfy { w in reply.buttons.contains { $0.id == w || $0.title == w } }
-        case .list(let text): !reply.rows.isEmpty && (text.isEmpty || reply.text.lowercased().contains(text.lowercased()))
+        case .list(let text): !reply.rows.isEmpty && FoldedText(reply.text).contains(FoldedText(text))
         case .regex, .oneOf, .not: matches(compile(m), reply)  // compiled into their own nodes
         }
     }

@@ -55,7 +55,7 @@ public enum ServeDriver {
         services.append(HTTPService(description: "stand-in upstreams", server: upstreams, responder: UpstreamStandIns(injector: nil)))
         var config = BotConfiguration(appSecret: secrets.app, verifyToken: secrets.verify, accessToken: secrets.access, graphBaseURL: graphBase,
                                       phoneNumberID: o.phoneNumberID, rateLimitPerMinute: o.rateLimit, verifySignatures: o.verifySignatures)
-        config.upstreams = try .local(upstreams.baseURL)
+        config.upstreams = .http(try .local(upstreams.baseURL))
         config.llmBaseURL = o.llmURL
         config.defect = o.defect.map(BotDefect.init(breaking:))
         let bot: ReferenceBot

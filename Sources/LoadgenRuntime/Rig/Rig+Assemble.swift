@@ -66,15 +66,17 @@ extension Rig {
     }
 
     /// The embedded reference bot with generated secrets, replying to the stand-in Graph API and calling
-    /// its upstreams on stand-ins that inject the run's faults.
+    /// its upstreams on stand-ins that inject the run's faults — in process, without a socket between
+    /// them (`Upstreams.inProcess`); the webhook and the Graph API, what loadgen measures, stay HTTP.
     private static func embeddedBot(
         _ plan: RunPlan, graph: HTTPServer, secrets: RunSecrets, injector: FaultInjector?, observeUpstreams: Bool, log: Log
     ) async throws(LoadgenFailure) -> TargetRig {
         let appSecret = Secret.generate(), verifyToken = Secret.generate()
-        let upstreams = try await listen(HostPort(host: "127.0.0.1", port: 0), what: "the stand-in upstreams")
+        let calls = observeUpstreams ? UpstreamCallLog() : nil
+        let standIns = UpstreamCallLog.Recording(UpstreamStandIns(injector: injector), into: calls)
         let config = try BotConfiguration.embedded(
             appSecret: appSecret, verifyToken: verifyToken, accessToken: secrets.accessToken ?? .generate(), graph: graph.baseURL,
-            upstreams: upstreams.baseURL, phoneNumberID: plan.workload.business.phoneNumberID, options: plan.embeddedBot)
+            upstreams: standIns, phoneNumberID: plan.workload.business.phoneNumberID, options: plan.embeddedBot)
         if !plan.embeddedBot.verifiesSignatures {
             log("WARNING: the embedded bot does NOT check signatures (test switch): it accepts unsigned deliveries")
         }
@@ -85,13 +87,8 @@ extension Rig {
         let url = try TargetURL.local(server.baseURL + "/webhook")
         log("embedded reference bot listening on \(url)")
         let health = if let given = plan.healthURL { given } else { try TargetURL.local(server.baseURL + "/health") }
-        let calls = observeUpstreams ? UpstreamCallLog() : nil
-        let standIns = UpstreamCallLog.Recording(UpstreamStandIns(injector: injector), into: calls)
-        return TargetRig(url: url, appSecret: appSecret, verifyToken: verifyToken,
-                         healthURL: health,
-                         services: [HTTPService(description: "stand-in upstreams", server: upstreams, responder: standIns),
-                                    ReferenceBotService(bot: bot, server: server)],
-                         upstreamCalls: calls)
+        return TargetRig(url: url, appSecret: appSecret, verifyToken: verifyToken, healthURL: health,
+                         services: [ReferenceBotService(bot: bot, server: server)], upstreamCalls: calls)
     }
 
     /// A fault proxy in front of an external target's real upstream, injecting the run's own plan, so the
@@ -129,12 +126,12 @@ extension BotConfiguration {
     /// The embedded bot's configuration: generated secrets, the stand-ins as its Graph API and upstreams,
     /// a 2 s LLM deadline (EasyMO's is 30 s), so a slow-LLM fault is answered well inside the reply timeout.
     static func embedded(
-        appSecret: Secret, verifyToken: Secret, accessToken: Secret, graph: String, upstreams: String, phoneNumberID: String,
+        appSecret: Secret, verifyToken: Secret, accessToken: Secret, graph: String, upstreams: any HTTPResponder, phoneNumberID: String,
         options: EmbeddedBotOptions
     ) throws(LoadgenFailure) -> BotConfiguration {
         var config = BotConfiguration(appSecret: appSecret, verifyToken: verifyToken, accessToken: accessToken,
                                       graphBaseURL: try .local(graph + "/v20.0"), phoneNumberID: phoneNumberID)
-        config.upstreams = try .local(upstreams)
+        config.upstreams = .inProcess(upstreams)
         config.llmDeadline = .seconds(2)
         config.defect = options.defect.map(BotDefect.init(breaking:))
         config.verifySignatures = options.verifiesSignatures

@@ -30,7 +30,8 @@ struct Rig: Sendable {
     let services: [any Service]
 
     /// The run's one clock: the engine, the correlator's deadlines and the fault windows all read it.
-    var clock: ContinuousClock { ContinuousClock() }
+    /// Its instants are `ContinuousClock`'s; it sleeps on `LoopTimers`, not libdispatch.
+    var clock: LoopClock { LoopClock() }
 
     /// Runs the services while `body` runs, then shuts them down gracefully (see `Services.run`).
     func serve<T: Sendable>(_ body: @escaping @Sendable () async throws(LoadgenFailure) -> T) async throws(LoadgenFailure) -> T {

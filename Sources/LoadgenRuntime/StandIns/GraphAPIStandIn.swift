@@ -97,7 +97,7 @@ public struct GraphAPIStandIn: HTTPResponder {
         switch fault {
         case .reset, .stall: return .dropConnection
         case .delay(let d):
-            try? await Task.sleep(for: d)
+            await LoopTimers.shared.sleep(for: d)
             return nil
         case .status(let code):
             return error(HTTPResponseStatus(statusCode: code), code: 131000, message: "Something went wrong",

@@ -58,7 +58,7 @@ public final class StatusCallbacks: Sendable {
     public func drain(within limit: Duration) async {
         let deadline = ContinuousClock.now + limit
         while pending.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+            await LoopTimers.shared.sleep(for: .milliseconds(10))
         }
     }
 
@@ -74,9 +74,9 @@ public final class StatusCallbacks: Sendable {
             for await job in jobs {
                 group.addTask {
                     await self.post(job, "sent")
-                    try? await Task.sleep(for: .milliseconds(50))
+                    await LoopTimers.shared.sleep(for: .milliseconds(50))
                     await self.post(job, "delivered")
-                    try? await Task.sleep(for: .milliseconds(250))
+                    await LoopTimers.shared.sleep(for: .milliseconds(250))
                     await self.post(job, "read")
                     self.pending.subtract(1, ordering: .relaxed)
                 }

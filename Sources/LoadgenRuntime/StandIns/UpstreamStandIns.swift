@@ -133,12 +133,12 @@ extension FaultShape {
         case .status(let code):
             return .json(HTTPResponseStatus(statusCode: code), Array(#"{"error":{"message":"injected fault","code":\#(code)}}"#.utf8))
         case .delay(let d):
-            try? await Task.sleep(for: min(d, stallLimit))
+            await LoopTimers.shared.sleep(for: min(d, stallLimit))
             return nil
         case .reset:
             return .dropConnection
         case .stall:
-            try? await Task.sleep(for: stallLimit)
+            await LoopTimers.shared.sleep(for: stallLimit)
             return .dropConnection
         case .malformedBody:
             return .json(.ok, Array(#"{"choices":[{"message":{"content":"#.utf8))

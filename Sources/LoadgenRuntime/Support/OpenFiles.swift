@@ -16,9 +16,9 @@ public enum OpenFiles {
     /// Descriptors kept for what is not a target connection: std streams, event loops, listeners, the
     /// report's files, /proc reads of the runtime.
     static let baseReserve = 96
-    /// The embedded bot's own clients, both ends (it and its stand-ins live in this process): its Graph
-    /// connections and those to its two upstream services.
-    static let embeddedBotReserve = 2 * (ReferenceBot.maxGraphConnections + 2 * ReferenceBot.connectionsPerUpstream)
+    /// The embedded bot's own clients, both ends (it and the stand-in Graph API live in this process): its
+    /// Graph connections. It calls its upstream stand-ins in process, without sockets.
+    static let embeddedBotReserve = 2 * ReferenceBot.maxGraphConnections
     /// Each fault proxy: its clients to the upstream and the bot's connections to it.
     static let proxyReserve = 2 * 64
 

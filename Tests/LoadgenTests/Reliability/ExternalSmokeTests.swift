@@ -19,7 +19,7 @@ struct ExternalSmokeTests {
         let secret = "external-smoke-secret", token = "external-smoke-token"
         var config = BotConfiguration(appSecret: Secret(secret), verifyToken: Secret(token), accessToken: Secret("t"),
                                       graphBaseURL: try TargetURL("http://127.0.0.1:\(graphPort)/v20.0"))
-        config.upstreams = try TargetURL(upstreams.baseURL)
+        config.upstreams = .http(try TargetURL(upstreams.baseURL))
         let bot = try ReferenceBot(config: config)
         let server = try await bot.bind()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-external-smoke-\(getpid())")

@@ -1,0 +1,171 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Sleeps for thousands of tasks on timer heaps of loadgen's own, driven by the event loops.
+///
+/// `Task.sleep` and `ContinuousClock.sleep` go to libdispatch's timers even with NIO as the global
+/// executor: each sleep arms a timerfd on dispatch's manager thread and wakes its task from there, and at
+/// 10,000 users (a think time, a reply deadline and three status delays per turn) that took 16 % of the
+/// CPU. A NIO scheduled task is no better when cancelled: its removal searches the loop's heap linearly.
+/// Here a sleep is an entry in a heap under a lock; a cancelled sleep resumes at once and leaves its
+/// entry to be skipped; an event loop task is scheduled only when the earliest deadline moves earlier,
+/// rounded up to the millisecond so that the wake-ups of one millisecond share one tick.
+///
+/// Shared on purpose, like the event loop group it runs on: every sleeping task of the process files
+/// its deadline here. One shard per event loop, each with its own lock; sleeps are spread over them.
+public final class LoopTimers: Sendable {
+    /// The process's timers, on NIO's singleton event loop group.
+    public static let shared = LoopTimers(group: MultiThreadedEventLoopGroup.singleton)
+
+    /// How late a sleep may wake: wake-ups within one tick are served together.
+    public static let tick = Duration.milliseconds(1)
+
+    private let shards: [Shard]
+    private let next = Atomic<UInt64>(0)
+
+    public init(group: any EventLoopGroup) {
+        shards = group.makeIterator().map(Shard.init(loop:))
+    }
+
+    /// Returns at `deadline` (at most a tick later) or at once when the calling task is cancelled.
+    public func sleep(until deadline: ContinuousClock.Instant) async {
+        guard deadline > .now else { return }
+        let id = next.add(1, ordering: .relaxed).newValue
+        await shards[Int(id % UInt64(shards.count))].sleep(id: id, until: deadline)
+    }
+
+    /// Returns after `duration` (at most a tick later) or at once when the calling task is cancelled.
+    public func sleep(for duration: Duration) async { await sleep(until: .now + duration) }
+}
+
+extension LoopTimers {
+    private struct Entry: Comparable {
+        var deadline: ContinuousClock.Instant
+        var id: UInt64
+        static func < (a: Entry, b: Entry) -> Bool { (a.deadline, a.id) < (b.deadline, b.id) }
+    }
+
+    private struct State {
+        var heap = MinHeap<Entry>()
+        var sleepers: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Ticks an event loop task is scheduled for, earliest first (rarely more than two).
+        var armed: [ContinuousClock.Instant] = []
+
+        /// Whether a tick must be scheduled for `deadline`: none is set for it or earlier.
+        mutating func arm(_ deadline: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+            let tick = deadline.roundedUp(to: LoopTimers.tick)
+            if let first = armed.first, first <= tick { return nil }
+            armed.insert(tick, at: 0)
+            return tick
+        }
+    }
+
+    /// One event loop's sleepers.
+    private final class Shard: Sendable {
+        private let loop: any EventLoop
+        private let state = Mutex(State())
+
+        init(loop: any EventLoop) { self.loop = loop }
+
+        func sleep(id: UInt64, until deadline: ContinuousClock.Instant) async {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let (resumeNow, tick): (Bool, ContinuousClock.Instant?) = state.withLock { s in
+                        if Task.isCancelled { return (true, nil) }
+                        s.sleepers[id] = continuation
+                        s.heap.push(Entry(deadline: deadline, id: id))
+                        return (false, s.arm(deadline))
+                    }
+                    if resumeNow { continuation.resume() }
+                    if let tick { schedule(tick) }
+                }
+            } onCancel: {
+                state.withLock { $0.sleepers.removeValue(forKey: id) }?.resume()
+            }
+        }
+
+        private func schedule(_ tick: ContinuousClock.Instant) {
+            let delay = ContinuousClock.now.duration(to: tick)
+            let c = delay.components
+            let nanoseconds = max(0, c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000)
+            loop.scheduleTask(in: .nanoseconds(nanoseconds)) { self.fire(tick) }
+        }
+
+        /// The tick set for `tick` came: wakes every sleeper due by now, and sets the next tick if none
+        /// is set early enough for the earliest sleeper left.
+        private func fire(_ tick: ContinuousClock.Instant) {
+            let now = ContinuousClock.now
+            let (due, next): ([CheckedContinuation<Void, Never>], ContinuousClock.Instant?) = state.withLock { s in
+                s.armed.removeAll { $0 == tick }
+                var due: [CheckedContinuation<Void, Never>] = []
+                while let first = s.heap.first, first.deadline <= now {
+                    s.heap.removeFirst()
+                    if let sleeper = s.sleepers.removeValue(forKey: first.id) { due.append(sleeper) }
+                }
+                return (due, s.heap.first.flatMap { s.arm($0.deadline) })
+            }
+            for sleeper in due { sleeper.resume() }
+            if let next { schedule(next) }
+        }
+    }
+}
+
+/// Where ticks are counted from: the first use of the timers.
+private let tickOrigin = ContinuousClock.now
+
+extension ContinuousClock.Instant {
+    /// This instant rounded up to a multiple of `step` past `tickOrigin`.
+    fileprivate func roundedUp(to step: Duration) -> ContinuousClock.Instant {
+        let steps = (tickOrigin.duration(to: self) / step).rounded(.up)
+        return tickOrigin + step * Int(max(0, steps))
+    }
+}
+
+/// The clock the runtime's engine runs on: `ContinuousClock`'s instants, sleeping on `LoopTimers`.
+public struct LoopClock: Clock {
+    public typealias Instant = ContinuousClock.Instant
+    public init() {}
+    public var now: Instant { .now }
+    public var minimumResolution: Duration { LoopTimers.tick }
+
+    public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
+        await LoopTimers.shared.sleep(until: deadline)
+        try Task.checkCancellation()
+    }
+}
+
+/// A binary min-heap: the earliest deadline on top.
+struct MinHeap<Element: Comparable> {
+    private var items: [Element] = []
+
+    var first: Element? { items.first }
+    var count: Int { items.count }
+
+    mutating func push(_ element: Element) {
+        items.append(element)
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard items[child] < items[parent] else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func removeFirst() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < items.count, items[left] < items[smallest] { smallest = left }
+            if right < items.count, items[right] < items[smallest] { smallest = right }
+            guard smallest != parent else { return }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+}
