@@ -1,62 +1,108 @@
 import Wire
-import Foundation
 
-/// The parts of a webhook delivery the bot reads (`entry[].changes[].value`).
-struct InboundPayload: Decodable {
+/// The parts of a webhook delivery the bot reads (`entry[].changes[].value`), read as `JSONDecoder` would
+/// read optional fields (see `JSONValue.string(_:)`), without its cost.
+struct InboundPayload {
     var object: String?
     var entry: [Entry]?
 
-    struct Entry: Decodable {
+    /// The delivery in `body`; nil when it is not JSON or a field has the wrong type (400 `bad_json`).
+    init?(body: [UInt8]) {
+        guard let root = try? JSONValue.parse(body), case .object = root, let payload = try? Self(root) else { return nil }
+        self = payload
+    }
+
+    private init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+        object = try j.string("object")
+        entry = try j.objects("entry", Entry.init)
+    }
+
+    struct Entry {
         var id: String?
         var changes: [Change]?
+        init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+            id = try j.string("id")
+            changes = try j.objects("changes", Change.init)
+        }
     }
-    struct Change: Decodable {
+    struct Change {
         var field: String?
         var value: Value?
+        init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+            field = try j.string("field")
+            value = try j.object("value").map(Value.init)
+        }
     }
-    struct Value: Decodable {
+    struct Value {
         var metadata: Metadata?
         var contacts: [Contact]?
         var messages: [Message]?
         var statuses: [Status]?
+        init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+            metadata = try j.object("metadata").map(Metadata.init)
+            contacts = try j.objects("contacts", Contact.init)
+            messages = try j.objects("messages", Message.init)
+            statuses = try j.objects("statuses", Status.init)
+        }
     }
-    struct Metadata: Decodable {
+    struct Metadata {
         var phone_number_id: String?
         var display_phone_number: String?
+        init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+            phone_number_id = try j.string("phone_number_id")
+            display_phone_number = try j.string("display_phone_number")
+        }
     }
-    struct Contact: Decodable {
+    struct Contact {
         var wa_id: String?
         var user_id: String?
-        var profile: Profile?
-        struct Profile: Decodable { var name: String? }
+        var profileName: String?
+        init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+            wa_id = try j.string("wa_id")
+            user_id = try j.string("user_id")
+            profileName = try j.object("profile")?.string("name")
+        }
     }
-    struct Status: Decodable {
+    struct Status {
         var id: String?
         var status: String?
+        init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+            id = try j.string("id")
+            status = try j.string("status")
+        }
     }
-    struct Message: Decodable {
+    struct Message {
         var id: String?
         var from: String?
         var from_user_id: String?
         var timestamp: String?
         var type: String?
-        var text: Text?
-        var interactive: Interactive?
-        var button: Button?
-        var location: Location?
+        var textBody: String?
+        /// A tapped reply button or list row (`interactive.button_reply` / `list_reply`), id and title.
+        var choice: (id: String?, title: String?)?
+        /// A template's quick-reply button (`button.payload`, `button.text`).
+        var button: (payload: String?, text: String?)?
+        var location: (latitude: Double?, longitude: Double?)?
 
-        struct Text: Decodable { var body: String? }
-        struct Button: Decodable { var payload: String?; var text: String? }
-        struct Interactive: Decodable {
-            var type: String?
-            var button_reply: Choice?
-            var list_reply: Choice?
-            struct Choice: Decodable { var id: String?; var title: String? }
-        }
-        struct Location: Decodable {
-            var latitude: Double?
-            var longitude: Double?
-            var name: String?
+        init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+            id = try j.string("id")
+            from = try j.string("from")
+            from_user_id = try j.string("from_user_id")
+            timestamp = try j.string("timestamp")
+            type = try j.string("type")
+            textBody = try j.object("text")?.string("body")
+            if let interactive = try j.object("interactive") {
+                _ = try interactive.string("type")
+                let button = try interactive.object("button_reply"), list = try interactive.object("list_reply")
+                if let reply = button ?? list {
+                    choice = (try reply.string("id"), try reply.string("title"))
+                }
+            }
+            if let b = try j.object("button") { button = (try b.string("payload"), try b.string("text")) }
+            if let l = try j.object("location") {
+                _ = try l.string("name")
+                location = (try l.number("latitude"), try l.number("longitude"))
+            }
         }
     }
 
@@ -100,13 +146,11 @@ extension UserMessage {
         guard let id = m.id, m.from != nil || m.from_user_id != nil else { return nil }
         phone = m.from
         bsuid = m.from_user_id ?? contact?.user_id
-        name = contact?.profile?.name ?? "there"
+        name = contact?.profileName ?? "there"
         wamid = id
         switch m.type {
-        case "text": content = .text(m.text?.body ?? "")
-        case "interactive":
-            let choice = m.interactive?.button_reply ?? m.interactive?.list_reply
-            content = .choice(id: choice?.id ?? "", title: choice?.title ?? "")
+        case "text": content = .text(m.textBody ?? "")
+        case "interactive": content = .choice(id: m.choice?.id ?? "", title: m.choice?.title ?? "")
         case "button": content = .choice(id: m.button?.payload ?? "", title: m.button?.text ?? "")
         case "location":
             if let lat = m.location?.latitude, let lon = m.location?.longitude {

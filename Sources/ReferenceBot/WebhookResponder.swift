@@ -42,7 +42,7 @@ struct WebhookResponder: HTTPResponder {
                 return .text(.unauthorized, "sig")
             }
         }
-        guard let payload = try? JSONDecoder().decode(InboundPayload.self, from: Data(request.body)) else {
+        guard let payload = InboundPayload(body: request.body) else {
             stats.count(\.badRequest)
             return .json(.badRequest, Array(#"{"error":"bad_json"}"#.utf8))
         }

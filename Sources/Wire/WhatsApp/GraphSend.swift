@@ -41,10 +41,7 @@ public struct GraphSend: Sendable, Hashable {
 
     /// Parses a request body.
     public static func parse(_ body: [UInt8]) throws(Invalid) -> GraphSend {
-        let wire: Wire
-        do {
-            wire = try JSONDecoder().decode(Wire.self, from: Data(body))
-        } catch {
+        guard let root = try? JSONValue.parse(body), case .object = root, let wire = try? Wire(root) else {
             throw Invalid(code: 100, details: "Invalid parameter: the body is not valid JSON.")
         }
         guard wire.messaging_product == "whatsapp" else {
@@ -54,51 +51,75 @@ public struct GraphSend: Sendable, Hashable {
             guard let id = wire.message_id else {
                 throw Invalid(code: 131008, details: "The parameter message_id is required.")
             }
-            return GraphSend(kind: .markRead(messageID: id, typing: wire.typing_indicator != nil),
+            return GraphSend(kind: .markRead(messageID: id, typing: wire.typing_indicator),
                              to: nil, recipient: nil, contextMessageID: nil)
         }
         guard wire.to?.isEmpty == false || wire.recipient?.isEmpty == false else {
             throw Invalid(code: 131008, details: "The parameter to is required.")
         }
-        guard let type = wire.type ?? (wire.text != nil ? "text" : nil) else {
+        guard let type = wire.type ?? (wire.hasText ? "text" : nil) else {
             throw Invalid(code: 131008, details: "The parameter type is required.")
         }
         return GraphSend(kind: .message(BotReply(type: type, wire: wire)), to: wire.to, recipient: wire.recipient,
-                         contextMessageID: wire.context?.message_id)
+                         contextMessageID: wire.contextMessageID)
     }
 
-    // The subset of Meta's send schema loadgen reads.
-    struct Wire: Decodable {
+    // The subset of Meta's send schema loadgen reads, read as `JSONDecoder` reads optional fields (a
+    // field of the wrong type refuses the body) without its cost: every bot send on the hot path.
+    struct Wire {
         var messaging_product: String?
         var to: String?
         var recipient: String?
         var type: String?
         var status: String?
         var message_id: String?
-        var typing_indicator: Typing?
-        var context: Context?
-        var text: Text?
+        var typing_indicator: Bool
+        var contextMessageID: String?
+        var hasText: Bool
+        var textBody: String?
         var interactive: Interactive?
 
-        struct Typing: Decodable { var type: String? }
-        struct Context: Decodable { var message_id: String? }
-        struct Text: Decodable { var body: String? }
-        struct Interactive: Decodable {
-            var type: String?
-            var header: Header?
-            var body: Text?
-            var footer: Text?
-            var action: Action?
-            struct Header: Decodable { var text: String? }
-            struct Text: Decodable { var text: String? }
-            struct Action: Decodable {
-                var button: String?
-                var buttons: [Button]?
-                var sections: [Section]?
+        init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+            messaging_product = try j.string("messaging_product")
+            to = try j.string("to")
+            recipient = try j.string("recipient")
+            type = try j.string("type")
+            status = try j.string("status")
+            message_id = try j.string("message_id")
+            typing_indicator = try j.object("typing_indicator").map { (t) throws(JSONValue.Mismatch) in _ = try t.string("type") } != nil
+            contextMessageID = try j.object("context")?.string("message_id")
+            let text = try j.object("text")
+            hasText = text != nil
+            textBody = try text?.string("body")
+            interactive = try j.object("interactive").map(Interactive.init)
+        }
+
+        struct Interactive {
+            var header: String?
+            var body: String?
+            var footer: String?
+            var buttons: [BotReply.Choice] = []
+            var rows: [BotReply.Choice] = []
+
+            init(_ j: JSONValue) throws(JSONValue.Mismatch) {
+                _ = try j.string("type")
+                header = try j.object("header")?.string("text")
+                body = try j.object("body")?.string("text")
+                footer = try j.object("footer")?.string("text")
+                guard let action = try j.object("action") else { return }
+                _ = try action.string("button")
+                buttons = try action.objects("buttons") { (b) throws(JSONValue.Mismatch) in try b.object("reply").map(Self.choice) }?
+                    .compactMap { $0 } ?? []
+                rows = try action.objects("sections") { (section) throws(JSONValue.Mismatch) in
+                    _ = try section.string("title")
+                    return try section.objects("rows", Self.choice) ?? []
+                }?.flatMap { $0 } ?? []
             }
-            struct Button: Decodable { var reply: Choice? }
-            struct Section: Decodable { var title: String?; var rows: [Choice]? }
-            struct Choice: Decodable { var id: String?; var title: String?; var description: String? }
+
+            private static func choice(_ j: JSONValue) throws(JSONValue.Mismatch) -> BotReply.Choice {
+                _ = try j.string("description")
+                return BotReply.Choice(id: try j.string("id") ?? "", title: try j.string("title") ?? "")
+            }
         }
     }
 }
@@ -135,15 +156,11 @@ public struct BotReply: Sendable, Hashable {
     init(type: String, wire: GraphSend.Wire) {
         self.type = type
         if let interactive = wire.interactive {
-            text = [interactive.header?.text, interactive.body?.text, interactive.footer?.text]
-                .compactMap { $0 }.joined(separator: "\n")
-            buttons = (interactive.action?.buttons ?? []).compactMap { b in
-                b.reply.map { Choice(id: $0.id ?? "", title: $0.title ?? "") }
-            }
-            rows = (interactive.action?.sections ?? []).flatMap { $0.rows ?? [] }
-                .map { Choice(id: $0.id ?? "", title: $0.title ?? "") }
+            text = [interactive.header, interactive.body, interactive.footer].compactMap { $0 }.joined(separator: "\n")
+            buttons = interactive.buttons
+            rows = interactive.rows
         } else {
-            text = wire.text?.body ?? ""
+            text = wire.textBody ?? ""
             buttons = []
             rows = []
         }

@@ -1,9 +1,10 @@
 /// A small JSON parser that keeps what `JSONSerialization` loses: object key order and numbers as written.
 /// Enough for payload templates (RFC 8259, UTF-8, `\u` escapes with surrogate pairs).
-struct JSONParser {
-    struct Failure: Error {
-        var offset: Int
-        var reason: String
+public struct JSONParser {
+    /// Where and why a document is not JSON.
+    public struct Failure: Error, Sendable {
+        public var offset: Int
+        public var reason: String
     }
 
     let bytes: [UInt8]
@@ -19,7 +20,12 @@ struct JSONParser {
     }
 
     private mutating func skipSpace() {
-        while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) { i += 1 }
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return
+            }
+        }
     }
 
     private mutating func expect(_ literal: String, _ value: JSONValue) throws(Failure) -> JSONValue {
@@ -92,6 +98,22 @@ struct JSONParser {
 
     private mutating func parseString() throws(Failure) -> String {
         i += 1
+        // Most strings have no escape: one scan to the closing quote and one decode.
+        var end = i
+        while end < bytes.count {
+            let c = bytes[end]
+            if c == UInt8(ascii: "\"") {
+                let text = String(decoding: bytes[i..<end], as: UTF8.self)
+                i = end + 1
+                return text
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            end += 1
+        }
+        return try parseEscapedString()
+    }
+
+    private mutating func parseEscapedString() throws(Failure) -> String {
         var units: [UInt16] = []
         var utf8: [UInt8] = []
         func flushUTF8() {

@@ -62,7 +62,7 @@ public enum PayloadTemplateError: Error, Equatable, CustomStringConvertible {
 }
 
 /// JSON with object keys in their written order and numbers kept as written.
-indirect enum JSONValue: Sendable, Hashable {
+public indirect enum JSONValue: Sendable, Hashable {
     case object([Member])
     case array([JSONValue])
     case string(String)
@@ -70,9 +70,9 @@ indirect enum JSONValue: Sendable, Hashable {
     case bool(Bool)
     case null
 
-    struct Member: Sendable, Hashable {
-        var key: String
-        var value: JSONValue
+    public struct Member: Sendable, Hashable {
+        public var key: String
+        public var value: JSONValue
     }
 
     var placeholders: [String] {
