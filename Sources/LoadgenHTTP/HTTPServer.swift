@@ -15,6 +15,9 @@ public struct ServerRequest: Sendable {
     /// When the last byte of the request arrived: timestamps taken here, not after the handler is
     /// scheduled, keep measured latencies free of the server's own queueing.
     public var receivedAt: ContinuousClock.Instant
+    /// When the caller stops waiting, for a request handed over in process (like gRPC's propagated
+    /// deadline): a responder that would wait past it stops waiting then. nil for requests off the wire.
+    public var deadline: ContinuousClock.Instant? = nil
 
     public init(
         method: HTTPMethod, uri: String, headers: HTTPHeaders = [:], body: [UInt8] = [], bodyTooLarge: Bool = false,

@@ -4,6 +4,13 @@ import Synchronization
 public struct BotCounts: Sendable {
     public var received = 0, processed = 0, duplicates = 0, rateLimited = 0, badSignature = 0, badRequest = 0
     public var ignoredPhoneMismatch = 0, statuses = 0, replied = 0, sendFailures = 0, outboxOverflow = 0
+    /// Messages that waited longer than `BotCounts.lateAfter` in a reply worker's queue: the bot fell behind.
+    public var startedLate = 0
+    /// The longest a message waited in a queue before its reply was worked on, in milliseconds.
+    public var longestQueueWaitMilliseconds = 0
+
+    /// A message that waits longer than this for a reply worker counts as started late.
+    public static let lateAfter = Duration.seconds(1)
 }
 
 /// The bot's front door: the dedup store, the per-user rate limit and the counters, under one lock.
@@ -59,6 +66,15 @@ final class Intake: Sendable {
                 accepted.append(message)
             }
             return .accepted(accepted)
+        }
+    }
+
+    /// A reply worker took up a message after it waited `wait` in its queue.
+    func started(after wait: Duration) {
+        let ms = Int(wait / .milliseconds(1))
+        state.withLock { s in
+            if wait > BotCounts.lateAfter { s.counts.startedLate += 1 }
+            s.counts.longestQueueWaitMilliseconds = max(s.counts.longestQueueWaitMilliseconds, ms)
         }
     }
 

@@ -82,8 +82,9 @@ public final class ReferenceBot: Sendable {
     }
 
     private func work(_ outbox: Outbox, index: Int) async {
-        for await message in outbox.stream {
+        for await (message, queuedAt) in outbox.stream {
             if Task.isCancelled { return }  // stopping: what is still queued is dropped, not answered late
+            intake.started(after: queuedAt.duration(to: .now))
             let replies = await conversation.respond(to: message)
             for reply in replies {
                 switch await sender.send(reply, to: message, key: index) {
@@ -97,16 +98,18 @@ public final class ReferenceBot: Sendable {
 
 /// A worker's queue of messages to answer, bounded so a flood cannot grow memory without limit.
 final class Outbox: Sendable {
-    let stream: AsyncStream<UserMessage>
-    private let continuation: AsyncStream<UserMessage>.Continuation
+    /// Each message with when it was queued.
+    let stream: AsyncStream<(UserMessage, ContinuousClock.Instant)>
+    private let continuation: AsyncStream<(UserMessage, ContinuousClock.Instant)>.Continuation
 
     init(capacity: Int = 10_000) {
-        (stream, continuation) = AsyncStream.makeStream(of: UserMessage.self, bufferingPolicy: .bufferingOldest(capacity))
+        (stream, continuation) = AsyncStream.makeStream(of: (UserMessage, ContinuousClock.Instant).self,
+                                                        bufferingPolicy: .bufferingOldest(capacity))
     }
 
     /// Queues a message; false when the queue is full (the message is dropped and counted).
     func push(_ message: UserMessage) -> Bool {
-        if case .enqueued = continuation.yield(message) { return true }
+        if case .enqueued = continuation.yield((message, .now)) { return true }
         return false
     }
 

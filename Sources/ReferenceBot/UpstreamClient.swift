@@ -45,14 +45,12 @@ struct UpstreamClient: Sendable {
                 return await client.execute(method: method, path: base + path, headers: headers, body: body,
                                             timeout: TimeAmount(deadline), key: key).map { ($0.status, $0.body) }
             case .inProcess(let responder):
-                let request = ServerRequest(method: method, uri: path, headers: headers, body: body)
-                let response: ServerResponse? = await withTaskGroup(of: ServerResponse?.self) { group in
-                    group.addTask { await responder.respond(to: request) }
-                    group.addTask { await LoopTimers.shared.sleep(for: deadline); return nil }
-                    defer { group.cancelAll() }
-                    return await group.next() ?? nil
-                }
-                guard let response else { return .failure(.timeout) }
+                // The deadline travels with the request: a stand-in holding the call stops at it.
+                var request = ServerRequest(method: method, uri: path, headers: headers, body: body)
+                let end = ContinuousClock.now + deadline
+                request.deadline = end
+                let response = await responder.respond(to: request)
+                if ContinuousClock.now >= end { return .failure(.timeout) }
                 if response.dropsConnection { return .failure(.io("connection reset by the upstream")) }
                 return .success((Int(response.status.code), response.body))
             }

@@ -103,7 +103,8 @@ struct WebhookResponder: HTTPResponder {
                                 ("rateLimited", s.rateLimited), ("badSignature", s.badSignature),
                                 ("badRequest", s.badRequest), ("ignoredPhoneMismatch", s.ignoredPhoneMismatch),
                                 ("statuses", s.statuses), ("replied", s.replied), ("sendFailures", s.sendFailures),
-                                ("outboxOverflow", s.outboxOverflow),
+                                ("outboxOverflow", s.outboxOverflow), ("startedLate", s.startedLate),
+                                ("longestQueueWaitMs", s.longestQueueWaitMilliseconds),
                             ] { w.field(key) { $0.rawNumber(String(value)) } }
                         }
                     }

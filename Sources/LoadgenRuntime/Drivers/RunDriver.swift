@@ -1,6 +1,7 @@
 import Foundation
 import LoadgenCore
 import LoadgenHTTP
+import ReferenceBot
 
 /// What a run left behind.
 public struct RunOutcome: Sendable {
@@ -62,10 +63,28 @@ extension Rig {
     ) async -> RunOutcome {
         await statusCallbacks?.drain(within: .seconds(2))  // the last replies' delivered/read statuses
         client.shutdown()
+        let checks = checks + (bot.map { [Self.keptUp($0.counts)] } ?? [])
         let report = RunReport.make(self, result: result, checks: checks, healthOK: healthOK, startedAt: startedAt, smoke: smoke)
         let written = await outputs.finish(report)
         let status: ExitStatus = written.failure != nil ? .cannotWriteReport
             : result.partial ? .interrupted : (report.verdict == .pass ? .pass : .criteriaFailed)
         return RunOutcome(report: report, reportPaths: written.paths, status: status, writeFailure: written.failure)
+    }
+}
+
+extension Rig {
+    /// Whether the embedded bot kept up with the load: it shares the machine with the generator, and a
+    /// run that outgrows it measures the reference bot's capacity there — said, so that no one mistakes
+    /// it for loadgen's limit or for their own bot's.
+    static func keptUp(_ counts: BotCounts) -> Report.ScriptedCheck {
+        let after = "\(BotCounts.lateAfter.components.seconds) s"
+        guard counts.startedLate > 0 else {
+            return .init(name: "embedded bot", status: .pass,
+                         detail: "kept up: no message waited over \(after) for a reply worker (longest \(counts.longestQueueWaitMilliseconds) ms)")
+        }
+        let longest = String(format: "%.1f s", Double(counts.longestQueueWaitMilliseconds) / 1000)
+        return .init(name: "embedded bot", status: .fail, detail: "fell behind: \(counts.startedLate) of \(counts.processed) messages "
+            + "waited over \(after) for a reply worker (longest \(longest)); it shares this machine's CPUs with the generator, so this "
+            + "run measured the reference bot's capacity here, not loadgen's: run fewer users, or test your own bot with --target")
     }
 }

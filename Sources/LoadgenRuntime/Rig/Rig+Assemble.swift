@@ -43,7 +43,7 @@ extension Rig {
             statuses?.enqueue(send)
         }
         services.insert(HTTPService(description: "stand-in Graph API", server: graph, responder: standIn), at: 0)
-        return Rig(plan: plan, target: target.url, embedded: plan.target == nil, appSecret: target.appSecret, verifyToken: target.verifyToken,
+        return Rig(plan: plan, target: target.url, bot: target.bot, appSecret: target.appSecret, verifyToken: target.verifyToken,
                    healthURL: target.healthURL, graphAPI: graph.baseURL, correlator: correlator, injector: injector, client: client,
                    statusCallbacks: statuses, liveMetrics: live, upstreamCalls: target.upstreamCalls, services: services)
     }
@@ -63,6 +63,7 @@ extension Rig {
         var healthURL: TargetURL?
         var services: [any Service] = []
         var upstreamCalls: UpstreamCallLog?
+        var bot: ReferenceBot?
     }
 
     /// The embedded reference bot with generated secrets, replying to the stand-in Graph API and calling
@@ -88,7 +89,7 @@ extension Rig {
         log("embedded reference bot listening on \(url)")
         let health = if let given = plan.healthURL { given } else { try TargetURL.local(server.baseURL + "/health") }
         return TargetRig(url: url, appSecret: appSecret, verifyToken: verifyToken, healthURL: health,
-                         services: [ReferenceBotService(bot: bot, server: server)], upstreamCalls: calls)
+                         services: [ReferenceBotService(bot: bot, server: server)], upstreamCalls: calls, bot: bot)
     }
 
     /// A fault proxy in front of an external target's real upstream, injecting the run's own plan, so the

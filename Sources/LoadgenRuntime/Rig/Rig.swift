@@ -1,5 +1,6 @@
 import LoadgenCore
 import LoadgenHTTP
+import ReferenceBot
 import ServiceLifecycle
 
 /// Everything a run talks to, bound and ready: the target (the embedded bot or an external one), the
@@ -10,8 +11,10 @@ struct Rig: Sendable {
     let plan: RunPlan
     /// The webhook URL: the plan's, or the embedded bot's.
     let target: TargetURL
+    /// The embedded reference bot, when it is the target.
+    let bot: ReferenceBot?
     /// Whether the target is the embedded reference bot.
-    let embedded: Bool
+    var embedded: Bool { bot != nil }
     let appSecret: Secret
     let verifyToken: Secret?
     /// The embedded bot's health URL, or the plan's.

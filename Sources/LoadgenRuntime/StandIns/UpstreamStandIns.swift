@@ -49,7 +49,7 @@ public struct UpstreamStandIns: HTTPResponder {
         let injectable = !(site == .sessionStore && request.method == .POST)
         if injectable, let (_, fault) = injector?.fault(at: site, correlationID: correlation)
             ?? alsoSite.flatMap({ injector?.fault(at: $0, correlationID: correlation) }),
-           let response = await fault.apply(stallLimit: stallLimit) {
+           let response = await fault.apply(stallLimit: stallLimit, deadline: request.deadline) {
             return response
         }
         return await answer(site, request)
@@ -127,18 +127,23 @@ actor SessionTable {
 
 extension FaultShape {
     /// Acts out the fault on a call: the response to send instead of the real one, or nil to answer
-    /// normally (after a delay, if that was the fault). Shared by the stand-ins and the proxy.
-    public func apply(stallLimit: Duration) async -> ServerResponse? {
+    /// normally (after a delay, if that was the fault). A wait ends at the caller's `deadline` (an
+    /// in-process call), when the caller has given up. Shared by the stand-ins and the proxy.
+    public func apply(stallLimit: Duration, deadline: ContinuousClock.Instant? = nil) async -> ServerResponse? {
+        func wait(_ d: Duration) async -> Bool {
+            let end = min(ContinuousClock.now + min(d, stallLimit), deadline ?? .now + stallLimit)
+            await LoopTimers.shared.sleep(until: end)
+            return deadline.map { ContinuousClock.now < $0 } ?? true
+        }
         switch self {
         case .status(let code):
             return .json(HTTPResponseStatus(statusCode: code), Array(#"{"error":{"message":"injected fault","code":\#(code)}}"#.utf8))
         case .delay(let d):
-            await LoopTimers.shared.sleep(for: min(d, stallLimit))
-            return nil
+            return await wait(d) ? nil : .dropConnection
         case .reset:
             return .dropConnection
         case .stall:
-            await LoopTimers.shared.sleep(for: stallLimit)
+            _ = await wait(stallLimit)
             return .dropConnection
         case .malformedBody:
             return .json(.ok, Array(#"{"choices":[{"message":{"content":"#.utf8))
