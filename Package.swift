@@ -11,6 +11,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "loadgen", targets: ["Loadgen"]),
+        // For a package of your own: the DSL, engine, runtime, reports and the command line (README
+        // "Your own package"); LoadgenRuntime alone for programs that drive runs without the CLI.
+        .library(name: "LoadgenKit", targets: ["LoadgenKit"]),
         .library(name: "LoadgenRuntime", targets: ["LoadgenRuntime"]),
     ],
     dependencies: [
@@ -91,9 +94,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The command line: commands, options, exit codes.
-        .executableTarget(
-            name: "Loadgen",
+        // The command line: commands, options, exit codes; `LoadgenCLI.main(scenarios:)` for any binary.
+        .target(
+            name: "LoadgenCLI",
             dependencies: [
                 "LoadgenCore",
                 "LoadgenRuntime",
@@ -107,6 +110,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One import for a package of your own.
+        .target(name: "LoadgenKit", dependencies: ["LoadgenCLI", "LoadgenCore", "LoadgenRuntime", "LoadgenScenarios"],
+                swiftSettings: swiftSettings),
+        // The `loadgen` binary: the command line with the built-in scenarios.
+        .executableTarget(name: "Loadgen", dependencies: ["LoadgenCLI"], swiftSettings: swiftSettings),
         // Shared test doubles: a truth bot with known delays and failures.
         .target(
             name: "LoadgenTesting",
@@ -135,7 +143,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LoadgenTests",
-            dependencies: ["Loadgen", "LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "ReferenceBot", "LoadgenTesting", "LoadgenScenarios",
+            dependencies: ["Loadgen", "LoadgenCLI", "LoadgenKit", "LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "ReferenceBot", "LoadgenTesting",
+                           "LoadgenScenarios",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             exclude: ["Fixtures"],

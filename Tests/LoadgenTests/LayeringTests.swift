@@ -11,7 +11,10 @@ import Testing
         "ReferenceBot": ["Wire", "LoadgenHTTP", "NIOCore", "NIOPosix", "NIOHTTP1", "Foundation", "Synchronization"],
         "LoadgenRuntime": ["LoadgenCore", "LoadgenHTTP", "ReferenceBot", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix", "NIOHTTP1",
                            "Foundation", "Dispatch", "Glibc", "Darwin", "Synchronization"],
-        "Loadgen": ["LoadgenRuntime", "LoadgenCore", "LoadgenScenarios", "ArgumentParser", "NIOCore", "NIOPosix", "Foundation"],
+        "LoadgenCLI": ["LoadgenRuntime", "LoadgenCore", "LoadgenScenarios", "ArgumentParser", "NIOCore", "NIOPosix", "Foundation",
+                       "Synchronization"],
+        "LoadgenKit": ["LoadgenCLI", "LoadgenCore", "LoadgenRuntime", "LoadgenScenarios"],
+        "Loadgen": ["LoadgenCLI"],
         "LoadgenTesting": ["LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "NIOCore", "NIOHTTP1", "Foundation", "Synchronization"],
     ]
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-@testable import Loadgen
+@testable import LoadgenCLI
 import LoadgenCore
 import LoadgenHTTP
 import LoadgenRuntime

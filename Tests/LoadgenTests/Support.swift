@@ -1,5 +1,5 @@
 import Foundation
-@testable import Loadgen
+@testable import LoadgenCLI
 import LoadgenCore
 import LoadgenRuntime
 

@@ -12,10 +12,13 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
     case nonPositiveRate(scenario: String, rate: Double)
     case nonPositiveDuration(scenario: String)
     case unknownScenario(String, known: [String])
+    /// Two scenarios of one program share a name (yours and a built-in one, or two of yours).
+    case duplicateScenario(String)
     case badCriteria(scenario: String, reason: String)
 
     public var description: String {
         switch self {
+        case .duplicateScenario(let s): "two scenarios are named '\(s)' (built-in ones included: see 'loadgen list'); give yours another name"
         case .noPersonas(let s): "scenario '\(s)' has no personas: add at least one Persona"
         case .duplicatePersona(let s, let p): "scenario '\(s)' has two personas named '\(p)'"
         case .nonPositiveWeight(let s, let p, let w): "scenario '\(s)', persona '\(p)': weight must be at least 1 (got \(w))"

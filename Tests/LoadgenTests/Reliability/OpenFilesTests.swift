@@ -1,5 +1,5 @@
 import ArgumentParser
-@testable import Loadgen
+@testable import LoadgenCLI
 import LoadgenCore
 import LoadgenRuntime
 import Synchronization

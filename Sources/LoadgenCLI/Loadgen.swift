@@ -7,7 +7,6 @@ import NIOCore
 import NIOPosix
 
 /// `loadgen`: synthetic WhatsApp traffic and chaos for bot backends.
-@main
 struct Loadgen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loadgen",
@@ -87,8 +86,8 @@ extension Loadgen {
 
         private func listScenarios() {
             print("scenarios:")
-            let width = BuiltInScenarios.all.map(\.name.count).max() ?? 0
-            for s in BuiltInScenarios.all {
+            let width = ScenarioCatalog.all.map(\.name.count).max() ?? 0
+            for s in ScenarioCatalog.all {
                 print("  \(s.name)\(String(repeating: " ", count: width - s.name.count))  \(s.summary)")
                 print("  \(String(repeating: " ", count: width))  personas: "
                     + s.personas.map { "\($0.name)\($0.weight > 1 ? "×\($0.weight)" : "")" }.joined(separator: ", "))
@@ -115,8 +114,8 @@ extension Loadgen {
         var name: String
 
         func run() throws {
-            guard let scenario = BuiltInScenarios.all.first(where: { $0.name == name }) else {
-                Loadgen.log("error: " + ScenarioError.unknownScenario(name, known: BuiltInScenarios.all.map(\.name)).description)
+            guard let scenario = ScenarioCatalog.all.first(where: { $0.name == name }) else {
+                Loadgen.log("error: " + ScenarioError.unknownScenario(name, known: ScenarioCatalog.all.map(\.name)).description)
                 throw ExitStatus.usage.exitCode
             }
             do {

@@ -27,7 +27,7 @@ extension Loadgen {
         /// What the flags ask for (the payload templates are loaded by `plan`).
         func config() throws(ConfigError) -> RunConfig {
             let scenario: Scenario
-            do { scenario = try BuiltInScenarios.named(load.scenario) } catch { throw ConfigError(error.description) }
+            do { scenario = try ScenarioCatalog.named(load.scenario) } catch { throw ConfigError(error.description) }
             var config = RunConfig(scenario: scenario)
             load.apply(to: &config)
             target.apply(to: &config)

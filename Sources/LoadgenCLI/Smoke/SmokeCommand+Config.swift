@@ -7,7 +7,7 @@ extension Loadgen.Smoke {
     /// What the flags ask for (the test numbers are read by `plan`).
     func config() throws(ConfigError) -> SmokeConfig {
         let scenarioValue: Scenario
-        do { scenarioValue = try BuiltInScenarios.named(scenario) } catch { throw ConfigError(error.description) }
+        do { scenarioValue = try ScenarioCatalog.named(scenario) } catch { throw ConfigError(error.description) }
         let prod: CriteriaSpec
         do { prod = try CriteriaSpec("prod") } catch { throw ConfigError(error.description) }
         var config = SmokeConfig(scenario: scenarioValue, criteria: criteria ?? prod)
