@@ -17,6 +17,16 @@ public struct ChaosPlan: Sendable, Hashable, ExpressibleByArrayLiteral {
     /// Whether the plan injects nothing.
     public var isEmpty: Bool { faults.isEmpty }
 
+    /// The plan judged by `expectations`: a fault that expects what its pattern expects of EasyMO (no
+    /// expectation of its own) expects the scenario's graceful reply for the pattern instead.
+    public func judged(by expectations: Expectations) -> ChaosPlan {
+        ChaosPlan(faults: faults.map { f in
+            var f = f
+            if f.expected == f.pattern.expected { f.expected = expectations.graceful(for: f.pattern) }
+            return f
+        })
+    }
+
     /// For a clean turn at `elapsed`, how long after each closed fault window it came (by fault index):
     /// the candidates for each window's recovery time (the earliest one wins).
     public func recoveryCandidates(at elapsed: Duration) -> [(fault: Int, after: Duration)] {

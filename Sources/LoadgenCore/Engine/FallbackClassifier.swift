@@ -19,9 +19,5 @@ public struct FallbackClassifier: Sendable, Hashable {
     }
 
     /// EasyMO's fallback wording (reference/easymo.md §1.2–1.3).
-    public static let easymo = FallbackClassifier(phrases: [
-        "currently not available", "temporarily unavailable", "temporarily busy", "please try again",
-        "try again later", "top-rated", "top-ranked", "showing available options", "showing example results",
-        "use the traditional", "try another method", "so far", "couldn't reach", "sessions expire",
-    ])
+    public static let easymo = Expectations.easymo.fallback
 }

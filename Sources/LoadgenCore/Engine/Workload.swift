@@ -36,7 +36,7 @@ public struct Workload: Sendable {
     /// Added to every message's sequence number (bits 42–63), so message ids differ between runs: a
     /// long-lived bot dedups ids it has seen before. 0 = every run with the same users has the same ids.
     public let wamidSalt: UInt64
-    /// Which replies count as fallbacks.
+    /// Which replies count as fallbacks (the scenario's expectations, unless given).
     public let fallback: FallbackClassifier
     /// The timeline's resolution (report.json `timeline`), and how often progress is published. Runs
     /// over an hour use coarser intervals, so a timeline never exceeds 3,600 points.
@@ -51,7 +51,7 @@ public struct Workload: Sendable {
         thinkTime: ClosedRange<Duration> = .zero ... .zero, replyTimeout: Duration = .seconds(10), replies: ReplyMode = .any,
         seed: UInt64 = 1, business: BusinessIdentity = .default, includeBSUID: Bool = true, delivery: DeliveryOptions = DeliveryOptions(),
         templates: [String: PayloadTemplate] = [:], chaos: ChaosPlan = ChaosPlan(), wamidSalt: UInt64 = 0,
-        fallback: FallbackClassifier = .easymo, timelineInterval: Duration = .seconds(1), tripwire: Tripwire? = nil
+        fallback: FallbackClassifier? = nil, timelineInterval: Duration = .seconds(1), tripwire: Tripwire? = nil
     ) {
         self.tripwire = tripwire
         self.scenario = scenario
@@ -66,9 +66,9 @@ public struct Workload: Sendable {
         self.includeBSUID = includeBSUID
         self.delivery = delivery
         self.templates = templates
-        self.chaos = chaos
+        self.chaos = chaos.judged(by: scenario.expectations)
         self.wamidSalt = wamidSalt
-        self.fallback = fallback
+        self.fallback = fallback ?? scenario.expectations.fallback
         self.timelineInterval = max(timelineInterval, duration / 3600)
     }
 

@@ -31,24 +31,29 @@ public struct Scenario: Sendable, Hashable {
     public var criteria: [String]
     /// Faults to inject while it runs (filled by the chaos work; empty means none).
     public var chaos: ChaosPlan
+    /// The bot's wording the judging expects: fallbacks, graceful replies per pattern, the smoke
+    /// checklist's messages and answers. EasyMO's unless the scenario is for another bot.
+    public var expectations: Expectations
 
     /// Creates a scenario from values.
     public init(name: String, summary: String, personas: [Persona], load: LoadProfile? = nil, criteria: [String] = [],
-                chaos: ChaosPlan = ChaosPlan()) {
+                chaos: ChaosPlan = ChaosPlan(), expectations: Expectations = .easymo) {
         self.name = name
         self.summary = summary
         self.personas = personas
         self.load = load
         self.criteria = criteria
         self.chaos = chaos
+        self.expectations = expectations
     }
 
     /// The DSL's entry point: a scenario whose personas are written in a `PersonaBuilder` block.
     public init(
         _ name: String, summary: String, load: LoadProfile? = nil, criteria: [String] = [], chaos: ChaosPlan = ChaosPlan(),
-        @PersonaBuilder personas: () -> [Persona]
+        expectations: Expectations = .easymo, @PersonaBuilder personas: () -> [Persona]
     ) {
-        self.init(name: name, summary: summary, personas: personas(), load: load, criteria: criteria, chaos: chaos)
+        self.init(name: name, summary: summary, personas: personas(), load: load, criteria: criteria, chaos: chaos,
+                  expectations: expectations)
     }
 
     /// The persona of user `index`: weights are honoured exactly over each run of `totalWeight` users

@@ -5,16 +5,7 @@ public enum SmokeChecklist {
     public static let order = ["health", "handshake", "signature", "statuses", "rollout", "agent routing", "menu fallback",
                                "fallback: invalid input"]
 
-    /// What a buyer would write: EasyMO routes it to an agent, which answers with a vendor list.
-    public static let agentText = "I need vegetables near me"
-    /// An agent's answer: a list mentioning vendors (not the menu, not a fallback).
-    public static let agentReply = ReplyMatcher.list(containing: "vendors")
-    /// The runbook's MENU check: "Menu buttons appear; no AI agent triggered".
-    public static let menuText = "MENU"
-    /// Garbage a user might send: no letters or digits (pattern 4, safe anywhere).
-    public static let garbageText = "…?!"
-    /// A message type the bot cannot read (pattern 4).
-    public static let unsupportedKind = "poll_creation"
+    // What the checklist sends and expects is the scenario's: `Expectations.Smoke` (EasyMO's by default).
 
     /// How a reply turned out.
     public enum Reply: Sendable, Hashable {

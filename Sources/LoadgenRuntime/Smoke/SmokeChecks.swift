@@ -10,6 +10,9 @@ struct SmokeChecks: Sendable {
     let rig: Rig
     let log: Log
 
+    /// What the bot's answers must look like: the smoke scenario's wording.
+    private var expected: Expectations { rig.plan.workload.scenario.expectations }
+
     /// What the checklist found: its checks in order, the target's health (nil: not probed), and why the
     /// measured load must not run (a production target that failed a check), if it must not.
     struct Outcome: Sendable {
@@ -65,9 +68,10 @@ struct SmokeChecks: Sendable {
     /// 3–4. Signature enforcement, and status-only deliveries (Meta sends three per reply; each must be
     /// acked with exactly 200).
     private func transport(_ wire: inout SmokeWire, from prober: SimulatedUser) async -> [Report.ScriptedCheck] {
-        let unsigned = await wire.message(.text(SmokeChecklist.menuText), from: prober, signing: .none).ack
-        let badly = await wire.message(.text(SmokeChecklist.menuText), from: prober, signing: .wrongSecret).ack
-        let signed = await wire.message(.text(SmokeChecklist.menuText), from: prober, signing: .appSecret).ack
+        let menuText = expected.smoke.menuMessage
+        let unsigned = await wire.message(.text(menuText), from: prober, signing: .none).ack
+        let badly = await wire.message(.text(menuText), from: prober, signing: .wrongSecret).ack
+        let signed = await wire.message(.text(menuText), from: prober, signing: .appSecret).ack
         var statuses: [(status: String, result: DeliveryResult)] = []
         for status in ["sent", "delivered", "read"] { statuses.append((status, await wire.status(status, to: prober))) }
         return [SmokeChecklist.signature(unsigned: unsigned, badlySigned: badly, signed: signed), SmokeChecklist.statuses(statuses)]
@@ -76,15 +80,16 @@ struct SmokeChecks: Sendable {
     /// 6–8. Replies, from the first (preferred) test number: agent routing, MENU, invalid input.
     private func replies(_ wire: inout SmokeWire, from user: SimulatedUser) async -> [Report.ScriptedCheck] {
         let calls = rig.upstreamCalls
-        let agent = await wire.message(.text(SmokeChecklist.agentText), from: user)
-        let routing = SmokeChecklist.reply("agent routing", ack: agent.ack, reply: agent.reply, expected: SmokeChecklist.agentReply,
+        let smoke = expected.smoke
+        let agent = await wire.message(.text(smoke.agentMessage), from: user)
+        let routing = SmokeChecklist.reply("agent routing", ack: agent.ack, reply: agent.reply, expected: smoke.agentAnswer,
                                  fallback: rig.plan.workload.fallback, aiCalls: await calls?.llmCalls(correlation: agent.wamid), wantsAI: true)
-        let menu = await wire.message(.text(SmokeChecklist.menuText), from: user)
-        let menuCheck = SmokeChecklist.reply("menu fallback", ack: menu.ack, reply: menu.reply, expected: .interactive, unwanted: SmokeChecklist.agentReply,
+        let menu = await wire.message(.text(smoke.menuMessage), from: user)
+        let menuCheck = SmokeChecklist.reply("menu fallback", ack: menu.ack, reply: menu.reply, expected: smoke.menu, unwanted: smoke.agentAnswer,
                                  aiCalls: await calls?.llmCalls(correlation: menu.wamid), wantsAI: false)
-        let garbage = await wire.message(.text(SmokeChecklist.garbageText), from: user)
-        let unsupported = await wire.message(.unsupported(kind: SmokeChecklist.unsupportedKind), from: user)
-        let clarify = FailurePattern.invalidInput.expected
+        let garbage = await wire.message(.text(smoke.garbageMessage), from: user)
+        let unsupported = await wire.message(.unsupported(kind: smoke.unsupportedKind), from: user)
+        let clarify = expected.clarifyingQuestion
         return [routing, menuCheck, SmokeChecklist.combine("fallback: invalid input", [
             ("garbage text", SmokeChecklist.reply("garbage", ack: garbage.ack, reply: garbage.reply, expected: clarify)),
             ("unsupported type", SmokeChecklist.reply("unsupported", ack: unsupported.ack, reply: unsupported.reply, expected: clarify)),

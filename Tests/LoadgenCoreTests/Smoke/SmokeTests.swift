@@ -122,7 +122,7 @@ import Testing
     @Test func replies() {
         let vendors = BotReply(type: "interactive", text: "I found 5 vendors near you.", rows: [.init(id: "v1", title: "Aline's")])
         let topRated = BotReply(type: "interactive", text: "⭐ Showing top-rated vendors near you:", rows: [.init(id: "v1", title: "A")])
-        let agent = SmokeChecklist.agentReply
+        let agent = Expectations.Smoke.easymo.agentAnswer
         #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(vendors), expected: agent, fallback: .easymo, aiCalls: 1, wantsAI: true).status == .pass)
         #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(topRated), expected: agent, fallback: .easymo).status == .fail)
         #expect(SmokeChecklist.reply("a", ack: .status(200), reply: .replied(vendors), expected: agent, aiCalls: 0, wantsAI: true).status == .fail)
