@@ -50,6 +50,11 @@ struct LoadOptions: ParsableArguments {
             transform: Arguments.path)
     var payloads: String?
 
+    @Option(help: ArgumentHelp(
+        "Users from a CSV file, one per row, in order: a header naming the columns phone (required, E.164), name, bsuid and any others, which message text uses as {{column}}.",
+        valueName: "file"), transform: Arguments.path)
+    var usersFile: String?
+
     /// Puts these values into `config`.
     func apply(to config: inout RunConfig) {
         config.concurrency = concurrency

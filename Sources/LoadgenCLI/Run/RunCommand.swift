@@ -21,7 +21,15 @@ extension Loadgen {
         @OptionGroup var report: ReportOptions
 
         func validate() throws {
-            do { _ = try config().validated() } catch { throw ValidationError(error.message) }
+            do {
+                var config = try config()
+                if let path = load.usersFile {
+                    // A users file that cannot be read is refused by `plan` with its own exit code (66, 65).
+                    guard let file = try? UsersFileLoader.load(path, seed: config.seed) else { return }
+                    config.usersFile = file
+                }
+                _ = try config.validated()
+            } catch { throw ValidationError(error.message) }
         }
 
         /// What the flags ask for (the payload templates are loaded by `plan`).
@@ -45,6 +53,7 @@ extension Loadgen {
                 throw LoadgenFailure(.noInput, "--payloads: no such directory: \(given)")
             }
             config.templates = try TemplateLoader.load(for: config.scenario, from: load.payloads ?? "payloads")
+            if let path = load.usersFile { config.usersFile = try UsersFileLoader.load(path, seed: config.seed) }
             let plan: RunPlan
             do { plan = try config.validated() } catch { throw LoadgenFailure(error) }
             return (plan, try SecretSources(environment: environment).secrets(appSecretFile: target.appSecretFile))

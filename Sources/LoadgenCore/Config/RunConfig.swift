@@ -50,6 +50,9 @@ public struct RunConfig: Sendable {
     /// whose owners know it will be flooded past its rate limit).
     public var allowFlood = false
 
+    /// Users from a file (`--users-file`), one per row, instead of generated ones.
+    public var usersFile: UsersFile?
+
     public init(scenario: Scenario) { self.scenario = scenario }
 
     /// The most concurrent users (or open-model conversations in flight) one process simulates: each is
@@ -75,7 +78,16 @@ public struct RunConfig: Sendable {
         if let schedule = load.schedule, schedule.peakRate > Self.maxRate {
             throw ConfigError("scenario '\(scenario.name)' asks for \(schedule.peakRate) conversations per second; at most \(Int(Self.maxRate))")
         }
-        let population = Workload.population(load.users, seed: seed, shard: shard)
+        try checkPlaceholders()
+        let population: [SimulatedUser]
+        if let file = usersFile {
+            guard file.users.count >= load.users else {
+                throw ConfigError("--users-file \(file.path) has \(file.users.count) users; the run asks for \(load.users) (users or conversations in flight): add rows or ask for fewer")
+            }
+            population = file.users.prefix(load.users).filter { shard?.owns(user: $0.index) ?? true }
+        } else {
+            population = Workload.population(load.users, seed: seed, shard: shard)
+        }
         if let shard, population.isEmpty {
             throw ConfigError("--shard \(shard) leaves this shard without users: the run has \(load.users) (give at least \(shard.count))")
         }
@@ -95,7 +107,8 @@ public struct RunConfig: Sendable {
             workload: workload, target: target, criteria: criteria.sets, criteriaText: criteria.text, graphListen: graphListen,
             healthURL: health, connections: connections ?? min(load.users, 512),
             connectionsGiven: connections != nil, ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,
-            upstreamProxies: upstreamProxies, metricsListen: metricsListen, embeddedBot: embeddedBot, shard: shard, report: report)
+            upstreamProxies: upstreamProxies, metricsListen: metricsListen, embeddedBot: embeddedBot, shard: shard, report: report,
+            usersFile: usersFile?.path)
     }
 
     /// Flags override the scenario's own load; without either, 10 users for 30 s.
@@ -118,5 +131,30 @@ public struct RunConfig: Sendable {
         }
         if let maxInFlight { users = maxInFlight }
         return (users, schedule?.duration ?? length, schedule)
+    }
+}
+
+extension RunConfig {
+    /// Every `{{name}}` in the scenario's text messages names a user field: phone, name, bsuid, or a
+    /// column of the users file.
+    func checkPlaceholders() throws(ConfigError) {
+        let known = usersFile?.fieldNames ?? Set(SimulatedUser.standardFields)
+        for persona in scenario.personas {
+            for name in Self.placeholders(in: persona.journey) where !known.contains(name) {
+                let source = usersFile.map { "a column of \($0.path)" } ?? "a user field (with --users-file, a column of the file)"
+                throw ConfigError("scenario '\(scenario.name)', persona '\(persona.name)': {{\(name)}} is not \(source); "
+                    + "known: \(known.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+
+    private static func placeholders(in steps: [Step]) -> [String] {
+        steps.flatMap { step -> [String] in
+            switch step {
+            case .send(.text(let bodies)), .send(.burst(let bodies)): bodies.flatMap(\.placeholderNames)
+            case .branch(_, let then, let otherwise): placeholders(in: then) + placeholders(in: otherwise)
+            default: []
+            }
+        }
     }
 }

@@ -34,13 +34,15 @@ public struct RunPlan: Sendable {
     public let shard: Shard?
     /// Where the report goes and in which formats.
     public let report: ReportPlan
+    /// The users file the users came from (`--users-file`), if they did.
+    public let usersFile: String?
 
     public init(
         workload: Workload, target: TargetURL? = nil, criteria: [CriteriaSet] = [], criteriaText: String = "",
         graphListen: HostPort = HostPort(host: "127.0.0.1", port: 0), healthURL: TargetURL? = nil, connections: Int = 16, connectionsGiven: Bool = false,
         ackTimeout: Duration = .seconds(5), statusCallbacks: Bool = true, upstreamProxies: [UpstreamProxySpec] = [],
         metricsListen: HostPort? = nil, embeddedBot: EmbeddedBotOptions = EmbeddedBotOptions(), deliveryHeaders: [String: String] = [:],
-        shard: Shard? = nil, report: ReportPlan = ReportPlan()
+        shard: Shard? = nil, report: ReportPlan = ReportPlan(), usersFile: String? = nil
     ) {
         self.workload = workload
         self.target = target
@@ -58,6 +60,7 @@ public struct RunPlan: Sendable {
         self.deliveryHeaders = deliveryHeaders
         self.shard = shard
         self.report = report
+        self.usersFile = usersFile
     }
 }
 

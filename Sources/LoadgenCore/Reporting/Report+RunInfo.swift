@@ -28,6 +28,23 @@ extension Report {
         public var criteriaSpec: String?
         public var startedAt: String
         public var loadgenVersion: String
+        /// With `--users-file`: where the users came from and who they were (absent otherwise).
+        public var users: Users? = nil
+
+        /// The users of a run read from a file.
+        public struct Users: Sendable, Codable, Equatable {
+            /// The file, as given.
+            public var file: String
+            /// How many of its users this run (or shard) had.
+            public var count: Int
+            /// Their numbers, in order (the first 1,000).
+            public var numbers: [String]
+            public init(file: String, count: Int, numbers: [String]) {
+                self.file = file
+                self.count = count
+                self.numbers = numbers
+            }
+        }
 
         public init(scenario: String, target: String, embeddedBot: Bool, concurrency: Int, model: Model, ratePerSecond: Double?, durationSeconds: Double, elapsedSeconds: Double, thinkTimeSeconds: [Double], replyTimeoutSeconds: Double, replies: ReplyMode, seed: UInt64, graphAPI: String, business: BusinessIdentity, criteria: [String], criteriaSpec: String? = nil, startedAt: String, loadgenVersion: String) {
             self.scenario = scenario

@@ -49,6 +49,7 @@ public enum ReportMerge {
         }
         run.target = targets.joined(separator: ", ")
         run.shard = nil
+        run.users = Self.users(reports.compactMap(\.report.run.users))
         let observations = Observations(metrics: metrics, repliesMeasured: run.replies.awaitsReplies,
                                         healthOK: checks.first { $0.name == "health" && $0.status != .skipped }.map { $0.status == .pass },
                                         checksFailed: checks.filter { $0.status == .fail }.count, correlation: correlation,
@@ -63,6 +64,13 @@ public enum ReportMerge {
     }
 
     /// A scripted check of the merged run fails if it failed in any shard (and is skipped only if skipped in all).
+    /// The shards' users files as one: their counts added, their numbers in shard order (the first 1,000).
+    private static func users(_ shards: [Report.RunInfo.Users]) -> Report.RunInfo.Users? {
+        guard let first = shards.first else { return nil }
+        return Report.RunInfo.Users(file: first.file, count: shards.reduce(0) { $0 + $1.count },
+                                    numbers: Array(shards.flatMap(\.numbers).prefix(1000)))
+    }
+
     private static func add(_ shard: [Report.ScriptedCheck], to checks: inout [Report.ScriptedCheck]) {
         for check in shard {
             if let i = checks.firstIndex(where: { $0.name == check.name }) {

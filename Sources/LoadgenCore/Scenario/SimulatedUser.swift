@@ -1,3 +1,5 @@
+import Foundation
+
 /// One simulated WhatsApp user: the identity Meta would put in `contacts[]` and `messages[].from`.
 ///
 /// Identities are deterministic per seed and index: the same `--seed` gives the same phone numbers,
@@ -11,6 +13,8 @@ public struct SimulatedUser: Sendable, Hashable {
     public let profileName: String
     /// Business-scoped user id (`contacts[].user_id`, `messages[].from_user_id`), e.g. `RW.1349120865530274191`.
     public let bsuid: String
+    /// The user's row of a users file beyond phone, name and bsuid (`{{column}}` in message text).
+    public let fields: [String: String]
 
     /// Mints user `index` of the population for `seed`.
     ///
@@ -28,14 +32,43 @@ public struct SimulatedUser: Sendable, Hashable {
         var digits = ""
         for _ in 0..<19 { digits.append(Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8(random.next() % 10)))) }
         bsuid = "RW." + digits
+        fields = [:]
     }
 
     /// A user with a given identity: a smoke test's allow-listed test number (digits only).
-    public init(index: Int, phone: String, profileName: String, bsuid: String) {
+    public init(index: Int, phone: String, profileName: String, bsuid: String, fields: [String: String] = [:]) {
         self.index = index
         self.phone = phone
         self.profileName = profileName
         self.bsuid = bsuid
+        self.fields = fields
+    }
+
+    /// The names `{{…}}` in message text may use: phone, name, bsuid, and a users file's other columns.
+    public static let standardFields = ["phone", "name", "bsuid"]
+
+    /// `text` with each `{{field}}` replaced by this user's value (unknown names are left as written;
+    /// a plan refuses them before the run).
+    public func personalise(_ text: String) -> String {
+        guard text.contains("{{") else { return text }
+        var out = ""
+        var rest = text[...]
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            out += rest[..<open.lowerBound]
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            out += value(of: name) ?? "{{\(name)}}"
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    private func value(of field: String) -> String? {
+        switch field {
+        case "phone": phone
+        case "name": profileName
+        case "bsuid": bsuid
+        default: fields[field]
+        }
     }
 
     /// A bijection on 0..<10⁷ keyed by the seed: an affine map with a multiplier coprime to 10⁷.

@@ -38,6 +38,7 @@ enum RunReport {
             business: w.business, criteria: plan.criteria.map(\.name), criteriaSpec: plan.criteriaText,
             startedAt: ISO8601DateFormatter().string(from: startedAt), loadgenVersion: loadgenVersion)
         info.shard = plan.shard?.description
+        info.users = plan.usersFile.map { Report.RunInfo.Users(file: $0, count: w.users.count, numbers: w.users.prefix(1000).map(\.phone)) }
         return info
     }
 }

@@ -84,15 +84,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
-    static func placeholderNames(in s: String) -> [String] {
-        var names: [String] = []
-        var rest = s[...]
-        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            names.append(String(rest[open.upperBound..<close.lowerBound]))
-            rest = rest[close.upperBound...]
-        }
-        return names
-    }
+    static func placeholderNames(in s: String) -> [String] { s.placeholderNames }
 
     func write(to w: inout JSONWriter, values: [String: PayloadTemplate.Value]) {
         switch self {
