@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The wire formats both sides of a bot speak: WhatsApp envelopes, signatures, JSON, Graph sends,
@@ -94,11 +95,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Scenario files: YAML or JSON decoded into the DSL's values, every mistake FILE:LINE:COLUMN.
+        .target(
+            name: "LoadgenFiles",
+            dependencies: ["LoadgenCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         // The command line: commands, options, exit codes; `LoadgenCLI.main(scenarios:)` for any binary.
         .target(
             name: "LoadgenCLI",
             dependencies: [
                 "LoadgenCore",
+                "LoadgenFiles",
                 "LoadgenRuntime",
                 "LoadgenScenarios",
                 "LoadgenHTTP",
@@ -111,7 +119,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // One import for a package of your own.
-        .target(name: "LoadgenKit", dependencies: ["LoadgenCLI", "LoadgenCore", "LoadgenRuntime", "LoadgenScenarios"],
+        .target(name: "LoadgenKit", dependencies: ["LoadgenCLI", "LoadgenCore", "LoadgenFiles", "LoadgenRuntime", "LoadgenScenarios"],
                 swiftSettings: swiftSettings),
         // The `loadgen` binary: the command line with the built-in scenarios.
         .executableTarget(name: "Loadgen", dependencies: ["LoadgenCLI"], swiftSettings: swiftSettings),
@@ -127,7 +135,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LoadgenCoreTests", dependencies: ["LoadgenCore", "LoadgenScenarios", "LoadgenTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LoadgenCoreTests", dependencies: ["LoadgenCore", "LoadgenFiles", "LoadgenScenarios", "LoadgenTesting"],
+                    swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadgenHTTPTests",
             dependencies: ["LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "LoadgenTesting", "ReferenceBot",
@@ -143,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LoadgenTests",
-            dependencies: ["Loadgen", "LoadgenCLI", "LoadgenKit", "LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "ReferenceBot", "LoadgenTesting",
+            dependencies: ["Loadgen", "LoadgenCLI", "LoadgenKit", "LoadgenFiles", "LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "ReferenceBot", "LoadgenTesting",
                            "LoadgenScenarios",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],

@@ -108,25 +108,33 @@ extension Loadgen {
     /// `loadgen validate NAME`: checks one scenario without running it.
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a scenario without running it (exit 0 valid, 64 unknown name, 65 invalid).")
+            abstract: "Check a scenario or a scenario file without running it (exit 0 valid, 64 unknown name, 65 invalid, 66 no such file).")
 
-        @Argument(help: "The scenario's name (see 'loadgen list').")
+        @Argument(help: "The scenario's name (see 'loadgen list'), or a scenario file (.yaml, .yml, .json): each mistake is FILE:LINE:COLUMN.")
         var name: String
 
         func run() throws {
+            if [".yaml", ".yml", ".json"].contains(where: name.lowercased().hasSuffix) || name.contains("/") {
+                do throws(LoadgenFailure) { report(try ScenarioFileLoader.load(name)) } catch {
+                    Loadgen.log("error: \(error.message)")
+                    throw error.status.exitCode
+                }
+                return
+            }
             guard let scenario = ScenarioCatalog.all.first(where: { $0.name == name }) else {
                 Loadgen.log("error: " + ScenarioError.unknownScenario(name, known: ScenarioCatalog.all.map(\.name)).description)
                 throw ExitStatus.usage.exitCode
             }
-            do {
-                let valid = try scenario.validated()
-                let steps = valid.personas.map { $0.journey.count }.reduce(0, +)
-                print("✅ scenario '\(valid.name)' is valid: \(valid.personas.count) personas, \(steps) steps, "
-                    + "criteria \(valid.criteria.isEmpty ? "staging (default)" : valid.criteria.joined(separator: ","))")
-            } catch {
+            do { report(try scenario.validated()) } catch {
                 Loadgen.log("error: \(error.description)")
                 throw ExitStatus.dataError.exitCode
             }
+        }
+
+        private func report(_ valid: Scenario) {
+            let steps = valid.personas.map { $0.journey.count }.reduce(0, +)
+            print("✅ scenario '\(valid.name)' is valid: \(valid.personas.count) personas, \(steps) steps, "
+                + "criteria \(valid.criteria.isEmpty ? "staging (default)" : valid.criteria.joined(separator: ","))")
         }
     }
 }

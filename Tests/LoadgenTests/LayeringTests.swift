@@ -11,9 +11,10 @@ import Testing
         "ReferenceBot": ["Wire", "LoadgenHTTP", "NIOCore", "NIOPosix", "NIOHTTP1", "Foundation", "Synchronization"],
         "LoadgenRuntime": ["LoadgenCore", "LoadgenHTTP", "ReferenceBot", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix", "NIOHTTP1",
                            "Foundation", "Dispatch", "Glibc", "Darwin", "Synchronization"],
-        "LoadgenCLI": ["LoadgenRuntime", "LoadgenCore", "LoadgenScenarios", "ArgumentParser", "NIOCore", "NIOPosix", "Foundation",
+        "LoadgenCLI": ["LoadgenRuntime", "LoadgenCore", "LoadgenFiles", "LoadgenScenarios", "ArgumentParser", "NIOCore", "NIOPosix", "Foundation",
                        "Synchronization"],
-        "LoadgenKit": ["LoadgenCLI", "LoadgenCore", "LoadgenRuntime", "LoadgenScenarios"],
+        "LoadgenKit": ["LoadgenCLI", "LoadgenCore", "LoadgenFiles", "LoadgenRuntime", "LoadgenScenarios"],
+        "LoadgenFiles": ["LoadgenCore", "Yams"],
         "Loadgen": ["LoadgenCLI"],
         "LoadgenTesting": ["LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "NIOCore", "NIOHTTP1", "Foundation", "Synchronization"],
     ]

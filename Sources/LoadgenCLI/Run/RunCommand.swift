@@ -21,6 +21,8 @@ extension Loadgen {
         @OptionGroup var report: ReportOptions
 
         func validate() throws {
+            // A scenario file that cannot be read is refused by `plan` with its own exit code (66, 65).
+            if load.file != nil, (try? ScenarioFileLoader.load(load.file!)) == nil { return }
             do {
                 var config = try config()
                 if let path = load.usersFile {
@@ -35,7 +37,11 @@ extension Loadgen {
         /// What the flags ask for (the payload templates are loaded by `plan`).
         func config() throws(ConfigError) -> RunConfig {
             let scenario: Scenario
-            do { scenario = try ScenarioCatalog.named(load.scenario) } catch { throw ConfigError(error.description) }
+            if let path = load.file {
+                do { scenario = try ScenarioFileLoader.load(path) } catch { throw ConfigError(error.message) }
+            } else {
+                do { scenario = try ScenarioCatalog.named(load.scenario) } catch { throw ConfigError(error.description) }
+            }
             var config = RunConfig(scenario: scenario)
             load.apply(to: &config)
             target.apply(to: &config)
@@ -47,6 +53,7 @@ extension Loadgen {
 
         /// The plan and secrets, from the flags, the payload templates and the environment.
         func plan(environment: [String: String]) throws(LoadgenFailure) -> (RunPlan, RunSecrets) {
+            if let path = load.file { _ = try ScenarioFileLoader.load(path) }  // its own exit codes: 66 missing, 65 mistakes
             var config: RunConfig
             do { config = try self.config() } catch { throw LoadgenFailure(error) }
             if let given = load.payloads, !FileManager.default.fileExists(atPath: given) {

@@ -28,6 +28,8 @@ extension BuiltInScenarios {
     }
 }
 
+import Foundation
+import LoadgenFiles
 import LoadgenScenarios
 import Testing
 
@@ -38,5 +40,16 @@ import Testing
         #expect((0..<4).map { s.persona(forUser: $0).name } == ["buyer", "buyer", "buyer", "browser"])
         #expect(s.load == .users(50, for: .seconds(120)))
         #expect(try CriteriaSet.parse(s.criteria.joined(separator: ",")).map(\.name) == ["staging", "custom"])
+    }
+
+    /// The README's YAML twin of the Swift example decodes to an equal value.
+    @Test func theReadmeScenarioFileIsTheSameScenario() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n# vegetable-rush.yaml"))
+        let end = try #require(readme[start.upperBound...].range(of: "```"))
+        let yaml = String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
+        let file = try ScenarioFile.load(yaml, path: "README.md")
+        #expect(file == (try BuiltInScenarios.vegetableRush.validated()))
     }
 }
