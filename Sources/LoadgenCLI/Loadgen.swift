@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadgenCore
+import LoadgenFiles
 import LoadgenScenarios
 import LoadgenRuntime
 import NIOCore
@@ -12,7 +13,7 @@ struct Loadgen: AsyncParsableCommand {
         commandName: "loadgen",
         abstract: "Synthetic WhatsApp users, signed webhooks and a stand-in Graph API: load-test a bot end to end.",
         version: loadgenVersion,
-        subcommands: [Run.self, Smoke.self, Compare.self, Merge.self, Serve.self, Proxy.self, List.self, Validate.self],
+        subcommands: [Run.self, Smoke.self, Compare.self, Merge.self, Serve.self, Proxy.self, List.self, Validate.self, Export.self, Schema.self],
         defaultSubcommand: Run.self)
 
     /// Like ArgumentParser's `main`, but a usage error is one line on stderr (exit 64), not a usage dump.
@@ -136,5 +137,37 @@ extension Loadgen {
             print("✅ scenario '\(valid.name)' is valid: \(valid.personas.count) personas, \(steps) steps, "
                 + "criteria \(valid.criteria.isEmpty ? "staging (default)" : valid.criteria.joined(separator: ","))")
         }
+    }
+}
+
+extension Loadgen {
+    /// `loadgen export NAME`: a scenario as a scenario file, to start one's own from.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a scenario as a YAML scenario file (loadgen run -f reads it back as the same scenario).")
+
+        @Argument(help: "The scenario's name (see 'loadgen list').")
+        var name: String
+
+        func run() throws {
+            guard let scenario = ScenarioCatalog.all.first(where: { $0.name == name }) else {
+                Loadgen.log("error: " + ScenarioError.unknownScenario(name, known: ScenarioCatalog.all.map(\.name)).description)
+                throw ExitStatus.usage.exitCode
+            }
+            do { print(try ScenarioFile.export(scenario), terminator: "") } catch {
+                Loadgen.log("error: \(error.description)")
+                throw ExitStatus.dataError.exitCode
+            }
+        }
+    }
+}
+
+extension Loadgen {
+    /// `loadgen schema`: the JSON Schema of scenario files, for editors (also schema/scenario.schema.json).
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the JSON Schema of scenario files (the same as schema/scenario.schema.json), for editors to complete and check them.")
+
+        func run() { print(ScenarioFile.jsonSchema, terminator: "") }
     }
 }

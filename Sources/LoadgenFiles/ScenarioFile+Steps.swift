@@ -3,6 +3,10 @@ import Yams
 
 extension NodeReader {
     /// The step kinds, each a key of its own; `within` goes with `expect`.
+    static let matcherKeys = ["contains", "regex", "buttons", "list", "oneOf", "not"]
+    static let chooseKeys = ["row", "button", "rowID", "buttonID", "buttonTitled"]
+    static let smokeKeys = ["agentMessage", "agentAnswer", "menuMessage", "menu", "garbageMessage", "unsupportedKind"]
+    static let expectationKeys = ["fallbackPhrases", "graceful", "smoke"]
     static let stepKeys = ["send", "burst", "button", "row", "location", "image", "audio", "document", "sticker", "reaction",
                            "unsupported", "template", "expect", "within", "think", "choose", "branch", "repeat"]
 
@@ -114,7 +118,7 @@ extension NodeReader {
             return .any
         }
         let said = problems.count
-        guard let pairs = mapping(node, "choose", allowed: ["row", "button", "rowID", "buttonID", "buttonTitled"]), pairs.count == 1,
+        guard let pairs = mapping(node, "choose", allowed: Self.chooseKeys), pairs.count == 1,
               let (key, _, value) = pairs.first
         else {
             if problems.count == said { fail(node, "choose takes one of row, button, rowID, buttonID, buttonTitled") }
@@ -165,7 +169,7 @@ extension NodeReader {
             }
         }
         let said = problems.count
-        guard let pairs = mapping(node, "a matcher", allowed: ["contains", "regex", "buttons", "list", "oneOf", "not"]), pairs.count == 1,
+        guard let pairs = mapping(node, "a matcher", allowed: Self.matcherKeys), pairs.count == 1,
               let (key, _, value) = pairs.first
         else {
             if problems.count == said { fail(node, "a matcher takes one of contains, regex, buttons, list, oneOf, not") }
@@ -187,7 +191,7 @@ extension NodeReader {
     /// What the judging expects of the bot's words (EasyMO's where not said).
     mutating func expectations(_ node: Node) -> Expectations {
         var e = Expectations.easymo
-        guard let pairs = mapping(node, "expectations", allowed: ["fallbackPhrases", "graceful", "smoke"]) else { return e }
+        guard let pairs = mapping(node, "expectations", allowed: Self.expectationKeys) else { return e }
         for (key, _, value) in pairs {
             switch key {
             case "fallbackPhrases": e.fallbackPhrases = strings(value, "fallbackPhrases") ?? e.fallbackPhrases
@@ -204,8 +208,7 @@ extension NodeReader {
 
     private mutating func smoke(_ node: Node, _ base: Expectations.Smoke) -> Expectations.Smoke {
         var s = base
-        let keys = ["agentMessage", "agentAnswer", "menuMessage", "menu", "garbageMessage", "unsupportedKind"]
-        for (key, _, value) in mapping(node, "expectations.smoke", allowed: keys) ?? [] {
+        for (key, _, value) in mapping(node, "expectations.smoke", allowed: Self.smokeKeys) ?? [] {
             switch key {
             case "agentMessage": s.agentMessage = string(value, key) ?? s.agentMessage
             case "agentAnswer": s.agentAnswer = matcher(value) ?? s.agentAnswer

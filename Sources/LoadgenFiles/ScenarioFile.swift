@@ -44,6 +44,8 @@ public enum ScenarioFile {
 
 extension NodeReader {
     static let scenarioKeys = ["name", "summary", "load", "criteria", "chaos", "expectations", "personas"]
+    static let personaKeys = ["name", "weight", "identity", "steps"]
+    static let loadKeys = ["users", "arrivals", "stages", "duration", "maxInFlight"]
 
     mutating func scenario(_ node: Node) -> Scenario? {
         guard let pairs = mapping(node, "the scenario", allowed: Self.scenarioKeys) else { return nil }
@@ -68,7 +70,7 @@ extension NodeReader {
     }
 
     mutating func persona(_ node: Node) -> Persona? {
-        guard let pairs = mapping(node, "a persona", allowed: ["name", "weight", "identity", "steps"]) else { return nil }
+        guard let pairs = mapping(node, "a persona", allowed: Self.personaKeys) else { return nil }
         var name: String?, weight = 1, identity = Persona.Identity.phone, steps: [Step]?
         for (key, _, value) in pairs {
             switch key {
@@ -90,7 +92,7 @@ extension NodeReader {
     }
 
     mutating func load(_ node: Node) -> LoadProfile? {
-        guard let pairs = mapping(node, "load", allowed: ["users", "arrivals", "stages", "duration", "maxInFlight"]) else { return nil }
+        guard let pairs = mapping(node, "load", allowed: Self.loadKeys) else { return nil }
         var users: Int?, rate: Double?, stages: [LoadProfile.Stage]?, duration: Duration?, cap: Int?
         for (key, _, value) in pairs {
             switch key {

@@ -5,6 +5,7 @@ import LoadgenCore
 import LoadgenFiles
 import LoadgenHTTP
 import LoadgenRuntime
+import LoadgenScenarios
 import ReferenceBot
 import Testing
 
@@ -115,5 +116,96 @@ struct ScenarioFileTests {
         #expect(outcome.report.run.scenario == "file-buyers")
         #expect(outcome.report.totals.turns == 12 && outcome.report.totals.errors == 0, "\(outcome.report.errorsByClass)")
         #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
+    }
+}
+
+/// Every built-in scenario round-trips: exported as a file and read back, it is the same value.
+@Suite struct ScenarioExportTests {
+    @Test(arguments: BuiltInScenarios.all.map(\.name))
+    func aBuiltInScenarioRoundTrips(name: String) throws {
+        let scenario = try #require(BuiltInScenarios.all.first { $0.name == name })
+        let yaml = try ScenarioFile.export(scenario)
+        let back = try ScenarioFile.load(yaml, path: "\(name).yaml")
+        #expect(back == scenario, "\(yaml)")
+    }
+
+    @Test func expectationsAndEveryStepKindRoundTrip() throws {
+        let scenario = Scenario(name: "all-kinds", summary: "every step", personas: [
+            Persona(name: "p", weight: 2, identity: .usernameOnly, journey: [
+                Send.text("Hi {{name}}"), Send.burst(["a", "b"]), Send.button(id: "b1", title: "Yes"), Send.listRow(id: "r1", title: "Row"),
+                Send.location(latitude: -1.95, longitude: 30.06, name: "Kimironko"), Send.image(caption: "carte jaune"), Send.image(),
+                Send.audio(voice: false), Send.document("r.pdf", caption: "receipt"), Send.sticker(animated: true), Send.reaction("👍"),
+                Send.reaction(nil), Send.unsupported("poll_creation"), Send.template("order", ["product": "tomatoes"]),
+                Expect.reply(within: .milliseconds(1500), .oneOf([.contains("x"), .not(.regex("^a+$")), .buttons(["b"]), .list(containing: "")])),
+                Think.between(.milliseconds(300), .seconds(2)), Choose.row(at: 1), Choose.button(titled: "Pay"), Choose.any(),
+                .branch(if: .interactive, then: [Choose.button(at: 0)], else: []),
+            ]),
+        ], load: .stages([.init(.seconds(30), perSecond: 2.5)], maxInFlight: 40), criteria: ["staging"],
+           chaos: try ChaosPlan.parse("invalid-input=0.5@10s-20s,network-issues:burst40=20%"),
+           expectations: Expectations(fallbackPhrases: ["sorry"], graceful: [.invalidInput: .contains("try asking")],
+                                      smoke: .init(agentMessage: "hours?", agentAnswer: .contains("open"), menuMessage: "menu", menu: .interactive)))
+        let yaml = try ScenarioFile.export(scenario)
+        #expect(try ScenarioFile.load(yaml, path: "all.yaml") == scenario, "\(yaml)")
+    }
+}
+
+/// The committed JSON Schema is the one `loadgen schema` prints, and a real JSON Schema validator
+/// (Python's jsonschema, installed into .build when missing) agrees with the decoder: every built-in
+/// scenario exported, the README's file and a JSON file pass; unknown keys and wrong types fail.
+@Suite(.timeLimit(.minutes(3)))
+struct ScenarioSchemaTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+
+    @Test func theCommittedSchemaIsTheGeneratedOne() throws {
+        let committed = try String(contentsOf: Self.repo.appendingPathComponent("schema/scenario.schema.json"), encoding: .utf8)
+        #expect(committed == ScenarioFile.jsonSchema, "run: loadgen schema > schema/scenario.schema.json")
+    }
+
+    @Test func aJSONSchemaValidatorAgreesWithTheDecoder() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var good: [URL] = []
+        for scenario in BuiltInScenarios.all {
+            let url = dir.appendingPathComponent("\(scenario.name).yaml")
+            try Data(try ScenarioFile.export(scenario).utf8).write(to: url)
+            good.append(url)
+        }
+        let json = dir.appendingPathComponent("json.json")
+        try Data(#"{"name": "j", "load": {"users": 2, "duration": 10}, "personas": [{"name": "p", "steps": [{"send": "hi"}, {"expect": {"contains": "x"}, "within": "2s"}]}]}"#.utf8).write(to: json)
+        _ = try ScenarioFile.load(String(contentsOf: json, encoding: .utf8), path: json.path)  // the decoder takes it too
+        good.append(json)
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try Data("name: b\npersonas:\n  - name: p\n    weight: many\n    steps:\n      - sendd: hi\n".utf8).write(to: bad)
+        #expect(throws: ScenarioFile.Problems.self) { try ScenarioFile.load(String(contentsOf: bad, encoding: .utf8), path: bad.path) }
+
+        let script = """
+        import json, sys, yaml, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        v = jsonschema.Draft202012Validator(schema)
+        for path in sys.argv[2:]:
+            errors = sorted(e.message for e in v.iter_errors(yaml.safe_load(open(path))))
+            print(path, "valid" if not errors else "invalid: " + "; ".join(errors))
+        """
+        let python = try Self.python()
+        let out = try CommandLineTests.run(["python3", "-c", script, Self.repo.appendingPathComponent("schema/scenario.schema.json").path]
+                                           + good.map(\.path) + [bad.path], environment: python.env, executable: python.exe)
+        #expect(out.status == 0, "\(out.stderr)")
+        for url in good { #expect(out.stdout.contains("\(url.path) valid"), "\(out.stdout)") }
+        #expect(out.stdout.contains("\(bad.path) invalid: "), "\(out.stdout)")
+        #expect(out.stdout.contains("'many' is not of type 'integer'") && out.stdout.contains("'sendd' was unexpected"), "\(out.stdout)")
+    }
+
+    /// python3 with jsonschema and PyYAML: the machine's, else installed from PyPI into .build/pytools.
+    static func python() throws -> (exe: URL, env: [String: String]) {
+        let exe = URL(fileURLWithPath: "/usr/bin/env")
+        let tools = repo.appendingPathComponent(".build/pytools").path
+        let env = ["PYTHONPATH": tools]
+        if try CommandLineTests.run(["python3", "-c", "import jsonschema, yaml"], environment: env, executable: exe).status != 0 {
+            let pip = try CommandLineTests.run(["python3", "-m", "pip", "install", "--quiet", "--target", tools, "jsonschema", "pyyaml"], executable: exe)
+            #expect(pip.status == 0, "pip: \(pip.stderr)")
+        }
+        return (URL(fileURLWithPath: "/usr/bin/env"), env)
     }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import LoadgenCore
+
+extension ScenarioFile {
+    /// The JSON Schema (draft 2020-12) of scenario files, built from the same key tables the reader
+    /// checks, so an editor that completes and checks a file agrees with `loadgen validate`.
+    /// `loadgen schema` prints it; `schema/scenario.schema.json` is this, committed.
+    public static var jsonSchema: String {
+        typealias R = NodeReader
+        let text: [String: Any] = ["type": "string"]
+        let texts: [String: Any] = ["oneOf": [text, ["type": "array", "items": text]]]
+        let time: [String: Any] = ["oneOf": [["type": "string", "pattern": #"^[0-9.]+(ms|s|m|h)?$"#], ["type": "number", "minimum": 0]],
+                                   "description": "30s, 5m, 250ms or seconds"]
+        let number: [String: Any] = ["type": "number"]
+        let whole: [String: Any] = ["type": "integer", "minimum": 0]
+        func object(_ properties: [String: Any], required: [String] = [], exactlyOne: Bool = false) -> [String: Any] {
+            var o: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
+            if !required.isEmpty { o["required"] = required }
+            if exactlyOne { o["minProperties"] = 1; o["maxProperties"] = 1 }
+            return o
+        }
+        let ref = { (name: String) -> [String: Any] in ["$ref": "#/$defs/\(name)"] }
+        let idTitle = object(["id": text, "title": text], required: ["id"])
+        let matcher: [String: Any] = ["oneOf": [
+            ["enum": ["any", "interactive"]],
+            object(Dictionary(uniqueKeysWithValues: R.matcherKeys.map { key -> (String, Any) in
+                switch key {
+                case "buttons": (key, ["type": "array", "items": text])
+                case "oneOf": (key, ["type": "array", "items": ref("matcher")])
+                case "not": (key, ref("matcher"))
+                case "list": (key, ["type": ["string", "null"]])
+                default: (key, text)
+                }
+            }), exactlyOne: true),
+        ]]
+        let choose: [String: Any] = ["oneOf": [["const": "any"], object(Dictionary(uniqueKeysWithValues: R.chooseKeys.map { key -> (String, Any) in
+            (key, ["row", "button"].contains(key) ? whole : text)
+        }), exactlyOne: true)]]
+        let stepProperties: [String: Any] = Dictionary(uniqueKeysWithValues: R.stepKeys.map { key -> (String, Any) in
+            switch key {
+            case "send": (key, texts)
+            case "burst": (key, ["type": "array", "items": text])
+            case "button", "row": (key, idTitle)
+            case "location": (key, object(["latitude": number, "longitude": number, "name": text], required: ["latitude", "longitude"]))
+            case "image": (key, ["oneOf": [["type": "null"], object(["caption": text])]])
+            case "audio": (key, object(["voice": ["type": "boolean"]]))
+            case "document": (key, object(["filename": text, "caption": text]))
+            case "sticker": (key, object(["animated": ["type": "boolean"]]))
+            case "reaction": (key, ["type": ["string", "null"]])
+            case "unsupported": (key, ["type": ["string", "null"]])
+            case "template": (key, object(["name": text, "values": ["type": "object", "additionalProperties": ["type": ["string", "number", "boolean"]]]],
+                                          required: ["name"]))
+            case "expect": (key, ref("matcher"))
+            case "within": (key, time)
+            case "think": (key, ["type": ["string", "number"], "description": "a time or MIN-MAX, e.g. 2s or 1s-3s"])
+            case "choose": (key, ref("choose"))
+            case "branch": (key, object(["if": ref("matcher"), "then": ref("steps"), "else": ref("steps")], required: ["if", "then"]))
+            default: (key, object(["times": ["type": "integer", "minimum": 1], "steps": ref("steps")], required: ["times", "steps"]))
+            }
+        })
+        let step: [String: Any] = ["type": "object", "properties": stepProperties, "additionalProperties": false, "minProperties": 1]
+        let smoke = object(Dictionary(uniqueKeysWithValues: R.smokeKeys.map { key -> (String, Any) in
+            (key, ["agentAnswer", "menu"].contains(key) ? ref("matcher") : text)
+        }))
+        let graceful = object(Dictionary(uniqueKeysWithValues: FailurePattern.allCases.map { ($0.rawValue, ref("matcher")) }))
+        let expectations = object(["fallbackPhrases": ["type": "array", "items": text], "graceful": graceful, "smoke": smoke])
+        let load = object(Dictionary(uniqueKeysWithValues: R.loadKeys.map { key -> (String, Any) in
+            switch key {
+            case "users", "maxInFlight": (key, ["type": "integer", "minimum": 1])
+            case "arrivals": (key, number)
+            case "duration": (key, time)
+            default: (key, ["type": "array", "items": object(["duration": time, "rate": number], required: ["duration", "rate"])])
+            }
+        }))
+        let persona = object(Dictionary(uniqueKeysWithValues: R.personaKeys.map { key -> (String, Any) in
+            switch key {
+            case "weight": (key, ["type": "integer", "minimum": 1])
+            case "identity": (key, ["enum": ["phone", "username-only"]])
+            case "steps": (key, ref("steps"))
+            default: (key, text)
+            }
+        }), required: ["name", "steps"])
+        var root = object(Dictionary(uniqueKeysWithValues: R.scenarioKeys.map { key -> (String, Any) in
+            switch key {
+            case "load": (key, load)
+            case "criteria", "chaos": (key, texts)
+            case "expectations": (key, expectations)
+            case "personas": (key, ["type": "array", "items": persona, "minItems": 1])
+            default: (key, text)
+            }
+        }), required: ["name", "personas"])
+        root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        root["$id"] = "https://loadgen.dev/schema/scenario.schema.json"
+        root["title"] = "loadgen scenario file"
+        root["$defs"] = ["matcher": matcher, "choose": choose, "step": step, "steps": ["type": "array", "items": ref("step")]]
+        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
