@@ -209,3 +209,37 @@ struct ScenarioSchemaTests {
         return (URL(fileURLWithPath: "/usr/bin/env"), env)
     }
 }
+
+/// `loadgen init`: the first run of one's own scenario is two commands.
+@Suite(.timeLimit(.minutes(1)))
+struct InitTests {
+    @Test func theStarterFileValidatesAndRunsAsItIs() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let made = try CommandLineTests.run(["init", dir.path])
+        #expect(made.status == 0 && made.stdout.contains("wrote \(dir.path)/scenario.yaml"), "\(made.stdout)\(made.stderr)")
+        let file = dir.appendingPathComponent("scenario.yaml").path
+        #expect(try CommandLineTests.run(["validate", file]).status == 0)
+        let run = try CommandLineTests.run(["run", "-f", file, "--duration", "3", "--report-dir", dir.appendingPathComponent("r").path, "--quiet"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let again = try CommandLineTests.run(["init", dir.path])
+        #expect(again.status == 73)
+        CommandLineTests.expectOneClearLine(again, containing: "scenario.yaml exists; loadgen init never overwrites a file")
+    }
+
+    /// `--swift` writes examples/my-bot-load's files (which the suite builds), pointed at this checkout.
+    @Test func theStarterPackageIsTheExamplePackage() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("init-swift-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try CommandLineTests.run(["init", "--swift", dir.path]).status == 0)
+        let example = ExamplePackageTests.example
+        let main = try String(contentsOf: dir.appendingPathComponent("Sources/MyBotLoad/MyBotLoad.swift"), encoding: .utf8)
+        #expect(main == (try String(contentsOf: example.appendingPathComponent("Sources/MyBotLoad/MyBotLoad.swift"), encoding: .utf8)))
+        let manifest = try String(contentsOf: dir.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(manifest.contains(".package(name: \"loadgen\", path: \"\(ExamplePackageTests.repo.path)\")"), "\(manifest)")
+        let exampleManifest = try String(contentsOf: example.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(StarterFiles.manifest(dependency: ".package(name: \"loadgen\", path: \"../..\")",
+                                      note: "`path: \"../..\"` is this repository; a package elsewhere names loadgen's git URL and a version.")
+                == exampleManifest)
+    }
+}
