@@ -6,6 +6,8 @@ import Yams
 struct NodeReader {
     let path: String
     private(set) var problems: [String] = []
+    /// The users file a scenario file names (`users:`), as written.
+    var usersFile: String?
 
     init(path: String) { self.path = path }
 

@@ -12,8 +12,18 @@ public enum ScenarioFile {
         public var description: String { lines.joined(separator: "\n") }
     }
 
+    /// A scenario file's contents: the scenario, and the users file it names (`users:`), if any.
+    public struct Document: Sendable {
+        public var scenario: Scenario
+        /// The users file's path, relative to the scenario file's directory when it was written relative.
+        public var usersFile: String?
+    }
+
     /// The scenario in `text`, read from `path` (used in the messages), validated.
-    public static func load(_ text: String, path: String) throws(Problems) -> Scenario {
+    public static func load(_ text: String, path: String) throws(Problems) -> Scenario { try document(text, path: path).scenario }
+
+    /// The scenario in `text` and the users file it names.
+    public static func document(_ text: String, path: String) throws(Problems) -> Document {
         var reader = NodeReader(path: path)
         let root: Node
         do {
@@ -26,7 +36,14 @@ public enum ScenarioFile {
         }
         let scenario = reader.scenario(root)
         guard reader.problems.isEmpty, let scenario else { throw Problems(lines: reader.problems) }
-        do { return try scenario.validated() } catch { throw Problems(lines: ["\(path): \(error.description)"]) }
+        // A users file named relative to the scenario file is found next to it.
+        let users = reader.usersFile.map { u -> String in
+            guard !u.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { return u }
+            return String(path[...slash]) + u
+        }
+        do { return Document(scenario: try scenario.validated(), usersFile: users) } catch {
+            throw Problems(lines: ["\(path): \(error.description)"])
+        }
     }
 
     /// A YAML syntax error as `FILE:LINE:COLUMN: sentence`.
@@ -43,7 +60,7 @@ public enum ScenarioFile {
 }
 
 extension NodeReader {
-    static let scenarioKeys = ["name", "summary", "load", "criteria", "chaos", "expectations", "personas"]
+    static let scenarioKeys = ["name", "summary", "load", "criteria", "chaos", "expectations", "users", "personas"]
     static let personaKeys = ["name", "weight", "identity", "steps"]
     static let loadKeys = ["users", "arrivals", "stages", "duration", "maxInFlight"]
 
@@ -59,6 +76,7 @@ extension NodeReader {
             case "criteria": criteria = self.criteria(value)
             case "chaos": chaos = self.chaos(value)
             case "expectations": expectations = self.expectations(value)
+            case "users": usersFile = string(value, "users (the path of a users file)")
             default: personas = sequence(value, "personas")?.compactMap { persona($0) } ?? []
             }
         }

@@ -86,6 +86,7 @@ extension ScenarioFile {
             case "criteria", "chaos": (key, texts)
             case "expectations": (key, expectations)
             case "personas": (key, ["type": "array", "items": persona, "minItems": 1])
+            case "users": (key, ["type": "string", "description": "a users CSV file, relative to this file (README, 'Your users')"])
             default: (key, text)
             }
         }), required: ["name", "personas"])

@@ -49,7 +49,7 @@ struct ScenarioFileTests {
           - steps: []
         """
         #expect(throws: ScenarioFile.Problems(lines: [
-            "f.yaml:2:1: unknown key 'lod' in the scenario; expected one of: name, summary, load, criteria, chaos, expectations, personas",
+            "f.yaml:2:1: unknown key 'lod' in the scenario; expected one of: name, summary, load, criteria, chaos, expectations, users, personas",
             "f.yaml:5:13: a persona's weight must be a whole number of at least 1 (got 'zero')",
             "f.yaml:7:9: a step is one of: send, burst, button, row, location, image, audio, document, sticker, reaction, unsupported, template, expect, think, choose, branch, repeat (this one has send and expect)",
             "f.yaml:9:19: unknown key 'containz' in a matcher; expected one of: contains, regex, buttons, list, oneOf, not",

@@ -52,3 +52,30 @@ struct UsersFileRunTests {
         CommandLineTests.expectOneClearLine(refused, containing: "\(bad.path):3: 'not-a-number' is not a phone number in E.164")
     }
 }
+
+extension UsersFileRunTests {
+    /// A scenario file names its users (`users:`, next to it) and draws numbers and ids into its text.
+    @Test func aScenarioFileBringsItsOwnUsers() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("file-users-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("phone,produce\n250788200001,tomatoes\n250788200002,beans\n".utf8).write(to: dir.appendingPathComponent("users.csv"))
+        let file = dir.appendingPathComponent("scenario.yaml")
+        try Data("""
+        name: file-with-users
+        users: users.csv
+        load: { users: 2, duration: 30s }
+        personas:
+          - name: buyer
+            steps:
+              - send: "{{produce}} x{{number:2-5}} #{{id}}"
+              - expect: { list: vendors }
+        """.utf8).write(to: file)
+        let reports = dir.appendingPathComponent("r")
+        let run = try CommandLineTests.run(["run", "-f", file.path, "--journeys", "2", "--think-time", "0", "--report-dir", reports.path, "--quiet"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: reports.appendingPathComponent("report.json")))
+        #expect(report.run.users?.numbers == ["250788200001", "250788200002"])
+        #expect(report.totals.turns == 4 && report.totals.errors == 0)
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadgenCore
+import LoadgenFiles
 import LoadgenRuntime
 import LoadgenScenarios
 
@@ -25,13 +26,18 @@ extension Loadgen {
             if load.file != nil, (try? ScenarioFileLoader.load(load.file!)) == nil { return }
             do {
                 var config = try config()
-                if let path = load.usersFile {
+                if let path = usersFile {
                     // A users file that cannot be read is refused by `plan` with its own exit code (66, 65).
                     guard let file = try? UsersFileLoader.load(path, seed: config.seed) else { return }
                     config.usersFile = file
                 }
                 _ = try config.validated()
             } catch { throw ValidationError(error.message) }
+        }
+
+        /// `--users-file`, else the users file the scenario file names.
+        private var usersFile: String? {
+            load.usersFile ?? load.file.flatMap { try? ScenarioFileLoader.document($0).usersFile }
         }
 
         /// What the flags ask for (the payload templates are loaded by `plan`).
@@ -60,7 +66,7 @@ extension Loadgen {
                 throw LoadgenFailure(.noInput, "--payloads: no such directory: \(given)")
             }
             config.templates = try TemplateLoader.load(for: config.scenario, from: load.payloads ?? "payloads")
-            if let path = load.usersFile { config.usersFile = try UsersFileLoader.load(path, seed: config.seed) }
+            if let path = usersFile { config.usersFile = try UsersFileLoader.load(path, seed: config.seed) }
             let plan: RunPlan
             do { plan = try config.validated() } catch { throw LoadgenFailure(error) }
             return (plan, try SecretSources(environment: environment).secrets(appSecretFile: target.appSecretFile))

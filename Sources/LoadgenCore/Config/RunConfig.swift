@@ -140,10 +140,10 @@ extension RunConfig {
     func checkPlaceholders() throws(ConfigError) {
         let known = usersFile?.fieldNames ?? Set(SimulatedUser.standardFields)
         for persona in scenario.personas {
-            for name in Self.placeholders(in: persona.journey) where !known.contains(name) {
+            for name in Self.placeholders(in: persona.journey) where !known.contains(name) && !SimulatedUser.isGenerator(name) {
                 let source = usersFile.map { "a column of \($0.path)" } ?? "a user field (with --users-file, a column of the file)"
                 throw ConfigError("scenario '\(scenario.name)', persona '\(persona.name)': {{\(name)}} is not \(source); "
-                    + "known: \(known.sorted().joined(separator: ", "))")
+                    + "known: \(known.sorted().joined(separator: ", ")), and the generators {{id}} and {{number:LO-HI}}")
             }
         }
     }

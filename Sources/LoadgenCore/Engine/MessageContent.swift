@@ -4,12 +4,14 @@ enum MessageContent {
     /// The message content for `outgoing`; nil when a `choose` finds nothing to choose.
     static func content(
         _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, business: BusinessIdentity, random: inout SeededRandom,
-        personalise: (String) -> String = { $0 }
+        user: SimulatedUser? = nil
     ) -> (InboundMessage.Content, InboundMessage.Context?)? {
         let mediaSeed = wamid.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }  // FNV-1a: stable
         let quoted = lastReply?.messageID.map { InboundMessage.Context(from: business.displayPhoneNumber, id: $0) }
         switch outgoing {
-        case .text(let bodies): return (.text(personalise(bodies[Int(random.next() % UInt64(bodies.count))])), nil)
+        case .text(let bodies):
+            let body = bodies[Int(random.next() % UInt64(bodies.count))]
+            return (.text(user?.personalise(body, random: &random) ?? body), nil)
         case .buttonReply(let id, let title): return (.buttonReply(id: id, title: title), quoted)
         case .listReply(let id, let title): return (.listReply(id: id, title: title, description: nil), quoted)
         case .location(let lat, let lon, let name): return (.location(latitude: lat, longitude: lon, name: name, address: nil), nil)

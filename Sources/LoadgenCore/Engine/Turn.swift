@@ -19,7 +19,11 @@ struct Turn<C: Clock<Duration>>: Sendable {
     /// Posts the message (or, with traffic-side chaos, what the fault makes of it) and measures its ack
     /// and reply.
     func perform(_ outgoing: Outgoing, random: inout SeededRandom) async -> TurnResult {
-        if case .burst(let texts) = outgoing { return await burst(texts.map(user.personalise), random: &random) }
+        if case .burst(let texts) = outgoing {
+            var personal: [String] = []
+            for text in texts { personal.append(user.personalise(text, random: &random)) }
+            return await burst(personal, random: &random)
+        }
         let wamid = Wamid.inbound(phone: user.phone, sequence: sequence)
         var outgoing = outgoing
         var flood: Int?
@@ -66,7 +70,7 @@ struct Turn<C: Clock<Duration>>: Sendable {
             return .success(Message(body: body))
         }
         guard let (content, context) = MessageContent.content(outgoing, lastReply: lastReply, wamid: wamid, business: w.business,
-                                                              random: &random, personalise: user.personalise)
+                                                              random: &random, user: user)
         else { return .failure(.noChoice) }
         let item = MessageContent.item(InboundMessage(id: wamid, timestamp: engine.unixTime(), content: content, context: context),
                                        from: user, persona: persona, workload: w)

@@ -47,19 +47,43 @@ public struct SimulatedUser: Sendable, Hashable {
     /// The names `{{…}}` in message text may use: phone, name, bsuid, and a users file's other columns.
     public static let standardFields = ["phone", "name", "bsuid"]
 
-    /// `text` with each `{{field}}` replaced by this user's value (unknown names are left as written;
-    /// a plan refuses them before the run).
-    public func personalise(_ text: String) -> String {
+    /// Whether `{{name}}` is a generator rather than a field: `{{number:LO-HI}}` (a whole number drawn
+    /// from LO…HI for each message) or `{{id}}` (a fresh 12-character id for each message).
+    public static func isGenerator(_ name: String) -> Bool { name == "id" || numberRange(name) != nil }
+
+    /// `number:LO-HI` as its bounds, LO ≤ HI.
+    static func numberRange(_ name: String) -> ClosedRange<Int>? {
+        guard name.hasPrefix("number:") else { return nil }
+        let bounds = name.dropFirst(7).split(separator: "-", maxSplits: 1).map { Int($0) }
+        guard bounds.count == 2, let lo = bounds[0], let hi = bounds[1], lo <= hi else { return nil }
+        return lo ... hi
+    }
+
+    /// `text` with each `{{field}}` replaced by this user's value and each generator by a value drawn
+    /// from `random` (unknown names are left as written; a plan refuses them before the run).
+    public func personalise(_ text: String, random: inout SeededRandom) -> String {
         guard text.contains("{{") else { return text }
         var out = ""
         var rest = text[...]
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
             out += rest[..<open.lowerBound]
             let name = String(rest[open.upperBound..<close.lowerBound])
-            out += value(of: name) ?? "{{\(name)}}"
+            out += value(of: name, random: &random) ?? "{{\(name)}}"
             rest = rest[close.upperBound...]
         }
         return out + rest
+    }
+
+    private func value(of name: String, random: inout SeededRandom) -> String? {
+        if name == "id" {
+            let alphabet = Array("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+            return String((0..<12).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
+        if let range = Self.numberRange(name) {
+            let span = UInt64(range.upperBound - range.lowerBound) + 1
+            return String(range.lowerBound + Int(random.next() % span))
+        }
+        return value(of: name)
     }
 
     private func value(of field: String) -> String? {

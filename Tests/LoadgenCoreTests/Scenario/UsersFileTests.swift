@@ -12,8 +12,15 @@ import Testing
         #expect(file.users.map(\.index) == [0, 1])
         #expect(file.users[1].fields == ["city": "Musanze", "note": "says \"hi\"\nthen more"])
         #expect(file.users[0].bsuid == SimulatedUser(index: 0, seed: 7).bsuid)  // generated where the file has none
-        #expect(file.users[1].personalise("Vegetables in {{city}} for {{name}} ({{phone}}), {{unknown}}")
+        var random = SeededRandom(seed: 1, stream: 0)
+        #expect(file.users[1].personalise("Vegetables in {{city}} for {{name}} ({{phone}}), {{unknown}}", random: &random)
             == "Vegetables in Musanze for Mugisha, Eric (250722000111), {{unknown}}")
+        // Generators: a number in a range and an id, fresh for each message, from the run's seeded draws.
+        var draws = SeededRandom(seed: 9, stream: 0)
+        let texts = (0..<200).map { _ in file.users[0].personalise("{{number:3-5}} {{id}}", random: &draws) }
+        #expect(Set(texts.map { $0.split(separator: " ")[0] }) == ["3", "4", "5"])
+        #expect(texts.allSatisfy { $0.split(separator: " ")[1].count == 12 })
+        #expect(Set(texts.map { $0.split(separator: " ")[1] }).count == 200)
         #expect(file.fieldNames == ["phone", "name", "bsuid", "city", "note"])
     }
 
@@ -59,7 +66,7 @@ import Testing
             }
         }
         var config = RunConfig(scenario: scenario)
-        #expect(throws: ConfigError("scenario 'csv', persona 'p': {{city}} is not a user field (with --users-file, a column of the file); known: bsuid, name, phone")) {
+        #expect(throws: ConfigError("scenario 'csv', persona 'p': {{city}} is not a user field (with --users-file, a column of the file); known: bsuid, name, phone, and the generators {{id}} and {{number:LO-HI}}")) {
             try config.validated()
         }
         config.usersFile = try UsersFile.parse("phone,city\n250788123456,Kigali\n250788123457,Huye\n", path: "u.csv")
@@ -73,7 +80,7 @@ import Testing
         #expect(plan.usersFile == "u.csv")
         config.usersFile = try UsersFile.parse("phone,town\n250788123456,Kigali\n", path: "u.csv")
         config.concurrency = 1
-        #expect(throws: ConfigError("scenario 'csv', persona 'p': {{city}} is not a column of u.csv; known: bsuid, name, phone, town")) {
+        #expect(throws: ConfigError("scenario 'csv', persona 'p': {{city}} is not a column of u.csv; known: bsuid, name, phone, town, and the generators {{id}} and {{number:LO-HI}}")) {
             try config.validated()
         }
     }
