@@ -14,7 +14,7 @@ import Testing
         "LoadgenCLI": ["LoadgenRuntime", "LoadgenCore", "LoadgenFiles", "LoadgenScenarios", "ArgumentParser", "NIOCore", "NIOPosix", "Foundation",
                        "Synchronization"],
         "LoadgenKit": ["LoadgenCLI", "LoadgenCore", "LoadgenFiles", "LoadgenRuntime", "LoadgenScenarios"],
-        "LoadgenFiles": ["LoadgenCore", "Yams"],
+        "LoadgenFiles": ["LoadgenCore", "Yams", "Foundation"],
         "Loadgen": ["LoadgenCLI"],
         "LoadgenTesting": ["LoadgenCore", "LoadgenHTTP", "LoadgenRuntime", "NIOCore", "NIOHTTP1", "Foundation", "Synchronization"],
     ]
@@ -29,7 +29,7 @@ import Testing
         var imported: Set<String> = []
         for file in files {
             let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
-            for line in text.split(separator: "\n") {
+            for line in text.split(separator: "\n") where line.first == "i" || line.first == "@" {  // not an indented line in a string
                 let words = line.split(separator: " ")
                 guard let i = words.firstIndex(of: "import"), words[..<i].allSatisfy({ $0.hasPrefix("@") }), i + 1 < words.count else { continue }
                 imported.insert(String(words[i + 1]))
