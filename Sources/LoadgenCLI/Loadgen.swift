@@ -122,10 +122,7 @@ extension Loadgen {
                 }
                 return
             }
-            guard let scenario = ScenarioCatalog.all.first(where: { $0.name == name }) else {
-                Loadgen.log("error: " + ScenarioError.unknownScenario(name, known: ScenarioCatalog.all.map(\.name)).description)
-                throw ExitStatus.usage.exitCode
-            }
+            let scenario = try ScenarioCatalog.listed(name)
             do { report(try scenario.validated()) } catch {
                 Loadgen.log("error: \(error.description)")
                 throw ExitStatus.dataError.exitCode
@@ -150,10 +147,7 @@ extension Loadgen {
         var name: String
 
         func run() throws {
-            guard let scenario = ScenarioCatalog.all.first(where: { $0.name == name }) else {
-                Loadgen.log("error: " + ScenarioError.unknownScenario(name, known: ScenarioCatalog.all.map(\.name)).description)
-                throw ExitStatus.usage.exitCode
-            }
+            let scenario = try ScenarioCatalog.listed(name)
             do { print(try ScenarioFile.export(scenario), terminator: "") } catch {
                 Loadgen.log("error: \(error.description)")
                 throw ExitStatus.dataError.exitCode

@@ -42,6 +42,15 @@ enum ScenarioCatalog {
     /// Every scenario, built-in first.
     static var all: [Scenario] { BuiltInScenarios.all + extra.withLock { $0 } }
 
+    /// The scenario called `name` as listed (not validated); an unknown name is said in one line, exit 64.
+    static func listed(_ name: String) throws -> Scenario {
+        guard let scenario = all.first(where: { $0.name == name }) else {
+            Loadgen.log("error: " + ScenarioError.unknownScenario(name, known: all.map(\.name)).description)
+            throw ExitStatus.usage.exitCode
+        }
+        return scenario
+    }
+
     /// The scenario called `name`, validated.
     static func named(_ name: String) throws(ScenarioError) -> Scenario {
         let all = all

@@ -6,22 +6,40 @@ extension ScenarioFile {
     /// checks, so an editor that completes and checks a file agrees with `loadgen validate`.
     /// `loadgen schema` prints it; `schema/scenario.schema.json` is this, committed.
     public static var jsonSchema: String {
-        typealias R = NodeReader
-        let text: [String: Any] = ["type": "string"]
-        let texts: [String: Any] = ["oneOf": [text, ["type": "array", "items": text]]]
-        let time: [String: Any] = ["oneOf": [["type": "string", "pattern": #"^[0-9.]+(ms|s|m|h)?$"#], ["type": "number", "minimum": 0]],
-                                   "description": "30s, 5m, 250ms or seconds"]
-        let number: [String: Any] = ["type": "number"]
-        let whole: [String: Any] = ["type": "integer", "minimum": 0]
-        func object(_ properties: [String: Any], required: [String] = [], exactlyOne: Bool = false) -> [String: Any] {
-            var o: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
-            if !required.isEmpty { o["required"] = required }
-            if exactlyOne { o["minProperties"] = 1; o["maxProperties"] = 1 }
-            return o
-        }
-        let ref = { (name: String) -> [String: Any] in ["$ref": "#/$defs/\(name)"] }
-        let idTitle = object(["id": text, "title": text], required: ["id"])
-        let matcher: [String: Any] = ["oneOf": [
+        var root = SchemaParts.root()
+        root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        root["$id"] = "https://loadgen.dev/schema/scenario.schema.json"
+        root["title"] = "loadgen scenario file"
+        root["$defs"] = ["matcher": SchemaParts.matcher, "choose": SchemaParts.choose, "step": SchemaParts.step(),
+                         "steps": ["type": "array", "items": SchemaParts.ref("step")]]
+        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// The schema's parts, each from the reader's key table for it.
+private enum SchemaParts {
+    typealias R = NodeReader
+    static var text: [String: Any] { ["type": "string"] }
+    static var texts: [String: Any] { ["oneOf": [text, ["type": "array", "items": text]]] }
+    static var time: [String: Any] {
+        ["oneOf": [["type": "string", "pattern": #"^[0-9.]+(ms|s|m|h)?$"#], ["type": "number", "minimum": 0]],
+         "description": "30s, 5m, 250ms or seconds"]
+    }
+    static var number: [String: Any] { ["type": "number"] }
+    static var whole: [String: Any] { ["type": "integer", "minimum": 0] }
+
+    static func object(_ properties: [String: Any], required: [String] = [], exactlyOne: Bool = false) -> [String: Any] {
+        var o: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
+        if !required.isEmpty { o["required"] = required }
+        if exactlyOne { o["minProperties"] = 1; o["maxProperties"] = 1 }
+        return o
+    }
+
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/$defs/\(name)"] }
+
+    static var matcher: [String: Any] {
+        ["oneOf": [
             ["enum": ["any", "interactive"]],
             object(Dictionary(uniqueKeysWithValues: R.matcherKeys.map { key -> (String, Any) in
                 switch key {
@@ -33,10 +51,17 @@ extension ScenarioFile {
                 }
             }), exactlyOne: true),
         ]]
-        let choose: [String: Any] = ["oneOf": [["const": "any"], object(Dictionary(uniqueKeysWithValues: R.chooseKeys.map { key -> (String, Any) in
+    }
+
+    static var choose: [String: Any] {
+        ["oneOf": [["const": "any"], object(Dictionary(uniqueKeysWithValues: R.chooseKeys.map { key -> (String, Any) in
             (key, ["row", "button"].contains(key) ? whole : text)
         }), exactlyOne: true)]]
-        let stepProperties: [String: Any] = Dictionary(uniqueKeysWithValues: R.stepKeys.map { key -> (String, Any) in
+    }
+
+    static func step() -> [String: Any] {
+        let idTitle = object(["id": text, "title": text], required: ["id"])
+        let properties: [String: Any] = Dictionary(uniqueKeysWithValues: R.stepKeys.map { key -> (String, Any) in
             switch key {
             case "send": (key, texts)
             case "burst": (key, ["type": "array", "items": text])
@@ -58,7 +83,10 @@ extension ScenarioFile {
             default: (key, object(["times": ["type": "integer", "minimum": 1], "steps": ref("steps")], required: ["times", "steps"]))
             }
         })
-        let step: [String: Any] = ["type": "object", "properties": stepProperties, "additionalProperties": false, "minProperties": 1]
+        return ["type": "object", "properties": properties, "additionalProperties": false, "minProperties": 1]
+    }
+
+    static func root() -> [String: Any] {
         let smoke = object(Dictionary(uniqueKeysWithValues: R.smokeKeys.map { key -> (String, Any) in
             (key, ["agentAnswer", "menu"].contains(key) ? ref("matcher") : text)
         }))
@@ -80,7 +108,7 @@ extension ScenarioFile {
             default: (key, text)
             }
         }), required: ["name", "steps"])
-        var root = object(Dictionary(uniqueKeysWithValues: R.scenarioKeys.map { key -> (String, Any) in
+        return object(Dictionary(uniqueKeysWithValues: R.scenarioKeys.map { key -> (String, Any) in
             switch key {
             case "load": (key, load)
             case "criteria", "chaos": (key, texts)
@@ -90,11 +118,6 @@ extension ScenarioFile {
             default: (key, text)
             }
         }), required: ["name", "personas"])
-        root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        root["$id"] = "https://loadgen.dev/schema/scenario.schema.json"
-        root["title"] = "loadgen scenario file"
-        root["$defs"] = ["matcher": matcher, "choose": choose, "step": step, "steps": ["type": "array", "items": ref("step")]]
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
+
