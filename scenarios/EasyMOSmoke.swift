@@ -12,7 +12,9 @@ extension BuiltInScenarios {
         }
         Persona("menu-fallback") {
             Send.text("MENU")
-            Expect.reply(.list(containing: "What would you like"))  // the services menu, not an agent's answer
+            // The services menu, not an agent's answer: the reference bot's, or the list titled "easyMO
+            // Services" that EasyMO's real wa-webhook-core sends (reference/easymo.md §6).
+            Expect.reply(.oneOf([.list(containing: "What would you like"), .list(containing: "easyMO Services")]))
         }
         Persona("location-share") {
             Send.location(latitude: -1.9536, longitude: 30.1044, name: "Kimironko Market")

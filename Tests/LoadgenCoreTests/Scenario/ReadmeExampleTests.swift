@@ -53,3 +53,16 @@ import Testing
         #expect(file == (try BuiltInScenarios.vegetableRush.validated()))
     }
 }
+
+/// `easymo-smoke` takes the services menu of EasyMO's real core as well as the reference bot's.
+@Suite struct EasyMOSmokeMenuTests {
+    @Test func bothMenusPass() throws {
+        let smoke = try #require(BuiltInScenarios.all.first { $0.name == "easymo-smoke" })
+        let persona = try #require(smoke.personas.first { $0.name == "menu-fallback" })
+        guard case .expectReply(_, let matcher)? = persona.journey.dropFirst().first else { Issue.record("no expectation"); return }
+        let core = BotReply(type: "interactive", text: "easyMO Services\nHi! Choose a service", rows: [.init(id: "rides", title: "Rides")])
+        let reference = BotReply(type: "interactive", text: "EasyMO\nHi Aline! 👋 What would you like to do today?", rows: [.init(id: "svc_rides", title: "🚖 Rides")])
+        #expect(matcher.matches(core) && matcher.matches(reference))
+        #expect(!matcher.matches(BotReply(type: "text", text: "What would you like?")))  // a list, not a text
+    }
+}
