@@ -9,8 +9,8 @@ import LoadgenScenarios
 import ReferenceBot
 import Testing
 
-/// Scenario files: written as the README shows, run against the embedded bot and against a bot served
-/// on its own port; every mistake is FILE:LINE:COLUMN and a sentence, word for word.
+/// Scenario files: written as the README shows, run against the embedded bot and against `loadgen
+/// serve`'s bot on its own port; every mistake is FILE:LINE:COLUMN and a sentence, word for word.
 @Suite(.timeLimit(.minutes(1)))
 struct ScenarioFileTests {
     static let buyers = """
@@ -90,30 +90,38 @@ struct ScenarioFileTests {
         CommandLineTests.expectOneClearLine(missing, containing: "no such scenario file: /nonexistent/s.yaml")
     }
 
-    /// The same file against the reference bot served on its own port, as a bot nobody here wrote would be.
-    @Test func aFileRunsAgainstAnExternalBot() async throws {
+    /// The same file against `loadgen serve` (its driver, in process): a bot on its own port, replying to
+    /// the run's --graph-listen, its upstreams out of loadgen's sight.
+    @Test func aFileRunsAgainstLoadgenServe() async throws {
         let file = try Self.write(Self.buyers, "external")
         defer { try? FileManager.default.removeItem(at: file) }
-        let graphPort = try await ProxiedChaosTests.freePort()
-        let upstreams = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
-        var config = BotConfiguration(appSecret: Secret("file-secret"), verifyToken: Secret("v"), accessToken: Secret("t"),
-                                      graphBaseURL: try TargetURL("http://127.0.0.1:\(graphPort)/v20.0"))
-        config.upstreams = .http(try TargetURL(upstreams.baseURL))
-        let bot = try ReferenceBot(config: config)
-        let server = try await bot.bind()
+        let botPort = try await ProxiedChaosTests.freePort(), graphPort = try await ProxiedChaosTests.freePort()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("file-external-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
+        let secrets = ["WHATSAPP_APP_SECRET": "file-secret", "WHATSAPP_VERIFY_TOKEN": "file-token", "WHATSAPP_ACCESS_TOKEN": "file-access"]
+        let options = ServeDriver.Options(
+            listen: HostPort(host: "127.0.0.1", port: botPort), graphListen: HostPort(host: "127.0.0.1", port: 0),
+            graphURL: try TargetURL("http://127.0.0.1:\(graphPort)/v20.0"), phoneNumberID: BusinessIdentity.default.phoneNumberID,
+            rateLimit: 30, secretsFile: dir.appendingPathComponent("serve-secrets.env").path, verifySignatures: true, defect: nil, llmURL: nil)
         let command = try Loadgen.Run.parse([
-            "-f", file.path, "--target", "http://127.0.0.1:\(server.port)/webhook", "--graph-listen", "127.0.0.1:\(graphPort)",
+            "-f", file.path, "--target", "http://127.0.0.1:\(botPort)/webhook", "--graph-listen", "127.0.0.1:\(graphPort)",
             "--journeys", "2", "--think-time", "0", "--report-dir", dir.path, "--quiet",
         ])
+        let stop = StopSignal()
+        let (ready, served) = AsyncStream.makeStream(of: Void.self)
         let outcome = try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
-            group.addTask { await upstreams.run(UpstreamStandIns(injector: nil)); return nil }
-            group.addTask { await bot.run(on: server); return nil }
-            defer { group.cancelAll() }
-            return try await command.outcome(environment: ["WHATSAPP_APP_SECRET": "file-secret"])
+            group.addTask {
+                try await ServeDriver.run(options, environment: SecretSources(environment: secrets), stop: stop) { line in
+                    if line.hasPrefix("press Ctrl-C") { served.yield() }
+                }
+                return nil
+            }
+            for await _ in ready { break }  // the bot is bound
+            defer { stop.trigger() }
+            return try await command.outcome(environment: secrets)
         }
         #expect(outcome.report.run.scenario == "file-buyers")
+        #expect(outcome.report.checks.first { $0.name == "handshake" }?.status == .pass)
         #expect(outcome.report.totals.turns == 12 && outcome.report.totals.errors == 0, "\(outcome.report.errorsByClass)")
         #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
     }
