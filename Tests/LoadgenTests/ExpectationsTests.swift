@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 @testable import LoadgenCLI
 import LoadgenCore
+import LoadgenFiles
 import LoadgenHTTP
 import LoadgenRuntime
 import LoadgenTesting
@@ -112,5 +113,39 @@ struct ExpectationsTests {
         let easymo = try #require(results["faq-load-easymo"]?.report.patterns.first { $0.pattern == FailurePattern.invalidInput.rawValue })
         #expect(easymo.wrong == 6 && easymo.graceful == 0, "\(easymo)")
         #expect(results["faq-load-easymo"]?.status == .criteriaFailed)
+    }
+
+    /// An operator's way, without Swift: the same expectations in a scenario file, `smoke -f`.
+    @Test func theSameExpectationsInAFileSmokeTestTheFAQBot() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faq-file-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("faq-smoke.yaml")
+        try Data("""
+        name: faq-smoke
+        criteria: prod
+        expectations:
+          fallbackPhrases: [did not understand]
+          graceful: { invalid-input: { contains: try asking } }
+          smoke:
+            agentMessage: What are your opening hours?
+            agentAnswer: { contains: we are open }
+            menuMessage: menu
+            menu: interactive
+        personas:
+          - name: asks-hours
+            steps:
+              - send: When are you open?
+              - expect: { contains: we are open }
+        """.utf8).write(to: file)
+        #expect(try ScenarioFile.load(String(contentsOf: file, encoding: .utf8), path: file.path).expectations == Self.faq)
+        let outcome = try await withFAQBot { target, port in
+            try await Loadgen.Smoke.parse([
+                "-f", file.path, "--target", target, "--health", target.replacingOccurrences(of: "/webhook", with: "/health"),
+                "--graph-listen", "127.0.0.1:\(port)", "--duration", "1s", "--think-time", "0.2s", "--quiet", "--report-dir", dir.path,
+            ]).outcome(environment: Self.secrets)
+        }
+        #expect(outcome.report.checks.allSatisfy { $0.status != .fail }, "\(outcome.report.checks)")
+        #expect(outcome.status == .pass, "\(outcome.report.criteria.filter { !$0.passed })")
     }
 }

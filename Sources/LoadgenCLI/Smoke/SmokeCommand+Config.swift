@@ -7,7 +7,11 @@ extension Loadgen.Smoke {
     /// What the flags ask for (the test numbers are read by `plan`).
     func config() throws(ConfigError) -> SmokeConfig {
         let scenarioValue: Scenario
-        do { scenarioValue = try ScenarioCatalog.named(scenario) } catch { throw ConfigError(error.description) }
+        if let file {
+            do { scenarioValue = try ScenarioFileLoader.load(file) } catch { throw ConfigError(error.message) }
+        } else {
+            do { scenarioValue = try ScenarioCatalog.named(scenario) } catch { throw ConfigError(error.description) }
+        }
         let prod: CriteriaSpec
         do { prod = try CriteriaSpec("prod") } catch { throw ConfigError(error.description) }
         var config = SmokeConfig(scenario: scenarioValue, criteria: criteria ?? prod)
@@ -35,6 +39,7 @@ extension Loadgen.Smoke {
 
     /// The plan and secrets, from the flags, the test-numbers file and the environment.
     func plan(environment: [String: String]) throws(LoadgenFailure) -> (SmokePlan, RunSecrets) {
+        if let file { _ = try ScenarioFileLoader.load(file) }  // its own exit codes: 66 missing, 65 mistakes
         var config: SmokeConfig
         do { config = try self.config() } catch { throw LoadgenFailure(error) }
         config.testNumbers = try testNumbers.map { path throws(LoadgenFailure) in try Self.readTestNumbers(path) }
