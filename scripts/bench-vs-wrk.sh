@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Generator throughput and memory, measured, not asserted in unit tests.
 #
-#   scripts/bench-vs-wrk.sh [--seconds N] [--connections N] [--memory] [--soak SECONDS]
+#   scripts/bench-vs-wrk.sh [--seconds N] [--rounds N] [--connections N] [--memory] [--soak SECONDS]
 #
-# 1. Starts nginx on loopback with a trivial "200 ok" location.
-# 2. Runs wrk (the physical limit here) and then loadgen --replies none against it, same connections,
-#    same 1 KB-ish POST bodies, and prints both request rates and the ratio (DESIGN.md: target >= 50 %).
+# 1. Starts nginx on loopback (one worker) with a trivial "200 ok" location.
+# 2. Runs wrk (1 thread: the physical limit here), hey (Go) and loadgen --replies none against it,
+#    alternately, for --rounds rounds (default 2), with the same connections and ~900-byte signed POSTs,
+#    and prints for each run requests/s, its share of wrk's rate in the same round, and CPU µs per request
+#    (user and system): ratios taken in one sitting, because these machines are shared and noisy.
 # 3. With --memory: peak RSS of loadgen with 100 and with 10,000 users (think time 2s-5s), and the
 #    memory per simulated user.
 # 4. With --soak S: 1,000 users with think time for S seconds, RSS sampled every 30 s (is it flat?).
-# Installs wrk and nginx-light with apt-get when missing. Only ever targets 127.0.0.1.
+# Installs wrk, hey and nginx-light with apt-get when missing. Only ever targets 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=10
+rounds=2
 connections=100
 memory=0
 soak=0
@@ -21,15 +24,17 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --memory) memory=1; shift ;;
     --soak) soak="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
 done
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
+command -v hey >/dev/null || need+=(hey)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 [ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
@@ -62,8 +67,8 @@ CONF
 trap '"$NGINX" -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
 target="http://127.0.0.1:$port/webhook"
 
-# A delivery of the size loadgen sends (~700 bytes), with the same headers.
-body=$(python3 -c 'print("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":{\"messaging_product\":\"whatsapp\",\"x\":\"" + "a"*600 + "\"},\"field\":\"messages\"}]}]}")')
+# A delivery of about the size loadgen sends (~900 bytes), with the same headers.
+body=$(python3 -c 'print("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":{\"messaging_product\":\"whatsapp\",\"x\":\"" + "a"*800 + "\"},\"field\":\"messages\"}]}]}")')
 cat > "$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = [[$body]]
@@ -72,18 +77,35 @@ wrk.headers["X-Hub-Signature-256"] = "sha256=00000000000000000000000000000000000
 wrk.headers["User-Agent"] = "facebookexternalua"
 LUA
 
-echo "== wrk: 2 threads, $connections connections, ${seconds}s"
-wrk_out=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "$target")
-echo "$wrk_out" | grep -E "Requests/sec|Latency"
-wrk_rate=$(echo "$wrk_out" | awk '/Requests\/sec/ {print $2}')
+# One run of a generator: requests/s and CPU seconds (user, system), from its own output and /usr/bin/time.
+run_wrk() {
+  /usr/bin/time -f "%U %S" -o "$work/cpu" wrk -t1 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "$target" > "$work/out"
+  rate=$(awk '/Requests\/sec/ {print $2}' "$work/out"); total=$(awk '/requests in/ {print $1}' "$work/out")
+}
+run_hey() {
+  /usr/bin/time -f "%U %S" -o "$work/cpu" hey -z "${seconds}s" -c "$connections" -m POST -T application/json \
+    -H "X-Hub-Signature-256: sha256=0000000000000000000000000000000000000000000000000000000000000000" \
+    -H "User-Agent: facebookexternalua" -d "$body" "$target" > "$work/out"
+  rate=$(awk '/Requests\/sec/ {print $2}' "$work/out")
+  total=$(awk '/\[200\]/ {print $2}' "$work/out")
+}
+run_loadgen() {
+  WHATSAPP_APP_SECRET=bench /usr/bin/time -f "%U %S" -o "$work/cpu" "$LOADGEN" --target "$target" --replies none \
+    --concurrency "$connections" --think-time 0 --duration "${seconds}s" --criteria "errorRate<0.01" --quiet \
+    --report-dir "$work/report" >/dev/null 2>"$work/loadgen.err" || { cat "$work/loadgen.err" >&2; exit 1; }
+  read -r rate total <<<"$(python3 -c "import json; t=json.load(open('$work/report/report.json'))['totals']; print(t['throughput'], t['turns'])")"
+}
 
-echo "== loadgen --replies none: $connections users, no think time, ${seconds}s"
-WHATSAPP_APP_SECRET=bench "$LOADGEN" --target "$target" --replies none --concurrency "$connections" --think-time 0 \
-  --duration "${seconds}s" --criteria "errorRate<0.01" --quiet --report-dir "$work/report" >/dev/null 2>"$work/loadgen.err" || {
-  cat "$work/loadgen.err" >&2; exit 1; }
-read -r lg_rate lg_errors <<<"$(python3 -c "import json; r=json.load(open('$work/report/report.json')); print(r['totals']['throughput'], r['totals']['errors'])")"
-echo "Requests/sec: $lg_rate (errors: $lg_errors)"
-python3 -c "print(f'== loadgen / wrk = {float($lg_rate)/float($wrk_rate)*100:.0f} %  ($lg_rate vs $wrk_rate req/s)')"
+echo "== $rounds rounds of wrk (1 thread), hey and loadgen --replies none; $connections connections, ${seconds}s each"
+printf '%-6s %-8s %12s %10s %12s %12s\n' round tool "requests/s" "of wrk" "user µs/req" "sys µs/req"
+for round in $(seq "$rounds"); do
+  for tool in wrk hey loadgen; do
+    "run_$tool"
+    read -r user sys < "$work/cpu"
+    [ "$tool" = wrk ] && wrk_rate=$rate
+    python3 -c "print(f'{$round:<6} {\"$tool\":<8} {float($rate):12,.0f} {float($rate)/float($wrk_rate)*100:9.0f} % {$user*1e6/$total:12.1f} {$sys*1e6/$total:12.1f}')"
+  done
+done
 
 if [ "$memory" = 1 ]; then
   for users in 100 10000; do
