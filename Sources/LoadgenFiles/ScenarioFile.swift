@@ -17,6 +17,11 @@ public enum ScenarioFile {
         public var scenario: Scenario
         /// The users file's path, relative to the scenario file's directory when it was written relative.
         public var usersFile: String?
+
+        public init(scenario: Scenario, usersFile: String? = nil) {
+            self.scenario = scenario
+            self.usersFile = usersFile
+        }
     }
 
     /// The scenario in `text`, read from `path` (used in the messages), validated.

@@ -49,7 +49,7 @@ public final class FAQBot: HTTPResponder {
         guard let root = try? JSONValue.parse(request.body) else { return .text(.badRequest, "bad json") }
         for message in Self.messages(in: root) {
             guard let from = try? message.string("from") else { continue }
-            let text = (try? message.object("text")?.string("body")) ?? nil
+            let text = try? message.object("text")?.string("body")
             sink.yield(reply(to: text, for: from))
         }
         return .text(.ok, "ok")
@@ -71,10 +71,9 @@ public final class FAQBot: HTTPResponder {
     }
 
     private static func messages(in root: JSONValue) -> [JSONValue] {
-        let entries = (try? root.array("entry")) ?? nil
-        return (entries ?? []).flatMap { entry in
-            ((try? entry.array("changes")) ?? nil ?? []).flatMap { change in
-                (((try? change.object("value")) ?? nil).flatMap { try? $0.array("messages") } ?? nil) ?? []
+        ((try? root.array("entry")) ?? []).flatMap { entry in
+            ((try? entry.array("changes")) ?? []).flatMap { change in
+                (try? change.object("value")?.array("messages")) ?? []
             }
         }
     }

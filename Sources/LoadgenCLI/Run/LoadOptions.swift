@@ -6,10 +6,7 @@ struct LoadOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The scenario to run (see 'loadgen list').", valueName: "name"))
     var scenario: String = "generic"
 
-    @Option(name: [.customShort("f"), .long], help: ArgumentHelp(
-        "Run the scenario in this file (YAML or JSON; see the README's 'Scenario files') instead of --scenario.", valueName: "file"),
-            transform: Arguments.path)
-    var file: String?
+    @OptionGroup var scenarioFile: ScenarioFileOption
 
     @Option(parsing: .unconditional, help: "Concurrent simulated users (closed model). Default: the scenario's, else 10.")
     var concurrency: Int?

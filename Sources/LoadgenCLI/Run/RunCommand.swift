@@ -22,11 +22,10 @@ extension Loadgen {
         @OptionGroup var report: ReportOptions
 
         func validate() throws {
-            // A scenario file that cannot be read is refused by `plan` with its own exit code (66, 65).
-            if load.file != nil, (try? ScenarioFileLoader.load(load.file!)) == nil { return }
+            guard let source = try load.scenarioFile.sourceForValidation(named: load.scenario) else { return }
             do {
-                var config = try config()
-                if let path = usersFile {
+                var config = config(with: source.scenario)
+                if let path = load.usersFile ?? source.usersFile {
                     // A users file that cannot be read is refused by `plan` with its own exit code (66, 65).
                     guard let file = try? UsersFileLoader.load(path, seed: config.seed) else { return }
                     config.usersFile = file
@@ -35,19 +34,12 @@ extension Loadgen {
             } catch { throw ValidationError(error.message) }
         }
 
-        /// `--users-file`, else the users file the scenario file names.
-        private var usersFile: String? {
-            load.usersFile ?? load.file.flatMap { try? ScenarioFileLoader.document($0).usersFile }
-        }
-
         /// What the flags ask for (the payload templates are loaded by `plan`).
         func config() throws(ConfigError) -> RunConfig {
-            let scenario: Scenario
-            if let path = load.file {
-                do { scenario = try ScenarioFileLoader.load(path) } catch { throw ConfigError(error.message) }
-            } else {
-                do { scenario = try ScenarioCatalog.named(load.scenario) } catch { throw ConfigError(error.description) }
-            }
+            do { return config(with: try load.scenarioFile.source(named: load.scenario).scenario) } catch { throw ConfigError(error.message) }
+        }
+
+        private func config(with scenario: Scenario) -> RunConfig {
             var config = RunConfig(scenario: scenario)
             load.apply(to: &config)
             target.apply(to: &config)
@@ -57,16 +49,16 @@ extension Loadgen {
             return config
         }
 
-        /// The plan and secrets, from the flags, the payload templates and the environment.
+        /// The plan and secrets, from the flags, the scenario (file), the payload templates, the users file
+        /// and the environment.
         func plan(environment: [String: String]) throws(LoadgenFailure) -> (RunPlan, RunSecrets) {
-            if let path = load.file { _ = try ScenarioFileLoader.load(path) }  // its own exit codes: 66 missing, 65 mistakes
-            var config: RunConfig
-            do { config = try self.config() } catch { throw LoadgenFailure(error) }
+            let source = try load.scenarioFile.source(named: load.scenario)
+            var config = config(with: source.scenario)
             if let given = load.payloads, !FileManager.default.fileExists(atPath: given) {
                 throw LoadgenFailure(.noInput, "--payloads: no such directory: \(given)")
             }
             config.templates = try TemplateLoader.load(for: config.scenario, from: load.payloads ?? "payloads")
-            if let path = usersFile { config.usersFile = try UsersFileLoader.load(path, seed: config.seed) }
+            if let path = load.usersFile ?? source.usersFile { config.usersFile = try UsersFileLoader.load(path, seed: config.seed) }
             let plan: RunPlan
             do { plan = try config.validated() } catch { throw LoadgenFailure(error) }
             return (plan, try SecretSources(environment: environment).secrets(appSecretFile: target.appSecretFile))

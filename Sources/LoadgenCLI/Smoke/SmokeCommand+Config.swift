@@ -1,17 +1,18 @@
 import Foundation
 import LoadgenCore
+import LoadgenFiles
 import LoadgenRuntime
 import LoadgenScenarios
 
 extension Loadgen.Smoke {
     /// What the flags ask for (the test numbers are read by `plan`).
     func config() throws(ConfigError) -> SmokeConfig {
-        let scenarioValue: Scenario
-        if let file {
-            do { scenarioValue = try ScenarioFileLoader.load(file) } catch { throw ConfigError(error.message) }
-        } else {
-            do { scenarioValue = try ScenarioCatalog.named(scenario) } catch { throw ConfigError(error.description) }
-        }
+        let source: ScenarioFile.Document
+        do { source = try scenarioFile.source(named: scenario) } catch { throw ConfigError(error.message) }
+        return try config(with: source.scenario)
+    }
+
+    func config(with scenarioValue: Scenario) throws(ConfigError) -> SmokeConfig {
         let prod: CriteriaSpec
         do { prod = try CriteriaSpec("prod") } catch { throw ConfigError(error.description) }
         var config = SmokeConfig(scenario: scenarioValue, criteria: criteria ?? prod)
@@ -39,9 +40,9 @@ extension Loadgen.Smoke {
 
     /// The plan and secrets, from the flags, the test-numbers file and the environment.
     func plan(environment: [String: String]) throws(LoadgenFailure) -> (SmokePlan, RunSecrets) {
-        if let file { _ = try ScenarioFileLoader.load(file) }  // its own exit codes: 66 missing, 65 mistakes
+        let source = try scenarioFile.source(named: scenario)  // a file's own exit codes: 66 missing, 65 mistakes
         var config: SmokeConfig
-        do { config = try self.config() } catch { throw LoadgenFailure(error) }
+        do { config = try self.config(with: source.scenario) } catch { throw LoadgenFailure(error) }
         config.testNumbers = try testNumbers.map { path throws(LoadgenFailure) in try Self.readTestNumbers(path) }
         let plan: SmokePlan
         do { plan = try config.validated() } catch { throw LoadgenFailure(error) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadgenCore
+import LoadgenFiles
 import LoadgenRuntime
 import LoadgenScenarios
 
@@ -60,10 +61,7 @@ extension Loadgen {
         @Option(help: ArgumentHelp("The scenario of the measured load (see 'loadgen list').", valueName: "name"))
         var scenario: String = "easymo-smoke"
 
-        @Option(name: [.customShort("f"), .long], help: ArgumentHelp(
-            "Smoke-test with the scenario in this file (YAML or JSON) instead of --scenario: its expectations say what the bot's answers look like.",
-            valueName: "file"), transform: Arguments.path)
-        var file: String?
+        @OptionGroup var scenarioFile: ScenarioFileOption
 
         @Option(help: ArgumentHelp("Criteria for the measured load; failed checks always fail the smoke test. Default: prod.", valueName: "list"),
                 transform: Arguments.criteria)
@@ -106,9 +104,8 @@ extension Loadgen {
         var botSkipsSignatureCheck = false
 
         func validate() throws {
-            // A scenario file that cannot be read is refused by `plan` with its own exit code (66, 65).
-            if let file, (try? ScenarioFileLoader.load(file)) == nil { return }
-            do { try config().checkFlags() } catch { throw ValidationError(error.message) }
+            guard let source = try scenarioFile.sourceForValidation(named: scenario) else { return }
+            do { try config(with: source.scenario).checkFlags() } catch { throw ValidationError(error.message) }
         }
 
         func run() async throws {

@@ -62,7 +62,7 @@ public struct SimulatedUser: Sendable, Hashable {
     /// `text` with each `{{field}}` replaced by this user's value and each generator by a value drawn
     /// from `random` (unknown names are left as written; a plan refuses them before the run).
     public func personalise(_ text: String, random: inout SeededRandom) -> String {
-        guard text.contains("{{") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return text }  // most texts: no placeholder, one byte scan
         var out = ""
         var rest = text[...]
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
