@@ -11,6 +11,9 @@ public struct BotConfiguration: Sendable {
     public var accessToken: Secret
     /// Base of the Graph API including the version, e.g. `http://127.0.0.1:4100/v20.0`.
     public var graphBaseURL: TargetURL
+    /// The Graph API in this process (the embedded bot beside loadgen's stand-in): each send is handed to
+    /// it as the request it would be, at `graphBaseURL`'s path; nil = over HTTP to `graphBaseURL`.
+    public var graphInProcess: (any HTTPResponder)?
     /// The business phone number id: deliveries for another id are ignored, replies go to `/{id}/messages`.
     public var phoneNumberID: String
     /// Messages per user per minute before 429 (EasyMO core: `WA_RATE_LIMIT_MAX_REQUESTS`, default 30).
@@ -31,7 +34,7 @@ public struct BotConfiguration: Sendable {
     public var sendRetryDelay: Duration
     /// Where the bot's upstreams are (LLM, database REST, ranking, payments, agent backends); nil = the
     /// catalogue in process, no upstream to fail.
-    public var upstreams: Upstreams?
+    public var upstreams: Route?
     /// The LLM's own base URL (EasyMO's `OPENAI_BASE_URL`), e.g. a fault proxy in front of it; nil = at
     /// `upstreams` with the rest.
     public var llmBaseURL: TargetURL?
@@ -65,14 +68,4 @@ public struct BotConfiguration: Sendable {
         self.sendRetries = sendRetries
         self.sendRetryDelay = sendRetryDelay
     }
-}
-
-/// Where a bot's upstreams answer.
-public enum Upstreams: Sendable {
-    /// Over HTTP at this base URL (the stand-ins `loadgen serve` runs, a fault proxy, a real service).
-    case http(TargetURL)
-    /// In this process: each call is handed to the responder as the request it would have sent, without
-    /// a socket — the embedded bot and its stand-ins share a process, and loopback HTTP between them
-    /// cost more than half of a turn's CPU. Faults, delays, stalls and the call deadline act the same.
-    case inProcess(any HTTPResponder)
 }

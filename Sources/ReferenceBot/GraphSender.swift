@@ -7,14 +7,14 @@ import NIOHTTP1
 /// retrying like EasyMO's WhatsApp client: on 408/425/429/500/502/503/504, `retries` times, waiting
 /// `retryDelay × attempt`.
 struct GraphSender: Sendable {
-    let client: HTTPClient
+    let endpoint: Endpoint
     let path: String
     let headers: HTTPHeaders
     let retries: Int
     let retryDelay: Duration
 
-    init(config: BotConfiguration, client: HTTPClient) {
-        self.client = client
+    init(config: BotConfiguration, endpoint: Endpoint) {
+        self.endpoint = endpoint
         let base = config.graphBaseURL.pathAndQuery.hasSuffix("/") ? String(config.graphBaseURL.pathAndQuery.dropLast())
             : config.graphBaseURL.pathAndQuery
         path = base + "/" + config.phoneNumberID + "/messages"
@@ -48,8 +48,7 @@ struct GraphSender: Sendable {
         headers.add(contentsOf: extra)
         var attempt = 0
         while true {
-            let result = await client.execute(method: .POST, path: path, headers: headers, body: body,
-                                              timeout: .seconds(10), key: key)
+            let result = await endpoint.execute(.POST, path, headers: headers, body: body, timeout: .seconds(10), key: key)
             let status: Int? = if case .success(let r) = result { r.status } else { nil }
             if status == 200 { return .sent }
             let retryable = status.map { [408, 425, 429, 500, 502, 503, 504].contains($0) } ?? true

@@ -35,9 +35,9 @@ public final class ReferenceBot: Sendable {
                                                         deadline: config.upstreamDeadline)
         }
         intake = Intake(dedupTTL: config.dedupTTL, rateLimitPerMinute: config.rateLimitPerMinute)
-        let client = try HTTPClient(origin: config.graphBaseURL.origin, maxConnections: min(Self.maxGraphConnections, max(2, config.senderWorkers)),
-                                    group: group)
-        let sender = GraphSender(config: config, client: client)
+        let graph: Route = config.graphInProcess.map { .inProcess($0) } ?? .http(config.graphBaseURL)
+        let endpoint = try Endpoint(graph, maxConnections: min(Self.maxGraphConnections, max(2, config.senderWorkers)), group: group)
+        let sender = GraphSender(config: config, endpoint: endpoint)
         self.sender = sender
         if config.upstreams != nil {
             conversation.notifyVendor = { phone, text, correlation in
@@ -60,7 +60,7 @@ public final class ReferenceBot: Sendable {
             for (index, outbox) in outboxes.enumerated() {
                 group.addTask { await self.work(outbox, index: index) }
             }
-            group.addTask { await server.run(WebhookResponder(bot: self)) }
+            group.addTask { await server.run(self.webhook) }
             group.addTask {
                 // Close the outboxes when the run is cancelled, so the workers drain and return.
                 await withTaskCancellationHandler {
@@ -70,10 +70,14 @@ public final class ReferenceBot: Sendable {
                 }
             }
         }
-        sender.client.shutdown()
-        conversation.upstreams?.services.shutdown()
-        conversation.upstreams?.llm.shutdown()
+        sender.endpoint.shutdown()
+        conversation.upstreams?.services.endpoint.shutdown()
+        conversation.upstreams?.llm.endpoint.shutdown()
     }
+
+    /// The bot's HTTP face (`/webhook`, `/health`), for a caller in this process that hands it requests
+    /// without a socket (the status webhooks of the stand-in Graph API beside the embedded bot).
+    public var webhook: any HTTPResponder { WebhookResponder(bot: self) }
 
     /// Queues a message's processing on its user's worker (same user, same worker: replies keep order).
     func enqueue(_ message: UserMessage) {

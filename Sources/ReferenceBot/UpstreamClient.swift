@@ -14,50 +14,14 @@ struct UpstreamClient: Sendable {
         case unavailable
     }
 
-    /// One upstream service: its connections, or its responder in this process.
+    /// One upstream service: its endpoint, and the base URL's path its calls' paths go under.
     struct Service: Sendable {
-        private enum Route: Sendable {
-            case http(HTTPClient, base: String)
-            case inProcess(any HTTPResponder)
-        }
-        private let route: Route
+        let endpoint: Endpoint
+        let base: String
 
-        init(_ url: TargetURL) throws {
-            self.init(route: .http(try HTTPClient(origin: url.origin, maxConnections: ReferenceBot.connectionsPerUpstream),
-                                   base: url.pathAndQuery == "/" ? "" : url.pathAndQuery))
-        }
-
-        init(_ upstreams: Upstreams) throws {
-            switch upstreams {
-            case .http(let url): try self.init(url)
-            case .inProcess(let responder): self.init(route: .inProcess(responder))
-            }
-        }
-
-        private init(route: Route) { self.route = route }
-
-        /// One call: the status and body, or why there was none (no answer before `deadline`, a dropped
-        /// connection).
-        func execute(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: [UInt8], deadline: Duration,
-                     key: Int) async -> Result<(status: Int, body: [UInt8]), ClientFailure> {
-            switch route {
-            case .http(let client, let base):
-                return await client.execute(method: method, path: base + path, headers: headers, body: body,
-                                            timeout: TimeAmount(deadline), key: key).map { ($0.status, $0.body) }
-            case .inProcess(let responder):
-                // The deadline travels with the request: a stand-in holding the call stops at it.
-                var request = ServerRequest(method: method, uri: path, headers: headers, body: body)
-                let end = ContinuousClock.now + deadline
-                request.deadline = end
-                let response = await responder.respond(to: request)
-                if ContinuousClock.now >= end { return .failure(.timeout) }
-                if response.dropsConnection { return .failure(.io("connection reset by the upstream")) }
-                return .success((Int(response.status.code), response.body))
-            }
-        }
-
-        func shutdown() {
-            if case .http(let client, _) = route { client.shutdown() }
+        init(_ route: Route) throws {
+            endpoint = try Endpoint(route, maxConnections: ReferenceBot.connectionsPerUpstream)
+            if case .http(let url) = route, url.pathAndQuery != "/" { base = url.pathAndQuery } else { base = "" }
         }
     }
 
@@ -67,9 +31,9 @@ struct UpstreamClient: Sendable {
     let llmDeadline: Duration
     let deadline: Duration
 
-    init(_ upstreams: Upstreams, llm: TargetURL? = nil, llmDeadline: Duration, deadline: Duration) throws {
+    init(_ upstreams: Route, llm: TargetURL? = nil, llmDeadline: Duration, deadline: Duration) throws {
         services = try Service(upstreams)
-        self.llm = try llm.map(Service.init) ?? services
+        self.llm = try llm.map { try Service(.http($0)) } ?? services
         self.llmDeadline = llmDeadline
         self.deadline = deadline
     }
@@ -84,8 +48,9 @@ struct UpstreamClient: Sendable {
             }
         }
         let json = try await call(.POST, "/v1/chat/completions", body: w.bytes, deadline: llmDeadline, correlation: correlation, on: llm)
-        guard let choices = (json as? [String: Any])?["choices"] as? [[String: Any]],
-              let text = (choices.first?["message"] as? [String: Any])?["content"] as? String else { throw .unavailable }
+        guard let message = try? json.array("choices")?.first?.object("message"), let text = try? message.string("content") else {
+            throw .unavailable
+        }
         return text
     }
 
@@ -105,13 +70,14 @@ struct UpstreamClient: Sendable {
     func pay(amount: Int, correlation: String) async throws(Failure) {
         let json = try await call(.POST, "/payments/momo", body: Array(#"{"amount":\#(amount),"currency":"RWF"}"#.utf8),
                                   deadline: deadline, correlation: correlation)
-        guard (json as? [String: Any])?["status"] as? String == "SUCCESSFUL" else { throw .unavailable }
+        guard (try? json.string("status")) == "SUCCESSFUL" else { throw .unavailable }
     }
 
     /// Whether the session store still holds the user's conversation (PostgREST `sessions`).
     func sessionExists(_ user: String, correlation: String) async throws(Failure) -> Bool {
         let json = try await call(.GET, "/rest/v1/sessions?user_id=eq.\(Self.encode(user))", deadline: deadline, correlation: correlation)
-        return !((json as? [Any]) ?? []).isEmpty
+        guard case .array(let rows) = json else { throw .unavailable }
+        return !rows.isEmpty
     }
 
     /// Stores the user's conversation step in the session store.
@@ -128,24 +94,29 @@ struct UpstreamClient: Sendable {
     }
 
     private func call(_ method: HTTPMethod, _ path: String, body: [UInt8] = [], deadline: Duration, correlation: String,
-                      on service: Service? = nil) async throws(Failure) -> Any
+                      on service: Service? = nil) async throws(Failure) -> JSONValue
     {
         let service = service ?? services
         let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Correlation-ID": correlation]
-        switch await service.execute(method, path, headers: headers, body: body, deadline: deadline, key: correlation.utf8.count) {
+        switch await service.endpoint.execute(method, service.base + path, headers: headers, body: body, timeout: deadline,
+                                              key: correlation.utf8.count) {
         case .success(let r) where (200..<300).contains(r.status):
-            guard let json = try? JSONSerialization.jsonObject(with: Data(r.body)) else { throw .unavailable }
+            guard let json = try? JSONValue.parse(r.body) else { throw .unavailable }
             return json
         case .failure(.timeout): throw .timeout
         default: throw .unavailable
         }
     }
 
-    private static func rows(_ json: Any) throws(Failure) -> [Listing] {
-        guard let rows = json as? [[String: Any]] else { throw .unavailable }
-        return rows.compactMap { r in
-            guard let id = r["id"] as? String, let title = r["title"] as? String else { return nil }
-            return Listing(id: id, title: title, detail: r["detail"] as? String ?? "", priceRWF: r["price_rwf"] as? Int ?? 0, tags: [])
+    private static func rows(_ json: JSONValue) throws(Failure) -> [Listing] {
+        guard case .array(let rows) = json else { throw .unavailable }
+        var listings: [Listing] = []
+        for r in rows {
+            guard case .object = r else { throw .unavailable }
+            guard let id = try? r.string("id"), let title = try? r.string("title") else { continue }
+            let price = (try? r.number("price_rwf")).flatMap { Int(exactly: $0) } ?? 0
+            listings.append(Listing(id: id, title: title, detail: (try? r.string("detail")) ?? "", priceRWF: price, tags: []))
         }
+        return listings
     }
 }

@@ -23,24 +23,34 @@ extension Rig {
             log("live metrics (Prometheus) at \(server.baseURL)/metrics")
             services.append(HTTPService(description: "live metrics", server: server, responder: live))
         }
+        let statuses = plan.statusCallbacks ? StatusCallbacks(business: w.business) : nil
+        let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector,
+                                      onRefused: { correlator.refused() }) { send, at in
+            correlator.deliver(send, at: at)
+            statuses?.enqueue(send)
+        }
         let target: TargetRig
         if let given = plan.target, let appSecret = secrets.appSecret {
             target = TargetRig(url: given, appSecret: appSecret, verifyToken: secrets.verifyToken, healthURL: plan.healthURL)
         } else {
-            target = try await embeddedBot(plan, graph: graph, secrets: secrets, injector: injector, observeUpstreams: observeUpstreams, log: log)
+            target = try await embeddedBot(plan, graph: graph, standIn: standIn, secrets: secrets, injector: injector,
+                                           observeUpstreams: observeUpstreams, log: log)
         }
         services += target.services
         let client: HTTPClient
         do { client = try HTTPClient(origin: target.url.origin, maxConnections: connections) } catch {
             throw LoadgenFailure(.usage, "cannot set up a client for \(target.url): \(error)")
         }
-        let statuses = plan.statusCallbacks
-            ? try? StatusCallbacks(target: target.url, signer: WebhookSigner(appSecret: target.appSecret), business: w.business) : nil
-        if let statuses { services.append(StatusCallbacksService(callbacks: statuses)) }
-        let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector,
-                                      onRefused: { correlator.refused() }) { send, at in
-            correlator.deliver(send, at: at)
-            statuses?.enqueue(send)
+        if let statuses {
+            let delivery: StatusCallbacks.Delivery
+            if let bot = target.bot {
+                delivery = StatusCallbacks.Delivery(inProcess: bot.webhook, path: target.url.pathAndQuery, appSecret: target.appSecret)
+            } else {
+                do { delivery = try StatusCallbacks.Delivery(target: target.url, appSecret: target.appSecret) } catch {
+                    throw LoadgenFailure(.usage, "cannot set up the status callbacks' client for \(target.url): \(error)")
+                }
+            }
+            services.append(StatusCallbacksService(callbacks: statuses, delivery: delivery))
         }
         services.insert(HTTPService(description: "stand-in Graph API", server: graph, responder: standIn), at: 0)
         return Rig(plan: plan, target: target.url, bot: target.bot, appSecret: target.appSecret, verifyToken: target.verifyToken,
@@ -68,16 +78,19 @@ extension Rig {
 
     /// The embedded reference bot with generated secrets, replying to the stand-in Graph API and calling
     /// its upstreams on stand-ins that inject the run's faults — in process, without a socket between
-    /// them (`Upstreams.inProcess`); the webhook and the Graph API, what loadgen measures, stay HTTP.
+    /// them (`Route.inProcess`), as are the status webhooks the stand-in sends it; the users' webhooks,
+    /// what loadgen measures, stay HTTP. (`loadgen serve` runs the same bot with all of it on sockets.)
     private static func embeddedBot(
-        _ plan: RunPlan, graph: HTTPServer, secrets: RunSecrets, injector: FaultInjector?, observeUpstreams: Bool, log: Log
+        _ plan: RunPlan, graph: HTTPServer, standIn: GraphAPIStandIn, secrets: RunSecrets, injector: FaultInjector?,
+        observeUpstreams: Bool, log: Log
     ) async throws(LoadgenFailure) -> TargetRig {
         let appSecret = Secret.generate(), verifyToken = Secret.generate()
         let calls = observeUpstreams ? UpstreamCallLog() : nil
         let standIns = UpstreamCallLog.Recording(UpstreamStandIns(injector: injector), into: calls)
-        let config = try BotConfiguration.embedded(
+        var config = try BotConfiguration.embedded(
             appSecret: appSecret, verifyToken: verifyToken, accessToken: secrets.accessToken ?? .generate(), graph: graph.baseURL,
             upstreams: standIns, phoneNumberID: plan.workload.business.phoneNumberID, options: plan.embeddedBot)
+        config.graphInProcess = standIn
         if !plan.embeddedBot.verifiesSignatures {
             log("WARNING: the embedded bot does NOT check signatures (test switch): it accepts unsigned deliveries")
         }

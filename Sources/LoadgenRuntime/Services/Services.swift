@@ -30,7 +30,8 @@ struct ReferenceBotService: Service, CustomStringConvertible {
 /// Meta's status webhooks for every bot reply, until graceful shutdown (a driver drains them first).
 struct StatusCallbacksService: Service, CustomStringConvertible {
     let callbacks: StatusCallbacks
+    let delivery: StatusCallbacks.Delivery
     var description: String { "status callbacks" }
 
-    func run() async throws { await cancelWhenGracefulShutdown { await callbacks.run() } }
+    func run() async throws { await cancelWhenGracefulShutdown { await callbacks.run(to: delivery) } }
 }

@@ -10,7 +10,9 @@ import Synchronization
 /// — the 3× status load Meta's capacity guidance warns about, and what bots that gate on statuses need.
 ///
 /// Shared on purpose: one per run, owned by the runtime; the stand-in Graph API enqueues every bot send,
-/// its own loop delivers the statuses, and the driver reads the counts for the report.
+/// its own loop (`run(to:)`) delivers the statuses, and the driver reads the counts for the report. The
+/// queue exists before the bot does (the embedded bot is handed the stand-in that feeds it), the
+/// delivery only once the bot is there.
 public final class StatusCallbacks: Sendable {
     public struct Counts: Sendable, Codable, Equatable {
         public var sent = 0
@@ -20,9 +22,27 @@ public final class StatusCallbacks: Sendable {
 
     private struct Job: Sendable { var wamid: String, recipient: String }
 
-    private let client: HTTPClient
-    private let path: String
-    private let signer: WebhookSigner
+    /// Where the statuses go: the bot's webhook, and the secret they are signed with.
+    public struct Delivery: Sendable {
+        var endpoint: Endpoint
+        var path: String
+        var signer: WebhookSigner
+
+        /// Over HTTP to `target`, on `connections` connections.
+        public init(target: TargetURL, appSecret: Secret, connections: Int = StatusCallbacks.defaultConnections) throws {
+            endpoint = try Endpoint(.http(target), maxConnections: connections)
+            path = target.pathAndQuery
+            signer = WebhookSigner(appSecret: appSecret)
+        }
+
+        /// To a webhook in this process (the embedded bot's), as the same signed requests.
+        public init(inProcess webhook: any HTTPResponder, path: String, appSecret: Secret) {
+            endpoint = Endpoint(inProcess: webhook)
+            self.path = path
+            signer = WebhookSigner(appSecret: appSecret)
+        }
+    }
+
     private let business: BusinessIdentity
     private let jobs: AsyncStream<Job>
     private let sink: AsyncStream<Job>.Continuation
@@ -30,14 +50,11 @@ public final class StatusCallbacks: Sendable {
     /// Sends whose three statuses are not all delivered yet.
     private let pending = Atomic<Int>(0)
 
-    /// Callbacks to `target`, signed with `signer`.
-    /// The connections callbacks take to the target.
+    /// The connections callbacks take to a target over HTTP.
     public static let defaultConnections = 16
 
-    public init(target: TargetURL, signer: WebhookSigner, business: BusinessIdentity, connections: Int = StatusCallbacks.defaultConnections) throws {
-        client = try HTTPClient(origin: target.origin, maxConnections: connections)
-        path = target.pathAndQuery
-        self.signer = signer
+    /// Statuses as `business` sends them.
+    public init(business: BusinessIdentity) {
         self.business = business
         (jobs, sink) = AsyncStream.makeStream(of: Job.self, bufferingPolicy: .bufferingOldest(10_000))
     }
@@ -65,33 +82,33 @@ public final class StatusCallbacks: Sendable {
     /// What was delivered so far.
     public var delivered: Counts { counts.withLock { $0 } }
 
-    /// Delivers statuses until the calling task is cancelled.
-    public func run() async {
+    /// Delivers statuses by `delivery` until the calling task is cancelled.
+    public func run(to delivery: Delivery) async {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await withTaskCancellationHandler { await StopSignal().wait() } onCancel: { self.sink.finish() }
             }
             for await job in jobs {
                 group.addTask {
-                    await self.post(job, "sent")
+                    await self.post(job, "sent", by: delivery)
                     await LoopTimers.shared.sleep(for: .milliseconds(50))
-                    await self.post(job, "delivered")
+                    await self.post(job, "delivered", by: delivery)
                     await LoopTimers.shared.sleep(for: .milliseconds(250))
-                    await self.post(job, "read")
+                    await self.post(job, "read", by: delivery)
                     self.pending.subtract(1, ordering: .relaxed)
                 }
             }
         }
-        client.shutdown()
+        delivery.endpoint.shutdown()
     }
 
-    private func post(_ job: Job, _ status: String) async {
+    private func post(_ job: Job, _ status: String, by delivery: Delivery) async {
         let body = StatusEnvelope.render(wamid: job.wamid, status: status, recipient: job.recipient,
                                          timestamp: Int64(Date().timeIntervalSince1970), business: business)
-        let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Hub-Signature-256": signer.signature(for: body),
+        let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Hub-Signature-256": delivery.signer.signature(for: body),
                                     "User-Agent": "facebookexternalua"]
-        let result = await client.execute(method: .POST, path: path, headers: headers, body: body, timeout: .seconds(5),
-                                          key: job.recipient.utf8.count)
+        let result = await delivery.endpoint.execute(.POST, delivery.path, headers: headers, body: body, timeout: .seconds(5),
+                                                     key: job.recipient.utf8.count)
         let ok = if case .success(let r) = result { r.status == 200 } else { false }
         counts.withLock { ok ? ($0.sent += 1) : ($0.failed += 1) }
     }

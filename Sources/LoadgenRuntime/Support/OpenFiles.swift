@@ -4,21 +4,17 @@ import Glibc
 import Darwin
 #endif
 import LoadgenCore
-import ReferenceBot
 
 /// The open-file limit (`ulimit -n`), which every connection counts against — twice with the embedded
 /// bot, which holds the other end. A process that reaches it does not get an error it can report:
 /// libdispatch's thread-pool monitor traps when it cannot open `/proc`, so the run dies with SIGILL and
 /// no report. loadgen therefore raises its soft limit to the hard one at start, and sizes its pool
 /// of connections to the target to what fits under the limit with a reserve for everything else
-/// (listeners, the bot's own clients, status callbacks, proxies, the report files).
+/// (listeners, status callbacks, proxies, the report files).
 public enum OpenFiles {
     /// Descriptors kept for what is not a target connection: std streams, event loops, listeners, the
     /// report's files, /proc reads of the runtime.
     static let baseReserve = 96
-    /// The embedded bot's own clients, both ends (it and the stand-in Graph API live in this process): its
-    /// Graph connections. It calls its upstream stand-ins in process, without sockets.
-    static let embeddedBotReserve = 2 * ReferenceBot.maxGraphConnections
     /// Each fault proxy: its clients to the upstream and the bot's connections to it.
     static let proxyReserve = 2 * 64
 
@@ -48,8 +44,10 @@ public enum OpenFiles {
     public static func connections(for plan: RunPlan, limit: Int = OpenFiles.current, notice: Log) throws(LoadgenFailure) -> Int {
         let embedded = plan.target == nil
         let perConnection = embedded ? 2 : 1
-        var reserve = baseReserve + plan.upstreamProxies.count * proxyReserve + (embedded ? embeddedBotReserve : 0)
-        if plan.statusCallbacks { reserve += StatusCallbacks.defaultConnections * perConnection }
+        // The embedded bot calls the stand-in Graph API and its upstreams in process, and gets its status
+        // webhooks in process: only the target connections are sockets.
+        var reserve = baseReserve + plan.upstreamProxies.count * proxyReserve
+        if plan.statusCallbacks, !embedded { reserve += StatusCallbacks.defaultConnections }
         let fits = max(0, limit - reserve) / perConnection
         guard plan.connections > fits else { return plan.connections }
         let needed = reserve + plan.connections * perConnection

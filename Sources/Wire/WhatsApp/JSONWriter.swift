@@ -80,14 +80,30 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        // Most strings are ASCII: walk their UTF-8 bytes (native, no transcoding). Others need their
-        // UTF-16 units, since Meta escapes non-ASCII as \uXXXX surrogate pairs.
-        if s.utf8.contains(where: { $0 >= 0x80 }) {
+        // Most strings are ASCII with nothing to escape: their UTF-8 bytes are copied in runs. Others need
+        // their UTF-16 units, since Meta escapes non-ASCII as \uXXXX surrogate pairs.
+        let mark = bytes.count
+        if s.utf8.withContiguousStorageIfAvailable({ appendASCII($0) }) != true {
+            bytes.removeSubrange(mark...)
             for unit in s.utf16 { appendEscaped(unit) }
-        } else {
-            for byte in s.utf8 { appendEscaped(UInt16(byte)) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends ASCII `utf8` escaped, copying the runs that need no escape at once; false (with part of it
+    /// appended) at the first non-ASCII byte.
+    private mutating func appendASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var run = 0
+        for i in 0..<utf8.count {
+            let byte = utf8[i]
+            if byte >= 0x20, byte < 0x7F, byte != 0x22, byte != 0x5C { continue }
+            if byte >= 0x80 { return false }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+            appendEscaped(UInt16(byte))
+            run = i + 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        return true
     }
 
     private mutating func appendEscaped(_ unit: UInt16) {
