@@ -41,10 +41,16 @@ struct EngineRun<C: Clock<Duration>>: Sendable {
         journeys[workload.scenario.persona(forUser: index).name]!  // every persona was compiled
     }
 
-    /// Sleeps for `duration`, but not past the end, and not at all once stopping.
-    func pause(_ duration: Duration) async {
+    /// Sleeps for `duration`, but not past the end, and not at all once stopping; records how late
+    /// `user` woke (`RunMetrics.wakeLag`) unless nil (the first pause that staggers the users' starts,
+    /// taken while the engine is still starting them all).
+    func pause(_ duration: Duration, user: Int?) async {
         guard duration > .zero, !stopping else { return }
-        await stop.sleep(until: min(clock.now.advanced(by: duration), end), on: clock)
+        let due = min(clock.now.advanced(by: duration), end)
+        await stop.sleep(until: due, on: clock)
+        guard let user, !stopping else { return }  // woken by the stop, not by its time
+        let lag = max(.zero, due.duration(to: clock.now))
+        recorder.record(user: user) { $0.recordWake(lag) }
     }
 
     /// A duration drawn uniformly from `range`.

@@ -33,7 +33,7 @@ struct JourneyRun<C: Clock<Duration>>: Sendable {
                 if !result.passed { outcome = .failed; break walk }
                 if result.injected { break walk }  // degraded on purpose: the rest of the journey expects the healthy path
             case .think(let lo, let hi):
-                if !stopNow { await run.pause(EngineRun<C>.draw(lo ... hi, using: &random)) }
+                if !stopNow { await run.pause(EngineRun<C>.draw(lo ... hi, using: &random), user: user.index) }
             case .branch(let matcher, let then, let otherwise):
                 stack.append((lastReply.map(matcher.matches) == true ? then : otherwise)[...])
             }
@@ -58,12 +58,12 @@ struct JourneyRun<C: Clock<Duration>>: Sendable {
         let result = await turn.perform(outgoing, random: &random)
         if let messages = result.flood, !run.stopping {
             // network-issues:burst: flood the bot, then wait as long as it asked before writing again.
-            await run.pause(await turn.flood(messages, sequence: &sequence))
+            await run.pause(await turn.flood(messages, sequence: &sequence), user: user.index)
         }
         // Think after each turn, failed or not (a person pauses before trying again; a failing target
         // must not turn users into a tight loop); in the open model not after a conversation's last turn.
         if w.thinkTime.upperBound > .zero, intendedStart == nil || (more && result.passed && !result.injected) {
-            await run.pause(EngineRun<C>.draw(w.thinkTime, using: &random))
+            await run.pause(EngineRun<C>.draw(w.thinkTime, using: &random), user: user.index)
         }
         return result
     }

@@ -31,6 +31,11 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     public var arrivalsLate: UInt64 = 0
     /// Open model: intended arrival time → actual launch (how far behind the generator ran).
     public var launchLag = LatencyHistogram()
+    /// Every user's pause (think time, a burst's back-off): when it was due to end → when the user woke,
+    /// how far behind its own schedule the generator ran. Small on a machine with room; large when the
+    /// process is short of CPU, and then every latency it measured includes its own wait. nil in reports
+    /// written before it was measured.
+    public var wakeLag: LatencyHistogram?
     /// Deliveries sent again after a non-200 ack (`--retries`), and duplicate deliveries (`--duplicates`).
     public var redeliveries: UInt64 = 0
     public var duplicatesSent: UInt64 = 0
@@ -70,6 +75,12 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         steps[key, default: StepStats()].errors += n
     }
 
+    /// Records how late a user woke from a pause.
+    public mutating func recordWake(_ lag: Duration) {
+        if wakeLag == nil { wakeLag = LatencyHistogram() }
+        wakeLag!.record(lag)
+    }
+
     /// Errors of one class.
     public func errors(_ errorClass: ErrorClass) -> UInt64 { errorCounts[errorClass.slot] }
 
@@ -88,6 +99,7 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         arrivalsDropped += other.arrivalsDropped
         arrivalsLate += other.arrivalsLate
         launchLag.add(other.launchLag)
+        if let lag = other.wakeLag { wakeLag = wakeLag.map { var m = $0; m.add(lag); return m } ?? lag }
         redeliveries += other.redeliveries
         duplicatesSent += other.duplicatesSent
         batchesSent += other.batchesSent

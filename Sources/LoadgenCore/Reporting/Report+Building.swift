@@ -14,7 +14,8 @@ extension Report {
             successRate: m.successRate,
             throughput: run.elapsedSeconds > 0 ? (Double(m.turns) / run.elapsedSeconds * 100).rounded() / 100 : 0)
         latency = Latencies(ack: Percentiles(m.ack), reply: Percentiles(m.reply),
-                            distribution: Distribution(ack: m.ack.distribution, reply: m.reply.distribution))
+                            distribution: Distribution(ack: m.ack.distribution, reply: m.reply.distribution),
+                            wake: m.wakeLag.map(Percentiles.init))
         errorsByClass = Dictionary(uniqueKeysWithValues: m.errorsByClass.map { ($0.0.rawValue, $0.1) })
         replies = correlation
         criteria = evaluation.checks

@@ -143,6 +143,9 @@ extension Report {
         public var reply: Percentiles
         /// The HDR percentile distributions, `[percentile, ms]` pairs (see `LatencyHistogram.distribution`).
         public var distribution: Distribution?
+        /// How late users woke from their pauses: the generator's own lag (`RunMetrics.wakeLag`); nil
+        /// when no user paused.
+        public var wake: Percentiles?
     }
 
     public struct Distribution: Sendable, Codable, Equatable {
@@ -180,5 +183,26 @@ extension Report {
             self.status = status
             self.detail = detail
         }
+    }
+}
+
+extension Report.ScriptedCheck {
+    /// Pauses a run needs before its generator's lag is judged: fewer say nothing about a p99.
+    public static let wakeLagMinimumPauses: UInt64 = 1_000
+    /// The wake lag p99 past which a run's latencies are loadgen's own queueing as much as the target's.
+    public static let wakeLagLimit = Duration.milliseconds(100)
+
+    /// Whether loadgen kept its own schedule: with the process short of CPU, users wake late from their
+    /// pauses and every latency measured includes loadgen's wait for a core, so the run says so instead
+    /// of reporting those numbers as the bot's. nil when too few users paused to judge.
+    public static func generator(_ metrics: RunMetrics) -> Report.ScriptedCheck? {
+        guard let lag = metrics.wakeLag, lag.count >= wakeLagMinimumPauses else { return nil }
+        let p99 = lag.milliseconds(atPercentile: 99)
+        let limit = wakeLagLimit.inSeconds * 1000
+        let figures = "users woke p99 \(ConsoleSummary.fmt(p99)) ms late from their pauses (max \(ConsoleSummary.fmt(lag.maxMilliseconds)) ms, \(lag.count) pauses)"
+        guard p99 > limit else { return .init(name: "generator", status: .pass, detail: "kept its schedule: \(figures)") }
+        return .init(name: "generator", status: .fail, detail: "fell behind its schedule: \(figures), over \(ConsoleSummary.fmt(limit)) ms: "
+            + "this process was short of CPU, so the latencies above include loadgen's own wait for a core (and, with the "
+            + "embedded bot, the bot's): run fewer users, or give loadgen a machine of its own")
     }
 }

@@ -63,7 +63,7 @@ extension Rig {
     ) async -> RunOutcome {
         await statusCallbacks?.drain(within: .seconds(2))  // the last replies' delivered/read statuses
         client.shutdown()
-        let checks = checks + (bot.map { [Self.keptUp($0.counts)] } ?? [])
+        let checks = checks + [Report.ScriptedCheck.generator(result.metrics)].compactMap { $0 } + (bot.map { [Self.keptUp($0.counts)] } ?? [])
         let report = RunReport.make(self, result: result, checks: checks, healthOK: healthOK, startedAt: startedAt, smoke: smoke)
         let written = await outputs.finish(report)
         let status: ExitStatus = written.failure != nil ? .cannotWriteReport

@@ -42,6 +42,18 @@ struct VirtualTimeRunTests {
         return h
     }
 
+    /// Every think pause is measured, one per turn (each turn is followed by its pause; the first,
+    /// staggering pause is not one), and in virtual time most users wake exactly when due.
+    @Test func everyPauseRecordsHowLateTheUserWoke() async {
+        let workload = Workload(scenario: scenario, users: 3, duration: .seconds(2), thinkTime: .milliseconds(100) ... .milliseconds(100))
+        let (result, _) = await run(workload, service: .milliseconds(5), replyDelay: .milliseconds(25))
+        let m = result.metrics
+        #expect(m.turns > 30)
+        #expect(m.wakeLag?.count == m.turns)
+        #expect((m.wakeLag?.milliseconds(atPercentile: 50) ?? 1) <= 0.001)  // the histogram's floor is 1 µs
+        #expect(Report.ScriptedCheck.generator(m) == nil)  // too few pauses to judge a p99
+    }
+
     /// Two users loop with no pause for 3 s against a bot that acks in 5 ms and replies 25 ms later:
     /// a turn every 30 ms each, 100 each. The LLM is down from 1 s to 2 s: those turns get the ranking's
     /// "top-rated" answer, judged graceful, and the first turn at 2 s is the recovery.

@@ -48,4 +48,27 @@ import Testing
         for _ in 0..<2 { h.record(.milliseconds(1500)) }
         #expect(abs(h.fraction(above: 1000) - 0.02) < 1e-9)
     }
+
+    /// The generator check: nothing below 1,000 pauses, a pass with the figures, a failure past a p99 of
+    /// 100 ms that says the latencies include loadgen's own wait; wake lags of shards add up.
+    @Test func theGeneratorCheckJudgesTheWakeLagP99() throws {
+        func metrics(_ pauses: Int, lateEvery: Int, late: Duration) -> RunMetrics {
+            var m = RunMetrics()
+            for i in 0..<pauses { m.recordWake(i % lateEvery == 0 ? late : .microseconds(500)) }
+            return m
+        }
+        #expect(Report.ScriptedCheck.generator(RunMetrics()) == nil)
+        #expect(Report.ScriptedCheck.generator(metrics(999, lateEvery: 1, late: .seconds(1))) == nil)
+        let kept = try #require(Report.ScriptedCheck.generator(metrics(1_000, lateEvery: 200, late: .milliseconds(400))))
+        #expect(kept.status == .pass)  // 5 of 1,000 late: the p99 is 0.5 ms
+        #expect(kept.detail.hasPrefix("kept its schedule: users woke p99 0.5 ms late from their pauses (max 400."))
+        let behind = try #require(Report.ScriptedCheck.generator(metrics(1_000, lateEvery: 50, late: .milliseconds(400))))
+        #expect(behind.status == .fail)  // 20 of 1,000 late: the p99 is 400 ms
+        #expect(behind.detail.contains("fell behind its schedule: users woke p99 400 ms late from their pauses"))
+        #expect(behind.detail.contains("the latencies above include loadgen's own wait for a core"))
+        var merged = metrics(600, lateEvery: 50, late: .milliseconds(400))
+        merged.merge(metrics(400, lateEvery: 50, late: .milliseconds(400)))
+        #expect(merged.wakeLag?.count == 1_000)
+        #expect(Report.ScriptedCheck.generator(merged)?.status == .fail)
+    }
 }
