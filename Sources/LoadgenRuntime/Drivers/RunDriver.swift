@@ -77,10 +77,11 @@ extension Rig {
     /// run that outgrows it measures the reference bot's capacity there — said, so that no one mistakes
     /// it for loadgen's limit or for their own bot's.
     static func keptUp(_ counts: BotCounts) -> Report.ScriptedCheck {
-        let after = "\(BotCounts.lateAfter.components.seconds) s"
-        guard counts.startedLate > 0 else {
+        let after = "\(Int(BotCounts.lateAfter / .milliseconds(1))) ms"
+        guard counts.fellBehind else {
+            let late = counts.startedLate == 0 ? "no message" : "\(counts.startedLate) of \(counts.processed) messages"
             return .init(name: "embedded bot", status: .pass,
-                         detail: "kept up: no message waited over \(after) for a reply worker (longest \(counts.longestQueueWaitMilliseconds) ms)")
+                         detail: "kept up: \(late) waited over \(after) for a reply worker (longest \(counts.longestQueueWaitMilliseconds) ms)")
         }
         let longest = String(format: "%.1f s", Double(counts.longestQueueWaitMilliseconds) / 1000)
         return .init(name: "embedded bot", status: .fail, detail: "fell behind: \(counts.startedLate) of \(counts.processed) messages "
