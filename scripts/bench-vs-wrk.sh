@@ -2,6 +2,7 @@
 # Generator throughput and memory, measured, not asserted in unit tests.
 #
 #   scripts/bench-vs-wrk.sh [--seconds N] [--rounds N] [--connections N] [--memory] [--soak SECONDS]
+#                           [--scale USERS[:SECONDS]] [--open RATE[,RATE…]]
 #
 # 1. Starts nginx on loopback (one worker) with a trivial "200 ok" location.
 # 2. Runs wrk (1 thread: the physical limit here), hey (Go) and loadgen --replies none against it,
@@ -11,6 +12,11 @@
 # 3. With --memory: peak RSS of loadgen with 100 and with 10,000 users (think time 2s-5s), and the
 #    memory per simulated user.
 # 4. With --soak S: 1,000 users with think time for S seconds, RSS sampled every 30 s (is it flat?).
+# 5. With --scale U[:S]: U users with think time 2s-5s for S seconds (default 60): peak RSS and bytes per
+#    user over a 100-user run, turns/s, how late users woke from their pauses (the send lag, p50/p99),
+#    and how long the run took against its duration. (--rounds 0 skips the rounds.)
+# 6. With --open R1,R2,…: the open model at each arrival rate (conversations/s, no think time, 20 s each):
+#    launched, dropped, and the launch lag p99 — the highest rate the machine holds, and where it drops.
 # Installs wrk, hey and nginx-light with apt-get when missing. Only ever targets 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +26,8 @@ rounds=2
 connections=100
 memory=0
 soak=0
+scale=""
+open_rates=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -27,7 +35,9 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --memory) memory=1; shift ;;
     --soak) soak="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --scale) scale="$2"; shift 2 ;;
+    --open) open_rates="$2"; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -133,4 +143,40 @@ if [ "$soak" -gt 0 ]; then
   done
   wait "$lg"
   echo "RSS (KB) every 30 s: ${samples[*]}"
+fi
+
+# Peak RSS (KB) and the report of a closed run of $1 users, think 2s-5s, for $2 seconds.
+closed_run() {
+  WHATSAPP_APP_SECRET=bench /usr/bin/time -v "$LOADGEN" --target "$target" --replies none --concurrency "$1" \
+    --think-time 2s-5s --duration "$2s" --criteria "errorRate<0.01" --quiet --report-dir "$work/scale$1" \
+    >/dev/null 2>"$work/scaletime$1" || [ $? -eq 1 ] || { cat "$work/scaletime$1" >&2; exit 1; }  # 1: a criterion failed
+  awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$work/scaletime$1"
+}
+
+if [ -n "$scale" ]; then
+  users=${scale%%:*}; scale_seconds=60
+  [ "$users" != "$scale" ] && scale_seconds=${scale#*:}
+  base_rss=$(closed_run 100 10)
+  start=$(date +%s.%N)
+  rss=$(closed_run "$users" "$scale_seconds")
+  took=$(python3 -c "import time; print(f'{time.time() - $start:.1f}')")
+  python3 - "$work/scale$users/report.json" "$users" "$scale_seconds" "$rss" "$base_rss" "$took" <<'PY'
+import json, sys
+path, users, seconds, rss, base, took = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+r = json.load(open(path)); t = r["totals"]; w = r["latency"].get("wake") or {}
+print(f"== {users:,} users, think 2s-5s, {seconds} s: {t['turns']:,} turns ({t['throughput']:,.0f}/s), errors {t['errors']}; "
+      f"peak RSS {rss/1024:.0f} MB, {(rss - base) * 1024 / (users - 100):,.0f} bytes per user over a 100-user run; "
+      f"send lag (wake) p50 {w.get('p50', 0)} ms, p99 {w.get('p99', 0)} ms, max {w.get('max', 0)} ms; the run took {took} s")
+PY
+fi
+
+if [ -n "$open_rates" ]; then
+  printf '%-14s %10s %10s %10s %16s\n' "rate (conv/s)" launched dropped late "launch lag p99"
+  for rate in ${open_rates//,/ }; do
+    WHATSAPP_APP_SECRET=bench "$LOADGEN" --target "$target" --replies none --rate "$rate" --think-time 0 --duration 20s \
+      --criteria "errorRate<0.01" --quiet --report-dir "$work/open$rate" >/dev/null 2>"$work/open$rate.err" || true
+    python3 -c "
+import json; a = json.load(open('$work/open$rate/report.json'))['arrivals']
+print(f\"{'$rate':<14} {a['launched']:>10,} {a['dropped']:>10,} {a['late']:>10,} {a['lag']['p99']:>13} ms\")"
+  done
 fi

@@ -42,6 +42,16 @@ struct VirtualTimeRunTests {
         return h
     }
 
+    /// The closed model starts its users in groups of a few hundred (a runtime task group unlinks each
+    /// finished child by a walk of its list): every user runs, the last partial group too.
+    @Test func everyUserOfEveryGroupRuns() async {
+        let workload = Workload(scenario: scenario, users: 600, duration: .seconds(5), journeysPerUser: 1)
+        let (result, seen) = await run(workload, service: .milliseconds(5), replyDelay: .milliseconds(25))
+        #expect(result.metrics.journeysStarted == 600)
+        #expect(result.metrics.turns == 600 && result.metrics.replies == 600)
+        #expect(seen.count == 600)
+    }
+
     /// Every think pause is measured, one per turn (each turn is followed by its pause), but for each
     /// user's last, which the end of the run cuts short (and the first, staggering pause is not one); in
     /// virtual time most users wake exactly when due.
