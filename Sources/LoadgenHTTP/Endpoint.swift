@@ -33,9 +33,6 @@ public struct Endpoint: Sendable {
         }
     }
 
-    /// Requests handed to `responder` in this process.
-    public init(inProcess responder: any HTTPResponder) { way = .inProcess(responder) }
-
     /// One request: the response, or why there was none (no answer within `timeout`, a dropped
     /// connection, a refused connect). `key` keeps a caller's requests on one connection shard.
     public func execute(

@@ -42,13 +42,10 @@ extension Rig {
             throw LoadgenFailure(.usage, "cannot set up a client for \(target.url): \(error)")
         }
         if let statuses {
+            let route: Route = target.bot.map { .inProcess($0.webhook) } ?? .http(target.url)  // the embedded bot's: in process
             let delivery: StatusCallbacks.Delivery
-            if let bot = target.bot {
-                delivery = StatusCallbacks.Delivery(inProcess: bot.webhook, path: target.url.pathAndQuery, appSecret: target.appSecret)
-            } else {
-                do { delivery = try StatusCallbacks.Delivery(target: target.url, appSecret: target.appSecret) } catch {
-                    throw LoadgenFailure(.usage, "cannot set up the status callbacks' client for \(target.url): \(error)")
-                }
+            do { delivery = try StatusCallbacks.Delivery(to: route, path: target.url.pathAndQuery, appSecret: target.appSecret) } catch {
+                throw LoadgenFailure(.usage, "cannot set up the status callbacks' client for \(target.url): \(error)")
             }
             services.append(StatusCallbacksService(callbacks: statuses, delivery: delivery))
         }

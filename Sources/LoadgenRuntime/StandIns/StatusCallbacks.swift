@@ -28,16 +28,10 @@ public final class StatusCallbacks: Sendable {
         var path: String
         var signer: WebhookSigner
 
-        /// Over HTTP to `target`, on `connections` connections.
-        public init(target: TargetURL, appSecret: Secret, connections: Int = StatusCallbacks.defaultConnections) throws {
-            endpoint = try Endpoint(.http(target), maxConnections: connections)
-            path = target.pathAndQuery
-            signer = WebhookSigner(appSecret: appSecret)
-        }
-
-        /// To a webhook in this process (the embedded bot's), as the same signed requests.
-        public init(inProcess webhook: any HTTPResponder, path: String, appSecret: Secret) {
-            endpoint = Endpoint(inProcess: webhook)
+        /// To the webhook at `path` of `route`: over HTTP on `connections` connections, or in this process
+        /// (the embedded bot's webhook) as the same signed requests.
+        public init(to route: Route, path: String, appSecret: Secret, connections: Int = StatusCallbacks.defaultConnections) throws {
+            endpoint = try Endpoint(route, maxConnections: connections)
             self.path = path
             signer = WebhookSigner(appSecret: appSecret)
         }
