@@ -29,6 +29,7 @@ public enum LoadgenCLI {
 
 /// The scenarios a `--scenario NAME` finds: the built-in ones, then those the program was started with.
 enum ScenarioCatalog {
+    /// Written once, by `LoadgenCLI.main` before any command runs; read by the commands.
     private static let extra = Mutex<[Scenario]>([])
 
     static func install(_ scenarios: [Scenario]) throws(ScenarioError) {

@@ -1,7 +1,6 @@
 import Wire
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// A response as the client sees it.
 public struct ClientResponse: Sendable {
@@ -24,16 +23,15 @@ public enum ClientFailure: Error, Sendable, Equatable {
 final class HTTPClientConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<ResponseHandler>
-    private let health: ConnectionHealth
 
     init(channel: any Channel, handler: ResponseHandler) {
         self.channel = channel
-        self.health = handler.health
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
     }
 
-    /// Whether the connection can take another request.
-    var isReusable: Bool { channel.isActive && health.isUsable }
+    /// Whether the connection can take another request: a connection that must not is closed by its
+    /// handler before the request's future completes, and `isActive` may be read from any thread.
+    var isReusable: Bool { channel.isActive }
 
     /// Sends one request; the future fails with `ClientFailure`.
     func execute(_ head: HTTPRequestHead, body: [UInt8], timeout: TimeAmount) -> EventLoopFuture<ClientResponse> {
@@ -58,22 +56,10 @@ final class HTTPClientConnection: Sendable {
     }
 }
 
-/// Whether a connection may carry another request. Only ever cleared, and atomic, so the pool can read
-/// it from any thread without hopping onto the event loop.
-///
-/// Shared on purpose: owned by its connection; the channel's handler clears it on the event loop, the
-/// pool reads it from the users' threads.
-final class ConnectionHealth: Sendable {
-    private let usable = Atomic<Bool>(true)
-    var isUsable: Bool { usable.load(ordering: .acquiring) }
-    func clear() { usable.store(false, ordering: .releasing) }
-}
-
 /// Collects one response at a time and completes the in-flight promise.
 final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
 
-    let health = ConnectionHealth()
     /// A response body past this is refused and the connection closed: an endless body must not fill memory.
     private let maxBodyBytes: Int
     private var promise: EventLoopPromise<ClientResponse>?
@@ -112,8 +98,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let timerAt, timerAt <= now { self.timerAt = nil }
         guard promise != nil, let deadline else { return }
         if deadline <= now {
-            fail(.timeout)
-            channel.close(promise: nil)
+            fail(.timeout, closing: channel)
         } else {
             setTimer(for: deadline, channel: channel)
         }
@@ -125,8 +110,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
             head = h
         case .body(let buffer):
             guard body.count + buffer.readableBytes <= maxBodyBytes else {
-                fail(.io("the response body is over \(maxBodyBytes) bytes"))
-                context.close(promise: nil)
+                fail(.io("the response body is over \(maxBodyBytes) bytes"), closing: context.channel)
                 return
             }
             body.append(contentsOf: buffer.readableBytesView)
@@ -134,31 +118,28 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let head, let promise else { return }
             deadline = nil
             self.promise = nil
-            if !head.isKeepAlive {
-                health.clear()
-                context.close(promise: nil)
-            }
+            if !head.isKeepAlive { context.close(promise: nil) }
             promise.succeed(ClientResponse(status: Int(head.status.code), headers: head.headers, body: body))
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        health.clear()
-        fail(.io("connection closed by peer"))
+        fail(.io("connection closed by peer"), closing: context.channel)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        health.clear()
-        fail(.io(String(describing: error)))
-        context.close(promise: nil)
+        fail(.io(String(describing: error)), closing: context.channel)
     }
 
-    private func fail(_ failure: ClientFailure) {
-        health.clear()
+    /// Fails the request in flight after closing the connection, so that whoever the failure wakes finds
+    /// it inactive and never reuses it. The promise is taken first: the close's `channelInactive` finds
+    /// none and does not overwrite the reason.
+    private func fail(_ failure: ClientFailure, closing channel: any Channel) {
         deadline = nil
         let p = promise
         promise = nil
+        channel.close(promise: nil)
         p?.fail(failure)
     }
 }

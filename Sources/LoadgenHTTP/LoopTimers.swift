@@ -13,7 +13,8 @@ import Synchronization
 /// rounded up to the millisecond so that the wake-ups of one millisecond share one tick.
 ///
 /// Shared on purpose, like the event loop group it runs on: every sleeping task of the process files
-/// its deadline here. One shard per event loop, each with its own lock; sleeps are spread over them.
+/// its deadline here. One shard per event loop, each with its own lock; a sleep goes to the shard of the
+/// event loop its task runs on (NIO is the global executor in the binary), the first shard otherwise.
 public final class LoopTimers: Sendable {
     /// The process's timers, on NIO's singleton event loop group.
     public static let shared = LoopTimers(group: MultiThreadedEventLoopGroup.singleton)
@@ -22,7 +23,6 @@ public final class LoopTimers: Sendable {
     public static let tick = Duration.milliseconds(1)
 
     private let shards: [Shard]
-    private let next = Atomic<UInt64>(0)
 
     public init(group: any EventLoopGroup) {
         shards = group.makeIterator().map(Shard.init(loop:))
@@ -31,8 +31,13 @@ public final class LoopTimers: Sendable {
     /// Returns at `deadline` (at most a tick later) or at once when the calling task is cancelled.
     public func sleep(until deadline: ContinuousClock.Instant) async {
         guard deadline > .now else { return }
-        let id = next.add(1, ordering: .relaxed).newValue
-        await shards[Int(id % UInt64(shards.count))].sleep(id: id, until: deadline)
+        await shard().sleep(until: deadline)
+    }
+
+    /// The shard of the event loop the caller runs on, so that a loop's tasks share its lock.
+    private func shard() -> Shard {
+        guard shards.count > 1, let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return shards[0] }
+        return shards.first { $0.loop === loop } ?? shards[0]
     }
 
     /// Returns after `duration` (at most a tick later) or at once when the calling task is cancelled.
@@ -62,13 +67,19 @@ extension LoopTimers {
     }
 
     /// One event loop's sleepers.
+    ///
+    /// Shared on purpose: owned by its `LoopTimers`; tasks file their sleeps from any thread, the event
+    /// loop's tick wakes them.
     private final class Shard: Sendable {
-        private let loop: any EventLoop
+        let loop: any EventLoop
         private let state = Mutex(State())
+        /// Every sleep's own id: a cancelled sleep's entry stays in the heap and must not wake a later one.
+        private let next = Atomic<UInt64>(0)
 
         init(loop: any EventLoop) { self.loop = loop }
 
-        func sleep(id: UInt64, until deadline: ContinuousClock.Instant) async {
+        func sleep(until deadline: ContinuousClock.Instant) async {
+            let id = next.add(1, ordering: .relaxed).newValue
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let (resumeNow, tick): (Bool, ContinuousClock.Instant?) = state.withLock { s in

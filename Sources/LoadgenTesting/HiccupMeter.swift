@@ -5,7 +5,9 @@ import Synchronization
 /// own sleeps 1 ms again and again and records how much later than asked it woke. On a shared 2-core
 /// machine the kernel deschedules a process for tens of milliseconds now and then; a test that checks
 /// measured latencies against the truth allows for the stall the machine showed in the same run
-/// instead of for a guess. A class holding atomics: the meter's thread writes, the test reads.
+/// instead of for a guess.
+///
+/// Shared on purpose: owned by one timing test; the meter's thread writes the worst stall, the test reads it.
 public final class HiccupMeter: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)

@@ -13,6 +13,9 @@ public final class ShardedRecorder: Sendable {
         /// Users (or open-model conversations) of this shard running now.
         var active = 0
     }
+    /// One shard's metrics under its own lock.
+    ///
+    /// Shared on purpose: owned by its recorder; the users of the shard record, the sampler reads.
     private final class Shard: Sendable {
         let state = Mutex(State())
     }
