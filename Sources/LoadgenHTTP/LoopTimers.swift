@@ -30,8 +30,15 @@ public final class LoopTimers: Sendable {
 
     /// Returns at `deadline` (at most a tick later) or at once when the calling task is cancelled.
     public func sleep(until deadline: ContinuousClock.Instant) async {
+        await sleep(until: deadline) { _ in }
+    }
+
+    /// Sleeps like `sleep(until:)`, and once the sleep is filed hands `filed` a function that ends it
+    /// early (from any thread, at most once to effect): what a stop signal calls to wake a thinking user
+    /// without a task of its own. `filed` is not called when the sleep returns at once.
+    public func sleep(until deadline: ContinuousClock.Instant, filed: (_ wake: @escaping @Sendable () -> Void) -> Void) async {
         guard deadline > .now else { return }
-        await shard().sleep(until: deadline)
+        await shard().sleep(until: deadline, filed: filed)
     }
 
     /// The shard of the event loop the caller runs on, so that a loop's tasks share its lock.
@@ -78,7 +85,7 @@ extension LoopTimers {
 
         init(loop: any EventLoop) { self.loop = loop }
 
-        func sleep(until deadline: ContinuousClock.Instant) async {
+        func sleep(until deadline: ContinuousClock.Instant, filed: (_ wake: @escaping @Sendable () -> Void) -> Void) async {
             let id = next.add(1, ordering: .relaxed).newValue
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -88,12 +95,18 @@ extension LoopTimers {
                         s.heap.push(Entry(deadline: deadline, id: id))
                         return (false, s.arm(deadline))
                     }
-                    if resumeNow { continuation.resume() }
+                    if resumeNow { return continuation.resume() }
                     if let tick { schedule(tick) }
+                    filed { self.wake(id) }
                 }
             } onCancel: {
-                state.withLock { $0.sleepers.removeValue(forKey: id) }?.resume()
+                wake(id)
             }
+        }
+
+        /// Ends sleep `id` now, unless it has ended.
+        private func wake(_ id: UInt64) {
+            state.withLock { $0.sleepers.removeValue(forKey: id) }?.resume()
         }
 
         private func schedule(_ tick: ContinuousClock.Instant) {

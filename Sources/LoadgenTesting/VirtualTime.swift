@@ -1,4 +1,5 @@
 import Foundation
+import LoadgenCore
 
 /// Virtual time for tests: a whole scenario — seconds or hours of it — runs in milliseconds, and every
 /// latency it measures is exact.
@@ -147,3 +148,5 @@ final class VirtualExecutor: TaskExecutor, @unchecked Sendable {
         return try body()
     }
 }
+
+extension VirtualClock: EngineClock {}

@@ -1,3 +1,4 @@
+import Foundation
 @testable import LoadgenHTTP
 import Testing
 
@@ -32,6 +33,24 @@ struct LoopTimersTests {
         await late.value
     }
 
+    @Test func aFiledSleepEndsWhenWokenAndAStaleWakeDoesNothing() async throws {
+        let start = ContinuousClock.now
+        let wakes = WakeBox()
+        let sleeper = Task {
+            await LoopTimers.shared.sleep(until: .now + .seconds(600)) { wake in wakes.set(wake) }
+            return ContinuousClock.now
+        }
+        while wakes.get() == nil { await Task.yield() }
+        wakes.get()?()
+        #expect(await sleeper.value - start < .seconds(30))
+        // The wake of a sleep that has ended does not end the next one.
+        let stale = try #require(wakes.get())
+        let nextStart = ContinuousClock.now
+        let next = Task { await LoopTimers.shared.sleep(for: .milliseconds(20)); return ContinuousClock.now }
+        stale()
+        #expect(await next.value - nextStart >= .milliseconds(20))
+    }
+
     @Test func aPastDeadlineReturnsImmediately() async {
         await LoopTimers.shared.sleep(until: .now - .seconds(1))
         await LoopTimers.shared.sleep(for: .zero)
@@ -59,4 +78,12 @@ struct LoopTimersTests {
         while let first = heap.first { popped.append(first); heap.removeFirst() }
         #expect(popped == values.sorted())
     }
+}
+
+/// Hands a wake function from the sleeping task to the test.
+private final class WakeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var wake: (@Sendable () -> Void)?
+    func set(_ w: @escaping @Sendable () -> Void) { lock.withLock { wake = w } }
+    func get() -> (@Sendable () -> Void)? { lock.withLock { wake } }
 }

@@ -1,5 +1,5 @@
 /// The closed model: a fixed set of users, each repeating its journey, with think time, until the run ends.
-struct ClosedModel<C: Clock<Duration>>: Sendable {
+struct ClosedModel<C: EngineClock>: Sendable {
     let run: EngineRun<C>
     /// A bound on journeys per user (tests, smoke runs); nil = until the duration ends.
     let journeysPerUser: Int?

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Shared on purpose: one per engine run (`--batch`), owned by it; every user hands its message in, and
 /// the batcher's own loop sends each batch when its window closes.
-final class DeliveryBatcher<C: Clock<Duration>>: Sendable {
+final class DeliveryBatcher<C: EngineClock>: Sendable {
     private struct Batch {
         var items: [WebhookEnvelope.Item] = []
         var waiters: [CheckedContinuation<DeliveryResult, Never>] = []

@@ -4,7 +4,7 @@
 /// recorders. When the duration ends (or `stop` fires) users start no new turn, finish the one in
 /// flight — waiting for its reply up to the reply timeout — and return. Nothing outlives `run`.
 /// Every wait is on the injected clock, so a test clock runs a whole scenario without sleeping.
-public struct Engine<C: Clock<Duration>>: Sendable {
+public struct Engine<C: EngineClock>: Sendable {
     let clock: C
     let transport: any WebhookTransport
     let signer: WebhookSigner

@@ -1,6 +1,6 @@
 /// What every user of one run shares: the engine, the workload, the recorders, the clock's start and
 /// end, the stop signal. A value handed to each user, instead of a dozen parameters.
-struct EngineRun<C: Clock<Duration>>: Sendable {
+final class EngineRun<C: EngineClock>: Sendable {
     let engine: Engine<C>
     let workload: Workload
     let recorder: ShardedRecorder

@@ -1,7 +1,7 @@
 /// One user's pass through its journey, and what it carries from turn to turn: its random stream and
 /// message sequence (which outlive a pass in the closed model), the bot's last reply, and — in the open
 /// model — when the conversation's first message was due.
-struct JourneyRun<C: Clock<Duration>>: Sendable {
+struct JourneyRun<C: EngineClock>: Sendable {
     let run: EngineRun<C>
     let user: SimulatedUser
     let journey: CompiledJourney

@@ -5,7 +5,7 @@
 ///
 /// The launcher owns the free identities: each conversation is a child task that returns its identity
 /// when it ends, and a timer child wakes the launcher for the next arrival, so nothing is shared.
-struct OpenModel<C: Clock<Duration>>: Sendable {
+struct OpenModel<C: EngineClock>: Sendable {
     let run: EngineRun<C>
     let schedule: ArrivalSchedule
 

@@ -1,7 +1,7 @@
 /// One turn as a user reaches it: who sends, what, what is expected back, and where the journey is.
 /// Its methods post the message (with Meta's duplicates, retries and batches), wait for the reply on
 /// the run's clock, and record the judgement.
-struct Turn<C: Clock<Duration>>: Sendable {
+struct Turn<C: EngineClock>: Sendable {
     let run: EngineRun<C>
     let user: SimulatedUser
     let persona: Persona
