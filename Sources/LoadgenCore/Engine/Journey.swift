@@ -8,37 +8,43 @@ struct JourneyRun<C: EngineClock>: Sendable {
     var random: SeededRandom
     var sequence: UInt64
     let intendedStart: C.Instant?
+    /// Where the pass under way is.
+    private var pass = Pass()
+
+    init(run: EngineRun<C>, user: SimulatedUser, journey: CompiledJourney, random: SeededRandom, sequence: UInt64, intendedStart: C.Instant?) {
+        self.run = run
+        self.user = user
+        self.journey = journey
+        self.random = random
+        self.sequence = sequence
+        self.intendedStart = intendedStart
+    }
 
     private enum Outcome { case passed, failed, incomplete }
 
+    /// One pass through the journey: the steps left, the bot's last reply, how it is going.
+    private struct Pass: Sendable {
+        var stack: [ArraySlice<CompiledJourney.Node>] = []
+        var lastReply: BotReply?
+        var intended: C.Instant?
+        var outcome = Outcome.passed
+        var over = false
+    }
+
     /// Runs the journey once: sends, thinks and branches until it ends, a turn fails, a fault degrades
     /// it on purpose, or the run stops (the journey then counts as incomplete).
+    ///
+    /// The stretch between two pauses runs in a task of its own, and the pauses are taken here: the
+    /// runtime keeps a task's deepest stack (the turn, the HTTP exchange, the wait for the reply) until
+    /// the task ends, so a user that took its turns in its own task held 11 KB of it while thinking.
     mutating func walk() async {
         run.recorder.record(user: user.index) { $0.journeysStarted += 1 }
-        var outcome = Outcome.passed
-        var lastReply: BotReply?
-        var intended = intendedStart
-        var stack: [ArraySlice<CompiledJourney.Node>] = [journey.nodes[...]]
-        walk: while var frame = stack.popLast() {
-            guard let node = frame.popFirst() else { continue }
-            stack.append(frame)
-            let stopNow = run.stopping || (run.clock.now >= run.end && intended == nil)
-            switch node {
-            case .send(let outgoing, let expect, let key):
-                if stopNow { outcome = .incomplete; break walk }
-                let more = stack.contains { !$0.isEmpty }
-                let result = await send(outgoing, expect: expect, key: key, lastReply: lastReply, intended: intended, more: more)
-                intended = nil  // later messages are sent when the user gets to them
-                if let reply = result.reply { lastReply = reply }
-                if !result.passed { outcome = .failed; break walk }
-                if result.injected { break walk }  // degraded on purpose: the rest of the journey expects the healthy path
-            case .think(let lo, let hi):
-                if !stopNow { await run.pause(EngineRun<C>.draw(lo ... hi, using: &random), user: user.index) }
-            case .branch(let matcher, let then, let otherwise):
-                stack.append((lastReply.map(matcher.matches) == true ? then : otherwise)[...])
-            }
+        pass = Pass(stack: [journey.nodes[...]], intended: intendedStart)
+        while let pause = await advanceInATaskOfItsOwn() {
+            await run.pause(pause, user: user.index)
+            if pass.over { break }
         }
-        run.recorder.record(user: user.index) { [outcome] m in
+        run.recorder.record(user: user.index) { [outcome = pass.outcome] m in
             switch outcome {
             case .passed: m.journeysSucceeded += 1
             case .incomplete: m.journeysIncomplete += 1
@@ -47,10 +53,56 @@ struct JourneyRun<C: EngineClock>: Sendable {
         }
     }
 
-    /// One send step: the turn, a flood after it when chaos asks for one, then the user's pause.
+    private mutating func advanceInATaskOfItsOwn() async -> Duration? {
+        let before = self
+        let (after, pause) = await withTaskGroup(of: (JourneyRun, Duration?).self) { group in
+            group.addTask {
+                var journey = before
+                let pause = await journey.advance()
+                return (journey, pause)
+            }
+            return await group.next() ?? (before, nil)
+        }
+        self = after
+        return pause
+    }
+
+    /// Walks on until the user pauses (returns for how long) or the pass is over (nil).
+    private mutating func advance() async -> Duration? {
+        while !pass.over, var frame = pass.stack.popLast() {
+            guard let node = frame.popFirst() else { continue }
+            pass.stack.append(frame)
+            let stopNow = run.stopping || (run.clock.now >= run.end && pass.intended == nil)
+            switch node {
+            case .send(let outgoing, let expect, let key):
+                if stopNow {
+                    pass.outcome = .incomplete
+                    pass.over = true
+                    return nil
+                }
+                let more = pass.stack.contains { !$0.isEmpty }
+                let (result, think) = await send(outgoing, expect: expect, key: key, lastReply: pass.lastReply, intended: pass.intended,
+                                                 more: more)
+                pass.intended = nil  // later messages are sent when the user gets to them
+                if let reply = result.reply { pass.lastReply = reply }
+                if !result.passed { pass.outcome = .failed }
+                // A failed turn ends the pass; so does a fault that degraded it on purpose (the rest of the
+                // journey expects the healthy path). The user still thinks first.
+                if !result.passed || result.injected { pass.over = true }
+                if let think { return think }
+            case .think(let lo, let hi):
+                if !stopNow { return EngineRun<C>.draw(lo ... hi, using: &random) }
+            case .branch(let matcher, let then, let otherwise):
+                pass.stack.append((pass.lastReply.map(matcher.matches) == true ? then : otherwise)[...])
+            }
+        }
+        return nil
+    }
+
+    /// One send step: the turn, a flood after it when chaos asks for one; and the user's pause after it.
     private mutating func send(
         _ outgoing: Outgoing, expect: Expectation?, key: StepKey, lastReply: BotReply?, intended: C.Instant?, more: Bool
-    ) async -> TurnResult {
+    ) async -> (TurnResult, think: Duration?) {
         let w = run.workload
         sequence += 1
         let turn = Turn(run: run, user: user, persona: journey.persona, key: key, expect: w.replies.awaitsReplies ? expect : nil,
@@ -63,9 +115,9 @@ struct JourneyRun<C: EngineClock>: Sendable {
         // Think after each turn, failed or not (a person pauses before trying again; a failing target
         // must not turn users into a tight loop); in the open model not after a conversation's last turn.
         if w.thinkTime.upperBound > .zero, intendedStart == nil || (more && result.passed && !result.injected) {
-            await run.pause(EngineRun<C>.draw(w.thinkTime, using: &random), user: user.index)
+            return (result, EngineRun<C>.draw(w.thinkTime, using: &random))
         }
-        return result
+        return (result, nil)
     }
 }
 
