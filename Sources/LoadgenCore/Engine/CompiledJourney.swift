@@ -9,11 +9,24 @@ struct CompiledJourney: Sendable {
 
     let persona: Persona
     let nodes: [Node]
+    /// Whether the journey has a think step of its own (a pause besides the run's think time).
+    let thinks: Bool
 
     init(_ persona: Persona) {
         self.persona = persona
         var number = 0
         nodes = Self.compile(persona.journey[...], persona: persona.name, number: &number)
+        thinks = Self.thinks(nodes)
+    }
+
+    private static func thinks(_ nodes: [Node]) -> Bool {
+        nodes.contains { node in
+            switch node {
+            case .think(_, let max): max > .zero
+            case .branch(_, let a, let b): thinks(a) || thinks(b)
+            case .send: false
+            }
+        }
     }
 
     private static func compile(_ steps: ArraySlice<Step>, persona: String, number: inout Int) -> [Node] {
