@@ -83,8 +83,8 @@ struct Turn<C: EngineClock>: Sendable {
         let intended = self.intended ?? run.clock.now
         let sentAt = run.elapsed
         if expect != nil { engine.correlator.open(user: user.index, wamid: wamid) }
-        var result = if let batcher = run.batcher, let item = message.item {
-            await batcher.deliver(item)  // Meta batching: this message shares a POST with others
+        var (result, said): (DeliveryResult, String?) = if let batcher = run.batcher, let item = message.item {
+            (await batcher.deliver(item), nil)  // Meta batching: this message shares a POST with others
         } else {
             await deliver(message.body, signature: signature, random: &random)
         }
@@ -94,10 +94,11 @@ struct Turn<C: EngineClock>: Sendable {
             if attempt > 0 { try? await run.clock.sleep(for: .seconds(1 << (attempt - 1))) }
             attempt += 1
             run.recorder.record(user: user.index) { $0.redeliveries += 1 }
-            result = await engine.transport.deliver(body: message.body, signature: signature, user: user.index)
+            (result, said) = await engine.transport.deliverExplaining(body: message.body, signature: signature, user: user.index)
         }
         let ack = intended.duration(to: run.clock.now)
         let failure = result.errorClass
+        if let failure, let said { run.recorder.record(user: user.index) { $0.noteError(failure, said: said) } }
         var reply = TurnEvidence.Reply.notAwaited
         if let expect {
             if failure != nil { engine.correlator.abandon(user: user.index) } else {
@@ -142,19 +143,19 @@ struct Turn<C: EngineClock>: Sendable {
 
     /// Posts a delivery, and for a `duplicates` share of messages the same bytes again — half the time
     /// concurrently, as Meta's parallel redeliveries do, else right after the first.
-    private func deliver(_ body: [UInt8], signature: String, random: inout SeededRandom) async -> DeliveryResult {
+    private func deliver(_ body: [UInt8], signature: String, random: inout SeededRandom) async -> (DeliveryResult, said: String?) {
         let transport = engine.transport
         let share = workload.delivery.duplicates
         let roll = random.nextFraction()
-        guard roll < share else { return await transport.deliver(body: body, signature: signature, user: user.index) }
+        guard roll < share else { return await transport.deliverExplaining(body: body, signature: signature, user: user.index) }
         run.recorder.record(user: user.index) { $0.duplicatesSent += 1 }
         if roll < share / 2 {
             async let twin = transport.deliver(body: body, signature: signature, user: user.index)
-            let first = await transport.deliver(body: body, signature: signature, user: user.index)
+            let first = await transport.deliverExplaining(body: body, signature: signature, user: user.index)
             _ = await twin
             return first
         }
-        let first = await transport.deliver(body: body, signature: signature, user: user.index)
+        let first = await transport.deliverExplaining(body: body, signature: signature, user: user.index)
         _ = await transport.deliver(body: body, signature: signature, user: user.index)
         return first
     }

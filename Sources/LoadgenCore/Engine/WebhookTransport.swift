@@ -7,10 +7,19 @@ public protocol WebhookTransport: Sendable {
     /// Like `deliver`, and the `Retry-After` seconds when the target answered 429 with one (the
     /// rate-limit burst judges it). Transports that cannot see headers report nil.
     func deliverReportingRetryAfter(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, retryAfter: Int?)
+
+    /// Like `deliver`, and what the target said when it did not ack with 200: the start of the response
+    /// body, or why there was no answer, secrets redacted (the report's error samples). Transports that
+    /// cannot say report nil.
+    func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, said: String?)
 }
 
 extension WebhookTransport {
     public func deliverReportingRetryAfter(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, retryAfter: Int?) {
+        (await deliver(body: body, signature: signature, user: user), nil)
+    }
+
+    public func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, said: String?) {
         (await deliver(body: body, signature: signature, user: user), nil)
     }
 }

@@ -53,6 +53,8 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     /// Chaos: for each fault (by its index in the plan), the earliest time after its window closed at
     /// which a turn passed without a fallback — the recovery point.
     public var recoveredAt: [Int: Duration] = [:]
+    /// What the target said when it refused turns, a few distinct samples per error class (nil: none).
+    public var errorSamples: ErrorSamples?
 
     /// Empty metrics.
     public init() {}
@@ -109,6 +111,13 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         for (p, stats) in other.patterns { patterns[p, default: PatternStats()].merge(stats) }
         for (p, stats) in other.phases { phases[p, default: PhaseStats()].merge(stats) }
         for (i, at) in other.recoveredAt { recoveredAt[i] = min(recoveredAt[i] ?? at, at) }
+        if let samples = other.errorSamples { errorSamples = errorSamples.map { var s = $0; s.merge(samples); return s } ?? samples }
+    }
+
+    /// Keeps what the target said when it refused a turn of `errorClass` (a few distinct per class).
+    public mutating func noteError(_ errorClass: ErrorClass, said: String) {
+        if errorSamples == nil { errorSamples = ErrorSamples() }
+        errorSamples!.note(errorClass, said)
     }
 
     /// Adds only the headline figures of `other`: turns, errors by class, replies, fallbacks and the

@@ -69,7 +69,8 @@ public enum ConsoleSummary {
     private static func errors(_ r: Report) -> [String] {
         let errors = r.errorsByClass.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         let c = r.replies
-        return ["errors by class: " + (errors.isEmpty ? "none" : errors.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+        let said = errors.flatMap { c, n in (r.errorSamples?[c] ?? []).map { "  \(c) ×\(n): \($0)" } }
+        return ["errors by class: " + (errors.isEmpty ? "none" : errors.map { "\($0.key) \($0.value)" }.joined(separator: ", "))] + said + [
                 "graph sends: matched \(c.matched), unsolicited \(c.unsolicited), duplicate \(c.duplicate), "
                     + "wrong user \(c.wrongUser), unknown user \(c.unknownUser)\(c.refused > 0 ? ", refused \(c.refused) (malformed, Meta would refuse them)" : ""); "
                     + "read receipts \(c.markRead)"]

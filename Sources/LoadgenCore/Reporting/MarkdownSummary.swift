@@ -50,7 +50,13 @@ public enum MarkdownSummary {
         out.append("")
         let errors = r.errorsByClass.filter { $0.value > 0 }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
         guard !errors.isEmpty else { return out + ["Errors by class: none."] }
-        return out + ["| error class | turns |", "|---|--:|"] + errors.map { "| \(cell($0.key)) | \($0.value) |" }
+        guard let samples = r.errorSamples, !samples.isEmpty else {
+            return out + ["| error class | turns |", "|---|--:|"] + errors.map { "| \(cell($0.key)) | \($0.value) |" }
+        }
+        return out + ["| error class | turns | what the target said |", "|---|--:|---|"] + errors.map { c, n in
+            let said = (samples[c] ?? []).map { "`" + cell($0).replacingOccurrences(of: "`", with: "'") + "`" }.joined(separator: "<br>")
+            return "| \(cell(c)) | \(n) | \(said) |"
+        }
     }
 
     private static func patterns(_ r: Report) -> [String] {

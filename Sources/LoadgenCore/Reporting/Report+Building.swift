@@ -17,6 +17,7 @@ extension Report {
                             distribution: Distribution(ack: m.ack.distribution, reply: m.reply.distribution),
                             wake: m.wakeLag.map(Percentiles.init))
         errorsByClass = Dictionary(uniqueKeysWithValues: m.errorsByClass.map { ($0.0.rawValue, $0.1) })
+        errorSamples = m.errorSamples.flatMap { $0.byClass.isEmpty ? nil : $0.byClass }
         replies = correlation
         criteria = evaluation.checks
         self.checks = checks

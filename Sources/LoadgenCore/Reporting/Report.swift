@@ -20,6 +20,9 @@ public struct Report: Sendable, Codable, Equatable {
     public var latency: Latencies
     /// Every error class with its count (zeros included).
     public var errorsByClass: [String: UInt64]
+    /// Per error class, what the target said when it refused turns: the first few distinct response
+    /// bodies or failure reasons, truncated, secrets redacted (absent when it said nothing).
+    public var errorSamples: [String: [String]]? = nil
     /// How the bot's Graph API sends matched the users' turns.
     public var replies: CorrelationCounters
     public var criteria: [CheckResult]

@@ -10,14 +10,36 @@ public struct WebhookClient: WebhookTransport {
     private let path: String
     private let ackTimeout: TimeAmount
     private let extraHeaders: [(String, String)]
+    private let redactor: Redactor
 
     /// A transport posting to `target` over `client`; `extraHeaders` go on every delivery (a smoke
-    /// test's tag, so the target can filter its traffic out).
-    public init(client: HTTPClient, target: TargetURL, ackTimeout: Duration, extraHeaders: [String: String] = [:]) {
+    /// test's tag, so the target can filter its traffic out). What a target says when it refuses a
+    /// delivery is kept with `secrets` (and the extra headers' values) redacted.
+    public init(client: HTTPClient, target: TargetURL, ackTimeout: Duration, extraHeaders: [String: String] = [:], secrets: [Secret] = []) {
         self.client = client
         self.path = target.pathAndQuery
         self.ackTimeout = TimeAmount(ackTimeout)
         self.extraHeaders = extraHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        redactor = Redactor(secrets: secrets.map(\.value) + extraHeaders.values)
+    }
+
+    /// The bytes of a refusal's body kept for the report, at most.
+    static let saidBytes = 400
+
+    public func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, said: String?) {
+        switch await post(body: body, signature: signature, user: user) {
+        case .success(let response) where response.status == 200:
+            return (.status(200), nil)
+        case .success(let response):
+            let text = String(decoding: response.body.prefix(Self.saidBytes), as: UTF8.self)
+            return (.status(response.status), redactor.redact(text.isEmpty ? "(empty body)" : text))
+        case .failure(let why):
+            let said: String? = switch why {
+            case .connect(let reason), .io(let reason): redactor.redact(reason)
+            case .timeout: nil  // the class says it all
+            }
+            return (.failed(DeliveryFailure(why)), said)
+        }
     }
 
     public func deliver(body: [UInt8], signature: String, user: Int) async -> DeliveryResult {

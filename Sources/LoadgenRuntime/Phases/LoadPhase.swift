@@ -7,7 +7,7 @@ enum LoadPhase {
         let engine = Engine(
             clock: rig.clock,
             transport: WebhookClient(client: rig.client, target: rig.target, ackTimeout: rig.plan.ackTimeout,
-                                     extraHeaders: rig.plan.deliveryHeaders),
+                                     extraHeaders: rig.plan.deliveryHeaders, secrets: [rig.appSecret] + (rig.verifyToken.map { [$0] } ?? [])),
             signer: WebhookSigner(appSecret: rig.appSecret), correlator: rig.correlator,
             unixTime: { Int64(Date().timeIntervalSince1970) }, injector: rig.injector)
         let (snapshots, sink) = AsyncStream.makeStream(of: LoadgenCore.Progress.self, bufferingPolicy: .bufferingNewest(1))

@@ -749,7 +749,7 @@
 
   function renderErrors(r) {
     var s = section('Errors by class', 'errors-by-class');
-    var e = obj(r.errorsByClass), t = obj(r.totals);
+    var e = obj(r.errorsByClass), t = obj(r.totals), samples = obj(r.errorSamples);
     var classes = Object.keys(e);
     var nonzero = classes.filter(function (c) { return (num(e[c]) || 0) > 0; }).sort(function (a, b) { return e[b] - e[a] || (a < b ? -1 : 1); });
     var zero = classes.filter(function (c) { return !((num(e[c]) || 0) > 0); }).sort();
@@ -759,7 +759,14 @@
       { label: 'Class', value: function (c) { return el('code', { text: c }); } },
       { label: 'Count', num: true, value: function (c) { return fmtInt(e[c]); } },
       { label: 'Share of turns', num: true, value: function (c) { return num(t.turns) ? fmtPct(e[c] / t.turns) : DASH; } },
-      { label: 'Share of errors', num: true, value: function (c) { return totalErr ? fmtPct(e[c] / totalErr) : DASH; } }
+      { label: 'Share of errors', num: true, value: function (c) { return totalErr ? fmtPct(e[c] / totalErr) : DASH; } },
+      { label: 'What the target said', value: function (c) {
+        var said = Array.isArray(samples[c]) ? samples[c] : [];
+        if (!said.length) return DASH;
+        var box = el('div', {});
+        said.forEach(function (t) { box.appendChild(el('code', { 'class': 'said', text: str(t) })); });
+        return box;
+      } }
     ], nonzero));
     if (zero.length) s.appendChild(el('p', { 'class': 'note', text: 'Zero: ' + zero.join(', ') + '.' }));
   }
