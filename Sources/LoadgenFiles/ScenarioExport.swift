@@ -106,6 +106,8 @@ extension ScenarioFile {
         case .document(let filename, let caption):
             ("document", m([("filename", t(filename))] + (caption.map { [("caption", t($0))] } ?? [])))
         case .sticker(let animated): ("sticker", m([("animated", t(animated ? "true" : "false"))]))
+        case .video(let caption): ("video", caption.map { m([("caption", t($0))]) } ?? null)
+        case .contact(let name, let phone): ("contact", m([("name", t(name)), ("phone", t(phone))]))
         case .reaction(let emoji): ("reaction", emoji.map { t($0) } ?? null)
         case .unsupported(let kind): ("unsupported", t(kind))
         case .choose(let c): ("choose", node(c))

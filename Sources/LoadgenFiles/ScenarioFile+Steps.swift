@@ -7,8 +7,8 @@ extension NodeReader {
     static let chooseKeys = ["row", "button", "rowID", "buttonID", "buttonTitled"]
     static let smokeKeys = ["agentMessage", "agentAnswer", "menuMessage", "menu", "garbageMessage", "unsupportedKind"]
     static let expectationKeys = ["fallbackPhrases", "graceful", "smoke"]
-    static let stepKeys = ["send", "burst", "button", "row", "location", "image", "audio", "document", "sticker", "reaction",
-                           "unsupported", "template", "expect", "within", "think", "choose", "branch", "repeat"]
+    static let stepKeys = ["send", "burst", "button", "row", "location", "image", "audio", "document", "sticker", "video", "contact",
+                           "reaction", "unsupported", "template", "expect", "within", "think", "choose", "branch", "repeat"]
 
     mutating func steps(_ node: Node) -> [Step]? {
         guard let items = sequence(node, "steps") else { return nil }
@@ -71,6 +71,14 @@ extension NodeReader {
             return .document(filename: f["filename"].flatMap { string($0, "filename") } ?? "document.pdf",
                              caption: f["caption"].flatMap { string($0, "caption") })
         case "sticker": return .sticker(animated: fields(value, "sticker", ["animated"])["animated"].flatMap { bool($0, "animated") } ?? false)
+        case "video": return .video(caption: fields(value, "video", ["caption"])["caption"].flatMap { string($0, "caption") })
+        case "contact":
+            let f = fields(value, "contact", ["name", "phone"])
+            guard let name = f["name"].flatMap({ string($0, "name") }), let phone = f["phone"].flatMap({ string($0, "phone") }) else {
+                fail(value, "a contact needs a name and a phone")
+                return nil
+            }
+            return .contact(name: name, phone: phone)
         case "reaction": return .reaction(emoji: isNull(value) ? nil : string(value, "reaction"))
         case "unsupported": return .unsupported(kind: isNull(value) ? "poll_creation" : string(value, "unsupported") ?? "poll_creation")
         default: return template(value)

@@ -71,6 +71,8 @@ private enum SchemaParts {
             case "audio": (key, object(["voice": ["type": "boolean"]]))
             case "document": (key, object(["filename": text, "caption": text]))
             case "sticker": (key, object(["animated": ["type": "boolean"]]))
+            case "video": (key, ["oneOf": [["type": "null"], object(["caption": text])]])
+            case "contact": (key, object(["name": text, "phone": text], required: ["name", "phone"]))
             case "reaction": (key, ["type": ["string", "null"]])
             case "unsupported": (key, ["type": ["string", "null"]])
             case "template": (key, object(["name": text, "values": ["type": "object", "additionalProperties": ["type": ["string", "number", "boolean"]]]],

@@ -22,12 +22,13 @@ struct PayloadTemplateDeliveryTests {
         "location_address": .string("KG 7 Ave, Kigali"), "media_id": .string("1003383421387256"), "mime_type": .string("image/jpeg"),
         "sha256": .string("SfInY0gGKTsJlUWbwxC1k+FAD0FZHvzwfpvO0zX0GUI="), "caption": .string("carte jaune"), "voice": .bool(true),
         "filename": .string("receipt.pdf"), "animated": .bool(false), "emoji": .string("👍"),
-        "unsupported_type": .string("poll_creation"), "status": .string("delivered"),
+        "unsupported_type": .string("poll_creation"), "status": .string("delivered"), "contact_name": .string("Aline Uwase"),
+        "contact_first_name": .string("Aline"), "contact_phone": .string("+250788123456"), "contact_wa_id": .string("250788123456"),
     ]
 
     @Test func everyTemplateIsASignedDeliveryTheBotAccepts() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.payloads.path).filter { $0.hasSuffix(".json") }.sorted()
-        #expect(files.count >= 12)
+        #expect(files.count >= 14)
         let secret = Secret("app-secret")
         let signer = WebhookSigner(appSecret: secret)
         let log = SendLog()

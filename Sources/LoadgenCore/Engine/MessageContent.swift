@@ -21,6 +21,9 @@ enum MessageContent {
         case .document(let filename, let caption):
             return (.document(.make(seed: mediaSeed, mimeType: "application/pdf"), filename: filename, caption: caption), nil)
         case .sticker(let animated): return (.sticker(.make(seed: mediaSeed, mimeType: "image/webp"), animated: animated), nil)
+        case .video(let caption): return (.video(.make(seed: mediaSeed, mimeType: "video/mp4"), caption: caption), nil)
+        case .contact(let name, let phone):
+            return (.contact(name: name, phone: phone, waID: String(phone.filter(\.isNumber))), nil)
         case .reaction(let emoji):
             let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
             return (.reaction(messageID: target, emoji: emoji), nil)

@@ -25,6 +25,10 @@ public enum Send {
     }
     /// A sticker: `Send.sticker()`.
     public static func sticker(animated: Bool = false) -> Step { .send(.sticker(animated: animated)) }
+    /// A video: `Send.video(caption: "the flat tyre")`.
+    public static func video(caption: String? = nil) -> Step { .send(.video(caption: caption)) }
+    /// A shared contact card: `Send.contact("Aline Uwase", phone: "+250788123456")`.
+    public static func contact(_ name: String, phone: String) -> Step { .send(.contact(name: name, phone: phone)) }
     /// A reaction to the bot's last message: `Send.reaction("👍")`; `Send.reaction(nil)` removes it.
     public static func reaction(_ emoji: String?) -> Step { .send(.reaction(emoji: emoji)) }
     /// A payload template: `Send.template("order", ["product": "tomatoes"])` renders `payloads/order.json`.

@@ -16,6 +16,10 @@ public enum Outgoing: Sendable, Hashable {
     case document(filename: String, caption: String?)
     /// Sends a sticker.
     case sticker(animated: Bool)
+    /// Sends a video.
+    case video(caption: String?)
+    /// Shares a contact card: a name and a phone number (E.164 with `+`).
+    case contact(name: String, phone: String)
     /// Reacts to the bot's last message; nil removes the reaction.
     case reaction(emoji: String?)
     /// A message type the Cloud API does not support (`type: unsupported`), e.g. a poll or an edit.
@@ -42,6 +46,8 @@ public enum Outgoing: Sendable, Hashable {
         case .audio(let voice): return voice ? "voice note" : "audio"
         case .document: return "document"
         case .sticker: return "sticker"
+        case .video: return "video"
+        case .contact: return "contact"
         case .reaction(let emoji): return emoji == nil ? "reaction removed" : "reaction"
         case .unsupported(let kind): return "unsupported \(kind)"
         case .choose(let choice): return "choose \(choice)"

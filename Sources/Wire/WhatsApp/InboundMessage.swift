@@ -42,6 +42,11 @@ public struct InboundMessage: Sendable, Hashable {
         case document(Media, filename: String, caption: String?)
         /// `type: sticker`.
         case sticker(Media, animated: Bool)
+        /// `type: video`: the same media node as an image, optional caption.
+        case video(Media, caption: String?)
+        /// `type: contacts`: a shared contact card (its formatted name and one phone number, with the
+        /// `wa_id` when the number is on WhatsApp).
+        case contact(name: String, phone: String, waID: String?)
         /// `type: reaction` to a business message; nil emoji = reaction removed (no `emoji` key).
         case reaction(messageID: String, emoji: String?)
         /// `type: unsupported` with Meta's 131051 error, e.g. a poll or an edit.
@@ -57,6 +62,8 @@ public struct InboundMessage: Sendable, Hashable {
             case .audio: "audio"
             case .document: "document"
             case .sticker: "sticker"
+            case .video: "video"
+            case .contact: "contacts"
             case .reaction: "reaction"
             case .unsupported: "unsupported"
             }

@@ -137,6 +137,10 @@ public enum WebhookEnvelope {
             }
         case .sticker(let media, let animated):
             w.field("sticker") { w in writeMedia(&w, media) { w in w.field("animated") { $0.bool(animated) } } }
+        case .video(let media, let caption):
+            w.field("video") { w in writeMedia(&w, media) { w in if let caption { w.field("caption", string: caption) } } }
+        case .contact(let name, let phone, let waID):
+            w.field("contacts") { w in w.array { w in writeContactCard(&w, name: name, phone: phone, waID: waID) } }
         case .reaction(let messageID, let emoji):
             w.field("reaction") { w in
                 w.object { w in
@@ -158,6 +162,27 @@ public enum WebhookEnvelope {
                     w.field("id", string: id)
                     w.field("title", string: title)
                     if let description { w.field("description", string: description) }
+                }
+            }
+        }
+    }
+
+    /// A contact card as Meta delivers it: `name.formatted_name` (and first name), one phone.
+    private static func writeContactCard(_ w: inout JSONWriter, name: String, phone: String, waID: String?) {
+        w.object { w in
+            w.field("name") { w in
+                w.object { w in
+                    w.field("first_name", string: String(name.split(separator: " ").first ?? Substring(name)))
+                    w.field("formatted_name", string: name)
+                }
+            }
+            w.field("phones") { w in
+                w.array { w in
+                    w.object { w in
+                        w.field("phone", string: phone)
+                        w.field("type", string: "CELL")
+                        if let waID { w.field("wa_id", string: waID) }
+                    }
                 }
             }
         }

@@ -84,6 +84,18 @@ import Testing
         #expect((doc["document"] as? [String: Any])?["filename"] as? String == "receipt.pdf")
         let (_, sticker, _) = try render(.sticker(.make(seed: 4, mimeType: "image/webp"), animated: true))
         #expect((sticker["sticker"] as? [String: Any])?["animated"] as? Bool == true)
+        let (_, video, _) = try render(.video(.make(seed: 5, mimeType: "video/mp4"), caption: "the flat tyre"))
+        #expect(video["type"] as? String == "video")
+        #expect((video["video"] as? [String: Any])?["mime_type"] as? String == "video/mp4")
+        #expect((video["video"] as? [String: Any])?["caption"] as? String == "the flat tyre")
+    }
+
+    @Test func aContactCardCarriesItsNameAndPhone() throws {
+        let (_, m, _) = try render(.contact(name: "Aline Uwase", phone: "+250788123456", waID: "250788123456"))
+        #expect(m["type"] as? String == "contacts")
+        let card = try #require((m["contacts"] as? [[String: Any]])?.first)
+        #expect(card["name"] as? [String: String] == ["formatted_name": "Aline Uwase", "first_name": "Aline"])
+        #expect(card["phones"] as? [[String: String]] == [["phone": "+250788123456", "type": "CELL", "wa_id": "250788123456"]])
     }
 
     @Test func reactionsAddAndRemove() throws {

@@ -47,6 +47,10 @@ import Testing
                           "caption": .string("receipt"), "filename": .string("r.pdf")], .document(media, filename: "r.pdf", caption: "receipt"), false),
             ("sticker", ["media_id": .string(media.id), "mime_type": .string(media.mimeType), "sha256": .string(media.sha256),
                          "animated": .bool(false)], .sticker(media, animated: false), false),
+            ("video", ["media_id": .string(media.id), "mime_type": .string(media.mimeType), "sha256": .string(media.sha256),
+                       "caption": .string("the flat tyre")], .video(media, caption: "the flat tyre"), false),
+            ("contacts", ["contact_name": .string("Aline Uwase"), "contact_first_name": .string("Aline"), "contact_phone": .string("+250788123456"),
+                          "contact_wa_id": .string("250788123456")], .contact(name: "Aline Uwase", phone: "+250788123456", waID: "250788123456"), false),
             ("reaction", ["emoji": .string("👍")], .reaction(messageID: "wamid.CTX", emoji: "👍"), false),
             ("unsupported", ["unsupported_type": .string("poll_creation")], .unsupported(kind: "poll_creation"), false),
         ]
