@@ -108,6 +108,11 @@ extension ScenarioFile {
         case .sticker(let animated): ("sticker", m([("animated", t(animated ? "true" : "false"))]))
         case .video(let caption): ("video", caption.map { m([("caption", t($0))]) } ?? null)
         case .contact(let name, let phone): ("contact", m([("name", t(name)), ("phone", t(phone))]))
+        case .order(let catalog, let items, let text):
+            ("order", m([("catalog", t(catalog))] + (text.map { [("text", t($0))] } ?? []) + [("items", Node(items.map { i in
+                m([("id", t(i.productID)), ("quantity", t(String(i.quantity))), ("price", number(i.price)), ("currency", t(i.currency))])
+            }))]))
+        case .changedNumber: ("changedNumber", null)
         case .reaction(let emoji): ("reaction", emoji.map { t($0) } ?? null)
         case .unsupported(let kind): ("unsupported", t(kind))
         case .choose(let c): ("choose", node(c))

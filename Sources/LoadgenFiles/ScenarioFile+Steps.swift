@@ -8,7 +8,7 @@ extension NodeReader {
     static let smokeKeys = ["agentMessage", "agentAnswer", "menuMessage", "menu", "garbageMessage", "unsupportedKind"]
     static let expectationKeys = ["fallbackPhrases", "graceful", "smoke"]
     static let stepKeys = ["send", "burst", "button", "row", "location", "image", "audio", "document", "sticker", "video", "contact",
-                           "reaction", "unsupported", "template", "expect", "within", "think", "choose", "branch", "repeat"]
+                           "order", "changedNumber", "reaction", "unsupported", "template", "expect", "within", "think", "choose", "branch", "repeat"]
 
     mutating func steps(_ node: Node) -> [Step]? {
         guard let items = sequence(node, "steps") else { return nil }
@@ -79,10 +79,34 @@ extension NodeReader {
                 return nil
             }
             return .contact(name: name, phone: phone)
+        case "order": return order(value)
+        case "changedNumber": return .changedNumber
         case "reaction": return .reaction(emoji: isNull(value) ? nil : string(value, "reaction"))
         case "unsupported": return .unsupported(kind: isNull(value) ? "poll_creation" : string(value, "unsupported") ?? "poll_creation")
         default: return template(value)
         }
+    }
+
+    /// `order: {catalog, text, items: [{id, quantity, price, currency}]}`.
+    private mutating func order(_ node: Node) -> Outgoing? {
+        let f = fields(node, "order", ["catalog", "text", "items"])
+        guard let list = f["items"].flatMap({ sequence($0, "order items") }), !list.isEmpty else {
+            fail(node, "an order needs items: [{id, quantity, price, currency}]")
+            return nil
+        }
+        var items: [CartItem] = []
+        for entry in list {
+            let i = fields(entry, "an order item", ["id", "quantity", "price", "currency"])
+            guard let id = i["id"].flatMap({ string($0, "id") }), let quantity = i["quantity"].flatMap({ int($0, "quantity", atLeast: 1) }),
+                  let price = i["price"].flatMap({ double($0, "price") }), let currency = i["currency"].flatMap({ string($0, "currency") })
+            else {
+                fail(entry, "an order item needs id, quantity (1 or more), price and currency")
+                return nil
+            }
+            items.append(CartItem(productID: id, quantity: quantity, price: price, currency: currency))
+        }
+        return .order(catalogID: f["catalog"].flatMap { string($0, "catalog") } ?? "1022004589346612", items: items,
+                      text: f["text"].flatMap { string($0, "text") })
     }
 
     private mutating func template(_ node: Node) -> Outgoing? {

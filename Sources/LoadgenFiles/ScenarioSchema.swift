@@ -73,6 +73,10 @@ private enum SchemaParts {
             case "sticker": (key, object(["animated": ["type": "boolean"]]))
             case "video": (key, ["oneOf": [["type": "null"], object(["caption": text])]])
             case "contact": (key, object(["name": text, "phone": text], required: ["name", "phone"]))
+            case "order": (key, object(["catalog": text, "text": text, "items": ["type": "array", "minItems": 1, "items": object(
+                ["id": text, "quantity": ["type": "integer", "minimum": 1], "price": number, "currency": text],
+                required: ["id", "quantity", "price", "currency"])]], required: ["items"]))
+            case "changedNumber": (key, ["type": "null"])
             case "reaction": (key, ["type": ["string", "null"]])
             case "unsupported": (key, ["type": ["string", "null"]])
             case "template": (key, object(["name": text, "values": ["type": "object", "additionalProperties": ["type": ["string", "number", "boolean"]]]],

@@ -24,11 +24,14 @@ struct PayloadTemplateDeliveryTests {
         "filename": .string("receipt.pdf"), "animated": .bool(false), "emoji": .string("👍"),
         "unsupported_type": .string("poll_creation"), "status": .string("delivered"), "contact_name": .string("Aline Uwase"),
         "contact_first_name": .string("Aline"), "contact_phone": .string("+250788123456"), "contact_wa_id": .string("250788123456"),
+        "catalog_id": .string("1022004589346612"), "order_text": .string("for tonight"), "product_id": .string("tomatoes-1kg"),
+        "quantity": .number("2"), "item_price": .number("1500"), "currency": .string("RWF"),
+        "system_body": .string("User A changed from +250788000001 to +250788000002"), "new_wa_id": .string("250788000002"),
     ]
 
     @Test func everyTemplateIsASignedDeliveryTheBotAccepts() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.payloads.path).filter { $0.hasSuffix(".json") }.sorted()
-        #expect(files.count >= 14)
+        #expect(files.count >= 16)
         let secret = Secret("app-secret")
         let signer = WebhookSigner(appSecret: secret)
         let log = SendLog()

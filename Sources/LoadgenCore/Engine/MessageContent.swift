@@ -24,6 +24,12 @@ enum MessageContent {
         case .video(let caption): return (.video(.make(seed: mediaSeed, mimeType: "video/mp4"), caption: caption), nil)
         case .contact(let name, let phone):
             return (.contact(name: name, phone: phone, waID: String(phone.filter(\.isNumber))), nil)
+        case .order(let catalogID, let items, let text): return (.order(catalogID: catalogID, items: items, text: text), nil)
+        case .changedNumber:
+            let old = user?.phone ?? business.displayPhoneNumber
+            let suffix = String(random.next() % 10_000)
+            let new = String(old.dropLast(4)) + String(repeating: "0", count: 4 - suffix.count) + suffix
+            return (.changedNumber(body: "User \(user?.profileName ?? "A") changed from +\(old) to +\(new)", newWaID: new), nil)
         case .reaction(let emoji):
             let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
             return (.reaction(messageID: target, emoji: emoji), nil)

@@ -29,6 +29,13 @@ public enum Send {
     public static func video(caption: String? = nil) -> Step { .send(.video(caption: caption)) }
     /// A shared contact card: `Send.contact("Aline Uwase", phone: "+250788123456")`.
     public static func contact(_ name: String, phone: String) -> Step { .send(.contact(name: name, phone: phone)) }
+    /// A cart from the catalog: `Send.order([CartItem(productID: "tomatoes-1kg", quantity: 2, price: 1500, currency: "RWF")])`.
+    public static func order(_ items: [CartItem], catalog: String = "1022004589346612", text: String? = nil) -> Step {
+        .send(.order(catalogID: catalog, items: items, text: text))
+    }
+    /// Meta's notice that the user changed their number (`type: system`, sent without `contacts[]`): a bot
+    /// must not fail on it.
+    public static func changedNumber() -> Step { .send(.changedNumber) }
     /// A reaction to the bot's last message: `Send.reaction("👍")`; `Send.reaction(nil)` removes it.
     public static func reaction(_ emoji: String?) -> Step { .send(.reaction(emoji: emoji)) }
     /// A payload template: `Send.template("order", ["product": "tomatoes"])` renders `payloads/order.json`.

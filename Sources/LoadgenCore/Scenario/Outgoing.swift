@@ -20,6 +20,10 @@ public enum Outgoing: Sendable, Hashable {
     case video(caption: String?)
     /// Shares a contact card: a name and a phone number (E.164 with `+`).
     case contact(name: String, phone: String)
+    /// Sends a cart from the business's catalog.
+    case order(catalogID: String, items: [CartItem], text: String?)
+    /// Meta's notice that the user moved to a new number (`type: system`, no `contacts[]`).
+    case changedNumber
     /// Reacts to the bot's last message; nil removes the reaction.
     case reaction(emoji: String?)
     /// A message type the Cloud API does not support (`type: unsupported`), e.g. a poll or an edit.
@@ -48,6 +52,8 @@ public enum Outgoing: Sendable, Hashable {
         case .sticker: return "sticker"
         case .video: return "video"
         case .contact: return "contact"
+        case .order(_, let items, _): return "order of \(items.count)"
+        case .changedNumber: return "changed number"
         case .reaction(let emoji): return emoji == nil ? "reaction removed" : "reaction"
         case .unsupported(let kind): return "unsupported \(kind)"
         case .choose(let choice): return "choose \(choice)"
@@ -56,6 +62,9 @@ public enum Outgoing: Sendable, Hashable {
         }
     }
 }
+
+/// One line of an order: `CartItem(productID: "tomatoes-1kg", quantity: 2, price: 1500, currency: "RWF")`.
+public typealias CartItem = InboundMessage.CartItem
 
 /// Which offered option to take.
 public enum Choice: Sendable, Hashable, CustomStringConvertible {

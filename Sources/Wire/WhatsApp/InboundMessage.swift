@@ -47,6 +47,11 @@ public struct InboundMessage: Sendable, Hashable {
         /// `type: contacts`: a shared contact card (its formatted name and one phone number, with the
         /// `wa_id` when the number is on WhatsApp).
         case contact(name: String, phone: String, waID: String?)
+        /// `type: order`: a cart sent from the business's catalog.
+        case order(catalogID: String, items: [CartItem], text: String?)
+        /// `type: system`, `system.type: user_changed_number`: the user moved to a new number. Meta sends it
+        /// from the old number and without `contacts[]`.
+        case changedNumber(body: String, newWaID: String)
         /// `type: reaction` to a business message; nil emoji = reaction removed (no `emoji` key).
         case reaction(messageID: String, emoji: String?)
         /// `type: unsupported` with Meta's 131051 error, e.g. a poll or an edit.
@@ -64,9 +69,25 @@ public struct InboundMessage: Sendable, Hashable {
             case .sticker: "sticker"
             case .video: "video"
             case .contact: "contacts"
+            case .order: "order"
+            case .changedNumber: "system"
             case .reaction: "reaction"
             case .unsupported: "unsupported"
             }
+        }
+    }
+
+    /// One line of an order: the catalog's product id, how many, the unit price and its currency.
+    public struct CartItem: Sendable, Hashable {
+        public var productID: String
+        public var quantity: Int
+        public var price: Double
+        public var currency: String
+        public init(productID: String, quantity: Int, price: Double, currency: String) {
+            self.productID = productID
+            self.quantity = quantity
+            self.price = price
+            self.currency = currency
         }
     }
 

@@ -32,10 +32,12 @@ public enum WebhookEnvelope {
     /// each sender once and whose `messages[]` has every message, in order.
     public static func render(batch items: [Item], business: BusinessIdentity) -> [UInt8] {
         wrap(business: business, capacity: 768 * items.count) { w in
-            w.field("contacts") { w in
+            // A system message (a changed number) comes without its sender in contacts[].
+            let senders = items.filter { if case .changedNumber = $0.message.content { false } else { true } }
+            if !senders.isEmpty { w.field("contacts") { w in
                 w.array { w in
                     var seen: Set<String> = []
-                    for item in items where seen.insert(item.phone ?? item.bsuid ?? "").inserted {
+                    for item in senders where seen.insert(item.phone ?? item.bsuid ?? "").inserted {
                         w.object { w in
                             w.field("profile") { w in w.object { w in w.field("name", string: item.profileName) } }
                             if let phone = item.phone { w.field("wa_id", string: phone) }
@@ -43,7 +45,7 @@ public enum WebhookEnvelope {
                         }
                     }
                 }
-            }
+            } }
             w.field("messages") { w in
                 w.array { w in for item in items { writeMessage(&w, item.message, phone: item.phone, bsuid: item.bsuid) } }
             }
@@ -141,6 +143,33 @@ public enum WebhookEnvelope {
             w.field("video") { w in writeMedia(&w, media) { w in if let caption { w.field("caption", string: caption) } } }
         case .contact(let name, let phone, let waID):
             w.field("contacts") { w in w.array { w in writeContactCard(&w, name: name, phone: phone, waID: waID) } }
+        case .order(let catalogID, let items, let text):
+            w.field("order") { w in
+                w.object { w in
+                    w.field("catalog_id", string: catalogID)
+                    if let text { w.field("text", string: text) }
+                    w.field("product_items") { w in
+                        w.array { w in
+                            for item in items {
+                                w.object { w in
+                                    w.field("product_retailer_id", string: item.productID)
+                                    w.field("quantity") { $0.rawNumber(String(item.quantity)) }
+                                    w.field("item_price") { $0.rawNumber(Self.number(item.price)) }
+                                    w.field("currency", string: item.currency)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        case .changedNumber(let body, let newWaID):
+            w.field("system") { w in
+                w.object { w in
+                    w.field("body", string: body)
+                    w.field("wa_id", string: newWaID)
+                    w.field("type", string: "user_changed_number")
+                }
+            }
         case .reaction(let messageID, let emoji):
             w.field("reaction") { w in
                 w.object { w in
@@ -165,6 +194,11 @@ public enum WebhookEnvelope {
                 }
             }
         }
+    }
+
+    /// A price as JSON writes it: `1500`, `2.5` (no trailing `.0`).
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     /// A contact card as Meta delivers it: `name.formatted_name` (and first name), one phone.

@@ -90,6 +90,31 @@ import Testing
         #expect((video["video"] as? [String: Any])?["caption"] as? String == "the flat tyre")
     }
 
+    @Test func anOrderCarriesItsCart() throws {
+        let items = [CartItem(productID: "tomatoes-1kg", quantity: 2, price: 1500, currency: "RWF"),
+                     CartItem(productID: "avocado", quantity: 1, price: 2.5, currency: "USD")]
+        let (_, m, _) = try render(.order(catalogID: "1022004589346612", items: items, text: nil))
+        #expect(m["type"] as? String == "order")
+        let order = try #require(m["order"] as? [String: Any])
+        #expect(order["catalog_id"] as? String == "1022004589346612" && order["text"] == nil)
+        let lines = try #require(order["product_items"] as? [[String: Any]])
+        #expect(lines.map { $0["product_retailer_id"] as? String } == ["tomatoes-1kg", "avocado"])
+        #expect(lines.map { $0["quantity"] as? Int } == [2, 1])
+        #expect(lines.map { $0["item_price"] as? Double } == [1500, 2.5])
+    }
+
+    @Test func aChangedNumberComesWithoutContacts() throws {
+        let message = InboundMessage(id: "wamid.SYS", timestamp: 1_750_000_000,
+                                     content: .changedNumber(body: "User A changed from +1 to +2", newWaID: "250788000002"))
+        let body = WebhookEnvelope.render(message, phone: "250788000001", profileName: "A", bsuid: nil, business: .default)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        let value = try #require(((root["entry"] as? [[String: Any]])?.first?["changes"] as? [[String: Any]])?.first?["value"] as? [String: Any])
+        #expect(value["contacts"] == nil)
+        let sent = try #require((value["messages"] as? [[String: Any]])?.first)
+        #expect(sent["type"] as? String == "system" && sent["from"] as? String == "250788000001")
+        #expect(sent["system"] as? [String: String] == ["body": "User A changed from +1 to +2", "wa_id": "250788000002", "type": "user_changed_number"])
+    }
+
     @Test func aContactCardCarriesItsNameAndPhone() throws {
         let (_, m, _) = try render(.contact(name: "Aline Uwase", phone: "+250788123456", waID: "250788123456"))
         #expect(m["type"] as? String == "contacts")

@@ -51,6 +51,12 @@ import Testing
                        "caption": .string("the flat tyre")], .video(media, caption: "the flat tyre"), false),
             ("contacts", ["contact_name": .string("Aline Uwase"), "contact_first_name": .string("Aline"), "contact_phone": .string("+250788123456"),
                           "contact_wa_id": .string("250788123456")], .contact(name: "Aline Uwase", phone: "+250788123456", waID: "250788123456"), false),
+            ("order", ["catalog_id": .string("1022004589346612"), "order_text": .string("for tonight"), "product_id": .string("tomatoes-1kg"),
+                       "quantity": .number("2"), "item_price": .number("1500"), "currency": .string("RWF")],
+             .order(catalogID: "1022004589346612", items: [CartItem(productID: "tomatoes-1kg", quantity: 2, price: 1500, currency: "RWF")],
+                    text: "for tonight"), false),
+            ("system", ["system_body": .string("User A changed from +250788000001 to +250788000002"), "new_wa_id": .string("250788000002")],
+             .changedNumber(body: "User A changed from +250788000001 to +250788000002", newWaID: "250788000002"), false),
             ("reaction", ["emoji": .string("👍")], .reaction(messageID: "wamid.CTX", emoji: "👍"), false),
             ("unsupported", ["unsupported_type": .string("poll_creation")], .unsupported(kind: "poll_creation"), false),
         ]
