@@ -113,6 +113,8 @@ extension ScenarioFile {
                 m([("id", t(i.productID)), ("quantity", t(String(i.quantity))), ("price", number(i.price)), ("currency", t(i.currency))])
             }))]))
         case .changedNumber: ("changedNumber", null)
+        case .flowReply(let answers): ("flowReply", m(answers.sorted { $0.key < $1.key }.map { ($0.key, t($0.value)) }))
+        case .adClick(let text, let headline): ("adClick", m([("text", t(text)), ("headline", t(headline))]))
         case .reaction(let emoji): ("reaction", emoji.map { t($0) } ?? null)
         case .unsupported(let kind): ("unsupported", t(kind))
         case .choose(let c): ("choose", node(c))

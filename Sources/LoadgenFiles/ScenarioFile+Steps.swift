@@ -8,7 +8,7 @@ extension NodeReader {
     static let smokeKeys = ["agentMessage", "agentAnswer", "menuMessage", "menu", "garbageMessage", "unsupportedKind"]
     static let expectationKeys = ["fallbackPhrases", "graceful", "smoke"]
     static let stepKeys = ["send", "burst", "button", "row", "location", "image", "audio", "document", "sticker", "video", "contact",
-                           "order", "changedNumber", "reaction", "unsupported", "template", "expect", "within", "think", "choose", "branch", "repeat"]
+                           "order", "changedNumber", "flowReply", "adClick", "reaction", "unsupported", "template", "expect", "within", "think", "choose", "branch", "repeat"]
 
     mutating func steps(_ node: Node) -> [Step]? {
         guard let items = sequence(node, "steps") else { return nil }
@@ -81,6 +81,18 @@ extension NodeReader {
             return .contact(name: name, phone: phone)
         case "order": return order(value)
         case "changedNumber": return .changedNumber
+        case "flowReply":
+            guard case .mapping(let m) = value else { fail(value, "flowReply takes the flow's answers: {field: value}"); return nil }
+            var answers: [String: String] = [:]
+            for (k, v) in m {
+                guard let key = string(k, "a flow field"), let answer = string(v, "a flow answer") else { return nil }
+                answers[key] = answer
+            }
+            return .flowReply(answers: answers)
+        case "adClick":
+            let f = fields(value, "adClick", ["text", "headline"])
+            guard let text = f["text"].flatMap({ string($0, "text") }) else { fail(value, "an adClick needs a text"); return nil }
+            return .adClick(text: text, headline: f["headline"].flatMap { string($0, "headline") } ?? "")
         case "reaction": return .reaction(emoji: isNull(value) ? nil : string(value, "reaction"))
         case "unsupported": return .unsupported(kind: isNull(value) ? "poll_creation" : string(value, "unsupported") ?? "poll_creation")
         default: return template(value)

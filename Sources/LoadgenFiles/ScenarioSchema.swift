@@ -77,6 +77,8 @@ private enum SchemaParts {
                 ["id": text, "quantity": ["type": "integer", "minimum": 1], "price": number, "currency": text],
                 required: ["id", "quantity", "price", "currency"])]], required: ["items"]))
             case "changedNumber": (key, ["type": "null"])
+            case "flowReply": (key, ["type": "object", "additionalProperties": text])
+            case "adClick": (key, object(["text": text, "headline": text], required: ["text"]))
             case "reaction": (key, ["type": ["string", "null"]])
             case "unsupported": (key, ["type": ["string", "null"]])
             case "template": (key, object(["name": text, "values": ["type": "object", "additionalProperties": ["type": ["string", "number", "boolean"]]]],

@@ -51,7 +51,7 @@ struct ScenarioFileTests {
         #expect(throws: ScenarioFile.Problems(lines: [
             "f.yaml:2:1: unknown key 'lod' in the scenario; expected one of: name, summary, load, criteria, chaos, expectations, users, personas",
             "f.yaml:5:13: a persona's weight must be a whole number of at least 1 (got 'zero')",
-            "f.yaml:7:9: a step is one of: send, burst, button, row, location, image, audio, document, sticker, video, contact, order, changedNumber, reaction, unsupported, template, expect, think, choose, branch, repeat (this one has send and expect)",
+            "f.yaml:7:9: a step is one of: send, burst, button, row, location, image, audio, document, sticker, video, contact, order, changedNumber, flowReply, adClick, reaction, unsupported, template, expect, think, choose, branch, repeat (this one has send and expect)",
             "f.yaml:9:19: unknown key 'containz' in a matcher; expected one of: contains, regex, buttons, list, oneOf, not",
             "f.yaml:10:16: think must be a time or a range such as 2s or 1s-3s (got 'soon')",
             "f.yaml:11:24: choose.row must be a whole number of at least 0 (got '-1')",
@@ -143,7 +143,8 @@ struct ScenarioFileTests {
                 Send.text("Hi {{name}}"), Send.burst(["a", "b"]), Send.button(id: "b1", title: "Yes"), Send.listRow(id: "r1", title: "Row"),
                 Send.location(latitude: -1.95, longitude: 30.06, name: "Kimironko"), Send.image(caption: "carte jaune"), Send.image(),
                 Send.audio(voice: false), Send.document("r.pdf", caption: "receipt"), Send.sticker(animated: true), Send.video(caption: "tyre"),
-                Send.video(), Send.contact("Aline Uwase", phone: "+250788123456"), Send.changedNumber(),
+                Send.video(), Send.contact("Aline Uwase", phone: "+250788123456"), Send.changedNumber(), Send.flowReply(["date": "2026-12-03", "seats": "2"]),
+                Send.adClick("Is the flat free?", headline: "Flats in Kigali"),
                 Send.order([CartItem(productID: "tomatoes-1kg", quantity: 2, price: 1500, currency: "RWF")], text: "tonight"), Send.reaction("👍"),
                 Send.reaction(nil), Send.unsupported("poll_creation"), Send.template("order", ["product": "tomatoes"]),
                 Expect.reply(within: .milliseconds(1500), .oneOf([.contains("x"), .not(.regex("^a+$")), .buttons(["b"]), .list(containing: "")])),

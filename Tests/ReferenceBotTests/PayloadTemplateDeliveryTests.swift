@@ -27,11 +27,13 @@ struct PayloadTemplateDeliveryTests {
         "catalog_id": .string("1022004589346612"), "order_text": .string("for tonight"), "product_id": .string("tomatoes-1kg"),
         "quantity": .number("2"), "item_price": .number("1500"), "currency": .string("RWF"),
         "system_body": .string("User A changed from +250788000001 to +250788000002"), "new_wa_id": .string("250788000002"),
+        "response_json": .string(#"{"flow_token":"f-1","date":"2026-12-03"}"#), "ad_id": .string("120200000123456"),
+        "ad_headline": .string("Flats in Kigali"), "ad_body": .string("Tap to chat"), "ctwa_clid": .string("ARAxyz"),
     ]
 
     @Test func everyTemplateIsASignedDeliveryTheBotAccepts() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.payloads.path).filter { $0.hasSuffix(".json") }.sorted()
-        #expect(files.count >= 16)
+        #expect(files.count >= 18)
         let secret = Secret("app-secret")
         let signer = WebhookSigner(appSecret: secret)
         let log = SendLog()

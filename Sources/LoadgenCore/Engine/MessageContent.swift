@@ -25,6 +25,14 @@ enum MessageContent {
         case .contact(let name, let phone):
             return (.contact(name: name, phone: phone, waID: String(phone.filter(\.isNumber))), nil)
         case .order(let catalogID, let items, let text): return (.order(catalogID: catalogID, items: items, text: text), nil)
+        case .flowReply(let answers):
+            var w = JSONWriter(capacity: 128)
+            w.object { w in
+                w.field("flow_token", string: "flow-" + String(mediaSeed % 1_000_000_007))
+                for key in answers.keys.sorted() { w.field(key, string: answers[key] ?? "") }
+            }
+            return (.flowReply(responseJSON: String(decoding: w.bytes, as: UTF8.self), body: "Sent"), quoted)
+        case .adClick(let text, _): return (.text(text), nil)
         case .changedNumber:
             let old = user?.phone ?? business.displayPhoneNumber
             let suffix = String(random.next() % 10_000)
@@ -42,6 +50,14 @@ enum MessageContent {
                 ? .buttonReply(id: option.id, title: option.title) : .listReply(id: option.id, title: option.title, description: nil)
             return (content, quoted)
         }
+    }
+
+    /// The ad a message's conversation came from, for an `adClick` (stable for one message id).
+    static func referral(_ outgoing: Outgoing, wamid: String) -> InboundMessage.Referral? {
+        guard case .adClick(_, let headline) = outgoing else { return nil }
+        let seed = wamid.utf8.reduce(UInt64(0x811C_9DC5)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+        return InboundMessage.Referral(sourceID: String(120_200_000_000_000 + seed % 1_000_000_000), headline: headline,
+                                       body: "Tap to chat with us on WhatsApp", clickID: "ARA" + String(seed, radix: 36))
     }
 
     /// A message as Meta delivers it from `user`: the phone number unless the persona is username-only,

@@ -72,8 +72,9 @@ struct Turn<C: EngineClock>: Sendable {
         guard let (content, context) = MessageContent.content(outgoing, lastReply: lastReply, wamid: wamid, business: w.business,
                                                               random: &random, user: user)
         else { return .failure(.noChoice) }
-        let item = MessageContent.item(InboundMessage(id: wamid, timestamp: engine.unixTime(), content: content, context: context),
-                                       from: user, persona: persona, workload: w)
+        let message = InboundMessage(id: wamid, timestamp: engine.unixTime(), content: content, context: context,
+                                     referral: MessageContent.referral(outgoing, wamid: wamid))
+        let item = MessageContent.item(message, from: user, persona: persona, workload: w)
         return .success(Message(body: WebhookEnvelope.render(batch: [item], business: w.business), item: item))
     }
 

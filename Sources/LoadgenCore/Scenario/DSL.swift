@@ -36,6 +36,11 @@ public enum Send {
     /// Meta's notice that the user changed their number (`type: system`, sent without `contacts[]`): a bot
     /// must not fail on it.
     public static func changedNumber() -> Step { .send(.changedNumber) }
+    /// The answers to a WhatsApp Flow the bot sent: `Send.flowReply(["date": "2026-12-03", "seats": "2"])`.
+    public static func flowReply(_ answers: [String: String]) -> Step { .send(.flowReply(answers: answers)) }
+    /// The first message of a conversation started from a Click-to-WhatsApp ad:
+    /// `Send.adClick("Is the 2-bedroom still free?", headline: "Flats in Kigali")`.
+    public static func adClick(_ text: String, headline: String) -> Step { .send(.adClick(text: text, headline: headline)) }
     /// A reaction to the bot's last message: `Send.reaction("👍")`; `Send.reaction(nil)` removes it.
     public static func reaction(_ emoji: String?) -> Step { .send(.reaction(emoji: emoji)) }
     /// A payload template: `Send.template("order", ["product": "tomatoes"])` renders `payloads/order.json`.

@@ -24,6 +24,10 @@ public enum Outgoing: Sendable, Hashable {
     case order(catalogID: String, items: [CartItem], text: String?)
     /// Meta's notice that the user moved to a new number (`type: system`, no `contacts[]`).
     case changedNumber
+    /// Completes a WhatsApp Flow the bot sent: its answers, by field name (`interactive.nfm_reply`).
+    case flowReply(answers: [String: String])
+    /// A text written after tapping a Click-to-WhatsApp ad: it carries the ad's `referral`.
+    case adClick(text: String, headline: String)
     /// Reacts to the bot's last message; nil removes the reaction.
     case reaction(emoji: String?)
     /// A message type the Cloud API does not support (`type: unsupported`), e.g. a poll or an edit.
@@ -54,6 +58,8 @@ public enum Outgoing: Sendable, Hashable {
         case .contact: return "contact"
         case .order(_, let items, _): return "order of \(items.count)"
         case .changedNumber: return "changed number"
+        case .flowReply: return "flow reply"
+        case .adClick: return "ad click"
         case .reaction(let emoji): return emoji == nil ? "reaction removed" : "reaction"
         case .unsupported(let kind): return "unsupported \(kind)"
         case .choose(let choice): return "choose \(choice)"

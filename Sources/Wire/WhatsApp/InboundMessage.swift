@@ -8,13 +8,30 @@ public struct InboundMessage: Sendable, Hashable {
     public var content: Content
     /// The business message this one answers (a button tap or list pick quotes the message that offered it).
     public var context: Context?
+    /// The Click-to-WhatsApp ad (or post) the user tapped to write this message, on its first message.
+    public var referral: Referral?
 
     /// Creates a message.
-    public init(id: String, timestamp: Int64, content: Content, context: Context? = nil) {
+    public init(id: String, timestamp: Int64, content: Content, context: Context? = nil, referral: Referral? = nil) {
         self.id = id
         self.timestamp = timestamp
         self.content = content
         self.context = context
+        self.referral = referral
+    }
+
+    /// `messages[].referral`: the ad a conversation started from (`source_type: ad`), with its click id.
+    public struct Referral: Sendable, Hashable {
+        public var sourceID: String
+        public var headline: String
+        public var body: String
+        public var clickID: String
+        public init(sourceID: String, headline: String, body: String, clickID: String) {
+            self.sourceID = sourceID
+            self.headline = headline
+            self.body = body
+            self.clickID = clickID
+        }
     }
 
     /// The quoted business message: `context.from` (business number) and `context.id` (its wamid).
@@ -49,6 +66,9 @@ public struct InboundMessage: Sendable, Hashable {
         case contact(name: String, phone: String, waID: String?)
         /// `type: order`: a cart sent from the business's catalog.
         case order(catalogID: String, items: [CartItem], text: String?)
+        /// `type: interactive`, `interactive.type: nfm_reply`: the user completed a WhatsApp Flow; its
+        /// answers are a JSON object serialised in `response_json` (with the flow's `flow_token`).
+        case flowReply(responseJSON: String, body: String)
         /// `type: system`, `system.type: user_changed_number`: the user moved to a new number. Meta sends it
         /// from the old number and without `contacts[]`.
         case changedNumber(body: String, newWaID: String)
@@ -61,7 +81,7 @@ public struct InboundMessage: Sendable, Hashable {
         public var typeName: String {
             switch self {
             case .text: "text"
-            case .buttonReply, .listReply: "interactive"
+            case .buttonReply, .listReply, .flowReply: "interactive"
             case .location: "location"
             case .image: "image"
             case .audio: "audio"

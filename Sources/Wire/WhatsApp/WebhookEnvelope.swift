@@ -106,6 +106,23 @@ public enum WebhookEnvelope {
             if case .unsupported = message.content { writeUnsupportedErrors(&w) }
             w.field("type", string: message.content.typeName)
             writeContent(&w, message.content)
+            if let referral = message.referral { writeReferral(&w, referral) }
+        }
+    }
+
+    /// Where a Click-to-WhatsApp conversation came from, as Meta adds it to the first message.
+    private static func writeReferral(_ w: inout JSONWriter, _ r: InboundMessage.Referral) {
+        w.field("referral") { w in
+            w.object { w in
+                w.field("source_url", string: "https://fb.me/" + r.sourceID)
+                w.field("source_id", string: r.sourceID)
+                w.field("source_type", string: "ad")
+                w.field("headline", string: r.headline)
+                w.field("body", string: r.body)
+                w.field("media_type", string: "image")
+                w.field("image_url", string: "https://scontent.xx.fbcdn.net/v/t45.1600-4/" + r.sourceID + ".jpg")
+                w.field("ctwa_clid", string: r.clickID)
+            }
         }
     }
 
@@ -158,6 +175,19 @@ public enum WebhookEnvelope {
                                     w.field("currency", string: item.currency)
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        case .flowReply(let responseJSON, let body):
+            w.field("interactive") { w in
+                w.object { w in
+                    w.field("type", string: "nfm_reply")
+                    w.field("nfm_reply") { w in
+                        w.object { w in
+                            w.field("response_json", string: responseJSON)
+                            w.field("body", string: body)
+                            w.field("name", string: "flow")
                         }
                     }
                 }

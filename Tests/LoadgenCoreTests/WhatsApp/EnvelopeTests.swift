@@ -103,6 +103,21 @@ import Testing
         #expect(lines.map { $0["item_price"] as? Double } == [1500, 2.5])
     }
 
+    @Test func aFlowReplyAndAnAdClickAreShapedAsMetaSendsThem() throws {
+        let (_, flow, _) = try render(.flowReply(responseJSON: #"{"flow_token":"f-1"}"#, body: "Sent"))
+        let interactive = try #require(flow["interactive"] as? [String: Any])
+        #expect(interactive["type"] as? String == "nfm_reply")
+        #expect(interactive["nfm_reply"] as? [String: String] == ["response_json": #"{"flow_token":"f-1"}"#, "body": "Sent", "name": "flow"])
+        let ad = InboundMessage.Referral(sourceID: "120200000123456", headline: "Flats", body: "Tap", clickID: "ARAxyz")
+        let body = WebhookEnvelope.render(InboundMessage(id: "wamid.AD", timestamp: 1, content: .text("hi"), referral: ad), phone: "250788000001",
+                                          profileName: "A", bsuid: nil, business: .default)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        let value = ((root["entry"] as? [[String: Any]])?.first?["changes"] as? [[String: Any]])?.first?["value"] as? [String: Any]
+        let referral = try #require(((value?["messages"] as? [[String: Any]])?.first?["referral"]) as? [String: String])
+        #expect(referral["source_type"] == "ad" && referral["source_id"] == "120200000123456" && referral["ctwa_clid"] == "ARAxyz")
+        #expect(referral["headline"] == "Flats")
+    }
+
     @Test func aChangedNumberComesWithoutContacts() throws {
         let message = InboundMessage(id: "wamid.SYS", timestamp: 1_750_000_000,
                                      content: .changedNumber(body: "User A changed from +1 to +2", newWaID: "250788000002"))

@@ -57,12 +57,23 @@ import Testing
                     text: "for tonight"), false),
             ("system", ["system_body": .string("User A changed from +250788000001 to +250788000002"), "new_wa_id": .string("250788000002")],
              .changedNumber(body: "User A changed from +250788000001 to +250788000002", newWaID: "250788000002"), false),
+            ("flow_reply", ["response_json": .string(#"{"flow_token":"f-1","date":"2026-12-03"}"#)],
+             .flowReply(responseJSON: #"{"flow_token":"f-1","date":"2026-12-03"}"#, body: "Sent"), true),
             ("reaction", ["emoji": .string("👍")], .reaction(messageID: "wamid.CTX", emoji: "👍"), false),
             ("unsupported", ["unsupported_type": .string("poll_creation")], .unsupported(kind: "poll_creation"), false),
         ]
         for (name, values, content, quoted) in cases {
             #expect(try parse(template(name, values)) == parse(code(content, quoted: quoted)), "\(name)")
         }
+    }
+
+    @Test func theReferralTemplateMatchesAnAdClick() throws {
+        let ad = InboundMessage.Referral(sourceID: "120200000123456", headline: "Flats in Kigali", body: "Tap to chat", clickID: "ARAxyz")
+        let fromCode = WebhookEnvelope.render(InboundMessage(id: "wamid.X", timestamp: 1_750_000_000, content: .text("Still free?"), referral: ad),
+                                              from: user, business: .default)
+        let fromTemplate = try template("referral", ["text": .string("Still free?"), "ad_id": .string(ad.sourceID), "ad_headline": .string(ad.headline),
+                                                     "ad_body": .string(ad.body), "ctwa_clid": .string(ad.clickID)])
+        #expect(try parse(fromTemplate) == parse(fromCode))
     }
 
     @Test func statusTemplateMatchesTheStatusRenderer() throws {
