@@ -29,11 +29,13 @@ struct PayloadTemplateDeliveryTests {
         "system_body": .string("User A changed from +250788000001 to +250788000002"), "new_wa_id": .string("250788000002"),
         "response_json": .string(#"{"flow_token":"f-1","date":"2026-12-03"}"#), "ad_id": .string("120200000123456"),
         "ad_headline": .string("Flats in Kigali"), "ad_body": .string("Tap to chat"), "ctwa_clid": .string("ARAxyz"),
+        "error_code": .number("131000"), "error_title": .string("Something went wrong"), "error_details": .string("Try again later"),
+        "second_text": .string("Are you there?"),
     ]
 
     @Test func everyTemplateIsASignedDeliveryTheBotAccepts() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.payloads.path).filter { $0.hasSuffix(".json") }.sorted()
-        #expect(files.count >= 18)
+        #expect(files.count >= 20)
         let secret = Secret("app-secret")
         let signer = WebhookSigner(appSecret: secret)
         let log = SendLog()
@@ -64,11 +66,18 @@ struct PayloadTemplateDeliveryTests {
                     headers: ["Content-Type": "application/json", "X-Hub-Signature-256": signer.signature(for: body)],
                     body: body, timeout: .seconds(5)).get()
                 #expect(response.status == 200, "\(name): HTTP \(response.status)")
-                if name != "status" { messages += 1 }
+                messages += Self.messageCount(json)
             }
+            #expect(messages == files.count - 2 + 1)  // none in status and errors, two in multi_entry
             let sends = await log.waitFor(messages)
-            #expect(sends.count == messages)  // one answer per message template; none for the status
+            #expect(sends.count == messages)  // one answer per message, in every entry and change; none for a status or errors
         }
         client.shutdown()
+    }
+
+    /// The messages a delivery carries, over every entry and change.
+    static func messageCount(_ json: [String: Any]) -> Int {
+        let changes = (json["entry"] as? [[String: Any]] ?? []).flatMap { $0["changes"] as? [[String: Any]] ?? [] }
+        return changes.reduce(0) { $0 + (((($1["value"] as? [String: Any])?["messages"]) as? [Any])?.count ?? 0) }
     }
 }
