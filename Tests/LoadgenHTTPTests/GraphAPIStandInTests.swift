@@ -37,6 +37,36 @@ struct GraphAPIStandInTests {
         return (response.status, object)
     }
 
+    /// Meta's media flow: `GET /{media-id}` for the url, the download with the Bearer token, an upload
+    /// that gets an id, a delete; a missing token is 401/190 and an id nobody made is 400/100.
+    @Test func servesTheMediaASimulatedUserSent() async throws {
+        let media = InboundMessage.Media.make(seed: 42, mimeType: "image/jpeg")
+        let refused = try await withStandIn { client, log in
+            func get(_ path: String, token: String? = "EAAtoken", method: HTTPMethod = .GET) async throws -> ClientResponse {
+                let headers: HTTPHeaders = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
+                return try await client.execute(method: method, path: path, headers: headers, body: [], timeout: .seconds(5)).get()
+            }
+            let info = try await get("/v20.0/\(media.id)")
+            #expect(info.status == 200)
+            let node = try #require(try JSONSerialization.jsonObject(with: Data(info.body)) as? [String: Any])
+            #expect(node["id"] as? String == media.id && node["mime_type"] as? String == "image/jpeg" && node["sha256"] as? String == media.sha256)
+            #expect(node["messaging_product"] as? String == "whatsapp")
+            let link = try #require(node["url"] as? String)
+            let url = try #require(URLComponents(string: link))
+            let file = try await get(url.path + "?" + (url.query ?? ""))
+            #expect(file.status == 200 && file.headers.first(name: "Content-Type") == "image/jpeg")
+            #expect(node["file_size"] as? Int == file.body.count && MediaBytes.sha256(file.body) == media.sha256)
+            #expect(try await get(url.path + "?" + (url.query ?? ""), token: nil).status == 401)
+            #expect(try await get("/v20.0/\(media.id)", token: "wrong").status == 401)
+            #expect(try await get("/v20.0/1234567890123456").status == 400)  // not a media id loadgen made
+            #expect(try await get("/v20.0/\(media.id)", method: .DELETE).status == 200)
+            let (status, uploaded) = try await post(client, "/v20.0/106540352242922/media", "bytes of a photo")
+            #expect(status == 200 && (uploaded["id"] as? String).flatMap(MediaBytes.mimeType(ofID:)) == "image/jpeg")
+            #expect(log.sends.isEmpty)  // none of it is a send
+        }
+        #expect(refused == 0)
+    }
+
     @Test func acceptsASendLikeMeta() async throws {
         try await withStandIn { client, log in
             let (status, body) = try await post(client, "/v20.0/106540352242922/messages",

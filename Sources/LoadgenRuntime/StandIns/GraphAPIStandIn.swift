@@ -10,9 +10,10 @@ import NIOHTTP1
 /// Auth is `Authorization: Bearer …` (or `?access_token=`); with an expected token configured, any
 /// other is refused with Meta's 401/190 envelope. A wrong phone-number id gets 400/100 (subcode 33),
 /// a malformed body 400 with 100/131008. Mark-as-read and typing indicators get `{"success":true}`.
+/// Media requests (`GET /{media-id}`, its download, uploads, deletes) are answered by `media(_:)`.
 public struct GraphAPIStandIn: HTTPResponder {
-    private let phoneNumberID: String
-    private let accessToken: Secret?
+    let phoneNumberID: String
+    let accessToken: Secret?
     private let onSend: @Sendable (GraphSend, ContinuousClock.Instant) -> Void
     private let onRefused: @Sendable () -> Void
     private let injector: FaultInjector?
@@ -30,6 +31,7 @@ public struct GraphAPIStandIn: HTTPResponder {
     }
 
     public func respond(to request: ServerRequest) async -> ServerResponse {
+        if let answer = media(request) { return answer }
         var send: GraphSend
         switch accept(request) {
         case .success(let accepted): send = accepted

@@ -124,11 +124,10 @@ public struct InboundMessage: Sendable, Hashable {
         }
 
         /// A plausible media node derived from `seed` (the same seed gives the same node).
+        /// Its bytes are `MediaBytes.content(ofID:)`: the stand-in Graph API serves them, and `sha256` is theirs.
         public static func make(seed: UInt64, mimeType: String) -> Media {
-            var random = SeededRandom(seed: seed, stream: 0x3ED1A)
-            let id = String(1_000_000_000_000_000 + random.next() % 8_999_999_999_999_999)
-            let digest = (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-            return Media(id: id, mimeType: mimeType, sha256: Base64.encode(digest))
+            let id = MediaBytes.id(seed: seed, mimeType: mimeType)
+            return Media(id: id, mimeType: mimeType, sha256: MediaBytes.sha256(MediaBytes.content(ofID: id)))
         }
     }
 }
