@@ -6,7 +6,7 @@ enum MessageContent {
         _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, business: BusinessIdentity, random: inout SeededRandom,
         user: SimulatedUser? = nil
     ) -> (InboundMessage.Content, InboundMessage.Context?)? {
-        let mediaSeed = wamid.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }  // FNV-1a: stable
+        let mediaSeed = SeededRandom.digest(wamid.utf8)
         let quoted = lastReply?.messageID.map { InboundMessage.Context(from: business.displayPhoneNumber, id: $0) }
         switch outgoing {
         case .text(let bodies):
@@ -55,7 +55,7 @@ enum MessageContent {
     /// The ad a message's conversation came from, for an `adClick` (stable for one message id).
     static func referral(_ outgoing: Outgoing, wamid: String) -> InboundMessage.Referral? {
         guard case .adClick(_, let headline) = outgoing else { return nil }
-        let seed = wamid.utf8.reduce(UInt64(0x811C_9DC5)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+        let seed = SeededRandom.digest(wamid.utf8) ^ 0xAD
         return InboundMessage.Referral(sourceID: String(120_200_000_000_000 + seed % 1_000_000_000), headline: headline,
                                        body: "Tap to chat with us on WhatsApp", clickID: "ARA" + String(seed, radix: 36))
     }

@@ -24,9 +24,6 @@ public struct ErrorSamples: Sendable, Codable, Equatable {
         byClass[errorClass.rawValue] = kept
     }
 
-    /// Whether `errorClass` has room for another sample (callers skip reading bodies once it is full).
-    public func wants(_ errorClass: ErrorClass) -> Bool { (byClass[errorClass.rawValue]?.count ?? 0) < Self.perClass }
-
     /// Adds `other`'s samples after this one's, as many as fit.
     public mutating func merge(_ other: ErrorSamples) {
         for key in other.byClass.keys.sorted() {

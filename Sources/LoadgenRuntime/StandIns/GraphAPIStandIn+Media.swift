@@ -63,7 +63,7 @@ extension GraphAPIStandIn {
         guard !request.body.isEmpty else {
             return Self.error(.badRequest, code: 100, message: "Invalid parameter", details: "The parameter file is required.")
         }
-        let seed = request.body.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+        let seed = SeededRandom.digest(request.body)
         return .json(.ok, Array(#"{"id":""#.utf8) + Array(MediaBytes.id(seed: seed, mimeType: "image/jpeg").utf8) + Array(#""}"#.utf8))
     }
 

@@ -12,7 +12,7 @@ public struct Listing: Sendable, Hashable {
 
     /// The vendor's WhatsApp number, for order notifications (see `VendorNumbers`). Stable per listing.
     public var vendorPhone: String {
-        let h = id.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+        let h = SeededRandom.digest(id.utf8)
         let digits = String(h % 100_000_000)
         return "2547" + String(repeating: "0", count: 8 - digits.count) + digits
     }

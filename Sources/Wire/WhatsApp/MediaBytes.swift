@@ -24,7 +24,7 @@ public enum MediaBytes {
 
     /// The content of media `id`.
     public static func content(ofID id: String) -> [UInt8] {
-        var random = SeededRandom(seed: id.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }, stream: 0x3ED1B)
+        var random = SeededRandom(seed: SeededRandom.digest(id.utf8), stream: 0x3ED1B)
         let count = 2_048 + Int(random.next() % 63_488)
         var bytes = [UInt8]()
         bytes.reserveCapacity(count + 8)

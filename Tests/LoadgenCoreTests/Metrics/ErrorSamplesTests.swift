@@ -10,7 +10,6 @@ import Testing
         s.note(.http5xx, "  upstream\n\tdown  ")
         s.note(.http5xx, "")
         #expect(s.byClass == ["http_429": ["a", "b", "c"], "http_5xx": ["upstream down"]])
-        #expect(!s.wants(.http429) && s.wants(.http5xx) && s.wants(.connect))
     }
 
     @Test func aLongSampleIsCutAndMarked() {
