@@ -78,6 +78,11 @@ public struct GraphSend: Sendable, Hashable {
         var hasText: Bool
         var textBody: String?
         var interactive: Interactive?
+        /// A media send (`image`, `video`, `document`, `audio`, `sticker`): its kind and caption.
+        var mediaKind: String?
+        var mediaCaption: String?
+        /// A template send's name.
+        var templateName: String?
 
         init(_ j: JSONValue) throws(JSONValue.Mismatch) {
             messaging_product = try j.string("messaging_product")
@@ -92,28 +97,57 @@ public struct GraphSend: Sendable, Hashable {
             hasText = text != nil
             textBody = try text?.string("body")
             interactive = try j.object("interactive").map(Interactive.init)
+            for kind in Self.mediaKinds {
+                guard let node = try j.object(kind) else { continue }
+                mediaKind = kind
+                mediaCaption = try node.string("caption")
+                break
+            }
+            templateName = try j.object("template")?.string("name")
         }
+
+        static let mediaKinds = ["image", "video", "document", "audio", "sticker"]
 
         struct Interactive {
             var header: String?
+            /// The header's media kind (`image`, `video`, `document`) when it is not text.
+            var headerMedia: String?
             var body: String?
             var footer: String?
+            /// What a link, Flow or product message shows on its call to action (`display_text`,
+            /// `flow_cta`), or the product it shows.
+            var action: String?
             var buttons: [BotReply.Choice] = []
             var rows: [BotReply.Choice] = []
 
             init(_ j: JSONValue) throws(JSONValue.Mismatch) {
                 _ = try j.string("type")
-                header = try j.object("header")?.string("text")
+                let head = try j.object("header")
+                header = try head?.string("text")
+                headerMedia = try head?.string("type").flatMap { GraphSend.Wire.mediaKinds.contains($0) ? $0 : nil }
                 body = try j.object("body")?.string("text")
                 footer = try j.object("footer")?.string("text")
                 guard let action = try j.object("action") else { return }
                 _ = try action.string("button")
+                let parameters = try action.object("parameters")
+                let display = try parameters?.string("display_text")
+                let cta = try parameters?.string("flow_cta")
+                let product = try action.string("product_retailer_id")
+                self.action = display ?? cta ?? product
                 buttons = try action.objects("buttons") { (b) throws(JSONValue.Mismatch) in try b.object("reply").map(Self.choice) }?
                     .compactMap { $0 } ?? []
-                rows = try action.objects("sections") { (section) throws(JSONValue.Mismatch) in
+                rows = try action.objects("sections") { (section) throws(JSONValue.Mismatch) -> [BotReply.Choice] in
                     _ = try section.string("title")
-                    return try section.objects("rows", Self.choice) ?? []
+                    // A list's rows, or a product list's items (their retailer ids, as a user picks them).
+                    let products: [BotReply.Choice] = try section.objects("product_items", Self.product) ?? []
+                    let rows: [BotReply.Choice] = try section.objects("rows", Self.choice) ?? []
+                    return rows + products
                 }?.flatMap { $0 } ?? []
+            }
+
+            private static func product(_ j: JSONValue) throws(JSONValue.Mismatch) -> BotReply.Choice {
+                let id = try j.string("product_retailer_id") ?? ""
+                return BotReply.Choice(id: id, title: id)
             }
 
             private static func choice(_ j: JSONValue) throws(JSONValue.Mismatch) -> BotReply.Choice {
@@ -136,6 +170,9 @@ public struct BotReply: Sendable, Hashable {
     public var rows: [Choice]
     /// The `wamid.` the Graph API returned for this send (what a user's tap or reaction quotes).
     public var messageID: String?
+    /// The media the reply carries — a media send, or an interactive message's media header — by kind
+    /// (`image`, `video`, `document`, `audio`, `sticker`); nil for none.
+    public var media: String?
 
     /// One button or list row.
     public struct Choice: Sendable, Hashable {
@@ -153,16 +190,20 @@ public struct BotReply: Sendable, Hashable {
         self.messageID = messageID
     }
 
+    /// What a person reads: a text body; an interactive message's header, body, footer and call to action;
+    /// a media send's caption; a template send's name (its text is stored at Meta).
     init(type: String, wire: GraphSend.Wire) {
         self.type = type
         if let interactive = wire.interactive {
-            text = [interactive.header, interactive.body, interactive.footer].compactMap { $0 }.joined(separator: "\n")
+            text = [interactive.header, interactive.body, interactive.footer, interactive.action].compactMap { $0 }.joined(separator: "\n")
             buttons = interactive.buttons
             rows = interactive.rows
+            media = interactive.headerMedia
         } else {
-            text = wire.textBody ?? ""
+            text = wire.textBody ?? wire.mediaCaption ?? wire.templateName ?? ""
             buttons = []
             rows = []
+            media = wire.mediaKind
         }
     }
 }
