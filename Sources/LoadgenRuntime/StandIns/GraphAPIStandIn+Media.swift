@@ -15,22 +15,22 @@ extension GraphAPIStandIn {
         let parts = request.path.split(separator: "/")
         if request.path == Self.downloadPath || request.path == Self.downloadPath.dropLast() {
             guard request.method == .GET else { return nil }
-            return authorized(request) ?? download(request.query["mid"] ?? "")
+            return unauthorized(request) ?? download(request.query["mid"] ?? "")
         }
         let path = parts.first.map(Self.isVersion) == true ? parts.dropFirst() : parts[...]
         if path.count == 2, path.last == "media", request.method == .POST {
-            return authorized(request) ?? upload(request)
+            return unauthorized(request) ?? upload(request)
         }
         guard path.count == 1, let id = path.first, id.allSatisfy(\.isNumber), id != Substring(phoneNumberID) else { return nil }
         switch request.method {
-        case .GET: return authorized(request) ?? describe(String(id), host: request.headers.first(name: "Host") ?? "127.0.0.1")
-        case .DELETE: return authorized(request) ?? (MediaBytes.mimeType(ofID: String(id)) == nil ? Self.unknown(String(id)) : Self.success)
+        case .GET: return unauthorized(request) ?? describe(String(id), host: request.headers.first(name: "Host") ?? "127.0.0.1")
+        case .DELETE: return unauthorized(request) ?? (MediaBytes.mimeType(ofID: String(id)) == nil ? Self.unknown(String(id)) : Self.success)
         default: return nil
         }
     }
 
-    /// Meta's 401/190 when the token is missing or wrong; nil when it is good.
-    private func authorized(_ request: ServerRequest) -> ServerResponse? {
+    /// Meta's 401/190 when the token is missing or wrong; nil when it is good. Sends and media alike.
+    func unauthorized(_ request: ServerRequest) -> ServerResponse? {
         guard let token = Self.bearer(request), !token.isEmpty, accessToken.map({ $0.value == token }) ?? true else {
             return Self.error(.unauthorized, code: 190, message: "Invalid OAuth access token - Cannot parse access token",
                               details: "Send Authorization: Bearer <access token>.")

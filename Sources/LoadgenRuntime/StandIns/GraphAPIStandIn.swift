@@ -76,10 +76,7 @@ public struct GraphAPIStandIn: HTTPResponder {
             return .failure(Refusal(response: Self.error(.methodNotAllowed, code: 100, message: "Unsupported \(request.method) request.",
                                                          details: "Only POST is supported on /messages.")))
         }
-        guard let token = Self.bearer(request), !token.isEmpty, accessToken.map({ $0.value == token }) ?? true else {
-            return .failure(Refusal(response: Self.error(.unauthorized, code: 190, message: "Invalid OAuth access token - Cannot parse access token",
-                                                         details: "Send Authorization: Bearer <access token>.")))
-        }
+        if let refusal = unauthorized(request) { return .failure(Refusal(response: refusal)) }
         let id = parts[parts.count - 2]
         guard id == phoneNumberID else {
             return .failure(Refusal(response: Self.error(
