@@ -28,12 +28,13 @@ public struct JSONParser {
         }
     }
 
-    private mutating func expect(_ literal: String, _ value: JSONValue) throws(Failure) -> JSONValue {
-        let l = Array(literal.utf8)
-        guard bytes.count - i >= l.count, Array(bytes[i..<i + l.count]) == l else {
-            throw Failure(offset: i, reason: "expected \(literal)")
+    private mutating func expect(_ literal: StaticString, _ value: JSONValue) throws(Failure) -> JSONValue {
+        let count = literal.utf8CodeUnitCount
+        let matches = bytes.count - i >= count && literal.withUTF8Buffer { l in
+            (0..<count).allSatisfy { bytes[i + $0] == l[$0] }
         }
-        i += l.count
+        guard matches else { throw Failure(offset: i, reason: "expected \(literal)") }
+        i += count
         return value
     }
 
@@ -90,7 +91,7 @@ public struct JSONParser {
 
     private mutating func parseNumber() throws(Failure) -> JSONValue {
         let start = i
-        while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
+        while i < bytes.count, Self.isNumberByte(bytes[i]) { i += 1 }
         let literal = String(decoding: bytes[start..<i], as: UTF8.self)
         guard Double(literal) != nil else { throw Failure(offset: start, reason: "invalid number \(literal)") }
         return .number(literal)
@@ -110,47 +111,93 @@ public struct JSONParser {
             if c == UInt8(ascii: "\\") || c < 0x20 { break }
             end += 1
         }
-        return try parseEscapedString()
+        return try parseEscapedString(scanned: end)
     }
 
-    private mutating func parseEscapedString() throws(Failure) -> String {
-        var units: [UInt16] = []
+    /// A string with escapes, from its first byte after the quote (`i`), plain up to `scanned`: unescaped
+    /// runs are copied as they are, escapes decoded straight to UTF-8 (a `\u` pair of surrogates to one
+    /// scalar), one `String` at the end. Meta escapes every non-ASCII character (`\u00e9`, emoji as
+    /// surrogate pairs), so this is the common path for any text that is not plain ASCII.
+    private mutating func parseEscapedString(scanned: Int) throws(Failure) -> String {
         var utf8: [UInt8] = []
-        func flushUTF8() {
-            if !utf8.isEmpty { units += String(decoding: utf8, as: UTF8.self).utf16; utf8.removeAll() }
-        }
+        utf8.reserveCapacity(32)
+        var run = i
+        i = scanned  // the plain bytes before it were scanned already
         while i < bytes.count {
             let c = bytes[i]
-            i += 1
-            switch c {
-            case UInt8(ascii: "\""):
-                flushUTF8()
-                return String(decoding: units, as: UTF16.self)
-            case UInt8(ascii: "\\"):
-                guard i < bytes.count else { break }
-                let e = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                utf8.append(contentsOf: bytes[run..<i])
                 i += 1
-                flushUTF8()
-                switch e {
-                case UInt8(ascii: "n"): units.append(0x0A)
-                case UInt8(ascii: "t"): units.append(0x09)
-                case UInt8(ascii: "r"): units.append(0x0D)
-                case UInt8(ascii: "b"): units.append(0x08)
-                case UInt8(ascii: "f"): units.append(0x0C)
-                case UInt8(ascii: "u"):
-                    guard bytes.count - i >= 4, let v = UInt16(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else {
-                        throw Failure(offset: i, reason: "bad \\u escape")
-                    }
-                    units.append(v)
-                    i += 4
-                default: units.append(UInt16(e))  // \" \\ \/
-                }
-            case 0..<0x20:
-                throw Failure(offset: i - 1, reason: "control character in a string")
-            default:
-                utf8.append(c)
+                return String(decoding: utf8, as: UTF8.self)
             }
+            if c < 0x20 { throw Failure(offset: i, reason: "control character in a string") }
+            guard c == UInt8(ascii: "\\") else {
+                i += 1
+                continue
+            }
+            utf8.append(contentsOf: bytes[run..<i])
+            i += 1
+            guard i < bytes.count else { break }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "u"): appendUTF8(of: try parseEscapedScalar(), to: &utf8)
+            default: utf8.append(e)  // \" \\ \/
+            }
+            run = i
         }
         throw Failure(offset: i, reason: "unterminated string")
+    }
+
+    /// The scalar of a `\uXXXX` escape whose `XXXX` starts at `i`, joining a surrogate pair written as two
+    /// escapes; a lone surrogate becomes U+FFFD, as decoding UTF-16 does.
+    private mutating func parseEscapedScalar() throws(Failure) -> Unicode.Scalar {
+        let unit = try hex4()
+        guard (0xD800..<0xDC00).contains(unit) else { return Unicode.Scalar(unit) ?? "\u{FFFD}" }
+        guard bytes.count - i >= 6, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return "\u{FFFD}" }
+        let save = i
+        i += 2
+        let low = try hex4()
+        guard (0xDC00..<0xE000).contains(low) else {
+            i = save  // not a pair: the second escape stands on its own
+            return "\u{FFFD}"
+        }
+        return Unicode.Scalar(0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)) ?? "\u{FFFD}"
+    }
+
+    /// Four hex digits at `i`.
+    private mutating func hex4() throws(Failure) -> UInt16 {
+        guard bytes.count - i >= 4 else { throw Failure(offset: i, reason: "bad \\u escape") }
+        var value: UInt16 = 0
+        for k in 0..<4 {
+            let c = bytes[i + k]
+            let nibble: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = c - UInt8(ascii: "A") + 10
+            default: throw Failure(offset: i, reason: "bad \\u escape")
+            }
+            value = value << 4 | UInt16(nibble)
+        }
+        i += 4
+        return value
+    }
+
+    private func appendUTF8(of scalar: Unicode.Scalar, to utf8: inout [UInt8]) {
+        utf8.append(contentsOf: UTF8.encode(scalar)!)
+    }
+
+    private static func isNumberByte(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"),
+             UInt8(ascii: "E"): true
+        default: false
+        }
     }
 }

@@ -62,7 +62,9 @@ public enum PayloadTemplateError: Error, Equatable, CustomStringConvertible {
 }
 
 /// JSON with object keys in their written order and numbers kept as written.
-public indirect enum JSONValue: Sendable, Hashable {
+/// (Not `indirect`: objects and arrays already hold their children in array buffers, and a box per value
+/// would be one more allocation for every string and number of every delivery.)
+public enum JSONValue: Sendable, Hashable {
     case object([Member])
     case array([JSONValue])
     case string(String)
