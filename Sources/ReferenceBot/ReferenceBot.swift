@@ -16,6 +16,8 @@ public final class ReferenceBot: Sendable {
     public let config: BotConfiguration
     let conversation: Conversation
     let intake: Intake
+    /// Checks every delivery's `X-Hub-Signature-256` (keyed once: deliveries arrive by the thousand).
+    let signer: WebhookSigner
     let started = ContinuousClock.now
     private let outboxes: [Outbox]
     private let sender: GraphSender
@@ -28,6 +30,7 @@ public final class ReferenceBot: Sendable {
     /// A bot with `config`; its Graph client connects lazily.
     public init(config: BotConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.config = config
+        signer = WebhookSigner(appSecret: config.appSecret)
         var conversation = Conversation(memory: ConversationMemory(sessionTTL: config.sessionTTL))
         conversation.defect = config.defect
         if let upstreams = config.upstreams {

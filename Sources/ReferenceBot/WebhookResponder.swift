@@ -36,8 +36,7 @@ struct WebhookResponder: HTTPResponder {
             return .json(.payloadTooLarge, Array(#"{"error":"payload_too_large"}"#.utf8))
         }
         if bot.config.verifySignatures {
-            let signer = WebhookSigner(appSecret: bot.config.appSecret)
-            guard signer.isValid(signatureHeader: request.headers.first(name: "X-Hub-Signature-256"), body: request.body) else {
+            guard bot.signer.isValid(signatureHeader: request.headers.first(name: "X-Hub-Signature-256"), body: request.body) else {
                 stats.count(\.badSignature)
                 return .text(.unauthorized, "sig")
             }

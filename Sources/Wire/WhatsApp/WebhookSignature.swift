@@ -2,16 +2,37 @@ import Crypto
 
 /// The `X-Hub-Signature-256` header: `sha256=` and the lowercase-hex HMAC-SHA256 of the exact body bytes.
 public struct WebhookSigner: Sendable {
-    private let key: SymmetricKey
+    /// HMAC keyed with the app secret and nothing hashed yet: its inner and outer key blocks are hashed
+    /// once here, and each body starts from a copy (every delivery and status is signed on the hot path,
+    /// and each is checked again by the embedded bot).
+    private let keyed: HMAC<SHA256>
 
     /// A signer for the app secret that the target bot checks deliveries with.
     public init(appSecret: Secret) {
-        key = SymmetricKey(data: Array(appSecret.value.utf8))
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(appSecret.value.utf8)))
+    }
+
+    /// The HMAC-SHA256 of `body`.
+    private func code(for body: [UInt8]) -> HMAC<SHA256>.MAC {
+        var hmac = keyed
+        body.withUnsafeBytes { hmac.update(data: $0) }
+        return hmac.finalize()
     }
 
     /// The header value for `body`, e.g. `sha256=ad0b2d62…`.
     public func signature(for body: [UInt8]) -> String {
-        "sha256=" + Hex.encode(HMAC<SHA256>.authenticationCode(for: body, using: key))
+        code(for: body).withUnsafeBytes { mac in
+            String(unsafeUninitializedCapacity: 7 + 2 * mac.count) { out in
+                var n = 0
+                for c in "sha256=".utf8 { out[n] = c; n += 1 }
+                for byte in mac {
+                    out[n] = Hex.lowercaseDigits[Int(byte >> 4)]
+                    out[n + 1] = Hex.lowercaseDigits[Int(byte & 0xF)]
+                    n += 2
+                }
+                return n
+            }
+        }
     }
 
     /// Whether `header` is the right signature for `body`, compared in constant time.
@@ -19,7 +40,7 @@ public struct WebhookSigner: Sendable {
         guard let header, header.hasPrefix("sha256=") else { return false }
         let hex = header.utf8.dropFirst(7)
         guard hex.count == 64, let given = Self.decodeHex(hex) else { return false }
-        return ConstantTime.equal(given, Array(HMAC<SHA256>.authenticationCode(for: body, using: key)))
+        return ConstantTime.equal(given, Array(code(for: body)))
     }
 
     private static func decodeHex(_ hex: Substring.UTF8View) -> [UInt8]? {

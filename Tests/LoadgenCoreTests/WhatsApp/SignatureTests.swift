@@ -28,6 +28,20 @@ import Testing
         #expect(!WebhookSigner(appSecret: Secret("other")).isValid(signatureHeader: Self.vectorSignature, body: body))
     }
 
+    /// The signer starts every body from the same keyed state: signing one body leaves nothing behind for
+    /// the next, on any task.
+    @Test func eachSignatureStartsFromTheKeyAlone() async {
+        let signer = WebhookSigner(appSecret: Secret("test_app_secret"))
+        let body = Array(Self.vectorBody.utf8)
+        _ = signer.signature(for: Array("something else".utf8))
+        #expect(signer.signature(for: body) == Self.vectorSignature)
+        let all = await withTaskGroup(of: String.self) { group in
+            for i in 0..<64 { group.addTask { signer.signature(for: i % 2 == 0 ? body : Array("x\(i)".utf8)) } }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(all.filter { $0 == Self.vectorSignature }.count == 32)
+    }
+
     @Test func secretsNeverPrintThemselves() {
         let secret = Secret("hunter2")
         #expect("\(secret)" == "<redacted>")
