@@ -14,6 +14,8 @@ public final class HTTPClient: Sendable {
     /// The origin requests go to.
     public let origin: Origin
     private let shards: [ConnectionPool]
+    /// `origin.hostHeader`, worked out once rather than for every request.
+    private let hostHeader: String
 
     /// The largest response body a client takes by default (a webhook's ack or a Graph API answer is tiny).
     public static let defaultMaxResponseBytes = 1 << 20
@@ -25,6 +27,7 @@ public final class HTTPClient: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         self.origin = origin
+        hostHeader = origin.hostHeader
         let loops = Array(group.makeIterator())
         let count = max(1, min(loops.count, maxConnections))
         let tls: NIOSSLContext? = origin.tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
@@ -35,6 +38,11 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    /// The head of `method` requests for `path` with `headers` on each (the `Host` is the client's own).
+    public func head(_ method: HTTPMethod, _ path: String, headers: some Sequence<(String, String)> = []) -> RequestHead {
+        RequestHead(method: method, path: path, host: hostHeader, headers: headers)
+    }
+
     /// Sends one request on a pooled connection of shard `key % shards` and returns the response.
     /// `timeout` counts from the call, waiting for a free connection included: a request queued behind
     /// a saturated pool times out like one the server is slow to answer. Never throws: a failure is a
@@ -43,11 +51,14 @@ public final class HTTPClient: Sendable {
         method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeout: TimeAmount,
         key: Int = 0
     ) async -> Result<ClientResponse, ClientFailure> {
-        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
-        head.headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
-        if method == .POST || method == .PUT || !body.isEmpty {
-            head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
-        }
+        await execute(head(method, path, headers: headers.map { ($0.name, $0.value) }), body: body, timeout: timeout, key: key)
+    }
+
+    /// Sends `head`'s request with `headers` added and `body`, like `execute(method:path:headers:body:timeout:key:)`
+    /// but with the fixed part encoded once by the caller: the generator's hot path.
+    public func execute(
+        _ head: RequestHead, headers: [(String, String)] = [], body: [UInt8] = [], timeout: TimeAmount, key: Int = 0
+    ) async -> Result<ClientResponse, ClientFailure> {
         let pool = shards[abs(key) % shards.count]
         let deadline = NIODeadline.now() + timeout
         let connection: HTTPClientConnection
@@ -64,7 +75,7 @@ public final class HTTPClient: Sendable {
             // Cancellation closes the connection, which fails the request at once: a stopped run does not
             // wait out a stalled upstream.
             let response = try await withTaskCancellationHandler {
-                try await connection.execute(head, body: body, timeout: left).get()
+                try await connection.execute(head, headers: headers, body: body, timeout: left).get()
             } onCancel: {
                 connection.close()
             }
@@ -226,7 +237,9 @@ final class ConnectionPool: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // Requests go out already encoded (`RequestHead`); responses are decoded by NIO.
+                    try channel.pipeline.syncOperations.addHandler(EncodedRequestWriter())
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(ResponseHandler(maxBodyBytes: maxBody))
                 }
             }

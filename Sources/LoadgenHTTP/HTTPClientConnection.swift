@@ -33,19 +33,17 @@ final class HTTPClientConnection: Sendable {
     /// handler before the request's future completes, and `isActive` may be read from any thread.
     var isReusable: Bool { channel.isActive }
 
-    /// Sends one request; the future fails with `ClientFailure`.
-    func execute(_ head: HTTPRequestHead, body: [UInt8], timeout: TimeAmount) -> EventLoopFuture<ClientResponse> {
+    /// Sends one request, encoded into one buffer (`RequestHead`); the future fails with `ClientFailure`.
+    func execute(_ head: RequestHead, headers: [(String, String)], body: [UInt8], timeout: TimeAmount) -> EventLoopFuture<ClientResponse> {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: ClientResponse.self)
         let handler = self.handler
         let channel = self.channel
         let send = {
             handler.value.begin(promise, timeout: timeout, channel: channel)
-            var buffer = channel.allocator.buffer(capacity: body.count)
-            buffer.writeBytes(body)
-            channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(buffer)), promise: nil)
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            let request = head.encode(headers: headers, body: body, allocator: channel.allocator)
+            channel.write(HTTPClientRequestPart.head(head.decoderHead), promise: nil)  // for the response decoder
+            channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(request)), promise: nil)
         }
         if loop.inEventLoop { send() } else { loop.execute(send) }
         return promise.futureResult

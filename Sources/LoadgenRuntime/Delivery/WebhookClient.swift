@@ -7,9 +7,9 @@ import NIOHTTP1
 /// `X-Hub-Signature-256`, `User-Agent: facebookexternalua`. Only an exactly-200 answer is an ack.
 public struct WebhookClient: WebhookTransport {
     private let client: HTTPClient
-    private let path: String
+    /// Meta's headers and the extra ones, encoded once; the signature is added per delivery.
+    private let head: RequestHead
     private let ackTimeout: TimeAmount
-    private let extraHeaders: [(String, String)]
     private let redactor: Redactor
 
     /// A transport posting to `target` over `client`; `extraHeaders` go on every delivery (a smoke
@@ -17,9 +17,9 @@ public struct WebhookClient: WebhookTransport {
     /// delivery is kept with `secrets` (and the extra headers' values) redacted.
     public init(client: HTTPClient, target: TargetURL, ackTimeout: Duration, extraHeaders: [String: String] = [:], secrets: [Secret] = []) {
         self.client = client
-        self.path = target.pathAndQuery
+        head = client.head(.POST, target.pathAndQuery, headers: [("Content-Type", "application/json"), ("User-Agent", "facebookexternalua"),
+                                                                  ("Accept", "*/*")] + extraHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         self.ackTimeout = TimeAmount(ackTimeout)
-        self.extraHeaders = extraHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         redactor = Redactor(secrets: secrets.map(\.value) + extraHeaders.values)
     }
 
@@ -64,11 +64,7 @@ public struct WebhookClient: WebhookTransport {
     }
 
     private func post(body: [UInt8], signature: String?, user: Int) async -> Result<ClientResponse, ClientFailure> {
-        var headers: HTTPHeaders = signature.map {
-            ["Content-Type": "application/json", "X-Hub-Signature-256": $0, "User-Agent": "facebookexternalua", "Accept": "*/*"]
-        } ?? ["Content-Type": "application/json", "User-Agent": "facebookexternalua", "Accept": "*/*"]
-        headers.add(contentsOf: extraHeaders)
-        return await client.execute(method: .POST, path: path, headers: headers, body: body, timeout: ackTimeout, key: user)
+        await client.execute(head, headers: signature.map { [("X-Hub-Signature-256", $0)] } ?? [], body: body, timeout: ackTimeout, key: user)
     }
 }
 

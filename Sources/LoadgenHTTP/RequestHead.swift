@@ -1,0 +1,105 @@
+import NIOCore
+import NIOHTTP1
+
+/// A request's line and fixed headers, encoded once: what is the same on every request of a caller
+/// (`POST /webhook HTTP/1.1`, `Host`, `Content-Type`, `User-Agent`…). A request is this prefix, the
+/// headers that change per request (a signature), `Content-Length` and the body, written into one buffer
+/// with no `HTTPHeaders` built, validated or encoded per request: on the generator's hot path that was
+/// a tenth of a request's CPU.
+///
+/// ```swift
+/// let head = client.head(.POST, "/webhook", headers: [("Content-Type", "application/json")])
+/// await client.execute(head, headers: [("X-Hub-Signature-256", signature)], body: body, timeout: .seconds(5))
+/// ```
+public struct RequestHead: Sendable {
+    /// The method, which the response decoder must know (a `HEAD` response has no body).
+    let method: HTTPMethod
+    /// `METHOD path HTTP/1.1\r\n` and each fixed header's line.
+    let prefix: [UInt8]
+    /// Whether a `Content-Length` goes on every request (a POST or PUT always says its length).
+    let sendsLength: Bool
+
+    /// The head of `method` requests for `path` on `host`, with `headers` on every request. A CR or LF in
+    /// a name or value (which would split the header into two) is written as a space.
+    init(method: HTTPMethod, path: String, host: String, headers: some Sequence<(String, String)>) {
+        self.method = method
+        sendsLength = method == .POST || method == .PUT
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        bytes += method.rawValue.utf8
+        bytes.append(UInt8(ascii: " "))
+        Self.appendClean(path, to: &bytes)
+        bytes += " HTTP/1.1\r\nHost: ".utf8
+        Self.appendClean(host, to: &bytes)
+        bytes += "\r\n".utf8
+        for (name, value) in headers where name.lowercased() != "host" && name.lowercased() != "content-length" {
+            Self.appendClean(name, to: &bytes)
+            bytes += ": ".utf8
+            Self.appendClean(value, to: &bytes)
+            bytes += "\r\n".utf8
+        }
+        prefix = bytes
+    }
+
+    private static func appendClean(_ text: String, to bytes: inout [UInt8]) {
+        for c in text.utf8 { bytes.append(c == 0x0D || c == 0x0A ? UInt8(ascii: " ") : c) }
+    }
+
+    private static func writeClean(_ text: String, to buffer: inout ByteBuffer) {
+        if !text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+            buffer.writeString(text)
+            return
+        }
+        var bytes: [UInt8] = []
+        appendClean(text, to: &bytes)
+        buffer.writeBytes(bytes)
+    }
+
+    /// The whole request: the prefix, `headers` (cleaned like the fixed ones: a correlation id may come
+    /// from a webhook's bytes), the length and `body`.
+    func encode(headers: some Sequence<(String, String)>, body: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: prefix.count + 128 + body.count)
+        buffer.writeBytes(prefix)
+        for (name, value) in headers {
+            Self.writeClean(name, to: &buffer)
+            buffer.writeStaticString(": ")
+            Self.writeClean(value, to: &buffer)
+            buffer.writeStaticString("\r\n")
+        }
+        if sendsLength || !body.isEmpty {
+            buffer.writeStaticString("Content-Length: ")
+            buffer.writeString(String(body.count))
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        buffer.writeBytes(body)
+        return buffer
+    }
+
+    /// What the response decoder is told of the request: only its method matters to it.
+    var decoderHead: HTTPRequestHead {
+        switch method {
+        case .GET: Self.get
+        case .POST: Self.post
+        default: HTTPRequestHead(version: .http1_1, method: method, uri: "/")
+        }
+    }
+
+    private static let get = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+    private static let post = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
+}
+
+/// Writes requests that arrive already encoded: the body part carries the whole request's bytes. Sits
+/// between the socket (or TLS) and the response decoder, which still sees each request's head (so it
+/// knows a response to `HEAD` has no body) and passes it on; this handler drops it.
+final class EncodedRequestWriter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = IOData
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .body(let bytes): context.write(wrapOutboundOut(bytes), promise: promise)
+        case .head, .end: promise?.succeed()
+        }
+    }
+}
