@@ -31,12 +31,14 @@ public struct ServerRequest: Sendable {
         self.receivedAt = receivedAt
     }
 
-    /// The path without the query.
-    public var path: Substring { uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+    /// The path without the query. (Read several times for every request the stand-ins and the bot
+    /// route, so a slice, not a split into arrays.)
+    public var path: Substring { uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)] }
 
     /// Query parameters, percent-decoded (`+` as space).
     public var query: [String: String] {
-        guard let q = uri.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
+        guard let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return [:] }
+        let q = uri[uri.index(after: mark)...]
         var out: [String: String] = [:]
         for pair in q.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -109,7 +109,8 @@ private func unfiredNote(_ pattern: FailurePattern, _ o: Observations) -> String
     let faults = o.chaos.faults.filter { $0.pattern == pattern }
     let starts = faults.compactMap(\.schedule.window?.lowerBound)
     if let elapsed = o.elapsed, starts.count == faults.count, let start = starts.min(), start >= elapsed {
-        return "planned, never injected: its window opens at \(DurationText.format(start)), the run lasted \(DurationText.format(elapsed))"
+        let lasted = Duration.milliseconds((elapsed.inSeconds * 10).rounded() * 100)  // 40.1s, not 40.120093229s
+        return "planned, never injected: its window opens at \(DurationText.format(start)), the run lasted \(DurationText.format(lasted))"
     }
     return "planned, never injected: no call reached the \(faults.first?.site.rawValue ?? pattern.site.rawValue) while it was on"
 }

@@ -6,7 +6,7 @@ enum MessageContent {
         _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, business: BusinessIdentity, random: inout SeededRandom,
         user: SimulatedUser? = nil
     ) -> (InboundMessage.Content, InboundMessage.Context?)? {
-        let mediaSeed = SeededRandom.digest(wamid.utf8)
+        var mediaSeed: UInt64 { SeededRandom.digest(wamid.utf8) }  // media and flows only: not every text pays for it
         let quoted = lastReply?.messageID.map { InboundMessage.Context(from: business.displayPhoneNumber, id: $0) }
         switch outgoing {
         case .text(let bodies):

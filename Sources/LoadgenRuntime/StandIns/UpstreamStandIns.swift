@@ -21,6 +21,7 @@ import NIOHTTP1
 public struct UpstreamStandIns: HTTPResponder {
     private let injector: FaultInjector?
     private let catalogue = Catalogue()
+    private let renderedRows: [String: [UInt8]]
     private let sessions = SessionTable()
     /// The longest a stalled call is held before it is dropped (every wait here is bounded).
     private let stallLimit: Duration
@@ -29,6 +30,7 @@ public struct UpstreamStandIns: HTTPResponder {
     public init(injector: FaultInjector?, stallLimit: Duration = .seconds(60)) {
         self.injector = injector
         self.stallLimit = stallLimit
+        renderedRows = Dictionary(catalogue.all.map { ($0.id, Self.row($0)) }) { a, _ in a }
     }
 
     public func respond(to request: ServerRequest) async -> ServerResponse {
@@ -59,8 +61,7 @@ public struct UpstreamStandIns: HTTPResponder {
         let q = request.query
         switch site {
         case .llm:
-            let prompt = (try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
-                .flatMap { ($0["messages"] as? [[String: Any]])?.last?["content"] as? String } ?? ""
+            let prompt = (try? (try? JSONValue.parse(request.body))?.array("messages")?.last?.string("content")) ?? ""
             var w = JSONWriter()
             w.object { w in
                 w.field("id", string: "chatcmpl-\(abs(prompt.hashValue % 1_000_000_000))")
@@ -85,7 +86,7 @@ public struct UpstreamStandIns: HTTPResponder {
         case .search, .database:
             let raw = (q["category"] ?? "").replacingOccurrences(of: "eq.", with: "")
             guard let category = ListingCategory(rawValue: raw) else { return .json(.badRequest, Array(#"{"message":"unknown category"}"#.utf8)) }
-            return .json(.ok, Self.rows(catalogue.search(category, query: q["q"] ?? "")))
+            return .json(.ok, rows(catalogue.search(category, query: q["q"] ?? "")))
         case .sessionStore:
             let user = (q["user_id"] ?? "").replacingOccurrences(of: "eq.", with: "")
             if request.method == .POST {
@@ -102,17 +103,24 @@ public struct UpstreamStandIns: HTTPResponder {
         }
     }
 
-    static func rows(_ listings: [Listing]) -> [UInt8] {
+    /// PostgREST rows of `listings`, each row's JSON written once when the stand-ins start.
+    func rows(_ listings: [Listing]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (n, l) in listings.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out += renderedRows[l.id] ?? Self.row(l)
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    static func row(_ l: Listing) -> [UInt8] {
         var w = JSONWriter()
-        w.array { w in
-            for l in listings {
-                w.object { w in
-                    w.field("id", string: l.id)
-                    w.field("title", string: l.title)
-                    w.field("detail", string: l.detail)
-                    w.field("price_rwf") { $0.rawNumber(String(l.priceRWF)) }
-                }
-            }
+        w.object { w in
+            w.field("id", string: l.id)
+            w.field("title", string: l.title)
+            w.field("detail", string: l.detail)
+            w.field("price_rwf") { $0.rawNumber(String(l.priceRWF)) }
         }
         return w.bytes
     }

@@ -22,7 +22,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
 extension SeededRandom {
     /// FNV-1a over `bytes`: a stable 64-bit digest (not a secure one) to seed draws from a name or an id.
-    public static func digest(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    @inlinable public static func digest(_ bytes: some Sequence<UInt8>) -> UInt64 {
         bytes.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
     }
 }

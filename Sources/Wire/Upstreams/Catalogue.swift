@@ -34,6 +34,8 @@ public enum ListingCategory: String, Sendable, CaseIterable {
 
 public struct Catalogue: Sendable {
     private let listings: [ListingCategory: [Listing]]
+    /// Each listing's tags, folded once (a search runs for every turn that looks something up).
+    private let foldedTags: [ListingCategory: [[FoldedText]]]
 
     public init() {
         func l(_ id: String, _ title: String, _ detail: String, _ price: Int, _ tags: [String]) -> Listing {
@@ -83,14 +85,20 @@ public struct Catalogue: Sendable {
                 l("i_comprehensive", "Comprehensive", "Full cover · from 180k RWF/yr", 180_000, ["motor"]),
             ],
         ]
+        foldedTags = listings.mapValues { $0.map { $0.tags.map(FoldedText.init) } }
     }
 
-    /// Listings of `category`, those matching a word of `query` first.
+    /// Every listing, category by category.
+    public var all: [Listing] { ListingCategory.allCases.flatMap { listings[$0] ?? [] } }
+
+    /// Listings of `category`, those with a tag that `query` holds first.
     public func search(_ category: ListingCategory, query: String) -> [Listing] {
-        let all = listings[category] ?? []
-        let words = query.lowercased()
-        let matching = all.filter { l in l.tags.contains { words.contains($0) } }
-        return matching + all.filter { !matching.contains($0) }
+        let words = FoldedText(query)
+        var matching: [Listing] = [], rest: [Listing] = []
+        for (listing, tags) in zip(listings[category] ?? [], foldedTags[category] ?? []) {
+            if tags.contains(where: words.contains) { matching.append(listing) } else { rest.append(listing) }
+        }
+        return matching + rest
     }
 
     /// The listing with `id`, in any category.

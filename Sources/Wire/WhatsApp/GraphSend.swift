@@ -36,7 +36,10 @@ public struct GraphSend: Sendable, Hashable {
 
     /// `to` reduced to digits, as Meta normalises it into `wa_id`.
     public var toDigits: String? {
-        to.map { String($0.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }) }
+        guard let to else { return nil }
+        let isDigit = { (c: UInt8) in c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+        if to.utf8.allSatisfy(isDigit) { return to }  // as most bots send it: no copy
+        return String(decoding: to.utf8.filter(isDigit), as: UTF8.self)
     }
 
     /// Parses a request body.
