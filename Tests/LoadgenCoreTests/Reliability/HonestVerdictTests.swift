@@ -17,11 +17,11 @@ struct HonestVerdictTests {
                                .inject(.noResults, rate: 0.5, from: .seconds(60), to: .seconds(70))]
         var m = ReportFixtures.metrics(replies: Array(repeating: 5_000, count: 100))
         m.patterns[.timeout] = ReportFixtures.pattern(injected: 10, graceful: 10)
-        let e = evaluate(sets, against: Observations(metrics: m, repliesMeasured: true, chaos: plan, elapsed: .seconds(40)))
+        let e = evaluate(sets, against: Observations(metrics: m, repliesMeasured: true, chaos: plan, elapsed: .nanoseconds(40_120_093_229)))
         #expect(e.verdict == .fail)
         let unfired = e.checks.first { $0.name == "chaos.injected[no-results]" }
         #expect(unfired?.preset == "plan" && unfired?.status == .fail)
-        #expect(unfired?.note == "planned, never injected: its window opens at 1m, the run lasted 40s")
+        #expect(unfired?.note == "planned, never injected: its window opens at 1m, the run lasted 40.1s")
         #expect(e.checks.first { $0.name == "chaos.injected[timeout]" }?.status == .pass)
     }
 
