@@ -11,6 +11,8 @@ import NIOHTTP1
 /// other is refused with Meta's 401/190 envelope. A wrong phone-number id gets 400/100 (subcode 33),
 /// a malformed body 400 with 100/131008. Mark-as-read and typing indicators get `{"success":true}`.
 /// Media requests (`GET /{media-id}`, its download, uploads, deletes) are answered by `media(_:)`.
+/// With `checks`, template sends meet the business's templates and every message Meta's limits
+/// (`GraphAPIStandIn+Checks`): refused on the spot, or accepted and failed later.
 public struct GraphAPIStandIn: HTTPResponder {
     let phoneNumberID: String
     let accessToken: Secret?
