@@ -30,7 +30,8 @@ struct PayloadTemplateDeliveryTests {
         "response_json": .string(#"{"flow_token":"f-1","date":"2026-12-03"}"#), "ad_id": .string("120200000123456"),
         "ad_headline": .string("Flats in Kigali"), "ad_body": .string("Tap to chat"), "ctwa_clid": .string("ARAxyz"),
         "error_code": .number("131000"), "error_title": .string("Something went wrong"), "error_details": .string("Try again later"),
-        "second_text": .string("Are you there?"),
+        "second_text": .string("Are you there?"), "conversation_id": .string("72b14d6bd5407799e66f64d1b338e567"),
+        "expiration_timestamp": .string("1750086400"),
     ]
 
     @Test func everyTemplateIsASignedDeliveryTheBotAccepts() async throws {
@@ -68,7 +69,7 @@ struct PayloadTemplateDeliveryTests {
                 #expect(response.status == 200, "\(name): HTTP \(response.status)")
                 messages += Self.messageCount(json)
             }
-            #expect(messages == files.count - 2 + 1)  // none in status and errors, two in multi_entry
+            #expect(messages == files.count - 4 + 1)  // none in the three statuses and errors, two in multi_entry
             let sends = await log.waitFor(messages)
             #expect(sends.count == messages)  // one answer per message, in every entry and change; none for a status or errors
         }

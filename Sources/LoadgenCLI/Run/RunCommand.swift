@@ -20,6 +20,7 @@ extension Loadgen {
         @OptionGroup var target: TargetOptions
         @OptionGroup var delivery: DeliveryFlags
         @OptionGroup var report: ReportOptions
+        @OptionGroup var graph: GraphOptions
 
         func validate() throws {
             guard let source = try load.scenarioFile.sourceForValidation(named: load.scenario) else { return }
@@ -45,6 +46,7 @@ extension Loadgen {
             target.apply(to: &config)
             delivery.apply(to: &config)
             report.apply(to: &config)
+            graph.apply(to: &config)
             config.wamidSalt = Workload.randomWamidSalt()  // fresh message ids every run
             return config
         }
@@ -59,6 +61,7 @@ extension Loadgen {
             }
             config.templates = try TemplateLoader.load(for: config.scenario, from: load.payloads ?? "payloads")
             if let path = load.usersFile ?? source.usersFile { config.usersFile = try UsersFileLoader.load(path, seed: config.seed) }
+            try graph.load(into: &config)
             let plan: RunPlan
             do { plan = try config.validated() } catch { throw LoadgenFailure(error) }
             return (plan, try SecretSources(environment: environment).secrets(appSecretFile: target.appSecretFile))

@@ -52,6 +52,8 @@ public struct RunConfig: Sendable {
 
     /// Users from a file (`--users-file`), one per row, instead of generated ones.
     public var usersFile: UsersFile?
+    /// Meta's limits and the business's templates the stand-in Graph API holds sends to (off by default).
+    public var graph = GraphRules()
 
     public init(scenario: Scenario) { self.scenario = scenario }
 
@@ -108,7 +110,7 @@ public struct RunConfig: Sendable {
             healthURL: health, connections: connections ?? min(load.users, 512),
             connectionsGiven: connections != nil, ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,
             upstreamProxies: upstreamProxies, metricsListen: metricsListen, embeddedBot: embeddedBot, shard: shard, report: report,
-            usersFile: usersFile?.path)
+            usersFile: usersFile?.path, graph: graph)
     }
 
     /// Flags override the scenario's own load; without either, 10 users for 30 s.

@@ -36,13 +36,15 @@ public struct RunPlan: Sendable {
     public let report: ReportPlan
     /// The users file the users came from (`--users-file`), if they did.
     public let usersFile: String?
+    /// Meta's limits and the business's templates the stand-in Graph API holds the bot's sends to.
+    public let graph: GraphRules
 
     public init(
         workload: Workload, target: TargetURL? = nil, criteria: [CriteriaSet] = [], criteriaText: String = "",
         graphListen: HostPort = HostPort(host: "127.0.0.1", port: 0), healthURL: TargetURL? = nil, connections: Int = 16, connectionsGiven: Bool = false,
         ackTimeout: Duration = .seconds(5), statusCallbacks: Bool = true, upstreamProxies: [UpstreamProxySpec] = [],
         metricsListen: HostPort? = nil, embeddedBot: EmbeddedBotOptions = EmbeddedBotOptions(), deliveryHeaders: [String: String] = [:],
-        shard: Shard? = nil, report: ReportPlan = ReportPlan(), usersFile: String? = nil
+        shard: Shard? = nil, report: ReportPlan = ReportPlan(), usersFile: String? = nil, graph: GraphRules = GraphRules()
     ) {
         self.workload = workload
         self.target = target
@@ -61,6 +63,7 @@ public struct RunPlan: Sendable {
         self.shard = shard
         self.report = report
         self.usersFile = usersFile
+        self.graph = graph
     }
 }
 

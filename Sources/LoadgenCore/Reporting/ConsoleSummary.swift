@@ -73,7 +73,14 @@ public enum ConsoleSummary {
         return ["errors by class: " + (errors.isEmpty ? "none" : errors.map { "\($0.key) \($0.value)" }.joined(separator: ", "))] + said + [
                 "graph sends: matched \(c.matched), unsolicited \(c.unsolicited), duplicate \(c.duplicate), "
                     + "wrong user \(c.wrongUser), unknown user \(c.unknownUser)\(c.refused > 0 ? ", refused \(c.refused) (malformed, Meta would refuse them)" : ""); "
-                    + "read receipts \(c.markRead)"]
+                    + "read receipts \(c.markRead)"] + graphLimits(r)
+    }
+
+    /// With `--graph-limits`: the hits of each of Meta's limits.
+    private static func graphLimits(_ r: Report) -> [String] {
+        guard let g = r.graphLimits else { return [] }
+        return ["Meta's limits hit: pair rate \(g.pairRate) (131056), throughput \(g.throughput) (130429), "
+            + "window \(g.window) (131047, failed statuses)"]
     }
 
     private static func checks(_ r: Report) -> [String] {

@@ -4,7 +4,15 @@ import Foundation
 /// percentiles, the error classes and, when chaos ran, a row per failure pattern.
 public enum MarkdownSummary {
     public static func render(_ r: Report) -> String {
-        (header(r) + judgement(r) + latencies(r) + patterns(r) + journeys(r) + [""]).joined(separator: "\n")
+        (header(r) + judgement(r) + latencies(r) + graphLimits(r) + patterns(r) + journeys(r) + [""]).joined(separator: "\n")
+    }
+
+    /// With `--graph-limits`: the hits of each of Meta's limits.
+    private static func graphLimits(_ r: Report) -> [String] {
+        guard let g = r.graphLimits else { return [] }
+        return ["", "| Meta's limit | code | hits | how the bot heard |", "|---|---|--:|---|",
+                "| pair rate | 131056 | \(g.pairRate) | refused (HTTP 429) |", "| throughput | 130429 | \(g.throughput) | refused (HTTP 429) |",
+                "| 24-hour window | 131047 | \(g.window) | accepted, then a `failed` status |"]
     }
 
     private static func header(_ r: Report) -> [String] {

@@ -32,6 +32,8 @@ public struct Report: Sendable, Codable, Equatable {
     public var delivery: Delivery
     /// `loadgen smoke` only: environment, tagging, test numbers, rollout buckets, cap overrides (absent otherwise).
     public var smoke: SmokeReport? = nil
+    /// With `--graph-limits` only: how often the bot hit each of Meta's limits (absent otherwise).
+    public var graphLimits: GraphLimitCounts? = nil
 
     /// Chaos runs: per failure pattern, how the bot handled the turns it hit (empty without chaos).
     public var patterns: [PatternReport]

@@ -9,7 +9,8 @@ extension ReportMerge {
         var overflow: String?
         for report in reports {
             let added: [(String, Any)] = [("metrics", report.metrics as Any), ("replies", report.replies),
-                                          ("delivery", report.delivery), ("run.concurrency", report.run.concurrency)]
+                                          ("delivery", report.delivery), ("run.concurrency", report.run.concurrency),
+                                          ("graphLimits", report.graphLimits as Any)]
             walk(added, path: "") { path, n in
                 let (sum, over) = sums[path, default: 0].addingReportingOverflow(n)
                 if over, overflow == nil { overflow = path }

@@ -60,6 +60,7 @@ public enum ReportMerge {
                             checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline,
                             untraced: untraced(reports.map(\.report)))
         merged.delivery.statusCallbacks = callbacks
+        merged.graphLimits = graphLimits(reports.map(\.report))
         return merged
     }
 
@@ -89,6 +90,15 @@ public enum ReportMerge {
 }
 
 extension ReportMerge {
+    /// The shards' hits of Meta's limits, added; nil when no shard ran with them.
+    static func graphLimits(_ reports: [Report]) -> GraphLimitCounts? {
+        reports.compactMap(\.graphLimits).reduce(nil) { sum, hits in
+            var total = sum ?? GraphLimitCounts()
+            total.merge(hits)
+            return total
+        }
+    }
+
     /// Every shard's untraced fault hits, per pattern.
     static func untraced(_ reports: [Report]) -> [FailurePattern: UInt64] {
         var total: [FailurePattern: UInt64] = [:]

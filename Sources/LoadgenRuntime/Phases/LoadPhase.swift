@@ -1,13 +1,17 @@
 import Foundation
 import LoadgenCore
+import LoadgenHTTP
 
 /// The measured load: the engine on the rig's wiring, with its snapshots fed to the outputs as it goes.
 enum LoadPhase {
     static func run(_ rig: Rig, workload: Workload, stop: StopSignal, outputs: [any RunOutput]) async -> RunResult {
+        let client = WebhookClient(client: rig.client, target: rig.target, ackTimeout: rig.plan.ackTimeout,
+                                   extraHeaders: rig.plan.deliveryHeaders, secrets: [rig.appSecret] + (rig.verifyToken.map { [$0] } ?? []))
+        let clock = rig.clock
         let engine = Engine(
-            clock: rig.clock,
-            transport: WebhookClient(client: rig.client, target: rig.target, ackTimeout: rig.plan.ackTimeout,
-                                     extraHeaders: rig.plan.deliveryHeaders, secrets: [rig.appSecret] + (rig.verifyToken.map { [$0] } ?? [])),
+            clock: clock,
+            // With Meta's limits on, every user message opens its sender's window and counts toward throughput.
+            transport: rig.graphLimits.map { LimitAwareTransport(base: client, gate: $0, now: { clock.now }) } ?? client,
             signer: WebhookSigner(appSecret: rig.appSecret), correlator: rig.correlator,
             unixTime: { Int64(Date().timeIntervalSince1970) }, injector: rig.injector)
         let (snapshots, sink) = AsyncStream.makeStream(of: LoadgenCore.Progress.self, bufferingPolicy: .bufferingNewest(1))

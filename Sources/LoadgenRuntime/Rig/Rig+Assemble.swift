@@ -23,9 +23,10 @@ extension Rig {
             log("live metrics (Prometheus) at \(server.baseURL)/metrics")
             services.append(HTTPService(description: "live metrics", server: server, responder: live))
         }
-        let statuses = plan.statusCallbacks ? StatusCallbacks(business: w.business) : nil
+        let statuses = plan.statusCallbacks ? StatusCallbacks(business: w.business, templates: plan.graph.templates) : nil
+        let (limits, checks) = graphChecks(plan, statuses: statuses, log: log)
         let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector,
-                                      onRefused: { correlator.refused() }) { send, at in
+                                      checks: checks, onRefused: { correlator.refused() }) { send, at in
             correlator.deliver(send, at: at)
             statuses?.enqueue(send)
         }
@@ -52,7 +53,7 @@ extension Rig {
         services.insert(HTTPService(description: "stand-in Graph API", server: graph, responder: standIn), at: 0)
         return Rig(plan: plan, target: target.url, bot: target.bot, appSecret: target.appSecret, verifyToken: target.verifyToken,
                    healthURL: target.healthURL, graphAPI: graph.baseURL, correlator: correlator, injector: injector, client: client,
-                   statusCallbacks: statuses, liveMetrics: live, upstreamCalls: target.upstreamCalls, services: services)
+                   statusCallbacks: statuses, liveMetrics: live, upstreamCalls: target.upstreamCalls, services: services, graphLimits: limits)
     }
 
     /// An external target needs its app secret: loadgen signs every delivery with it.

@@ -31,6 +31,8 @@ struct Rig: Sendable {
     let upstreamCalls: UpstreamCallLog?
     /// In start order; they stop in reverse (live metrics first, the stand-in Graph API last).
     let services: [any Service]
+    /// Meta's limits the stand-in holds the bot to (`--graph-limits`), and their hits; nil when off.
+    var graphLimits: GraphLimitGate? = nil
 
     /// The run's one clock: the engine, the correlator's deadlines and the fault windows all read it.
     /// Its instants are `ContinuousClock`'s; it sleeps on `LoopTimers`, not libdispatch.

@@ -11,20 +11,25 @@ import NIOHTTP1
 /// other is refused with Meta's 401/190 envelope. A wrong phone-number id gets 400/100 (subcode 33),
 /// a malformed body 400 with 100/131008. Mark-as-read and typing indicators get `{"success":true}`.
 /// Media requests (`GET /{media-id}`, its download, uploads, deletes) are answered by `media(_:)`.
+/// With `checks`, template sends meet the business's templates and every message Meta's limits
+/// (`GraphAPIStandIn+Checks`): refused on the spot, or accepted and failed later.
 public struct GraphAPIStandIn: HTTPResponder {
     let phoneNumberID: String
     let accessToken: Secret?
     private let onSend: @Sendable (GraphSend, ContinuousClock.Instant) -> Void
     private let onRefused: @Sendable () -> Void
     private let injector: FaultInjector?
+    let checks: Checks
 
-    /// A stand-in for `phoneNumberID`. `accessToken` nil accepts any non-empty Bearer token.
+    /// A stand-in for `phoneNumberID`. `accessToken` nil accepts any non-empty Bearer token; `checks`
+    /// hold sends to the business's templates and Meta's limits.
     public init(
-        phoneNumberID: String, accessToken: Secret?, injector: FaultInjector? = nil, onRefused: @escaping @Sendable () -> Void = {},
-        onSend: @escaping @Sendable (GraphSend, ContinuousClock.Instant) -> Void
+        phoneNumberID: String, accessToken: Secret?, injector: FaultInjector? = nil, checks: Checks = Checks(),
+        onRefused: @escaping @Sendable () -> Void = {}, onSend: @escaping @Sendable (GraphSend, ContinuousClock.Instant) -> Void
     ) {
         self.onRefused = onRefused
         self.injector = injector
+        self.checks = checks
         self.phoneNumberID = phoneNumberID
         self.accessToken = accessToken
         self.onSend = onSend
@@ -50,10 +55,19 @@ public struct GraphAPIStandIn: HTTPResponder {
            let failed = await Self.failedSend(fault) {
             return failed
         }
+        var failure: GraphError?
+        switch await screen(send, at: request.receivedAt) {
+        case .deliver: break
+        case .refuse(let error, let malformed):
+            if malformed { onRefused() }
+            return Self.error(error)
+        case .failLater(let error): failure = error
+        }
         let wamid = Wamid.outbound(phone: recipient.isEmpty ? (send.recipient ?? "0") : recipient, sequence: UInt64.random(in: 1 ... .max))
         reply.messageID = wamid
         send.kind = .message(reply)
-        onSend(send, request.receivedAt)
+        // A message Meta fails later never reaches the user: it answers no turn, and its only status is `failed`.
+        if let failure { checks.onFailedLater(send, failure) } else { onSend(send, request.receivedAt) }
         return .json(.ok, Self.accepted(send, wamid: wamid))
     }
 

@@ -19,13 +19,16 @@ public struct GraphSend: Sendable, Hashable {
     public var recipient: String?
     /// `context.message_id`: the inbound wamid this send quotes, if any.
     public var contextMessageID: String?
+    /// A template send's template: what Meta checks against the business's approved templates.
+    public var template: TemplateCall?
 
     /// Creates a send (tests and in-memory bots; the stand-in parses them from bodies).
-    public init(kind: Kind, to: String?, recipient: String?, contextMessageID: String?) {
+    public init(kind: Kind, to: String?, recipient: String?, contextMessageID: String?, template: TemplateCall? = nil) {
         self.kind = kind
         self.to = to
         self.recipient = recipient
         self.contextMessageID = contextMessageID
+        self.template = template
     }
 
     /// Why a body is not a valid send; carries Meta's error code for the envelope.
@@ -64,7 +67,7 @@ public struct GraphSend: Sendable, Hashable {
             throw Invalid(code: 131008, details: "The parameter type is required.")
         }
         return GraphSend(kind: .message(BotReply(type: type, wire: wire)), to: wire.to, recipient: wire.recipient,
-                         contextMessageID: wire.contextMessageID)
+                         contextMessageID: wire.contextMessageID, template: type == "template" ? wire.template : nil)
     }
 
     // The subset of Meta's send schema loadgen reads, read as `JSONDecoder` reads optional fields (a
@@ -86,6 +89,8 @@ public struct GraphSend: Sendable, Hashable {
         var mediaCaption: String?
         /// A template send's name.
         var templateName: String?
+        /// A template send's template: name, language, body parameters.
+        var template: TemplateCall?
 
         init(_ j: JSONValue) throws(JSONValue.Mismatch) {
             messaging_product = try j.string("messaging_product")
@@ -106,7 +111,9 @@ public struct GraphSend: Sendable, Hashable {
                 mediaCaption = try node.string("caption")
                 break
             }
-            templateName = try j.object("template")?.string("name")
+            let template = try j.object("template")
+            templateName = try template?.string("name")
+            self.template = try template.map(TemplateCall.init)
         }
 
         static let mediaKinds = ["image", "video", "document", "audio", "sticker"]

@@ -82,4 +82,23 @@ import Testing
                                              business: .default)
         #expect(try parse(fromTemplate) == parse(fromCode))
     }
+
+    /// A `sent` status of a reply in the customer-service window, with its conversation and free pricing.
+    @Test func theSentStatusTemplateMatchesTheStatusRenderer() throws {
+        let fromTemplate = try template("status_sent", ["conversation_id": .string("72b14d6bd5407799e66f64d1b338e567"),
+                                                        "expiration_timestamp": .string("1750086400")])
+        let status = MessageStatus(wamid: "wamid.CTX", status: "sent", recipient: user.phone, timestamp: 1_750_000_000,
+                                   conversation: .init(id: "72b14d6bd5407799e66f64d1b338e567", expiresAt: 1_750_086_400, origin: "service"),
+                                   pricing: .service)
+        #expect(try parse(fromTemplate) == parse(StatusEnvelope.render(status, business: .default)))
+    }
+
+    /// A `failed` status carrying Meta's error: here the closed 24-hour window's 131047.
+    @Test func theFailedStatusTemplateMatchesTheStatusRenderer() throws {
+        let e = GraphError.reengagement
+        let fromTemplate = try template("status_failed", ["error_code": .number(String(e.code)), "error_title": .string(e.title),
+                                                          "error_details": .string(e.details)])
+        let status = MessageStatus(wamid: "wamid.CTX", status: "failed", recipient: user.phone, timestamp: 1_750_000_000, errors: [e])
+        #expect(try parse(fromTemplate) == parse(StatusEnvelope.render(status, business: .default)))
+    }
 }

@@ -771,6 +771,21 @@
     if (zero.length) s.appendChild(el('p', { 'class': 'note', text: 'Zero: ' + zero.join(', ') + '.' }));
   }
 
+  // Only runs with --graph-limits carry graphLimits: how often the bot hit each of Meta's limits.
+  function renderGraphLimits(r) {
+    if (!isObj(r.graphLimits)) return;
+    var g = r.graphLimits;
+    var s = section("Meta's limits (--graph-limits)", 'graph-limits');
+    s.appendChild(table([
+      { label: 'Limit', value: function (row) { return row[0]; } },
+      { label: 'Code', value: function (row) { return el('code', { text: row[1] }); } },
+      { label: 'Hits', num: true, value: function (row) { return fmtInt(row[2]); } },
+      { label: 'How the bot heard', value: function (row) { return row[3]; } }
+    ], [['Pair rate', '131056', g.pairRate, 'refused: HTTP 429 error envelope'],
+        ['Throughput', '130429', g.throughput, 'refused: HTTP 429 error envelope'],
+        ['24-hour window', '131047', g.window, 'accepted, then a failed status webhook']]));
+  }
+
   function breakdownCols(withStep) {
     var cols = [{ label: 'Persona', value: function (b) { return str(b.persona); } }];
     if (withStep) cols.push({ label: 'Step', value: function (b) { return str(b.step); } });
@@ -853,6 +868,7 @@
   guarded('failure patterns', renderPatterns, report);
   guarded('phases', renderPhases, report);
   guarded('errors by class', renderErrors, report);
+  guarded("Meta's limits", renderGraphLimits, report);
   guarded('personas and steps', renderBreakdowns, report);
   guarded('run details', renderDetails, report);
   app.appendChild(el('footer', { text: 'loadgen ' + str(obj(report.run).loadgenVersion) + ' \u00b7 single-file report, no network access needed \u00b7 hover a chart for details' }));
