@@ -62,20 +62,24 @@ struct GraphLimitsStandInTests {
         #expect(Set(e.keys) == ["message", "type", "code", "error_data", "fbtrace_id"], sourceLocation: sourceLocation)
     }
 
-    @Test func thePairRateRefusesWith429AndMetasEnvelope() async throws {
+    /// Just past the bucket a send is accepted and failed later with 131056; past a second bucket's worth
+    /// it is refused with 429 and Meta's envelope.
+    @Test func thePairRateFailsLaterThenRefusesWith429AndMetasEnvelope() async throws {
         let gate = GraphLimitGate(GraphLimits(pair: .init(capacity: 2, interval: .seconds(6))))
         let (standIn, hooks) = standIn(limits: gate)
         #expect(await send(standIn, text(to: user), at: t0).status == 200)
         #expect(await send(standIn, text(to: "+250 788-000-001"), at: t0 + .seconds(1)).status == 200)  // the same user, written as people do
+        let borrowed = [await send(standIn, text(to: user), at: t0 + .seconds(2)), await send(standIn, text(to: user), at: t0 + .seconds(2))]
+        #expect(borrowed.map(\.status) == [200, 200])
+        #expect(hooks.failedLater.withLock { $0.map(\.1) } == [.pairRateLimit, .pairRateLimit])
         let refused = await send(standIn, text(to: user), at: t0 + .seconds(2))
         #expect(refused.status == 429)
         expectEnvelope(refused.body, .pairRateLimit)
         #expect((refused.body["error"] as? [String: Any])?["message"] as? String == "(#131056) (Business Account, Consumer Account) pair rate limit hit")
         #expect(await send(standIn, text(to: "250788000002"), at: t0 + .seconds(2)).status == 200)  // another user: its own pair
-        #expect(await send(standIn, text(to: user), at: t0 + .seconds(6)).status == 200)  // one token back
-        #expect(hooks.delivered.sends.count == 4)  // the refused send answered no turn
+        #expect(hooks.delivered.sends.count == 3)  // the failed and the refused sends answered no turn
         #expect(hooks.refused.load(ordering: .relaxed) == 0)  // a limit hit is not a malformed send
-        #expect(await gate.counts == GraphLimitCounts(pairRate: 1))
+        #expect(await gate.counts == GraphLimitCounts(pairRate: 1, pairRateFailed: 2))
     }
 
     @Test func throughputRefusesWith429AndMetasEnvelope() async throws {

@@ -21,17 +21,18 @@ public struct PacingBucket<Instant: InstantProtocol>: Sendable where Instant.Dur
         self.interval = interval
     }
 
-    /// Whether a token is there at `now`.
-    public func allows(at now: Instant) -> Bool {
+    /// Whether a token is there at `now`, or (with an `overdraft`) one of that many borrowed past empty.
+    public func allows(at now: Instant, overdraft: Int = 0) -> Bool {
         guard let fullAt, fullAt > now else { return true }
         // One token is left while the refill still owed is at most capacity - 1 intervals.
-        return now.duration(to: fullAt) <= interval * (capacity - 1)
+        return now.duration(to: fullAt) <= interval * (capacity - 1 + overdraft)
     }
 
-    /// Takes a token if there is one at `now`; false (and nothing taken) when the bucket is empty.
+    /// Takes a token if there is one at `now` (or, with an `overdraft`, borrows one of that many past
+    /// empty, to be paid back by the refill); false (and nothing taken) otherwise.
     @discardableResult
-    public mutating func take(at now: Instant) -> Bool {
-        guard allows(at: now) else { return false }
+    public mutating func take(at now: Instant, overdraft: Int = 0) -> Bool {
+        guard allows(at: now, overdraft: overdraft) else { return false }
         fullAt = max(fullAt ?? now, now).advanced(by: interval)
         return true
     }

@@ -79,8 +79,8 @@ public enum ConsoleSummary {
     /// With `--graph-limits`: the hits of each of Meta's limits.
     private static func graphLimits(_ r: Report) -> [String] {
         guard let g = r.graphLimits else { return [] }
-        return ["Meta's limits hit: pair rate \(g.pairRate) (131056), throughput \(g.throughput) (130429), "
-            + "window \(g.window) (131047, failed statuses)"]
+        return ["Meta's limits hit: pair rate \(g.pairRate) refused + \(g.pairRateFailed) failed later (131056), throughput \(g.throughput) "
+            + "(130429), window \(g.window) (131047, failed statuses)"]
     }
 
     private static func checks(_ r: Report) -> [String] {

@@ -11,7 +11,9 @@ public enum MarkdownSummary {
     private static func graphLimits(_ r: Report) -> [String] {
         guard let g = r.graphLimits else { return [] }
         return ["", "| Meta's limit | code | hits | how the bot heard |", "|---|---|--:|---|",
-                "| pair rate | 131056 | \(g.pairRate) | refused (HTTP 429) |", "| throughput | 130429 | \(g.throughput) | refused (HTTP 429) |",
+                "| pair rate | 131056 | \(g.pairRate) | refused (HTTP 429) |",
+                "| pair rate, just past the bucket | 131056 | \(g.pairRateFailed) | accepted, then a `failed` status |",
+                "| throughput | 130429 | \(g.throughput) | refused (HTTP 429) |",
                 "| 24-hour window | 131047 | \(g.window) | accepted, then a `failed` status |"]
     }
 

@@ -13,15 +13,20 @@ import Testing
         offsets.map { limiter.judge(recipient: recipient, template: template, at: t0 + $0) }
     }
 
-    @Test func thePairRateRefusesThe46thMessageToOneUserAndNotAnother() {
+    /// Past the bucket, the next bucket's worth fails in delivery and the rest is refused; per pair.
+    @Test func thePairRateFailsThe46thMessageLaterAndRefusesThe91st() {
         var limiter = Limiter(GraphLimits(pair: .init(capacity: 45, interval: .seconds(6))))
         let burst = judge(&limiter, user, at: (0..<45).map { .milliseconds($0) })
         #expect(burst == Array(repeating: .deliver, count: 45))
-        #expect(judge(&limiter, user, at: [.seconds(1)]) == [.refuse(.pairRateLimit)])
-        #expect(judge(&limiter, user, at: [.seconds(2)], template: true) == [.refuse(.pairRateLimit)])  // templates too
-        #expect(judge(&limiter, "250788000002", at: [.seconds(2)]) == [.deliver])  // per pair
-        #expect(judge(&limiter, user, at: [.milliseconds(6_044), .milliseconds(6_045)]) == [.deliver, .refuse(.pairRateLimit)])  // one back after 6 s
-        #expect(limiter.counts == GraphLimitCounts(pairRate: 3))
+        let borrowed = judge(&limiter, user, at: (0..<45).map { .seconds(1) + .milliseconds($0) })
+        #expect(borrowed == Array(repeating: .failLater(.pairRateLimit), count: 45))
+        #expect(judge(&limiter, user, at: [.seconds(2)]) == [.refuse(.pairRateLimit)])
+        #expect(judge(&limiter, user, at: [.seconds(3)], template: true) == [.refuse(.pairRateLimit)])  // templates too
+        #expect(judge(&limiter, "250788000002", at: [.seconds(3)]) == [.deliver])  // per pair
+        // 90 tokens owed (45 + 45 borrowed, one back every 6 s from t0): the first comes back at 6 s.
+        #expect(judge(&limiter, user, at: [.milliseconds(5_999), .seconds(6), .milliseconds(6_001)])
+            == [.refuse(.pairRateLimit), .failLater(.pairRateLimit), .refuse(.pairRateLimit)])
+        #expect(limiter.counts == GraphLimitCounts(pairRate: 4, pairRateFailed: 46))
     }
 
     @Test func throughputCountsTheUsersMessagesAndTheBotsSends() {
@@ -37,8 +42,8 @@ import Testing
         var limiter = Limiter(GraphLimits(pair: .init(capacity: 1, interval: .seconds(60)), throughput: 1))
         #expect(judge(&limiter, user, at: [.zero]) == [.deliver])
         #expect(judge(&limiter, "250788000002", at: [.zero, .seconds(1)]) == [.refuse(.throughput), .deliver])  // its pair token was kept
-        #expect(judge(&limiter, user, at: [.seconds(2)]) == [.refuse(.pairRateLimit)])
-        #expect(judge(&limiter, "250788000003", at: [.seconds(2)]) == [.deliver])  // throughput was kept
+        #expect(judge(&limiter, user, at: [.seconds(2), .seconds(3)]) == [.failLater(.pairRateLimit), .refuse(.pairRateLimit)])
+        #expect(judge(&limiter, "250788000003", at: [.seconds(4)]) == [.deliver])  // the refused send took no throughput
     }
 
     @Test func theWindowFailsFreeFormMessagesLaterButNotTemplates() {

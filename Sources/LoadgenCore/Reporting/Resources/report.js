@@ -782,6 +782,7 @@
       { label: 'Hits', num: true, value: function (row) { return fmtInt(row[2]); } },
       { label: 'How the bot heard', value: function (row) { return row[3]; } }
     ], [['Pair rate', '131056', g.pairRate, 'refused: HTTP 429 error envelope'],
+        ['Pair rate, just past the bucket', '131056', g.pairRateFailed, 'accepted, then a failed status webhook'],
         ['Throughput', '130429', g.throughput, 'refused: HTTP 429 error envelope'],
         ['24-hour window', '131047', g.window, 'accepted, then a failed status webhook']]));
   }
