@@ -1,104 +1,24 @@
-import Wire
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A request as the embedded servers see it: head and whole body.
-public struct ServerRequest: Sendable {
-    public var method: HTTPMethod
-    /// The request target, e.g. `/webhook?hub.mode=subscribe`.
-    public var uri: String
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
-    /// True when the body was larger than the server's limit (and was not kept).
-    public var bodyTooLarge: Bool
-    /// When the last byte of the request arrived: timestamps taken here, not after the handler is
-    /// scheduled, keep measured latencies free of the server's own queueing.
-    public var receivedAt: ContinuousClock.Instant
-    /// When the caller stops waiting, for a request handed over in process (like gRPC's propagated
-    /// deadline): a responder that would wait past it stops waiting then. nil for requests off the wire.
-    public var deadline: ContinuousClock.Instant? = nil
-
-    public init(
-        method: HTTPMethod, uri: String, headers: HTTPHeaders = [:], body: [UInt8] = [], bodyTooLarge: Bool = false,
-        receivedAt: ContinuousClock.Instant = .now
-    ) {
-        self.method = method
-        self.uri = uri
-        self.headers = headers
-        self.body = body
-        self.bodyTooLarge = bodyTooLarge
-        self.receivedAt = receivedAt
-    }
-
-    /// The path without the query. (Read several times for every request the stand-ins and the bot
-    /// route, so a slice, not a split into arrays.)
-    public var path: Substring { uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)] }
-
-    /// Query parameters, percent-decoded (`+` as space).
-    public var query: [String: String] {
-        guard let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return [:] }
-        let q = uri[uri.index(after: mark)...]
-        var out: [String: String] = [:]
-        for pair in q.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            out[PercentDecoding.decode(kv[0])] = kv.count > 1 ? PercentDecoding.decode(kv[1]) : ""
-        }
-        return out
-    }
-}
-
-/// A response from a responder.
-public struct ServerResponse: Sendable {
-    public var status: HTTPResponseStatus
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
-
-    public init(status: HTTPResponseStatus, headers: HTTPHeaders = [:], body: [UInt8] = []) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-
-    /// A plain-text response.
-    public static func text(_ status: HTTPResponseStatus, _ text: String, headers: HTTPHeaders = [:]) -> ServerResponse {
-        var h = headers
-        h.replaceOrAdd(name: "Content-Type", value: "text/plain; charset=utf-8")
-        return ServerResponse(status: status, headers: h, body: Array(text.utf8))
-    }
-
-    /// No response at all: the server closes the connection (a connection reset, as a fault).
-    public static let dropConnection = ServerResponse(status: .custom(code: 599, reasonPhrase: "loadgen: drop connection"))
-
-    /// Whether this is `dropConnection`.
-    public var dropsConnection: Bool { status.code == 599 && status.reasonPhrase == "loadgen: drop connection" }
-
-    /// A JSON response from bytes already encoded.
-    public static func json(_ status: HTTPResponseStatus, _ body: [UInt8], headers: HTTPHeaders = [:]) -> ServerResponse {
-        var h = headers
-        h.replaceOrAdd(name: "Content-Type", value: "application/json")
-        return ServerResponse(status: status, headers: h, body: body)
-    }
-}
-
-/// Answers requests. One method, so servers, stand-ins and test doubles are interchangeable.
-public protocol HTTPResponder: Sendable {
-    func respond(to request: ServerRequest) async -> ServerResponse
-}
-
-/// A small HTTP/1.1 server on SwiftNIO: keep-alive, a body size limit, one child task per connection.
+/// A small HTTP/1.1 server on SwiftNIO: keep-alive, a body size limit, a handler per connection.
 ///
 /// `bind` opens the socket (port 0 picks a free one; `port` tells which); `run` serves until its task
-/// is cancelled, then closes the listener and every connection.
+/// is cancelled, then closes the listener and every connection. A request is read and answered on its
+/// connection's event loop: a responder that can answer at once (`respondAtOnce`) costs no task at all,
+/// and the others answer in a child task of `run` — nothing outlives it. (The embedded bot's every
+/// webhook is answered at once; an async channel per connection cost a task hop and an async writer's
+/// yield for each request, a tenth of a turn's CPU.)
 public final class HTTPServer: Sendable {
     /// The address the server listens on.
     public let host: String
     public let port: Int
-    private let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    /// Accepted connections, their HTTP pipeline set up, not read from until `run` hands them a handler.
+    private let channel: NIOAsyncChannel<any Channel, Never>
     private let maxBodyBytes: Int
 
-    private init(host: String, port: Int, maxBodyBytes: Int,
-                 channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>) {
+    private init(host: String, port: Int, maxBodyBytes: Int, channel: NIOAsyncChannel<any Channel, Never>) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
@@ -115,10 +35,11 @@ public final class HTTPServer: Sendable {
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.autoRead, value: false)  // nothing is read before `run` has a responder for it
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
                         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        return try ConnectionWrapper.wrap(child)
+                        return child
                     }
                 }
             let bound = channel.channel.localAddress?.port ?? port
@@ -131,67 +52,63 @@ public final class HTTPServer: Sendable {
     /// `http://host:port`, with IPv6 hosts bracketed.
     public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
+    /// What the accepting loop hears of: a new connection, a request to answer in a task, a closed connection.
+    enum Event: Sendable {
+        case accepted(any Channel)
+        case answer(ServerRequest, reply: @Sendable (ServerResponse) -> Void)
+        case closed(ObjectIdentifier)
+    }
+
     /// Serves requests until the calling task is cancelled.
     public func run(_ responder: some HTTPResponder) async {
+        let (events, sink) = AsyncStream.makeStream(of: Event.self)
         let limit = maxBodyBytes
         try? await channel.executeThenClose { connections in
-            try await withThrowingDiscardingTaskGroup { group in
-                for try await connection in connections {
-                    group.addTask { await Self.serve(connection, responder: responder, maxBodyBytes: limit) }
-                }
-            }
-        }
-    }
-
-    private static func serve(
-        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, responder: some HTTPResponder,
-        maxBodyBytes: Int
-    ) async {
-        try? await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            var body: [UInt8] = []
-            var tooLarge = false
-            for try await part in inbound {
-                switch part {
-                case .head(let h):
-                    head = h
-                    body.removeAll(keepingCapacity: true)
-                    tooLarge = false
-                case .body(let buffer):
-                    if body.count + buffer.readableBytes > maxBodyBytes { tooLarge = true } else {
-                        body.append(contentsOf: buffer.readableBytesView)
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    await withTaskCancellationHandler {
+                        do { for try await connection in connections { sink.yield(.accepted(connection)) } } catch {}
+                    } onCancel: {
+                        sink.finish()
                     }
-                case .end:
-                    let receivedAt = ContinuousClock.now
-                    guard let h = head else { continue }
-                    let request = ServerRequest(method: h.method, uri: h.uri, headers: h.headers,
-                                                body: tooLarge ? [] : body, bodyTooLarge: tooLarge, receivedAt: receivedAt)
-                    let response = await responder.respond(to: request)
-                    if response.dropsConnection { return }  // closes without a byte: the caller sees a reset
-                    let keepAlive = h.isKeepAlive && !tooLarge
-                    var headers = response.headers
-                    headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-                    if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-                    var buffer = connection.channel.allocator.buffer(capacity: response.body.count)
-                    buffer.writeBytes(response.body)
-                    try await outbound.write(contentsOf: [
-                        .head(HTTPResponseHead(version: h.version, status: response.status, headers: headers)),
-                        .body(.byteBuffer(buffer)), .end(nil),
-                    ])
-                    if !keepAlive { return }
+                    sink.finish()
                 }
+                var open: [ObjectIdentifier: any Channel] = [:]
+                for await event in events {
+                    switch event {
+                    case .accepted(let connection):
+                        let id = ObjectIdentifier(connection)
+                        open[id] = connection
+                        connection.closeFuture.whenComplete { _ in sink.yield(.closed(id)) }
+                        Self.serve(connection, responder: responder, maxBodyBytes: limit, events: sink)
+                    case .answer(let request, let reply):
+                        group.addTask { reply(await responder.respond(to: request)) }
+                    case .closed(let id):
+                        open[id] = nil
+                    }
+                }
+                for connection in open.values { connection.close(promise: nil) }
+                group.cancelAll()
             }
         }
     }
-}
 
-/// Wraps accepted connections so that one accepted while the server shuts down, and so never handed
-/// to a handler, is closed when dropped. `wrappingChannelSynchronously` traps on such a drop (even in
-/// release builds); the close-on-deinit initialiser is deprecated only because scoped use is preferred,
-/// which `serve` does for every connection it receives. (One deprecation warning, on purpose.)
-enum ConnectionWrapper {
-    static func wrap(_ child: any Channel) throws -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart> {
-        try NIOAsyncChannel(synchronouslyWrapping: child)
+    /// Hands `connection` its request handler and starts reading.
+    private static func serve(
+        _ connection: any Channel, responder: some HTTPResponder, maxBodyBytes: Int, events: AsyncStream<Event>.Continuation
+    ) {
+        connection.eventLoop.execute {
+            let handler = ServerConnectionHandler(responder: responder, maxBodyBytes: maxBodyBytes) { request, reply in
+                events.yield(.answer(request, reply: reply))
+            }
+            do {
+                try connection.pipeline.syncOperations.addHandler(handler)
+                connection.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in connection.close(promise: nil) }
+                connection.read()
+            } catch {
+                connection.close(promise: nil)
+            }
+        }
     }
 }
 
@@ -200,32 +117,4 @@ public struct BindError: Error, CustomStringConvertible {
     public var address: String
     public var reason: String
     public var description: String { "cannot listen on \(address): \(reason)" }
-}
-
-/// Percent-decoding for query strings.
-enum PercentDecoding {
-    static func decode(_ s: Substring) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count)
-        var it = s.utf8.makeIterator()
-        while let c = it.next() {
-            if c == UInt8(ascii: "+") { bytes.append(UInt8(ascii: " ")) }
-            else if c == UInt8(ascii: "%"), let h = it.next(), let l = it.next(), let v = hexValue(h, l) { bytes.append(v) }
-            else { bytes.append(c) }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ h: UInt8, _ l: UInt8) -> UInt8? {
-        func nib(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 65...70: c - 55
-            case 97...102: c - 87
-            default: nil
-            }
-        }
-        guard let a = nib(h), let b = nib(l) else { return nil }
-        return a << 4 | b
-    }
 }

@@ -7,7 +7,12 @@ import NIOHTTP1
 struct WebhookResponder: HTTPResponder {
     let bot: ReferenceBot
 
-    func respond(to request: ServerRequest) async -> ServerResponse {
+    func respond(to request: ServerRequest) async -> ServerResponse { answer(request) }
+
+    /// Every request is answered without waiting: the reply is worked out after the ack, by a worker.
+    func respondAtOnce(to request: ServerRequest) -> ServerResponse? { answer(request) }
+
+    private func answer(_ request: ServerRequest) -> ServerResponse {
         let path = request.path
         if path == "/health" || path.hasSuffix("/health") {
             return health()

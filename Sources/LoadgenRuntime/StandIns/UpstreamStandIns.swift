@@ -84,11 +84,11 @@ public struct UpstreamStandIns: HTTPResponder {
             }
             return .json(.ok, w.bytes)
         case .search, .database:
-            let raw = (q["category"] ?? "").replacingOccurrences(of: "eq.", with: "")
+            let raw = Self.operand(q["category"])
             guard let category = ListingCategory(rawValue: raw) else { return .json(.badRequest, Array(#"{"message":"unknown category"}"#.utf8)) }
             return .json(.ok, rows(catalogue.search(category, query: q["q"] ?? "")))
         case .sessionStore:
-            let user = (q["user_id"] ?? "").replacingOccurrences(of: "eq.", with: "")
+            let user = Self.operand(q["user_id"])
             if request.method == .POST {
                 await sessions.put(user.isEmpty ? "anonymous" : user, body: request.body)
                 return .json(.created, request.body)
@@ -101,6 +101,12 @@ public struct UpstreamStandIns: HTTPResponder {
         case .traffic, .vendorNotify:
             return .json(.notFound, Array("{}".utf8))
         }
+    }
+
+    /// The value of a PostgREST filter (`eq.farmer` → `farmer`; a plain value as it is).
+    static func operand(_ filter: String?) -> String {
+        guard let filter else { return "" }
+        return filter.hasPrefix("eq.") ? String(filter.dropFirst(3)) : filter
     }
 
     /// PostgREST rows of `listings`, each row's JSON written once when the stand-ins start.
