@@ -116,7 +116,7 @@ public final class HTTPServer: Sendable {
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
                         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        return try ConnectionWrapper.wrap(child)
+                        return try ConnectionWrapper.wrap(child) as NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
                     }
                 }
             let bound = channel.channel.localAddress?.port ?? port
@@ -135,17 +135,19 @@ public final class HTTPServer: Sendable {
         try? await channel.executeThenClose { connections in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in connections {
-                    group.addTask { await Self.serve(connection, responder: responder, maxBodyBytes: limit) }
+                    group.addTask { try? await Self.serve(connection, responder: responder, maxBodyBytes: limit) }
                 }
             }
         }
     }
 
-    private static func serve(
+    /// Answers the requests of one connection in turn until it closes; throws what broke it (the intercepting
+    /// proxy tells a TLS handshake the client refused from a connection that merely ended).
+    static func serve(
         _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, responder: some HTTPResponder,
         maxBodyBytes: Int
-    ) async {
-        try? await connection.executeThenClose { inbound, outbound in
+    ) async throws {
+        try await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             var body: [UInt8] = []
             var tooLarge = false
@@ -186,9 +188,9 @@ public final class HTTPServer: Sendable {
 /// Wraps accepted connections so that one accepted while the server shuts down, and so never handed
 /// to a handler, is closed when dropped. `wrappingChannelSynchronously` traps on such a drop (even in
 /// release builds); the close-on-deinit initialiser is deprecated only because scoped use is preferred,
-/// which `serve` does for every connection it receives. (One deprecation warning, on purpose.)
+/// which `serve` does for every connection it receives. (One deprecation warning, on purpose; the intercepting proxy wraps its connections the same way.)
 enum ConnectionWrapper {
-    static func wrap(_ child: any Channel) throws -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart> {
+    static func wrap<Inbound: Sendable, Outbound: Sendable>(_ child: any Channel) throws -> NIOAsyncChannel<Inbound, Outbound> {
         try NIOAsyncChannel(synchronouslyWrapping: child)
     }
 }
