@@ -55,6 +55,20 @@ enum Arguments {
         return text
     }
 
+    /// A comma list, each item trimmed; empty items are refused.
+    static func list(_ text: String) throws -> [String] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingSpaces)
+        guard !items.contains(where: \.isEmpty) else { throw ValidationError("write one name or a comma list without empty items") }
+        return items
+    }
+
+    static func tunnels(_ text: String) throws -> [GraphProxySpec.Tunnel] {
+        try list(text).map { item in
+            guard let tunnel = GraphProxySpec.Tunnel.parse(item) else { throw ValidationError("write HOST or HOST:PORT such as api.openai.com:443 (got '\(item)')") }
+            return tunnel
+        }
+    }
+
     static func pattern(_ text: String) throws -> FailurePattern {
         guard let pattern = FailurePattern(rawValue: text) else {
             throw ValidationError("unknown failure pattern '\(text)' (see 'loadgen list patterns')")
