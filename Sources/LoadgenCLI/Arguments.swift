@@ -21,6 +21,15 @@ enum Arguments {
         return address
     }
 
+    /// `HOST:PORT`, or a port alone for loopback (`--graph-proxy 0`: 127.0.0.1, a free port).
+    static func loopbackOrHostPort(_ text: String) throws -> HostPort {
+        if let port = Int(text), (0...65535).contains(port) { return HostPort(host: "127.0.0.1", port: port) }
+        guard let address = HostPort.parse(text) else {
+            throw ValidationError("write HOST:PORT such as 127.0.0.1:4200, or a port alone for 127.0.0.1 (0 picks a free one)")
+        }
+        return address
+    }
+
     static func url(_ text: String) throws -> TargetURL {
         do { return try TargetURL(text) } catch { throw ValidationError(error.description) }
     }

@@ -1,4 +1,7 @@
+import ArgumentParser
 import Foundation
+@testable import LoadgenCLI
+import LoadgenCore
 import LoadgenHTTP
 import Testing
 
@@ -51,9 +54,25 @@ struct GraphProxyCommandTests {
         #expect(fromHome.status == 0 && FileManager.default.fileExists(atPath: dir.appendingPathComponent(".loadgen/ca/ca-key.pem").path))
     }
 
+    /// `--ca-dir`, else `$LOADGEN_CA_DIR`, else `$HOME/.loadgen/ca`, for run and smoke alike; hosts and tunnels as given.
+    @Test func aPlanCarriesTheProxyWithItsCADirectory() throws {
+        let flags = ["--graph-proxy", "127.0.0.1:0", "--graph-proxy-host", "graph.example.com,graph.example.org", "--graph-proxy-tunnel", "api.openai.com:443"]
+        let run = try Loadgen.Run.parse(flags)
+        let home = try run.plan(environment: ["HOME": "/home/bot"]).0.graphProxy
+        #expect(home?.caDirectory == "/home/bot/.loadgen/ca")
+        #expect(home?.hosts == ["graph.facebook.com", "graph.example.com", "graph.example.org"] && home?.tunnels.map(\.description) == ["api.openai.com:443"])
+        #expect(try run.plan(environment: ["HOME": "/home/bot", "LOADGEN_CA_DIR": "/srv/ca"]).0.graphProxy?.caDirectory == "/srv/ca")
+        let given = try Loadgen.Run.parse(flags + ["--ca-dir", "/etc/loadgen-ca"])
+        #expect(try given.plan(environment: ["LOADGEN_CA_DIR": "/srv/ca"]).0.graphProxy?.caDirectory == "/etc/loadgen-ca")
+        let smoke = try Loadgen.Smoke.parse(flags)
+        #expect(try smoke.plan(environment: ["HOME": "/home/bot"]).0.run.graphProxy?.caDirectory == "/home/bot/.loadgen/ca")
+        #expect(try Loadgen.Run.parse([]).plan(environment: [:]).0.graphProxy == nil)
+        #expect(try Loadgen.Run.parse(["--graph-proxy", "0"]).graphProxy.spec?.listen == HostPort(host: "127.0.0.1", port: 0), "loopback by default")
+    }
+
     @Test(arguments: [
         (["--graph-proxy", "nonsense"],
-         "The value 'nonsense' is invalid for '--graph-proxy <host:port>': write HOST:PORT such as 127.0.0.1:4100 (port 0 picks a free one) (see 'loadgen help')"),
+         "The value 'nonsense' is invalid for '--graph-proxy <host:port>': write HOST:PORT such as 127.0.0.1:4200, or a port alone for 127.0.0.1 (0 picks a free one) (see 'loadgen help')"),
         (["--graph-proxy", "127.0.0.1:0", "--graph-proxy-host", "bad_host!"],
          "--graph-proxy-host 'bad_host!' is not a host name (write e.g. graph.facebook.com, without scheme or port) (see 'loadgen help')"),
         (["--graph-proxy-host", "graph.example.com"],
@@ -63,7 +82,9 @@ struct GraphProxyCommandTests {
         (["--graph-proxy", "127.0.0.1:0", "--graph-proxy-tunnel", "graph.facebook.com:443"],
          "--graph-proxy-tunnel graph.facebook.com:443 names a host the proxy intercepts; a host is either intercepted or tunnelled (see 'loadgen help')"),
         (["smoke", "--graph-proxy", "127.0.0.1"],
-         "The value '127.0.0.1' is invalid for '--graph-proxy <host:port>': write HOST:PORT such as 127.0.0.1:4100 (port 0 picks a free one) (see 'loadgen help')"),
+         "The value '127.0.0.1' is invalid for '--graph-proxy <host:port>': write HOST:PORT such as 127.0.0.1:4200, or a port alone for 127.0.0.1 (0 picks a free one) (see 'loadgen help')"),
+        (["--graph-proxy", "70000"],
+         "The value '70000' is invalid for '--graph-proxy <host:port>': write HOST:PORT such as 127.0.0.1:4200, or a port alone for 127.0.0.1 (0 picks a free one) (see 'loadgen help')"),
     ])
     func badFlagsAreUsageErrors(arguments: [String], line: String) throws {
         Self.expectError(try CommandLineTests.run(arguments), status: 64, line)

@@ -5,8 +5,8 @@ import LoadgenRuntime
 /// Reply capture by HTTPS interception, for a bot whose Graph host is hard-coded (`loadgen run`, `smoke`).
 struct GraphProxyOptions: ParsableArguments {
     @Option(name: .customLong("graph-proxy"), help: ArgumentHelp(
-        "Run a forward proxy at HOST:PORT (0 = a free port) that intercepts the bot's HTTPS to graph.facebook.com with loadgen's CA and hands it to the stand-in Graph API; start the bot with HTTPS_PROXY=http://HOST:PORT and trust the CA (see 'loadgen ca').",
-        valueName: "host:port"), transform: Arguments.hostPort)
+        "Run a forward proxy at HOST:PORT (a port alone: 127.0.0.1; 0 = a free port) that intercepts the bot's HTTPS to graph.facebook.com with loadgen's CA and hands it to the stand-in Graph API; start the bot with HTTPS_PROXY=http://HOST:PORT and trust the CA (see 'loadgen ca').",
+        valueName: "host:port"), transform: Arguments.loopbackOrHostPort)
     var graphProxy: HostPort?
 
     @Option(name: .customLong("graph-proxy-host"), help: ArgumentHelp(
