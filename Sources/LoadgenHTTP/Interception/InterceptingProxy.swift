@@ -16,10 +16,26 @@ public final class InterceptingProxy: Sendable {
     public let host: String
     public let port: Int
     private let policy: ProxyPolicy
-    private let channel: NIOAsyncChannel<EventLoopFuture<ProxiedConnection>, Never>
+    private let channel: NIOAsyncChannel<Negotiation, Never>
     private let maxBodyBytes: Int
 
-    private init(host: String, port: Int, policy: ProxyPolicy, maxBodyBytes: Int, channel: NIOAsyncChannel<EventLoopFuture<ProxiedConnection>, Never>) {
+    /// An accepted connection whose first request is still to come.
+    struct Negotiation: Sendable {
+        let channel: any Channel
+        let outcome: EventLoopFuture<ProxiedConnection>
+
+        /// What the connection turned out to be; nil when it closed first, or when the proxy stopped
+        /// while it said nothing (it is closed then: a future's wait is not cancelled by itself).
+        func connection() async -> ProxiedConnection? {
+            await withTaskCancellationHandler {
+                try? await outcome.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    private init(host: String, port: Int, policy: ProxyPolicy, maxBodyBytes: Int, channel: NIOAsyncChannel<Negotiation, Never>) {
         self.host = host
         self.port = port
         self.policy = policy
@@ -42,7 +58,9 @@ public final class InterceptingProxy: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: host, port: port) { child in
-                    child.eventLoop.makeCompletedFuture { try ConnectNegotiator.install(on: child, policy: policy, tls: tls) }
+                    child.eventLoop.makeCompletedFuture {
+                        Negotiation(channel: child, outcome: try ConnectNegotiator.install(on: child, policy: policy, tls: tls))
+                    }
                 }
             let bound = channel.channel.localAddress?.port ?? port
             return InterceptingProxy(host: host, port: bound, policy: policy, maxBodyBytes: maxBodyBytes, channel: channel)
@@ -59,9 +77,9 @@ public final class InterceptingProxy: Sendable {
         let (policy, limit) = (self.policy, maxBodyBytes)
         try? await channel.executeThenClose { connections in
             try await withThrowingDiscardingTaskGroup { group in
-                for try await negotiated in connections {
+                for try await negotiation in connections {
                     group.addTask {
-                        guard let connection = try? await negotiated.get() else { return }  // closed before its first request
+                        guard let connection = await negotiation.connection() else { return }
                         await Self.serve(connection, responder: responder, policy: policy, maxBodyBytes: limit, events: events)
                     }
                 }

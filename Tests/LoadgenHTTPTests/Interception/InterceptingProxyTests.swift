@@ -5,6 +5,7 @@ import LoadgenRuntime
 import LoadgenTesting
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import Testing
 
@@ -138,6 +139,18 @@ struct InterceptingProxyTests {
             #expect(answer.hasPrefix("HTTP/1.1 502 Bad Gateway\r\n"), "\(answer)")
             #expect(answer.contains("loadgen's graph proxy cannot reach 127.0.0.1:1: "), "\(answer)")
         }
+    }
+
+    /// A client that connects and says nothing does not hold the proxy up when the run ends (the time limit would).
+    @Test func theProxyStopsWhileAConnectionSaysNothing() async throws {
+        var silent: (any Channel)?
+        try await withProxy { rig in
+            silent = try await ClientBootstrap(group: ProxyTestClient.group).connect(host: "127.0.0.1", port: rig.proxy.port).get()
+            let (channel, answer) = try await ProxyTestClient.connect(proxyPort: rig.proxy.port, to: "example.com:443")  // the proxy is serving
+            channel.close(promise: nil)
+            #expect(answer.hasPrefix("HTTP/1.1 403"))
+        }
+        try await silent?.closeFuture.get()  // closed by the proxy as it stopped
     }
 
     @Test func plainAbsoluteFormRequestsReachTheStandInForAnInterceptedHostOnly() async throws {
