@@ -21,6 +21,15 @@ enum Arguments {
         return address
     }
 
+    /// `HOST:PORT`, or a port alone for loopback (`--graph-proxy 0`: 127.0.0.1, a free port).
+    static func loopbackOrHostPort(_ text: String) throws -> HostPort {
+        if let port = Int(text), (0...65535).contains(port) { return HostPort(host: "127.0.0.1", port: port) }
+        guard let address = HostPort.parse(text) else {
+            throw ValidationError("write HOST:PORT such as 127.0.0.1:4200, or a port alone for 127.0.0.1 (0 picks a free one)")
+        }
+        return address
+    }
+
     static func url(_ text: String) throws -> TargetURL {
         do { return try TargetURL(text) } catch { throw ValidationError(error.description) }
     }
@@ -53,6 +62,20 @@ enum Arguments {
         guard !text.contains("\u{FFFD}") else { throw ValidationError("the path is not valid UTF-8; rename it or give another") }
         guard !text.isEmpty else { throw ValidationError("the path is empty") }
         return text
+    }
+
+    /// A comma list, each item trimmed; empty items are refused.
+    static func list(_ text: String) throws -> [String] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingSpaces)
+        guard !items.contains(where: \.isEmpty) else { throw ValidationError("write one name or a comma list without empty items") }
+        return items
+    }
+
+    static func tunnels(_ text: String) throws -> [GraphProxySpec.Tunnel] {
+        try list(text).map { item in
+            guard let tunnel = GraphProxySpec.Tunnel.parse(item) else { throw ValidationError("write HOST or HOST:PORT such as api.openai.com:443 (got '\(item)')") }
+            return tunnel
+        }
     }
 
     static func pattern(_ text: String) throws -> FailurePattern {

@@ -4,7 +4,7 @@ import LoadgenRuntime
 import LoadgenScenarios
 import Synchronization
 
-/// loadgen's command line, for a package of your own: every subcommand (`run`, `smoke`, `list`,
+/// loadgen's command line, for a package of your own: every subcommand (`run`, `smoke`, `ca`, `list`,
 /// `validate`, `compare`, `merge`, `serve`, `proxy`) with your scenarios beside the built-in ones.
 ///
 /// ```swift

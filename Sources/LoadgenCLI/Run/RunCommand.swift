@@ -11,9 +11,9 @@ extension Loadgen {
         static let configuration = CommandConfiguration(
             abstract: "Run simulated WhatsApp users against a bot and judge the result (the default command).",
             discussion: """
-            Without --target, loadgen starts its embedded reference bot and tests that. With --target, set WHATSAPP_APP_SECRET (or --app-secret-file) to the app secret the bot checks signatures with, and point the bot's Graph API base URL at the --graph-listen address so its replies reach loadgen. Optional: WHATSAPP_VERIFY_TOKEN (checks the handshake), WHATSAPP_ACCESS_TOKEN (the Bearer token the stand-in Graph API accepts; any token when unset).
+            Without --target, loadgen starts its embedded reference bot and tests that. With --target, set WHATSAPP_APP_SECRET (or --app-secret-file) to the app secret the bot checks signatures with, and point the bot's Graph API base URL at the --graph-listen address so its replies reach loadgen — or, for a bot whose Graph host is hard-coded, run with --graph-proxy and start the bot with HTTPS_PROXY at it, trusting loadgen's CA. Optional: WHATSAPP_VERIFY_TOKEN (checks the handshake), WHATSAPP_ACCESS_TOKEN (the Bearer token the stand-in Graph API accepts; any token when unset).
 
-            Exit codes: 0 pass, 1 criteria failed, 64 usage, 65 bad input file, 66 missing input file, 69 target unreachable, 70 internal error, 71 cannot listen, 73 cannot write report, 78 missing secret, 130 interrupted (partial report written).
+            Exit codes: 0 pass, 1 criteria failed, 64 usage, 65 bad input file, 66 missing input file, 69 target unreachable, 70 internal error, 71 cannot listen, 73 cannot write the report or the CA, 78 missing secret, 130 interrupted (partial report written).
             """)
 
         @OptionGroup var load: LoadOptions
@@ -21,6 +21,7 @@ extension Loadgen {
         @OptionGroup var delivery: DeliveryFlags
         @OptionGroup var report: ReportOptions
         @OptionGroup var graph: GraphOptions
+        @OptionGroup var graphProxy: GraphProxyOptions
 
         func validate() throws {
             guard let source = try load.scenarioFile.sourceForValidation(named: load.scenario) else { return }
@@ -47,6 +48,7 @@ extension Loadgen {
             delivery.apply(to: &config)
             report.apply(to: &config)
             graph.apply(to: &config)
+            config.graphProxy = graphProxy.spec
             config.wamidSalt = Workload.randomWamidSalt()  // fresh message ids every run
             return config
         }
@@ -62,6 +64,7 @@ extension Loadgen {
             config.templates = try TemplateLoader.load(for: config.scenario, from: load.payloads ?? "payloads")
             if let path = load.usersFile ?? source.usersFile { config.usersFile = try UsersFileLoader.load(path, seed: config.seed) }
             try graph.load(into: &config)
+            config.graphProxy = try graphProxy.resolved(environment: environment)
             let plan: RunPlan
             do { plan = try config.validated() } catch { throw LoadgenFailure(error) }
             return (plan, try SecretSources(environment: environment).secrets(appSecretFile: target.appSecretFile))

@@ -28,6 +28,7 @@ extension Loadgen.Smoke {
         if let ackTimeout { config.ackTimeout = ackTimeout }
         config.replies = replies
         if let graphListen { config.graphListen = graphListen }
+        config.graphProxy = graphProxy.spec
         config.business = business.identity
         config.chaos = chaos
         config.overrideProdCaps = overrideProdCaps
@@ -44,6 +45,7 @@ extension Loadgen.Smoke {
         var config: SmokeConfig
         do { config = try self.config(with: source.scenario) } catch { throw LoadgenFailure(error) }
         config.testNumbers = try testNumbers.map { path throws(LoadgenFailure) in try Self.readTestNumbers(path) }
+        config.graphProxy = try graphProxy.resolved(environment: environment)
         let plan: SmokePlan
         do { plan = try config.validated() } catch { throw LoadgenFailure(error) }
         return (plan, try SecretSources(environment: environment).secrets(appSecretFile: appSecretFile))

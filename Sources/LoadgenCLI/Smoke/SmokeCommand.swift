@@ -77,6 +77,7 @@ extension Loadgen {
         var graphListen: HostPort?
 
         @OptionGroup var business: BusinessOptions
+        @OptionGroup var graphProxy: GraphProxyOptions
 
         @Option(name: .customLong("app-secret-file"), help: ArgumentHelp("Read the app secret from this file instead of WHATSAPP_APP_SECRET.",
                                                                         valueName: "path"), transform: Arguments.path)

@@ -26,6 +26,8 @@ public struct RunConfig: Sendable {
     public var criteria: CriteriaSpec?
     public var seed: UInt64 = 1
     public var graphListen = HostPort(host: "127.0.0.1", port: 0)
+    /// Reply capture by HTTPS interception, for a bot whose Graph host is hard-coded (`--graph-proxy`).
+    public var graphProxy: GraphProxySpec?
     public var business: BusinessIdentity = .default
     public var replies: ReplyMode = .any
     public var health: TargetURL?
@@ -81,6 +83,7 @@ public struct RunConfig: Sendable {
             throw ConfigError("scenario '\(scenario.name)' asks for \(schedule.peakRate) conversations per second; at most \(Int(Self.maxRate))")
         }
         try checkPlaceholders()
+        let proxy = try graphProxy?.validated()
         let population: [SimulatedUser]
         if let file = usersFile {
             guard file.users.count >= load.users else {
@@ -110,7 +113,7 @@ public struct RunConfig: Sendable {
             healthURL: health, connections: connections ?? min(load.users, 512),
             connectionsGiven: connections != nil, ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,
             upstreamProxies: upstreamProxies, metricsListen: metricsListen, embeddedBot: embeddedBot, shard: shard, report: report,
-            usersFile: usersFile?.path, graph: graph)
+            usersFile: usersFile?.path, graph: graph, graphProxy: proxy)
     }
 
     /// Flags override the scenario's own load; without either, 10 users for 30 s.

@@ -11,6 +11,8 @@ public struct RunPlan: Sendable {
     public let criteriaText: String
     /// Where the stand-in Graph API listens.
     public let graphListen: HostPort
+    /// The intercepting proxy in front of the stand-in Graph API, if the run has one (`--graph-proxy`).
+    public let graphProxy: GraphProxySpec?
     /// A health endpoint to probe before the load (the embedded bot's when nil and there is no target).
     public let healthURL: TargetURL?
     /// Most open connections to the target.
@@ -44,7 +46,8 @@ public struct RunPlan: Sendable {
         graphListen: HostPort = HostPort(host: "127.0.0.1", port: 0), healthURL: TargetURL? = nil, connections: Int = 16, connectionsGiven: Bool = false,
         ackTimeout: Duration = .seconds(5), statusCallbacks: Bool = true, upstreamProxies: [UpstreamProxySpec] = [],
         metricsListen: HostPort? = nil, embeddedBot: EmbeddedBotOptions = EmbeddedBotOptions(), deliveryHeaders: [String: String] = [:],
-        shard: Shard? = nil, report: ReportPlan = ReportPlan(), usersFile: String? = nil, graph: GraphRules = GraphRules()
+        shard: Shard? = nil, report: ReportPlan = ReportPlan(), usersFile: String? = nil, graph: GraphRules = GraphRules(),
+        graphProxy: GraphProxySpec? = nil
     ) {
         self.workload = workload
         self.target = target
@@ -64,6 +67,7 @@ public struct RunPlan: Sendable {
         self.report = report
         self.usersFile = usersFile
         self.graph = graph
+        self.graphProxy = graphProxy
     }
 }
 

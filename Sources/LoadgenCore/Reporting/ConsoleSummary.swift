@@ -20,6 +20,10 @@ public enum ConsoleSummary {
                 + "(launch lag p99 \(fmt(a.lag.p99)) ms, max \(fmt(a.lag.max)) ms)"
                 + (a.dropped + a.late > 0 ? "  ⚠️ the generator could not keep the schedule" : ""))
         }
+        if let p = r.run.graphProxy {
+            out.append("graph proxy \(p.address): \(p.intercepted) requests intercepted (\(p.hosts.joined(separator: ", "))), \(p.tunnelled) tunnels, "
+                + "\(p.refused) refused" + (p.handshakesFailed > 0 ? "  ⚠️ \(p.handshakesFailed) TLS handshakes failed: does the bot trust loadgen's CA?" : ""))
+        }
         return out
     }
 

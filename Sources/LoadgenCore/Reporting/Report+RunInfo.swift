@@ -30,6 +30,36 @@ extension Report {
         public var loadgenVersion: String
         /// With `--users-file`: where the users came from and who they were (absent otherwise).
         public var users: Users? = nil
+        /// With `--graph-proxy`: where the intercepting proxy listened and what it did (absent otherwise).
+        public var graphProxy: GraphProxy? = nil
+
+        /// The intercepting proxy of a run with `--graph-proxy`.
+        public struct GraphProxy: Sendable, Codable, Equatable {
+            /// `HOST:PORT`, as the bot's `HTTPS_PROXY` names it.
+            public var address: String
+            /// The hosts whose TLS it terminated, and those it let through raw.
+            public var hosts: [String]
+            public var tunnels: [String]
+            /// Requests handed to the stand-in Graph API.
+            public var intercepted: Int
+            /// Tunnels opened to allowed hosts.
+            public var tunnelled: Int
+            /// Requests for other hosts, refused with 403.
+            public var refused: Int
+            /// TLS handshakes the bot broke off (it did not trust loadgen's CA).
+            public var handshakesFailed: Int
+
+            public init(address: String, hosts: [String], tunnels: [String], intercepted: Int = 0, tunnelled: Int = 0, refused: Int = 0,
+                        handshakesFailed: Int = 0) {
+                self.address = address
+                self.hosts = hosts
+                self.tunnels = tunnels
+                self.intercepted = intercepted
+                self.tunnelled = tunnelled
+                self.refused = refused
+                self.handshakesFailed = handshakesFailed
+            }
+        }
 
         /// The users of a run read from a file.
         public struct Users: Sendable, Codable, Equatable {

@@ -37,7 +37,7 @@ extension SmokeConfig {
             workload: workload, target: target, criteria: sets, criteriaText: criteria.text, graphListen: graphListen,
             connections: max(2, population.count), ackTimeout: ackTimeout, statusCallbacks: false,
             embeddedBot: EmbeddedBotOptions(verifiesSignatures: botVerifiesSignatures), deliveryHeaders: [Self.tagHeader: runID],
-            report: report)
+            report: report, graphProxy: try graphProxy?.validated())
         let section = SmokeReport(
             env: env, runID: runID, tagHeader: Self.tagHeader, profileName: Self.profileName, testNumbers: population.map(\.phone),
             rollout: selection.map { SmokeReport.Rollout(percent: $0.percent, numbers: $0.entries) }, capsOverridden: overridden)

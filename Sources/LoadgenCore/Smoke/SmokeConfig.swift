@@ -22,6 +22,8 @@ public struct SmokeConfig: Sendable {
     public var criteria: CriteriaSpec
     public var replies: ReplyMode = .any
     public var graphListen = HostPort(host: "127.0.0.1", port: 0)
+    /// Reply capture by HTTPS interception (`--graph-proxy`), as in a run.
+    public var graphProxy: GraphProxySpec?
     public var business: BusinessIdentity = .default
     /// Staging only.
     public var chaos: ChaosPlan?
@@ -59,6 +61,7 @@ public struct SmokeConfig: Sendable {
         for (flag, url) in [("--target", target)] + health.map({ ("--health", Optional($0)) }) {
             if let refusal = url?.credentialsRefusal(flag) { throw ConfigError(refusal) }
         }
+        _ = try graphProxy?.validated()
         if let users, users < 1 { throw ConfigError("--users must be at least 1 (got \(users))") }
         guard duration > .zero else { throw ConfigError("--duration must be a positive time such as 20s or 2m (got '\(DurationText.format(duration))')") }
         for (flag, value) in [("--reply-timeout", replyTimeout), ("--ack-timeout", ackTimeout)] where !(value > .zero && value <= RunConfig.maxTimeout) {

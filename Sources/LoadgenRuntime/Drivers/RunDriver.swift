@@ -64,7 +64,8 @@ extension Rig {
         await statusCallbacks?.drain(within: .seconds(2))  // the last replies' delivered/read statuses
         client.shutdown()
         let checks = checks + [Report.ScriptedCheck.generator(result.metrics)].compactMap { $0 } + (bot.map { [Self.keptUp($0.counts)] } ?? [])
-        var report = RunReport.make(self, result: result, checks: checks, healthOK: healthOK, startedAt: startedAt, smoke: smoke)
+        var report = RunReport.make(self, result: result, checks: checks, healthOK: healthOK, startedAt: startedAt, smoke: smoke,
+                                    graphProxy: await graphProxy?.info)
         report.graphLimits = await graphLimits?.counts
         let written = await outputs.finish(report)
         let status: ExitStatus = written.failure != nil ? .cannotWriteReport

@@ -20,7 +20,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case software = 70
     /// A listen address could not be bound (port in use, address not local).
     case cannotListen = 71
-    /// The report could not be written.
+    /// The report could not be written (nor loadgen's CA, for `loadgen ca` and `--graph-proxy`).
     case cannotWriteReport = 73
     /// A required secret is missing from the environment.
     case config = 78

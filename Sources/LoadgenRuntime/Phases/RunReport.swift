@@ -5,7 +5,8 @@ import LoadgenCore
 enum RunReport {
     /// Judges `result` by the plan's criteria and builds report.json's value.
     static func make(
-        _ rig: Rig, result: RunResult, checks: [Report.ScriptedCheck], healthOK: Bool?, startedAt: Date, smoke: SmokeReport? = nil
+        _ rig: Rig, result: RunResult, checks: [Report.ScriptedCheck], healthOK: Bool?, startedAt: Date, smoke: SmokeReport? = nil,
+        graphProxy: Report.RunInfo.GraphProxy? = nil
     ) -> Report {
         let plan = rig.plan
         let w = plan.workload
@@ -13,7 +14,9 @@ enum RunReport {
                                         checksFailed: checks.filter { $0.status == .fail }.count, correlation: rig.correlator.counters,
                                         chaos: w.chaos, untraced: rig.injector?.untraced ?? [:], elapsed: result.elapsed,
                                         tripped: result.tripped)
-        var report = Report(run: info(rig, result: result, startedAt: startedAt), metrics: result.metrics,
+        var run = Self.info(rig, result: result, startedAt: startedAt)
+        run.graphProxy = graphProxy
+        var report = Report(run: run, metrics: result.metrics,
                             correlation: rig.correlator.counters, evaluation: evaluate(plan.criteria, against: observations), checks: checks,
                             partial: result.partial, chaos: w.chaos, timeline: result.timeline, untraced: rig.injector?.untraced ?? [:])
         report.smoke = smoke

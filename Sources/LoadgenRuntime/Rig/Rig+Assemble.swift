@@ -5,9 +5,10 @@ import ServiceLifecycle
 
 extension Rig {
     /// Binds everything `plan` needs, in the order each part must know the one before: the stand-in Graph
-    /// API (the bot sends there), fault proxies, live metrics, the embedded bot and its upstream stand-ins
-    /// (or the external target), then the client and status callbacks that talk to the target.
-    static func assemble(_ plan: RunPlan, secrets: RunSecrets, log: Log, observeUpstreams: Bool = false) async throws(LoadgenFailure) -> Rig {
+    /// API (the bot sends there), fault proxies, live metrics, the graph proxy in front of the stand-in,
+    /// the embedded bot and its upstream stand-ins (or the external target), then the client and status
+    /// callbacks that talk to the target.
+    static func assemble(_ plan: RunPlan, secrets: RunSecrets, log: @escaping Log, observeUpstreams: Bool = false) async throws(LoadgenFailure) -> Rig {
         try requireSecrets(plan, secrets)
         let connections = try OpenFiles.connections(for: plan, notice: log)  // before anything is opened
         let w = plan.workload
@@ -29,6 +30,12 @@ extension Rig {
                                       checks: checks, onRefused: { correlator.refused() }) { send, at in
             correlator.deliver(send, at: at)
             statuses?.enqueue(send)
+        }
+        var proxyLedger: GraphProxyLedger?
+        if let spec = plan.graphProxy {
+            let proxy = try await graphProxy(spec, standIn: standIn, log: log)
+            services.append(proxy.service)
+            proxyLedger = proxy.ledger
         }
         let target: TargetRig
         if let given = plan.target, let appSecret = secrets.appSecret {
@@ -53,7 +60,8 @@ extension Rig {
         services.insert(HTTPService(description: "stand-in Graph API", server: graph, responder: standIn), at: 0)
         return Rig(plan: plan, target: target.url, bot: target.bot, appSecret: target.appSecret, verifyToken: target.verifyToken,
                    healthURL: target.healthURL, graphAPI: graph.baseURL, correlator: correlator, injector: injector, client: client,
-                   statusCallbacks: statuses, liveMetrics: live, upstreamCalls: target.upstreamCalls, services: services, graphLimits: limits)
+                   statusCallbacks: statuses, liveMetrics: live, upstreamCalls: target.upstreamCalls, graphProxy: proxyLedger, services: services,
+                   graphLimits: limits)
     }
 
     /// An external target needs its app secret: loadgen signs every delivery with it.

@@ -29,6 +29,8 @@ struct Rig: Sendable {
     let liveMetrics: LiveMetrics?
     /// The embedded bot's upstream calls by message id (nil: not observable, e.g. an external target).
     let upstreamCalls: UpstreamCallLog?
+    /// The intercepting proxy's record, with `--graph-proxy`.
+    let graphProxy: GraphProxyLedger?
     /// In start order; they stop in reverse (live metrics first, the stand-in Graph API last).
     let services: [any Service]
     /// Meta's limits the stand-in holds the bot to (`--graph-limits`), and their hits; nil when off.

@@ -23,7 +23,7 @@ extension GraphAPIStandIn {
         }
         guard path.count == 1, let id = path.first, id.allSatisfy(\.isNumber), id != Substring(phoneNumberID) else { return nil }
         switch request.method {
-        case .GET: return unauthorized(request) ?? describe(String(id), host: request.headers.first(name: "Host") ?? "127.0.0.1")
+        case .GET: return unauthorized(request) ?? describe(String(id), origin: Self.origin(of: request))
         case .DELETE: return unauthorized(request) ?? (MediaBytes.mimeType(ofID: String(id)) == nil ? Self.unknown(String(id)) : Self.success)
         default: return nil
         }
@@ -38,13 +38,20 @@ extension GraphAPIStandIn {
         return nil
     }
 
-    private func describe(_ id: String, host: String) -> ServerResponse {
+    /// Where the download url points: back here, as the request reached it — `https` when it came through
+    /// the graph proxy's TLS (`X-Forwarded-Proto`), so the bot fetches the download through the proxy too.
+    static func origin(of request: ServerRequest) -> String {
+        let scheme = request.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http"
+        return "\(scheme)://\(request.headers.first(name: "Host") ?? "127.0.0.1")"
+    }
+
+    private func describe(_ id: String, origin: String) -> ServerResponse {
         guard let mimeType = MediaBytes.mimeType(ofID: id) else { return Self.unknown(id) }
         let bytes = MediaBytes.content(ofID: id)
         var w = JSONWriter(capacity: 256)
         w.object { w in
             w.field("messaging_product", string: "whatsapp")
-            w.field("url", string: "http://\(host)\(Self.downloadPath)?mid=\(id)")
+            w.field("url", string: "\(origin)\(Self.downloadPath)?mid=\(id)")
             w.field("mime_type", string: mimeType)
             w.field("sha256", string: MediaBytes.sha256(bytes))
             w.field("file_size") { $0.rawNumber(String(bytes.count)) }
