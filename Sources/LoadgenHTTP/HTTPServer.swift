@@ -15,10 +15,10 @@ public final class HTTPServer: Sendable {
     public let host: String
     public let port: Int
     /// Accepted connections, their HTTP pipeline set up, not read from until `run` hands them a handler.
-    private let channel: NIOAsyncChannel<any Channel, Never>
+    private let channel: NIOAsyncChannel<Accepted, Never>
     private let maxBodyBytes: Int
 
-    private init(host: String, port: Int, maxBodyBytes: Int, channel: NIOAsyncChannel<any Channel, Never>) {
+    private init(host: String, port: Int, maxBodyBytes: Int, channel: NIOAsyncChannel<Accepted, Never>) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
@@ -39,7 +39,7 @@ public final class HTTPServer: Sendable {
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
                         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        return child
+                        return Accepted(child)
                     }
                 }
             let bound = channel.channel.localAddress?.port ?? port
@@ -54,7 +54,7 @@ public final class HTTPServer: Sendable {
 
     /// What the accepting loop hears of: a new connection, a request to answer in a task, a closed connection.
     enum Event: Sendable {
-        case accepted(any Channel)
+        case accepted(Accepted)
         case answer(ServerRequest, reply: @Sendable (ServerResponse) -> Void)
         case closed(ObjectIdentifier)
     }
@@ -67,7 +67,7 @@ public final class HTTPServer: Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     await withTaskCancellationHandler {
-                        do { for try await connection in connections { sink.yield(.accepted(connection)) } } catch {}
+                        do { for try await accepted in connections { sink.yield(.accepted(accepted)) } } catch {}
                     } onCancel: {
                         sink.finish()
                     }
@@ -76,7 +76,8 @@ public final class HTTPServer: Sendable {
                 var open: [ObjectIdentifier: any Channel] = [:]
                 for await event in events {
                     switch event {
-                    case .accepted(let connection):
+                    case .accepted(let accepted):
+                        let connection = accepted.channel
                         let id = ObjectIdentifier(connection)
                         open[id] = connection
                         connection.closeFuture.whenComplete { _ in sink.yield(.closed(id)) }
@@ -102,7 +103,7 @@ public final class HTTPServer: Sendable {
                 events.yield(.answer(request, reply: reply))
             }
             do {
-                try connection.pipeline.syncOperations.addHandler(handler)
+                try connection.pipeline.syncOperations.addHandler(handler, name: ServerConnectionHandlerName.value)
                 connection.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in connection.close(promise: nil) }
                 connection.read()
             } catch {
@@ -111,6 +112,25 @@ public final class HTTPServer: Sendable {
         }
     }
 }
+
+extension HTTPServer {
+    /// A connection between its accept and `run` taking it. One the server never takes — accepted as it
+    /// stops — is closed when dropped, so no client waits on a connection nobody will read.
+    final class Accepted: Sendable {
+        let channel: any Channel
+        init(_ channel: any Channel) { self.channel = channel }
+        deinit {
+            let channel = self.channel
+            // Queued after `serve`'s own hand-over, which runs on the same loop: a taken connection has its handler by then.
+            channel.eventLoop.execute {
+                if (try? channel.pipeline.syncOperations.context(name: ServerConnectionHandlerName.value)) == nil { channel.close(promise: nil) }
+            }
+        }
+    }
+}
+
+/// The name a connection's request handler has in its pipeline.
+enum ServerConnectionHandlerName { static let value = "loadgen-server-connection" }
 
 /// The server could not listen where asked.
 public struct BindError: Error, CustomStringConvertible {

@@ -58,7 +58,9 @@ public final class InterceptingProxy: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: host, port: port) { child in
-                    child.eventLoop.makeCompletedFuture {
+                    // A connection accepted while the proxy stops may never reach `run`: it closes with the listener.
+                    child.parent?.closeFuture.whenComplete { _ in child.close(promise: nil) }
+                    return child.eventLoop.makeCompletedFuture {
                         Negotiation(channel: child, outcome: try ConnectNegotiator.install(on: child, policy: policy, tls: tls))
                     }
                 }
