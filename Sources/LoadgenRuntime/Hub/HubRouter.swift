@@ -8,14 +8,22 @@ import LoadgenHTTP
 struct HubRouter: Sendable {
     let map: ShardMap
     let clock: MonotonicTime
-    /// Shard i's messages, in the order they happened; `inboxes[i]` is read by its connection.
-    let outboxes: [AsyncStream<HubMessage>.Continuation]
-    let inboxes: [AsyncStream<HubMessage>]
+    /// Shard i's messages, in the order they happened; `inboxes[i]` is read by its connection (one at a time).
+    let outboxes: [AsyncStream<Outgoing>.Continuation]
+    let inboxes: [AsyncStream<Outgoing>]
+
+    /// What a shard's connection sends: a message, or nothing more — that connection is gone. (Its reader
+    /// stops on this, not by cancellation, which would end the stream: a shard that left before the start
+    /// may come back and read on.)
+    enum Outgoing: Sendable {
+        case message(HubMessage)
+        case detach
+    }
 
     init(map: ShardMap, clock: MonotonicTime) {
         self.map = map
         self.clock = clock
-        let streams = (0..<map.shards).map { _ in AsyncStream.makeStream(of: HubMessage.self) }
+        let streams = (0..<map.shards).map { _ in AsyncStream.makeStream(of: Outgoing.self) }
         inboxes = streams.map(\.stream)
         outboxes = streams.map(\.continuation)
     }
@@ -23,20 +31,20 @@ struct HubRouter: Sendable {
     /// A send the stand-in accepted: the bot's bytes, the wamid it was answered with, when it arrived.
     func accepted(_ send: GraphSend, _ request: ServerRequest) {
         let wamid: String? = if case .message(let reply) = send.kind { reply.messageID } else { nil }
-        outboxes[map.shard(of: send)].yield(.send(body: String(decoding: request.body, as: UTF8.self), wamid: wamid,
-                                                  hubTime: clock.time(of: request.receivedAt)))
+        outboxes[map.shard(of: send)].yield(.message(.send(body: String(decoding: request.body, as: UTF8.self), wamid: wamid,
+                                                           hubTime: clock.time(of: request.receivedAt))))
     }
 
     /// A send the stand-in refused: no user to route it by, so shard 0 counts it.
-    func refused() { outboxes[0].yield(.refusal) }
+    func refused() { outboxes[0].yield(.message(.refusal)) }
 
     /// A fault the hub's injector chose: to the shard whose turn it hit (the bot's `X-Correlation-ID`).
     func fault(_ pattern: FailurePattern, turn: String?, judgesTheTurn: Bool) {
-        outboxes[map.shard(ofTurn: turn)].yield(.fault(pattern, turn: turn, judgesTheTurn: judgesTheTurn))
+        outboxes[map.shard(ofTurn: turn)].yield(.message(.fault(pattern, turn: turn, judgesTheTurn: judgesTheTurn)))
     }
 
     /// Says `message` to every shard (the start).
     func broadcast(_ message: HubMessage, to shards: some Sequence<Int>) {
-        for i in shards { outboxes[i].yield(message) }
+        for i in shards { outboxes[i].yield(.message(message)) }
     }
 }

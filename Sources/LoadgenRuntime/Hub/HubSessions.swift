@@ -42,7 +42,7 @@ actor HubSessions {
             var lines = messages.makeAsyncIterator()
             guard let first = try await lines.next(), case .hello(let shard, let fingerprint)? = HubMessage(decoding: first) else { return }
             if let why = await self.admit(shard, fingerprint) { return try await writer.send(HubMessage.refused(why).encoded) }
-            try await writer.send(HubMessage.welcome.encoded)
+            try? await writer.send(HubMessage.welcome.encoded)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await Self.forward(self.router.inboxes[shard.index], to: writer) }
                 do {
@@ -55,16 +55,21 @@ actor HubSessions {
                         }
                     }
                 } catch {}
-                group.cancelAll()
+                self.router.outboxes[shard.index].yield(.detach)  // its forwarding ends after what is queued
             }
             await self.left(shard)
         }
     }
 
     /// The shard's outbox, in order, and a beat every second (its silence tells the shard it lost the hub).
-    private static func forward(_ inbox: AsyncStream<HubMessage>, to writer: MessageSocket.Writer) async {
+    private static func forward(_ inbox: AsyncStream<HubRouter.Outgoing>, to writer: MessageSocket.Writer) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { for await message in inbox { try? await writer.send(message.encoded) } }
+            group.addTask {
+                for await outgoing in inbox {
+                    guard case .message(let message) = outgoing else { return }
+                    try? await writer.send(message.encoded)
+                }
+            }
             group.addTask {
                 while !Task.isCancelled {
                     await LoopTimers.shared.sleep(for: .seconds(1))
@@ -102,7 +107,7 @@ actor HubSessions {
             started = true
         case .late(let at):
             let when = MonotonicTime.iso(MonotonicTime.unixMilliseconds(at))
-            router.outboxes[shard.index].yield(.refused("the run began at \(when) without shard \(shard)"))
+            router.outboxes[shard.index].yield(.message(.refused("the run began at \(when) without shard \(shard)")))
         }
     }
 
@@ -113,6 +118,7 @@ actor HubSessions {
     }
 
     private func left(_ shard: Shard) {
+        if started { router.outboxes[shard.index].finish() }  // nothing more reaches it: nothing more is kept for it
         guard !finished.contains(shard.index) else { return }
         if started {
             lost.insert(shard.index)
