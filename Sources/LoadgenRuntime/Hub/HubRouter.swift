@@ -1,5 +1,6 @@
 import LoadgenCore
 import LoadgenHTTP
+import NIOHTTP1
 
 /// What the hub's stand-in Graph API and fault proxies see, handed to the shard it is for: each shard has
 /// an outbox, written in order (a fault hit before the reply it degraded) and sent over its connection
@@ -28,10 +29,12 @@ struct HubRouter: Sendable {
         outboxes = streams.map(\.continuation)
     }
 
-    /// A send the stand-in accepted: the bot's bytes, the wamid it was answered with, when it arrived.
+    /// A send the stand-in accepted: the bot's bytes, the wamid it was answered with, when it arrived. A
+    /// send to no user (a vendor's order notification) goes with the turn of its `X-Correlation-ID`.
     func accepted(_ send: GraphSend, _ request: ServerRequest) {
         let wamid: String? = if case .message(let reply) = send.kind { reply.messageID } else { nil }
-        outboxes[map.shard(of: send)].yield(.message(.send(body: String(decoding: request.body, as: UTF8.self), wamid: wamid,
+        let shard = map.owner(of: send) ?? map.shard(ofTurn: request.headers.first(name: "X-Correlation-ID"))
+        outboxes[shard].yield(.message(.send(body: String(decoding: request.body, as: UTF8.self), wamid: wamid,
                                                            hubTime: clock.time(of: request.receivedAt))))
     }
 

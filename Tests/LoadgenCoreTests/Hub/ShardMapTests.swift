@@ -21,7 +21,7 @@ import Testing
 
     @Test func whatNoUserOwnsGoesToShardZero() {
         let stranger = GraphSend(kind: .message(BotReply(type: "text", text: "hi")), to: "250700000001", recipient: nil, contextMessageID: nil)
-        #expect(map.shard(of: stranger) == 0)
+        #expect(map.shard(of: stranger) == 0 && map.owner(of: stranger) == nil)
         #expect(map.shard(ofTurn: nil) == 0)
         #expect(map.shard(ofTurn: "req-1234") == 0)
         #expect(map.shard(ofTurn: Wamid.inbound(phone: "250700000001", sequence: 1)) == 0)
