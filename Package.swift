@@ -58,8 +58,9 @@ let package = Package(
             path: "scenarios",
             swiftSettings: swiftSettings
         ),
-        // The I/O edge: a pooled HTTP/1.1 client, a small HTTP/1.1 server on SwiftNIO, and the intercepting
-        // forward proxy (HTTP CONNECT, TLS terminated with leaf certificates from loadgen's own CA).
+        // The I/O edge: a pooled HTTP/1.1 client, a small HTTP/1.1 server on SwiftNIO, the intercepting
+        // forward proxy (HTTP CONNECT, TLS terminated with leaf certificates from loadgen's own CA), and the
+        // WebSocket a hub and its shards speak over (swift-nio's own NIOWebSocket: no other package).
         .target(
             name: "LoadgenHTTP",
             dependencies: [
@@ -67,6 +68,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -13,7 +13,7 @@ struct Loadgen: AsyncParsableCommand {
         commandName: "loadgen",
         abstract: "Synthetic WhatsApp users, signed webhooks and a stand-in Graph API: load-test a bot end to end.",
         version: loadgenVersion,
-        subcommands: [Run.self, Smoke.self, Compare.self, Merge.self, Serve.self, Proxy.self, CA.self, List.self, Validate.self, Export.self, Schema.self, Init.self],
+        subcommands: [Run.self, Smoke.self, Hub.self, Compare.self, Merge.self, Serve.self, Proxy.self, CA.self, List.self, Validate.self, Export.self, Schema.self, Init.self],
         defaultSubcommand: Run.self)
 
     /// Like ArgumentParser's `main`, but a usage error is one line on stderr (exit 64), not a usage dump.

@@ -7,7 +7,7 @@ import Testing
     static let allowed: [String: Set<String>] = [
         "Wire": ["Foundation", "Crypto"],
         "LoadgenCore": ["Wire", "Histogram", "Foundation", "Synchronization"],
-        "LoadgenHTTP": ["Wire", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOSSL", "X509", "Crypto", "SwiftASN1", "FoundationEssentials", "Synchronization"],
+        "LoadgenHTTP": ["Wire", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOWebSocket", "NIOSSL", "X509", "Crypto", "SwiftASN1", "FoundationEssentials", "Synchronization"],
         "ReferenceBot": ["Wire", "LoadgenHTTP", "NIOCore", "NIOPosix", "NIOHTTP1", "Foundation", "Synchronization"],
         "LoadgenRuntime": ["LoadgenCore", "LoadgenHTTP", "ReferenceBot", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix", "NIOHTTP1",
                            "Foundation", "Dispatch", "Glibc", "Darwin", "Synchronization"],

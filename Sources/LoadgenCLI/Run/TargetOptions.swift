@@ -43,6 +43,17 @@ struct TargetOptions: ParsableArguments {
     @Flag(name: .customLong("allow-flood"), help: "Let network-issues:burst flood a --target that is not on this machine (a test bot that expects it).")
     var allowFlood = false
 
+    @Option(help: ArgumentHelp(
+        "Be one shard (--shard I/N) of a run served by 'loadgen hub' at this URL: the hub serves the bot's Graph API and proxies, routes this shard's replies and fault hits to it, and starts every shard together.",
+        valueName: "url"), transform: Arguments.url)
+    var hub: TargetURL?
+
+    func validate() throws {
+        if hub != nil, graphListen != nil {
+            throw ValidationError("--graph-listen belongs on the hub with --hub (the bot sends every shard's replies to the hub's): give it to 'loadgen hub' instead")
+        }
+    }
+
     func apply(to config: inout RunConfig) {
         config.allowFlood = allowFlood
         config.target = target
@@ -53,5 +64,6 @@ struct TargetOptions: ParsableArguments {
         config.upstreamProxies = upstream
         config.chaos = chaos
         config.embeddedBot.defect = botDefect
+        config.hub = hub
     }
 }

@@ -18,15 +18,28 @@ public final class FaultInjector: Sendable {
         var injected: [FailurePattern: UInt64] = [:]
         var untraced: [FailurePattern: UInt64] = [:]
         var hitTurns: [String: [FailurePattern]] = [:]
+
+        /// Counts a hit of `pattern`; one that judges its turn is remembered against turn `id` (untraced without one).
+        mutating func hit(_ pattern: FailurePattern, turn id: String?, judgesTheTurn: Bool) {
+            injected[pattern, default: 0] += 1
+            guard judgesTheTurn else { return }
+            guard let id else { return untraced[pattern, default: 0] += 1 }
+            if hitTurns[id]?.contains(pattern) != true { hitTurns[id, default: []].append(pattern) }
+        }
     }
     private let plan: ChaosPlan
     /// Each pattern's graceful expectation (the plan's override, else the pattern's own), compiled once.
     private let expectations: [FailurePattern: CompiledMatcher]
     private let state: Mutex<State>
+    /// Where hits go instead of being remembered (a hub's injector hands each to the shard whose turn it is).
+    private let forward: (@Sendable (FailurePattern, _ turn: String?, _ judgesTheTurn: Bool) -> Void)?
 
-    /// An injector for `plan`, its draws seeded by `seed`.
-    public init(plan: ChaosPlan, seed: UInt64) {
+    /// An injector for `plan`, its draws seeded by `seed`. With `forward`, every hit is handed to it (the
+    /// pattern, the turn's id, whether it judges the turn) and neither counted nor remembered here: `loadgen
+    /// hub` injects at its proxies what the shards judge (`absorb`).
+    public init(plan: ChaosPlan, seed: UInt64, forward: (@Sendable (FailurePattern, _ turn: String?, _ judgesTheTurn: Bool) -> Void)? = nil) {
         self.plan = plan
+        self.forward = forward
         expectations = Dictionary(FailurePattern.allCases.map { p in (p, CompiledMatcher(plan.faults.first { $0.pattern == p }?.expected ?? p.expected)) }) { a, _ in a }
         state = Mutex(State(random: SeededRandom(seed: seed, stream: 0xC4A05)))
     }
@@ -68,21 +81,21 @@ public final class FaultInjector: Sendable {
         let candidates = plan.faults.filter { sites.contains($0.site) }
         guard !candidates.isEmpty else { return nil }
         let elapsed = elapsed ?? self.elapsed
-        return state.withLock { s in
-            for fault in candidates {
-                let roll = s.random.nextFraction()
-                guard fault.schedule.injects(at: elapsed, roll: roll) else { continue }
-                s.injected[fault.pattern, default: 0] += 1
-                guard fault.shape.judgesTheTurn else { return (fault.pattern, fault.shape) }
-                if let id = correlationID, !id.isEmpty {
-                    if s.hitTurns[id]?.contains(fault.pattern) != true { s.hitTurns[id, default: []].append(fault.pattern) }
-                } else {
-                    s.untraced[fault.pattern, default: 0] += 1
-                }
-                return (fault.pattern, fault.shape)
-            }
-            return nil
+        let id = correlationID.flatMap { $0.isEmpty ? nil : $0 }
+        let fault: ChaosPlan.Fault? = state.withLock { s in
+            guard let fault = candidates.first(where: { $0.schedule.injects(at: elapsed, roll: s.random.nextFraction()) }) else { return nil }
+            if forward == nil { s.hit(fault.pattern, turn: id, judgesTheTurn: fault.shape.judgesTheTurn) }
+            return fault
         }
+        guard let fault else { return nil }
+        forward?(fault.pattern, id, fault.shape.judgesTheTurn)
+        return (fault.pattern, fault.shape)
+    }
+
+    /// Records a hit another process's injector made (the hub's, `forward`) as if this one had: counted,
+    /// and the turn of `id` remembered as hit when the fault judges turns (untraced without an id).
+    public func absorb(_ pattern: FailurePattern, turn id: String?, judgesTheTurn: Bool) {
+        state.withLock { $0.hit(pattern, turn: id.flatMap { $0.isEmpty ? nil : $0 }, judgesTheTurn: judgesTheTurn) }
     }
 
     /// Calls hit that carried no `X-Correlation-ID`, per pattern: the bot did not say which turn they

@@ -55,7 +55,8 @@ extension RunConfig {
         if let target, !target.isLoopback, !allowFlood, chaos.faults.contains(where: { if case .rateLimitBurst = $0.shape { true } else { false } }) {
             throw ConfigError("network-issues:burst floods \(target.origin.host) past its rate limit: against a target that is not on this machine, add --allow-flood to confirm it is a test bot")
         }
-        if target != nil {
+        try checkHub()
+        if target != nil, hub == nil {  // with a hub, the hub hosts the fault proxies and checks they cover the plan
             let proxied = Set(upstreamProxies.flatMap(\.sites))
             if let missing = chaos.faults.first(where: { $0.site != .traffic && !proxied.contains($0.site) }) {
                 let name = UpstreamProxySpec.name(covering: missing.pattern.site) ?? "NAME"
@@ -64,6 +65,21 @@ extension RunConfig {
         }
         if let shard, rate == nil, let concurrency, concurrency < shard.count {
             throw ConfigError("--shard \(shard) with --concurrency \(concurrency) leaves some shards without users (give at least \(shard.count))")
+        }
+    }
+
+    /// A shard of a hub (`--hub`) tests one external bot, and leaves to the hub what exists once per run.
+    func checkHub() throws(ConfigError) {
+        guard let hub else { return }
+        if let refusal = hub.credentialsRefusal("--hub") { throw ConfigError(refusal) }
+        guard target != nil else {
+            throw ConfigError("--hub shares one external bot between shards: give its webhook with --target (the embedded bot is one per process)")
+        }
+        guard shard != nil else { throw ConfigError("--hub needs --shard I/N: which of the hub's shards this process is") }
+        let onTheHub: [(String, Bool)] = [("--upstream", !upstreamProxies.isEmpty), ("--graph-proxy", graphProxy != nil),
+                                          ("--graph-limits", graph.limits != nil), ("--graph-templates", graph.templates != nil)]
+        if let (flag, _) = onTheHub.first(where: \.1) {
+            throw ConfigError("\(flag) belongs on the hub with --hub (the hub serves the bot once for every shard): give it to 'loadgen hub' instead")
         }
     }
 }

@@ -56,6 +56,8 @@ public struct RunConfig: Sendable {
     public var usersFile: UsersFile?
     /// Meta's limits and the business's templates the stand-in Graph API holds sends to (off by default).
     public var graph = GraphRules()
+    /// The hub this shard's replies, statuses and fault hits come from (`--hub`), instead of stand-ins of its own.
+    public var hub: TargetURL?
 
     public init(scenario: Scenario) { self.scenario = scenario }
 
@@ -84,15 +86,8 @@ public struct RunConfig: Sendable {
         }
         try checkPlaceholders()
         let proxy = try graphProxy?.validated()
-        let population: [SimulatedUser]
-        if let file = usersFile {
-            guard file.users.count >= load.users else {
-                throw ConfigError("--users-file \(file.path) has \(file.users.count) users; the run asks for \(load.users) (users or conversations in flight): add rows or ask for fewer")
-            }
-            population = file.users.prefix(load.users).filter { shard?.owns(user: $0.index) ?? true }
-        } else {
-            population = Workload.population(load.users, seed: seed, shard: shard)
-        }
+        let whole = try wholePopulation(load.users)
+        let population = shard.map { s in whole.filter { s.owns(user: $0.index) } } ?? whole
         if let shard, population.isEmpty {
             throw ConfigError("--shard \(shard) leaves this shard without users: the run has \(load.users) (give at least \(shard.count))")
         }
@@ -113,7 +108,17 @@ public struct RunConfig: Sendable {
             healthURL: health, connections: connections ?? min(load.users, 512),
             connectionsGiven: connections != nil, ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,
             upstreamProxies: upstreamProxies, metricsListen: metricsListen, embeddedBot: embeddedBot, shard: shard, report: report,
-            usersFile: usersFile?.path, graph: graph, graphProxy: proxy)
+            usersFile: usersFile?.path, graph: graph, graphProxy: proxy,
+            hub: hub.map { ShardHub(url: $0, fingerprint: RunFingerprint(scenario: scenario.name, seed: seed, population: whole, chaos: workload.chaos)) })
+    }
+
+    /// Every user of the whole run (all shards'), from the users file or generated from the seed.
+    func wholePopulation(_ count: Int) throws(ConfigError) -> [SimulatedUser] {
+        guard let file = usersFile else { return Workload.population(count, seed: seed, shard: nil) }
+        guard file.users.count >= count else {
+            throw ConfigError("--users-file \(file.path) has \(file.users.count) users; the run asks for \(count) (users or conversations in flight): add rows or ask for fewer")
+        }
+        return Array(file.users.prefix(count))
     }
 
     /// Flags override the scenario's own load; without either, 10 users for 30 s.

@@ -40,6 +40,9 @@ public struct RunPlan: Sendable {
     public let usersFile: String?
     /// Meta's limits and the business's templates the stand-in Graph API holds the bot's sends to.
     public let graph: GraphRules
+    /// The hub this shard connects out to (`--hub`): it serves the stand-in Graph API (and the graph and
+    /// fault proxies) for every shard and hands this one what its users are owed.
+    public let hub: ShardHub?
 
     public init(
         workload: Workload, target: TargetURL? = nil, criteria: [CriteriaSet] = [], criteriaText: String = "",
@@ -47,7 +50,7 @@ public struct RunPlan: Sendable {
         ackTimeout: Duration = .seconds(5), statusCallbacks: Bool = true, upstreamProxies: [UpstreamProxySpec] = [],
         metricsListen: HostPort? = nil, embeddedBot: EmbeddedBotOptions = EmbeddedBotOptions(), deliveryHeaders: [String: String] = [:],
         shard: Shard? = nil, report: ReportPlan = ReportPlan(), usersFile: String? = nil, graph: GraphRules = GraphRules(),
-        graphProxy: GraphProxySpec? = nil
+        graphProxy: GraphProxySpec? = nil, hub: ShardHub? = nil
     ) {
         self.workload = workload
         self.target = target
@@ -68,6 +71,19 @@ public struct RunPlan: Sendable {
         self.usersFile = usersFile
         self.graph = graph
         self.graphProxy = graphProxy
+        self.hub = hub
+    }
+}
+
+/// The hub a shard connects to, and the run it was started for (which the hub checks is its own).
+public struct ShardHub: Sendable, Hashable {
+    /// `http://HUB:PORT` (a path, if any, is where the hub listens for shards).
+    public var url: TargetURL
+    public var fingerprint: RunFingerprint
+
+    public init(url: TargetURL, fingerprint: RunFingerprint) {
+        self.url = url
+        self.fingerprint = fingerprint
     }
 }
 

@@ -14,6 +14,9 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
     public enum Outcome: Sendable {
         case replied(BotReply, at: Instant)
         case timedOut
+        /// No reply could reach the correlator any more (a shard lost its hub, `cutOff()`): the turn
+        /// cannot be judged either way.
+        case unjudged
     }
 
     /// What happened to one send (returned to the Graph stand-in, which counts nothing itself).
@@ -56,6 +59,8 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         /// Every answer of each user's last closed burst, for `waitForAll`.
         var burstAnswers: [Int: [BotReply]] = [:]
         var counters = CorrelationCounters()
+        /// Set by `cutOff()`: every wait ends `unjudged`.
+        var cutOff = false
 
         /// Closes `user`'s open turn (its waiter, if any, is the caller's to resume).
         mutating func close(_ user: Int, _ turn: Turn) {
@@ -91,7 +96,7 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
     public func open(user: Int, wamid: String, replies: Int = 1, also: [String] = []) {
         state.withLock { s in
             if let stale = s.open[user] { s.userByOpenWamid[stale.wamid] = nil }
-            s.open[user] = Turn(wamid: wamid, remaining: max(1, replies), also: also)
+            s.open[user] = Turn(wamid: wamid, outcome: s.cutOff ? .unjudged : nil, remaining: max(1, replies), also: also)
             s.userByOpenWamid[wamid] = user
         }
     }
@@ -235,6 +240,26 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         return match
     }
 
+    /// Replies can no longer arrive (a shard lost the hub that hands them over): every turn waiting now
+    /// ends `unjudged` at once, and so does every turn opened later — none is counted as `no_reply`.
+    public func cutOff() {
+        let waiters: [CheckedContinuation<Outcome, Never>] = state.withLock { s in
+            s.cutOff = true
+            var waiters: [CheckedContinuation<Outcome, Never>] = []
+            for (user, var turn) in s.open where turn.outcome == nil {
+                if let waiter = turn.waiter {
+                    waiters.append(waiter)
+                    s.close(user, turn)
+                } else {
+                    turn.outcome = .unjudged
+                    s.open[user] = turn
+                }
+            }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: .unjudged) }
+    }
+
     /// Number of turns still open.
     public var openTurns: Int { state.withLock { $0.open.count } }
 
@@ -243,54 +268,4 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
 
     /// Counts a send the stand-in Graph API refused.
     public func refused() { state.withLock { $0.counters.refused += 1 } }
-}
-
-/// Counts of every Graph API send by match, and of read receipts.
-public struct CorrelationCounters: Sendable, Equatable, Codable {
-    public var matched: UInt64 = 0
-    public var unsolicited: UInt64 = 0
-    public var duplicate: UInt64 = 0
-    public var wrongUser: UInt64 = 0
-    public var unknownUser: UInt64 = 0
-    /// Sends the stand-in Graph API refused as Meta would (unknown path, wrong method, bad token, another
-    /// phone number id, a malformed body): a bot whose sends are broken shows here, not only as no reply.
-    public var refused: UInt64 = 0
-    public var markRead: UInt64 = 0
-    /// Order notifications sent to stand-in vendors.
-    public var vendorNotifications: UInt64 = 0
-    public var typing: UInt64 = 0
-    public init() {}
-
-    private enum CodingKeys: String, CodingKey {
-        case matched, unsolicited, duplicate, wrongUser, unknownUser, refused, markRead, vendorNotifications, typing
-    }
-
-    /// Reports of loadgen before `refused` was counted decode with none.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        matched = try c.decode(UInt64.self, forKey: .matched)
-        unsolicited = try c.decode(UInt64.self, forKey: .unsolicited)
-        duplicate = try c.decode(UInt64.self, forKey: .duplicate)
-        wrongUser = try c.decode(UInt64.self, forKey: .wrongUser)
-        unknownUser = try c.decode(UInt64.self, forKey: .unknownUser)
-        refused = try c.decodeIfPresent(UInt64.self, forKey: .refused) ?? 0
-        markRead = try c.decode(UInt64.self, forKey: .markRead)
-        vendorNotifications = try c.decode(UInt64.self, forKey: .vendorNotifications)
-        typing = try c.decode(UInt64.self, forKey: .typing)
-    }
-}
-
-extension CorrelationCounters {
-    /// Adds the counters of another shard.
-    public mutating func merge(_ o: CorrelationCounters) {
-        matched += o.matched
-        unsolicited += o.unsolicited
-        duplicate += o.duplicate
-        wrongUser += o.wrongUser
-        unknownUser += o.unknownUser
-        refused += o.refused
-        markRead += o.markRead
-        vendorNotifications += o.vendorNotifications
-        typing += o.typing
-    }
 }

@@ -31,6 +31,7 @@ extension Turn {
                 let deadline = intended.advanced(by: expect.within ?? w.replyTimeout)
                 reply = switch await engine.correlator.waitForAll(user: user.index, until: deadline, on: run.clock) {
                 case (.timedOut, _): .timedOut
+                case (.unjudged, _): .unjudged
                 case (.replied(let first, let at), let answers): .replied(first, latency: intended.duration(to: at), answers: answers)
                 }
             }

@@ -113,6 +113,7 @@ struct Turn<C: EngineClock>: Sendable {
     func awaitReply(until deadline: C.Instant, intended: C.Instant) async -> TurnEvidence.Reply {
         switch await engine.correlator.wait(user: user.index, until: deadline, on: run.clock) {
         case .timedOut: .timedOut
+        case .unjudged: .unjudged
         case .replied(let reply, let at): .replied(reply, latency: intended.duration(to: at), answers: [])
         }
     }

@@ -20,6 +20,8 @@ public struct TurnEvidence: Sendable {
         /// No reply awaited (`--replies none`, or a send with no `Expect.reply` after it).
         case notAwaited
         case timedOut
+        /// No reply could reach loadgen any more (a shard lost its hub): neither a reply nor its absence.
+        case unjudged
         /// The first reply, its latency from the intended send time, and (a burst) every answer.
         case replied(BotReply, latency: Duration, answers: [BotReply])
 
@@ -102,6 +104,8 @@ public struct TurnVerdict: Sendable, Hashable {
             return TurnVerdict(acked: true, error: nil, countsInPhases: false)
         case .timedOut:
             return TurnVerdict(acked: true, error: .noReply, patterns: each(.silent))
+        case .unjudged:
+            return TurnVerdict(acked: true, error: .hubLost)  // the bot is not blamed, nor are its patterns judged
         case .replied(let reply, let latency, let answers):
             let injected = !e.hit.isEmpty
             let graceful = injected ? (answers.isEmpty ? [reply] : answers).contains(where: CompiledMatcher(oneOf: e.graceful).matches)

@@ -24,6 +24,9 @@ public enum ErrorClass: String, Sendable, CaseIterable, Codable {
     case noChoice = "no_choice"
     /// A `Send.template` step whose template could not be rendered (unknown name, missing value).
     case badTemplate = "bad_template"
+    /// Acked, but the shard lost its hub (`--hub`) before a reply could reach it: the turn could not be
+    /// judged, and the bot is not blamed with `no_reply`.
+    case hubLost = "hub_lost"
 
     /// The class of an HTTP status that is not exactly 200; nil for 200.
     public static func forStatus(_ status: Int) -> ErrorClass? {

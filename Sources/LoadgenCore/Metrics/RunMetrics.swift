@@ -61,7 +61,13 @@ public struct RunMetrics: Sendable, Codable, Equatable {
 
     /// Counts one error of `errorClass` (the turn is counted separately, once, in `errorTurns`).
     public mutating func count(_ errorClass: ErrorClass, _ n: UInt64 = 1) {
+        padErrorCounts(to: errorClass.slot + 1)
         errorCounts[errorClass.slot] += n
+    }
+
+    /// Reports written before a class existed (`hub_lost`) have fewer counters: the missing ones are 0.
+    private mutating func padErrorCounts(to count: Int) {
+        if errorCounts.count < count { errorCounts += repeatElement(0, count: count - errorCounts.count) }
     }
 
     /// Counts `n` turns (user messages) of step `key`, in the totals and in the step's own row.
@@ -84,7 +90,7 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     }
 
     /// Errors of one class.
-    public func errors(_ errorClass: ErrorClass) -> UInt64 { errorCounts[errorClass.slot] }
+    public func errors(_ errorClass: ErrorClass) -> UInt64 { errorClass.slot < errorCounts.count ? errorCounts[errorClass.slot] : 0 }
 
     /// Every class with its count (all classes, zeros included, so reports have stable keys).
     public var errorsByClass: [(ErrorClass, UInt64)] { ErrorClass.allCases.map { ($0, errors($0)) } }
@@ -129,7 +135,8 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         errorTurns += other.errorTurns
         replies += other.replies
         fallbackReplies += other.fallbackReplies
-        for i in errorCounts.indices { errorCounts[i] += other.errorCounts[i] }
+        padErrorCounts(to: other.errorCounts.count)
+        for (i, n) in other.errorCounts.enumerated() { errorCounts[i] += n }
     }
 
     /// The headline figures gained since `earlier` (an older snapshot of the same run's totals): what a
@@ -142,9 +149,11 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         span.errorTurns = errorTurns - min(errorTurns, earlier.errorTurns)
         span.replies = replies - min(replies, earlier.replies)
         span.fallbackReplies = fallbackReplies - min(fallbackReplies, earlier.fallbackReplies)
-        for i in errorCounts.indices { span.errorCounts[i] = errorCounts[i] - min(errorCounts[i], earlier.errorCounts[i]) }
+        for i in errorCounts.indices { span.errorCounts[i] = errorCounts[i] - min(errorCounts[i], earlier.errors(at: i)) }
         return span
     }
+
+    private func errors(at slot: Int) -> UInt64 { slot < errorCounts.count ? errorCounts[slot] : 0 }
 
     /// errorTurns / turns (0 when no turn ran).
     public var errorRate: Double { turns == 0 ? 0 : Double(errorTurns) / Double(turns) }

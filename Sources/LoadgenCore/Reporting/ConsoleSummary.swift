@@ -24,6 +24,12 @@ public enum ConsoleSummary {
             out.append("graph proxy \(p.address): \(p.intercepted) requests intercepted (\(p.hosts.joined(separator: ", "))), \(p.tunnelled) tunnels, "
                 + "\(p.refused) refused" + (p.handshakesFailed > 0 ? "  ⚠️ \(p.handshakesFailed) TLS handshakes failed: does the bot trust loadgen's CA?" : ""))
         }
+        if let h = r.run.hub {
+            let offset = h.clockOffsetMilliseconds.map { "clock offset \(fmt($0)) ms ± \(fmt(h.clockUncertaintyMilliseconds)) ms" }
+                ?? "clock offsets within ± \(fmt(h.clockUncertaintyMilliseconds)) ms"
+            out.append("hub \(h.url): started \(h.start), \(offset)"
+                + (h.lostAtSeconds.map { "  ⚠️ lost the hub at \(fmt($0)) s: turns still waiting then are hub_lost" } ?? ""))
+        }
         return out
     }
 

@@ -32,6 +32,8 @@ extension Report {
         public var users: Users? = nil
         /// With `--graph-proxy`: where the intercepting proxy listened and what it did (absent otherwise).
         public var graphProxy: GraphProxy? = nil
+        /// With `--hub`: the hub, the run's one start and this shard's clock against the hub's (absent otherwise).
+        public var hub: Hub? = nil
 
         /// The intercepting proxy of a run with `--graph-proxy`.
         public struct GraphProxy: Sendable, Codable, Equatable {

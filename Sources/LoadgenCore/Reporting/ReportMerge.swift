@@ -12,7 +12,6 @@ public enum ReportMerge {
         var metrics = RunMetrics()
         var correlation = CorrelationCounters()
         var checks: [Report.ScriptedCheck] = []
-        var timeline: Timeline?
         var run = first.run
         var partial = false
         var callbacks: Report.StatusCallbackCounts?
@@ -38,9 +37,6 @@ public enum ReportMerge {
             run.durationSeconds = max(run.durationSeconds, r.run.durationSeconds)
             run.startedAt = min(run.startedAt, r.run.startedAt)
             if !targets.contains(r.run.target) { targets.append(r.run.target) }
-            if let t = r.timeline {
-                if timeline == nil { timeline = t } else { timeline!.merge(t) }
-            }
             if let c = r.delivery.statusCallbacks {
                 callbacks = Report.StatusCallbackCounts(sent: (callbacks?.sent ?? 0) + c.sent, failed: (callbacks?.failed ?? 0) + c.failed,
                                                         dropped: (callbacks?.dropped ?? 0) + c.dropped)
@@ -50,6 +46,7 @@ public enum ReportMerge {
         run.target = targets.joined(separator: ", ")
         run.shard = nil
         run.users = Self.users(reports.compactMap(\.report.run.users))
+        run.hub = Report.RunInfo.Hub.merged(reports.compactMap(\.report.run.hub))
         let observations = Observations(metrics: metrics, repliesMeasured: run.replies.awaitsReplies,
                                         healthOK: checks.first { $0.name == "health" && $0.status != .skipped }.map { $0.status == .pass },
                                         checksFailed: checks.filter { $0.status == .fail }.count, correlation: correlation,
@@ -57,7 +54,7 @@ public enum ReportMerge {
                                         elapsed: .nanoseconds(Int64(run.elapsedSeconds * 1e9)),
                                         tripped: reports.compactMap(\.report.tripped).min { $0.atSeconds < $1.atSeconds })
         var merged = Report(run: run, metrics: metrics, correlation: correlation, evaluation: try judge(first, observations),
-                            checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline,
+                            checks: checks, partial: partial, chaos: first.chaosPlan, timeline: timeline(reports.map(\.report)),
                             untraced: untraced(reports.map(\.report)))
         merged.delivery.statusCallbacks = callbacks
         merged.graphLimits = graphLimits(reports.map(\.report))
@@ -97,6 +94,19 @@ extension ReportMerge {
             total.merge(hits)
             return total
         }
+    }
+
+    /// The shards' timelines on one time axis: the shards of a hub share one start (`run.hub.start`), and
+    /// a shard that started later has its points moved on by the difference (in whole intervals).
+    static func timeline(_ reports: [Report]) -> Timeline? {
+        let earliest = reports.compactMap(\.run.hub?.startUnixMilliseconds).min()
+        var merged: Timeline?
+        for r in reports {
+            guard var t = r.timeline else { continue }
+            if let start = r.run.hub?.startUnixMilliseconds, let earliest { t = t.shifted(by: Double(start - earliest) / 1000) }
+            if merged == nil { merged = t } else { merged!.merge(t) }
+        }
+        return merged
     }
 
     /// Every shard's untraced fault hits, per pattern.

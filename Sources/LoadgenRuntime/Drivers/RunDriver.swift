@@ -30,11 +30,18 @@ public enum RunDriver {
         let rig = try await Rig.assemble(plan, secrets: secrets, log: log)
         return try await rig.serve { () throws(LoadgenFailure) -> RunOutcome in
             let outputs = rig.outputs(files: files)
-            guard let (checks, healthOK) = try await stop.cancelling({ () throws(LoadgenFailure) in try await Preflight.run(rig) }) else {
+            guard let (checks, healthOK) = try await stop.cancelling({ () throws(LoadgenFailure) in
+                try await rig.hub?.joined()  // a shard: the hub took it and its clock is measured
+                return try await Preflight.run(rig)
+            }) else {
+                return await rig.concludeStoppedBeforeLoad(startedAt: startedAt, outputs: outputs, log: log)
+            }
+            // A shard starts when its hub starts every shard (the barrier, or --start-at).
+            guard let start = try await stop.cancelling({ () throws(LoadgenFailure) in try await rig.hub?.ready() }) else {
                 return await rig.concludeStoppedBeforeLoad(startedAt: startedAt, outputs: outputs, log: log)
             }
             log(LoadPhase.announcement(rig))
-            let result = await LoadPhase.run(rig, workload: plan.workload, stop: stop, outputs: outputs)
+            let result = await LoadPhase.run(rig, workload: plan.workload, stop: stop, outputs: outputs, startingAt: start?.instant)
             return await rig.conclude(result, checks: checks, healthOK: healthOK, startedAt: startedAt, outputs: outputs)
         }
     }
@@ -62,11 +69,14 @@ extension Rig {
         smoke: SmokeReport? = nil
     ) async -> RunOutcome {
         await statusCallbacks?.drain(within: .seconds(2))  // the last replies' delivered/read statuses
+        await hub?.finish()
         client.shutdown()
-        let checks = checks + [Report.ScriptedCheck.generator(result.metrics)].compactMap { $0 } + (bot.map { [Self.keptUp($0.counts)] } ?? [])
+        var checks = checks + [Report.ScriptedCheck.generator(result.metrics)].compactMap { $0 } + (bot.map { [Self.keptUp($0.counts)] } ?? [])
+        if let hub { checks.append(await hub.check(unjudged: result.metrics.errors(.hubLost))) }
         var report = RunReport.make(self, result: result, checks: checks, healthOK: healthOK, startedAt: startedAt, smoke: smoke,
                                     graphProxy: await graphProxy?.info)
         report.graphLimits = await graphLimits?.counts
+        report.run.hub = await hub?.info()
         let written = await outputs.finish(report)
         let status: ExitStatus = written.failure != nil ? .cannotWriteReport
             : result.partial ? .interrupted : (report.verdict == .pass ? .pass : .criteriaFailed)

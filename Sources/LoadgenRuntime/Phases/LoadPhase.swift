@@ -4,7 +4,12 @@ import LoadgenHTTP
 
 /// The measured load: the engine on the rig's wiring, with its snapshots fed to the outputs as it goes.
 enum LoadPhase {
-    static func run(_ rig: Rig, workload: Workload, stop: StopSignal, outputs: [any RunOutput]) async -> RunResult {
+    /// Runs the load, from `start` if given (a shard starts when its hub starts them all); a shard that
+    /// loses its hub stops starting turns then, as on Ctrl-C, but its report is not partial: the `hub`
+    /// check says what happened.
+    static func run(_ rig: Rig, workload: Workload, stop: StopSignal, outputs: [any RunOutput], startingAt start: ContinuousClock.Instant? = nil)
+        async -> RunResult
+    {
         let client = WebhookClient(client: rig.client, target: rig.target, ackTimeout: rig.plan.ackTimeout,
                                    extraHeaders: rig.plan.deliveryHeaders, secrets: [rig.appSecret] + (rig.verifyToken.map { [$0] } ?? []))
         let clock = rig.clock
@@ -15,9 +20,20 @@ enum LoadPhase {
             signer: WebhookSigner(appSecret: rig.appSecret), correlator: rig.correlator,
             unixTime: { Int64(Date().timeIntervalSince1970) }, injector: rig.injector)
         let (snapshots, sink) = AsyncStream.makeStream(of: LoadgenCore.Progress.self, bufferingPolicy: .bufferingNewest(1))
-        async let result = engine.run(workload, stop: stop, progress: sink)
+        let halt = rig.hub.map { either(stop, $0.lost) } ?? stop
+        if let start { await halt.sleep(until: start, on: clock) }
+        async let run = engine.run(workload, stop: halt, progress: sink)
         await outputs.consume(snapshots)
-        return await result
+        var result = await run
+        result.partial = stop.isTriggered
+        return result
+    }
+
+    /// A signal that fires when either of `a` and `b` does.
+    private static func either(_ a: StopSignal, _ b: StopSignal) -> StopSignal {
+        let both = StopSignal()
+        for signal in [a, b] where signal.onTrigger({ both.trigger() }) == nil { both.trigger() }
+        return both
     }
 
     /// What a load that did not run leaves: nothing measured.

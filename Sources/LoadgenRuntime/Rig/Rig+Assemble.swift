@@ -10,6 +10,7 @@ extension Rig {
     /// callbacks that talk to the target.
     static func assemble(_ plan: RunPlan, secrets: RunSecrets, log: @escaping Log, observeUpstreams: Bool = false) async throws(LoadgenFailure) -> Rig {
         try requireSecrets(plan, secrets)
+        if let hub = plan.hub { return try await assembleShard(plan, hub: hub, secrets: secrets, log: log) }
         let connections = try OpenFiles.connections(for: plan, notice: log)  // before anything is opened
         let w = plan.workload
         let injector = w.chaos.isEmpty ? nil : FaultInjector(plan: w.chaos, seed: w.seed)
@@ -18,12 +19,8 @@ extension Rig {
         log("stand-in Graph API listening on \(graph.baseURL) (bots send replies to \(graph.baseURL)/v20.0/\(w.business.phoneNumberID)/messages)")
         var services: [any Service] = []
         for spec in plan.upstreamProxies { services.append(try await proxy(spec, injector: injector, log: log)) }
-        let live = plan.metricsListen == nil ? nil : LiveMetrics(scenario: w.scenario.name, chaos: w.chaos)
-        if let live, let address = plan.metricsListen {
-            let server = try await listen(address, what: "--metrics-listen")
-            log("live metrics (Prometheus) at \(server.baseURL)/metrics")
-            services.append(HTTPService(description: "live metrics", server: server, responder: live))
-        }
+        let live = try await liveMetrics(plan, log: log)
+        services += live.services
         let statuses = plan.statusCallbacks ? StatusCallbacks(business: w.business, templates: plan.graph.templates) : nil
         let (limits, checks) = graphChecks(plan, statuses: statuses, log: log)
         let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector,
@@ -45,23 +42,44 @@ extension Rig {
                                            observeUpstreams: observeUpstreams, log: log)
         }
         services += target.services
-        let client: HTTPClient
-        do { client = try HTTPClient(origin: target.url.origin, maxConnections: connections) } catch {
-            throw LoadgenFailure(.usage, "cannot set up a client for \(target.url): \(error)")
-        }
+        let client = try self.client(for: target.url, connections: connections)
         if let statuses {
             let route: Route = target.bot.map { .inProcess($0.webhook) } ?? .http(target.url)  // the embedded bot's: in process
-            let delivery: StatusCallbacks.Delivery
-            do { delivery = try StatusCallbacks.Delivery(to: route, path: target.url.pathAndQuery, appSecret: target.appSecret) } catch {
-                throw LoadgenFailure(.usage, "cannot set up the status callbacks' client for \(target.url): \(error)")
-            }
-            services.append(StatusCallbacksService(callbacks: statuses, delivery: delivery))
+            services.append(try statusService(statuses, to: route, target: target.url, appSecret: target.appSecret))
         }
         services.insert(HTTPService(description: "stand-in Graph API", server: graph, responder: standIn), at: 0)
         return Rig(plan: plan, target: target.url, bot: target.bot, appSecret: target.appSecret, verifyToken: target.verifyToken,
                    healthURL: target.healthURL, graphAPI: graph.baseURL, correlator: correlator, injector: injector, client: client,
-                   statusCallbacks: statuses, liveMetrics: live, upstreamCalls: target.upstreamCalls, graphProxy: proxyLedger, services: services,
-                   graphLimits: limits)
+                   statusCallbacks: statuses, liveMetrics: live.metrics, upstreamCalls: target.upstreamCalls, graphProxy: proxyLedger,
+                   services: services, graphLimits: limits)
+    }
+
+    /// Live metrics, when the plan serves them (`--metrics-listen`), and their server.
+    static func liveMetrics(_ plan: RunPlan, log: Log) async throws(LoadgenFailure) -> (metrics: LiveMetrics?, services: [any Service]) {
+        guard let address = plan.metricsListen else { return (nil, []) }
+        let live = LiveMetrics(scenario: plan.workload.scenario.name, chaos: plan.workload.chaos)
+        let server = try await listen(address, what: "--metrics-listen")
+        log("live metrics (Prometheus) at \(server.baseURL)/metrics")
+        return (live, [HTTPService(description: "live metrics", server: server, responder: live)])
+    }
+
+    /// Pooled connections to the target's origin.
+    static func client(for target: TargetURL, connections: Int) throws(LoadgenFailure) -> HTTPClient {
+        do { return try HTTPClient(origin: target.origin, maxConnections: connections) } catch {
+            throw LoadgenFailure(.usage, "cannot set up a client for \(target): \(error)")
+        }
+    }
+
+    /// Meta's status webhooks to the target's webhook, signed with its app secret.
+    static func statusService(_ statuses: StatusCallbacks, to route: Route, target: TargetURL, appSecret: Secret) throws(LoadgenFailure)
+        -> any Service
+    {
+        do {
+            let delivery = try StatusCallbacks.Delivery(to: route, path: target.pathAndQuery, appSecret: appSecret)
+            return StatusCallbacksService(callbacks: statuses, delivery: delivery)
+        } catch {
+            throw LoadgenFailure(.usage, "cannot set up the status callbacks' client for \(target): \(error)")
+        }
     }
 
     /// An external target needs its app secret: loadgen signs every delivery with it.
@@ -113,7 +131,7 @@ extension Rig {
 
     /// A fault proxy in front of an external target's real upstream, injecting the run's own plan, so the
     /// faults it injects are traced to turns (X-Correlation-ID) and judged like the stand-ins'.
-    private static func proxy(_ spec: UpstreamProxySpec, injector: FaultInjector?, log: Log) async throws(LoadgenFailure) -> any Service {
+    static func proxy(_ spec: UpstreamProxySpec, injector: FaultInjector?, log: Log) async throws(LoadgenFailure) -> any Service {
         let proxy: FaultProxy
         do { proxy = try FaultProxy(upstream: spec.upstream, sites: spec.sites, injector: injector) } catch {
             throw LoadgenFailure(.usage, "--upstream \(spec.name): cannot set up a client for \(spec.upstream): \(error)")

@@ -35,6 +35,8 @@ struct Rig: Sendable {
     let services: [any Service]
     /// Meta's limits the stand-in holds the bot to (`--graph-limits`), and their hits; nil when off.
     var graphLimits: GraphLimitGate? = nil
+    /// A shard's link to its hub (`--hub`), which stands in for the stand-ins.
+    var hub: HubLink? = nil
 
     /// The run's one clock: the engine, the correlator's deadlines and the fault windows all read it.
     /// Its instants are `ContinuousClock`'s; it sleeps on `LoopTimers`, not libdispatch.

@@ -16,7 +16,7 @@ import NIOHTTP1
 public struct GraphAPIStandIn: HTTPResponder {
     let phoneNumberID: String
     let accessToken: Secret?
-    private let onSend: @Sendable (GraphSend, ContinuousClock.Instant) -> Void
+    private let onSend: @Sendable (GraphSend, ServerRequest) -> Void
     private let onRefused: @Sendable () -> Void
     private let injector: FaultInjector?
     let checks: Checks
@@ -26,6 +26,22 @@ public struct GraphAPIStandIn: HTTPResponder {
     public init(
         phoneNumberID: String, accessToken: Secret?, injector: FaultInjector? = nil, checks: Checks = Checks(),
         onRefused: @escaping @Sendable () -> Void = {}, onSend: @escaping @Sendable (GraphSend, ContinuousClock.Instant) -> Void
+    ) {
+        self.init(phoneNumberID, accessToken, injector, checks, onRefused) { send, request in onSend(send, request.receivedAt) }
+    }
+
+    /// A stand-in that hands each accepted send over with the request it came in (its instant, its bytes
+    /// as the bot wrote them, its headers): `loadgen hub` forwards the bot's own bytes to their shard.
+    public static func handing(
+        phoneNumberID: String, accessToken: Secret?, injector: FaultInjector? = nil, checks: Checks = Checks(),
+        onRefused: @escaping @Sendable () -> Void = {}, to onSend: @escaping @Sendable (GraphSend, ServerRequest) -> Void
+    ) -> GraphAPIStandIn {
+        GraphAPIStandIn(phoneNumberID, accessToken, injector, checks, onRefused, onSend)
+    }
+
+    private init(
+        _ phoneNumberID: String, _ accessToken: Secret?, _ injector: FaultInjector?, _ checks: Checks, _ onRefused: @escaping @Sendable () -> Void,
+        _ onSend: @escaping @Sendable (GraphSend, ServerRequest) -> Void
     ) {
         self.onRefused = onRefused
         self.injector = injector
@@ -45,7 +61,7 @@ public struct GraphAPIStandIn: HTTPResponder {
             return refusal.response
         }
         guard case .message(var reply) = send.kind else {
-            onSend(send, request.receivedAt)
+            onSend(send, request)
             return .json(.ok, Array(#"{"success":true}"#.utf8))
         }
         let recipient = send.toDigits ?? ""
@@ -67,7 +83,7 @@ public struct GraphAPIStandIn: HTTPResponder {
         reply.messageID = wamid
         send.kind = .message(reply)
         // A message Meta fails later never reaches the user: it answers no turn, and its only status is `failed`.
-        if let failure { checks.onFailedLater(send, failure) } else { onSend(send, request.receivedAt) }
+        if let failure { checks.onFailedLater(send, failure) } else { onSend(send, request) }
         return .json(.ok, Self.accepted(send, wamid: wamid))
     }
 

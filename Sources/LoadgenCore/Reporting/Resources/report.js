@@ -238,7 +238,7 @@
                  fallbacks: '#8e44ad', reply: '#2b7bb9', ack: '#2e9e6b' };
   var CLASS_COLORS = { connect: '#6e40c9', timeout: '#e36209', io: '#8250df', http_2xx_not_200: '#bf8700', http_3xx: '#9a6700',
                        http_429: '#d4a72c', http_4xx: '#fb8f44', http_5xx: '#cf222e', no_reply: '#57606a', bad_reply: '#e85aad',
-                       no_choice: '#1b7c83', bad_template: '#0969da' };
+                       no_choice: '#1b7c83', bad_template: '#0969da', hub_lost: '#8250df' };
   var EXTRA_COLORS = ['#a40e26', '#116329', '#953800', '#0550ae', '#6639ba', '#3d444d'];
   function classColor(c, i) { return CLASS_COLORS[c] || EXTRA_COLORS[i % EXTRA_COLORS.length]; }
 
