@@ -18,7 +18,7 @@ extension Rig {
         log("stand-in Graph API listening on \(graph.baseURL) (bots send replies to \(graph.baseURL)/v20.0/\(w.business.phoneNumberID)/messages)")
         var services: [any Service] = []
         for spec in plan.upstreamProxies { services.append(try await proxy(spec, injector: injector, log: log)) }
-        let live = plan.metricsListen == nil ? nil : LiveMetrics(scenario: w.scenario.name, chaos: w.chaos)
+        let live = plan.metricsListen == nil ? nil : LiveMetrics(scenario: w.scenario.name, chaos: w.chaos, shard: plan.shard)
         if let live, let address = plan.metricsListen {
             let server = try await listen(address, what: "--metrics-listen")
             log("live metrics (Prometheus) at \(server.baseURL)/metrics")
