@@ -12,7 +12,7 @@ struct PywaBotTests {
                           "WHATSAPP_ACCESS_TOKEN": "EAApywa-access-token"]
 
     @Test func aPywaBotWithItsGraphHostHardCodedIsMeasuredThroughTheGraphProxy() throws {
-        let python = try PythonBotEnvironment.ready()
+        let python = try PythonEnvironment.pywa.ready()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-pywa-\(getpid())")
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -85,7 +85,7 @@ struct PywaBotTests {
         environment["WHATSAPP_PHONE_NUMBER_ID"] = BusinessIdentity.default.phoneNumberID
         environment["SSL_CERT_FILE"] = caFile.path
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        return try start(python, [PythonBotEnvironment.fixtures.appendingPathComponent("pywa_bot.py").path], environment: environment,
+        return try start(python, [PythonEnvironment.fixtures.appendingPathComponent("pywa_bot.py").path], environment: environment,
                          stderr: try FileHandle(forWritingTo: log))
     }
 

@@ -60,12 +60,46 @@ public struct LatencyHistogram: Sendable, Codable, Equatable {
     /// The mean in milliseconds.
     public var meanMilliseconds: Double { count > 0 ? histogram.mean / 1000 : 0 }
 
-    /// The fraction of values above `milliseconds` (for "fewer than 1 % of acks over 1 s").
+    /// The fraction of values above `milliseconds` (for "fewer than 1 % of acks over 1 s"): those not
+    /// counted at or below it by `counts(atOrBelow:)`, so a Prometheus bucket at the same edge agrees.
     public func fraction(above milliseconds: Double) -> Double {
         guard count > 0 else { return 0 }
-        let limit = UInt64(milliseconds * 1000)
-        let atOrBelow = histogram.count(within: 0...limit)
+        let atOrBelow = counts(atOrBelow: [UInt64(milliseconds * 1000)])[0]
         return Double(count - min(count, atOrBelow)) / Double(count)
+    }
+
+    /// How many values are at or below each edge of `edges` (microseconds, ascending): cumulative
+    /// counts, Prometheus' `le` buckets. A value counts at or below an edge only if its whole HDR bucket
+    /// does (the bucket's highest value ≤ the edge): the side a percentile rounds to, so a p95 under an
+    /// edge and 95 % of the values in that edge's bucket say the same thing. A function of the HDR
+    /// buckets alone, so the counts of shards add up to the counts of their merged histogram.
+    public func counts(atOrBelow edges: [UInt64]) -> [UInt64] {
+        var counts = [UInt64](repeating: 0, count: edges.count)
+        var edge = 0
+        var below: UInt64 = 0
+        for bucket in histogram.recordedValues() {  // ascending; `value` is the bucket's highest value
+            while edge < edges.count, bucket.value > edges[edge] {
+                counts[edge] = below
+                edge += 1
+            }
+            below += bucket.count
+        }
+        for i in edge..<edges.count { counts[i] = below }
+        return counts
+    }
+
+    /// The sum of the values in microseconds, each HDR bucket taken at its middle value as the mean
+    /// takes it (`meanMilliseconds` × count, in whole numbers): shards' sums add up exactly. Saturates
+    /// at 2^64 − 1 µs (half a million years).
+    public var sumMicroseconds: UInt64 {
+        var sum: UInt64 = 0
+        for bucket in histogram.recordedValues() {
+            let (part, overflow) = histogram.medianEquivalentForValue(bucket.value).multipliedReportingOverflow(by: bucket.count)
+            let (total, overflowToo) = sum.addingReportingOverflow(part)
+            if overflow || overflowToo { return .max }
+            sum = total
+        }
+        return sum
     }
 
     /// The values recorded here but not in `earlier`, an earlier copy of this histogram (what was

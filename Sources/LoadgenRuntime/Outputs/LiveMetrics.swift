@@ -8,9 +8,12 @@ public actor LiveMetrics: HTTPResponder, RunOutput {
     private var latest: Progress?
     private let scenario: String
     private let faults: [String]
+    private let shard: Shard?
 
-    public init(scenario: String, chaos: ChaosPlan) {
+    /// Metrics of a run of `scenario` (this process's `shard` of it, if it is one) with `chaos`.
+    public init(scenario: String, chaos: ChaosPlan, shard: Shard? = nil) {
         self.scenario = scenario
+        self.shard = shard
         var seen: [String] = []
         for fault in chaos.faults where !seen.contains(fault.pattern.rawValue) { seen.append(fault.pattern.rawValue) }
         faults = seen
@@ -27,7 +30,7 @@ public actor LiveMetrics: HTTPResponder, RunOutput {
         guard request.method == .GET, request.uri == "/metrics" || request.uri.hasPrefix("/metrics?") else {
             return .text(.notFound, "loadgen serves /metrics\n")
         }
-        let body = latest.map { PrometheusText.render($0, scenario: scenario, faults: faults) }
+        let body = latest.map { PrometheusText.render($0, scenario: scenario, shard: shard, faults: faults) }
             ?? "# loadgen: no sample yet (the first comes one second into the run)\n"
         return ServerResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: Array(body.utf8))
     }

@@ -57,7 +57,7 @@ extension Rig {
     /// Live metrics, when the plan serves them (`--metrics-listen`), and their server.
     static func liveMetrics(_ plan: RunPlan, log: Log) async throws(LoadgenFailure) -> (metrics: LiveMetrics?, services: [any Service]) {
         guard let address = plan.metricsListen else { return (nil, []) }
-        let live = LiveMetrics(scenario: plan.workload.scenario.name, chaos: plan.workload.chaos)
+        let live = LiveMetrics(scenario: plan.workload.scenario.name, chaos: plan.workload.chaos, shard: plan.shard)
         let server = try await listen(address, what: "--metrics-listen")
         log("live metrics (Prometheus) at \(server.baseURL)/metrics")
         return (live, [HTTPService(description: "live metrics", server: server, responder: live)])
