@@ -109,7 +109,7 @@ struct DockerImageTests {
         let help = try CommandLineTests.run(["help", "run"])
         let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(words.contains("payload templates. Default: payloads."), "loadgen looks for payloads/ in the working directory")
-        for file in ["shards-job.yaml", "hub-deployment.yaml", "merge-job.yaml"] {
+        for file in ["shards-job.yaml", "hub-job.yaml", "merge-job.yaml"] {
             let text = try String(contentsOf: DeployManifests.directory.appendingPathComponent(file), encoding: .utf8)
             #expect(text.contains("runAsUser: 10001\n") && text.contains("runAsGroup: 10001\n"), "\(file) runs as the image's user")
         }
