@@ -32,9 +32,9 @@ struct ManifestCommandLineTests {
         let hub = try M.object("Job", "loadgen-hub", in: d), shards = try M.object("Job", "loadgen-shards", in: d)
         for (name, workload, subcommand) in [("the hub's", hub, "hub"), ("a shard's", shards, "run")] {
             let args = try #require(M.containers(M.podSpec(workload)).first?["args"] as? [String], "\(name) container has args")
-            #expect(args.first == subcommand, "\(name) runs loadgen \(subcommand)")
+            #expect(args.first == subcommand, "\(name) container runs loadgen \(subcommand)")
             let argv = Self.resolved(args, values, scenario: scenario)
-            #expect(!argv.contains { $0.contains("$(") }, "\(name): every $(VAR) is defined: \(argv)")
+            #expect(!argv.contains { $0.contains("$(") }, "every $(VAR) of \(name) command line is defined: \(argv)")
             do { _ = try Loadgen.parseAsRoot(argv) } catch {
                 Issue.record("loadgen refuses \(name) command line \(argv): \(Loadgen.message(for: error))")
             }
