@@ -12,38 +12,14 @@ extension HTTPServer {
         maxBodyBytes: Int
     ) async throws {
         try await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            var body: [UInt8] = []
-            var tooLarge = false
+            var assembly = RequestAssembly(maxBodyBytes: maxBodyBytes)
             for try await part in inbound {
-                switch part {
-                case .head(let h):
-                    head = h
-                    body.removeAll(keepingCapacity: true)
-                    tooLarge = false
-                case .body(let buffer):
-                    if body.count + buffer.readableBytes > maxBodyBytes { tooLarge = true } else {
-                        body.append(contentsOf: buffer.readableBytesView)
-                    }
-                case .end:
-                    let receivedAt = ContinuousClock.now
-                    guard let h = head else { continue }
-                    let request = ServerRequest(method: h.method, uri: h.uri, headers: h.headers,
-                                                body: tooLarge ? [] : body, bodyTooLarge: tooLarge, receivedAt: receivedAt)
-                    let response = await responder.respond(to: request)
-                    if response.dropsConnection { return }  // closes without a byte: the caller sees a reset
-                    let keepAlive = h.isKeepAlive && !tooLarge
-                    var headers = response.headers
-                    headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-                    if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-                    var buffer = connection.channel.allocator.buffer(capacity: response.body.count)
-                    buffer.writeBytes(response.body)
-                    try await outbound.write(contentsOf: [
-                        .head(HTTPResponseHead(version: h.version, status: response.status, headers: headers)),
-                        .body(.byteBuffer(buffer)), .end(nil),
-                    ])
-                    if !keepAlive { return }
-                }
+                guard let request = assembly.take(part), let version = assembly.head?.version else { continue }
+                let response = await responder.respond(to: request)
+                if response.dropsConnection { return }  // closes without a byte: the caller sees a reset
+                let keepAlive = assembly.keepAlive
+                try await outbound.write(contentsOf: response.parts(version: version, keepAlive: keepAlive, allocator: connection.channel.allocator))
+                if !keepAlive { return }
             }
         }
     }

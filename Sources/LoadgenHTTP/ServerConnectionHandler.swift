@@ -10,47 +10,29 @@ final class ServerConnectionHandler<Responder: HTTPResponder>: ChannelInboundHan
     typealias OutboundOut = HTTPServerResponsePart
 
     private let responder: Responder
-    private let maxBodyBytes: Int
     /// Answers a request in a task of the server's, then calls `reply` (from any thread).
     private let answerLater: @Sendable (ServerRequest, _ reply: @escaping @Sendable (ServerResponse) -> Void) -> Void
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var tooLarge = false
+    private var assembly: RequestAssembly
 
     init(
         responder: Responder, maxBodyBytes: Int,
         answerLater: @escaping @Sendable (ServerRequest, _ reply: @escaping @Sendable (ServerResponse) -> Void) -> Void
     ) {
         self.responder = responder
-        self.maxBodyBytes = maxBodyBytes
+        assembly = RequestAssembly(maxBodyBytes: maxBodyBytes)
         self.answerLater = answerLater
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let h):
-            head = h
-            body.removeAll(keepingCapacity: true)
-            tooLarge = false
-        case .body(let buffer):
-            if body.count + buffer.readableBytes > maxBodyBytes { tooLarge = true } else {
-                body.append(contentsOf: buffer.readableBytesView)
-            }
-        case .end:
-            let receivedAt = ContinuousClock.now
-            guard let h = head else { return }
-            head = nil
-            let request = ServerRequest(method: h.method, uri: h.uri, headers: h.headers, body: tooLarge ? [] : body, bodyTooLarge: tooLarge,
-                                        receivedAt: receivedAt)
-            let keepAlive = h.isKeepAlive && !tooLarge
-            if let response = responder.respondAtOnce(to: request) {
-                Self.write(response, version: h.version, keepAlive: keepAlive, context: context)
-                return
-            }
-            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            answerLater(request) { response in
-                bound.eventLoop.execute { Self.write(response, version: h.version, keepAlive: keepAlive, context: bound.value) }
-            }
+        guard let request = assembly.take(unwrapInboundIn(data)), let version = assembly.head?.version else { return }
+        let keepAlive = assembly.keepAlive
+        if let response = responder.respondAtOnce(to: request) {
+            Self.write(response, version: version, keepAlive: keepAlive, context: context)
+            return
+        }
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        answerLater(request) { response in
+            bound.eventLoop.execute { Self.write(response, version: version, keepAlive: keepAlive, context: bound.value) }
         }
     }
 
@@ -61,19 +43,14 @@ final class ServerConnectionHandler<Responder: HTTPResponder>: ChannelInboundHan
             context.close(promise: nil)
             return
         }
-        var headers = response.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-        buffer.writeBytes(response.body)
-        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: response.status, headers: headers))),
-                      promise: nil)
-        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        let parts = response.parts(version: version, keepAlive: keepAlive, allocator: context.channel.allocator)
+        context.write(NIOAny(parts[0]), promise: nil)
+        context.write(NIOAny(parts[1]), promise: nil)
         if keepAlive {
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+            context.writeAndFlush(NIOAny(parts[2]), promise: nil)
         } else {
             let channel = context.channel
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(NIOAny(parts[2])).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 

@@ -70,22 +70,12 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         }
     }
 
-    private let userByPhone: [String: Int]
-    private let userByBSUID: [String: Int]
+    private let users: UserDirectory
     private let state = Mutex(State())
 
     /// A correlator for `users` (index = position in the array).
     public init(users: [SimulatedUser]) {
-        var phones: [String: Int] = [:]
-        var bsuids: [String: Int] = [:]
-        phones.reserveCapacity(users.count)
-        bsuids.reserveCapacity(users.count)
-        for user in users {
-            phones[user.phone] = user.index
-            bsuids[user.bsuid] = user.index
-        }
-        userByPhone = phones
-        userByBSUID = bsuids
+        self.users = UserDirectory(users)
     }
 
     /// Opens a turn for `user`: the next send to that user closes it. The waiting side owns the deadline
@@ -195,7 +185,7 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             }
             return nil
         }
-        let user = send.toDigits.flatMap { userByPhone[$0] } ?? send.recipient.flatMap { userByBSUID[$0] }
+        let user = users.user(of: send)
         let (match, waiter, waiterOutcome): (Match, CheckedContinuation<Outcome, Never>?, Outcome?) = state.withLock { s in
             guard let user else {
                 return (send.toDigits.map(VendorNumbers.contains) == true ? .vendor : .unknownUser, nil, nil)

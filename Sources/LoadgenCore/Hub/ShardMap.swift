@@ -11,22 +11,12 @@
 public struct ShardMap: Sendable {
     /// How many shards the run has.
     public let shards: Int
-    private let userByPhone: [String: Int]
-    private let userByBSUID: [String: Int]
+    private let users: UserDirectory
 
     /// The map of the whole run's `population` across `shards` shards.
     public init(population: [SimulatedUser], shards: Int) {
         self.shards = max(1, shards)
-        var phones: [String: Int] = [:]
-        var bsuids: [String: Int] = [:]
-        phones.reserveCapacity(population.count)
-        bsuids.reserveCapacity(population.count)
-        for user in population {
-            phones[user.phone] = user.index
-            bsuids[user.bsuid] = user.index
-        }
-        userByPhone = phones
-        userByBSUID = bsuids
+        users = UserDirectory(population)
     }
 
     /// The shard of the user a send is to (`to` digits, else `recipient`; a read receipt: the user whose
@@ -36,15 +26,15 @@ public struct ShardMap: Sendable {
     /// The shard of the user a send is to, or nil when it is to no user (a vendor, a stranger).
     public func owner(of send: GraphSend) -> Int? {
         if case .markRead(let wamid, _) = send.kind, send.to == nil, send.recipient == nil {
-            return Wamid.phone(of: wamid).flatMap { userByPhone[$0] }.map(shard(ofUser:))
+            return Wamid.phone(of: wamid).flatMap(users.user(phone:)).map(shard(ofUser:))
         }
-        let user = send.toDigits.flatMap { userByPhone[$0] } ?? send.recipient.flatMap { userByBSUID[$0] }
+        let user = users.user(of: send)
         return user.map(shard(ofUser:))
     }
 
     /// The shard of the user whose inbound message `wamid` is, or 0 when it is no user's (or no wamid).
     public func shard(ofTurn wamid: String?) -> Int {
-        guard let wamid, let phone = Wamid.phone(of: wamid), let user = userByPhone[phone] else { return 0 }
+        guard let wamid, let phone = Wamid.phone(of: wamid), let user = users.user(phone: phone) else { return 0 }
         return shard(ofUser: user)
     }
 
