@@ -3,6 +3,7 @@ import LoadgenCore
 import LoadgenHTTP
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// Plays Meta's status webhooks: for every message the bot sends through the stand-in Graph API, a
@@ -98,6 +99,9 @@ public final class StatusCallbacks: Sendable {
             }
             for await job in jobs {
                 group.addTask {
+                    // NIO runs a task on the loop that last resumed it, so every job started here would stay
+                    // on this loop with its timers and posts: spread them over the loops instead.
+                    await Self.settle(on: MultiThreadedEventLoopGroup.singleton.next())
                     defer { self.pending.subtract(1, ordering: .relaxed) }
                     guard job.failure == nil else { return await self.post(job, "failed", by: delivery) }
                     await self.post(job, "sent", by: delivery)
@@ -110,6 +114,9 @@ public final class StatusCallbacks: Sendable {
         }
         delivery.endpoint.shutdown()
     }
+
+    /// Moves the calling task to `loop`'s thread (when NIO is the executor: resumed there, it stays there).
+    private static func settle(on loop: any EventLoop) async { _ = try? await loop.submit {}.get() }
 
     private func post(_ job: Job, _ status: String, by delivery: Delivery) async {
         let body = StatusEnvelope.render(Self.status(job, status, at: Int64(Date().timeIntervalSince1970), business: business), business: business)
