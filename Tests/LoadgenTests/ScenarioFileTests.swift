@@ -217,7 +217,7 @@ struct ScenarioSchemaTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var good: [URL] = []
-        for scenario in BuiltInScenarios.all {
+        for scenario in BuiltInScenarios.all + [RevokeAndEditRunTests.secondThoughts] {  // the last: revoke and both edits
             let url = dir.appendingPathComponent("\(scenario.name).yaml")
             try Data(try ScenarioFile.export(scenario).utf8).write(to: url)
             good.append(url)
