@@ -117,6 +117,10 @@ extension ScenarioFile {
         case .adClick(let text, let headline): ("adClick", m([("text", t(text)), ("headline", t(headline))]))
         case .reaction(let emoji): ("reaction", emoji.map { t($0) } ?? null)
         case .unsupported(let kind): ("unsupported", t(kind))
+        case .revoke: ("revoke", null)
+        case .edit(let text, let caption):
+            // Quoted: a new text such as "null" or "" must read back as text, not as no value.
+            ("edit", caption ? m([("caption", t(text, Tag(.str), .doubleQuoted))]) : t(text, Tag(.str), .doubleQuoted))
         case .choose(let c): ("choose", node(c))
         case .template(let name, let values):
             ("template", m([("name", t(name))] + (values.isEmpty ? [] : [("values", m(values.sorted { $0.key < $1.key }.map { k, v in (k, templateValue(v)) }))])))

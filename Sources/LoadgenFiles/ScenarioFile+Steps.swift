@@ -8,7 +8,8 @@ extension NodeReader {
     static let smokeKeys = ["agentMessage", "agentAnswer", "menuMessage", "menu", "garbageMessage", "unsupportedKind"]
     static let expectationKeys = ["fallbackPhrases", "graceful", "smoke"]
     static let stepKeys = ["send", "burst", "button", "row", "location", "image", "audio", "document", "sticker", "video", "contact",
-                           "order", "changedNumber", "flowReply", "adClick", "reaction", "unsupported", "template", "expect", "within", "think", "choose", "branch", "repeat"]
+                           "order", "changedNumber", "flowReply", "adClick", "reaction", "unsupported", "revoke", "edit", "template", "expect",
+                           "within", "think", "choose", "branch", "repeat"]
 
     mutating func steps(_ node: Node) -> [Step]? {
         guard let items = sequence(node, "steps") else { return nil }
@@ -95,7 +96,29 @@ extension NodeReader {
             return .adClick(text: text, headline: f["headline"].flatMap { string($0, "headline") } ?? "")
         case "reaction": return .reaction(emoji: isNull(value) ? nil : string(value, "reaction"))
         case "unsupported": return .unsupported(kind: isNull(value) ? "poll_creation" : string(value, "unsupported") ?? "poll_creation")
+        case "revoke":
+            guard isNull(value) else { fail(value, "revoke takes no value: it deletes the user's previous message (revoke: null)"); return nil }
+            return .revoke
+        case "edit": return edit(value)
         default: return template(value)
+        }
+    }
+
+    /// `edit: the new text`, or `edit: {caption: the photo's new caption}`.
+    private mutating func edit(_ node: Node) -> Outgoing? {
+        let usage = "edit takes the new text (edit: 2 kg, not 3) or a photo's new caption (edit: {caption: my new carte jaune})"
+        switch node {
+        case .scalar where !isNull(node): return string(node, "edit").map { .edit(text: $0, caption: false) }
+        case .mapping:
+            let said = problems.count
+            if let caption = fields(node, "edit", ["caption"])["caption"].flatMap({ string($0, "edit.caption") }) {
+                return .edit(text: caption, caption: true)
+            }
+            if problems.count == said { fail(node, usage) }
+            return nil
+        default:
+            fail(node, usage)
+            return nil
         }
     }
 

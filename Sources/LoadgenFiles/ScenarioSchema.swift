@@ -81,6 +81,8 @@ private enum SchemaParts {
             case "adClick": (key, object(["text": text, "headline": text], required: ["text"]))
             case "reaction": (key, ["type": ["string", "null"]])
             case "unsupported": (key, ["type": ["string", "null"]])
+            case "revoke": (key, ["type": "null"])
+            case "edit": (key, ["oneOf": [text, object(["caption": text], required: ["caption"])]])
             case "template": (key, object(["name": text, "values": ["type": "object", "additionalProperties": ["type": ["string", "number", "boolean"]]]],
                                           required: ["name"]))
             case "expect": (key, ref("matcher"))

@@ -39,6 +39,10 @@ struct Conversation: Sendable {
         .text("⏳ Your session expired or couldn't be found (sessions expire after 10 minutes). Please start a new search. 🔍"),
     ]
 
+    /// What the bot says when the user deletes a message: it is gone, so ask for it again if it mattered.
+    static let revokedAcknowledgement = OutboundMessage.text(
+        "🗑️ You deleted a message. If you still need something from it, please send it again, or type MENU.")
+
     /// The replies to `message`, in order.
     func respond(to message: UserMessage) async -> [OutboundMessage] {
         let replies = await answer(message)
@@ -84,6 +88,8 @@ struct Conversation: Sendable {
                 guard case .list(let header, let body, let button, let rows) = reply else { return reply }
                 return .list(header: header, body: "📍 Got your location. " + body, button: button, rows: rows)
             }
+        case .revoked:
+            return [Self.revokedAcknowledgement]
         case .unsupported(let type):
             if defect == .ignoresBadInput { return [] }
             return [.text("🤔 Sorry, I can't read \(type) messages yet. Please send text, for example \"I need vegetables\", or type MENU.")]

@@ -83,6 +83,10 @@ struct InboundPayload {
         /// A template's quick-reply button (`button.payload`, `button.text`).
         var button: (payload: String?, text: String?)?
         var location: (latitude: Double?, longitude: Double?)?
+        /// The user's earlier message a revoke deletes or an edit changes (`original_message_id`).
+        var originalID: String?
+        /// An edit's new words: the edited text's body, or the edited media's caption.
+        var editedBody: String?
 
         init(_ j: JSONValue) throws(JSONValue.Mismatch) {
             id = try j.string("id")
@@ -102,6 +106,13 @@ struct InboundPayload {
             if let l = try j.object("location") {
                 _ = try l.string("name")
                 location = (try l.number("latitude"), try l.number("longitude"))
+            }
+            if let revoke = try j.object("revoke") { originalID = try revoke.string("original_message_id") }
+            if let edit = try j.object("edit") {
+                originalID = try edit.string("original_message_id")
+                if let edited = try edit.object("message"), let type = try edited.string("type") {
+                    editedBody = try type == "text" ? edited.object("text")?.string("body") : edited.object(type)?.string("caption")
+                }
             }
         }
     }
@@ -134,6 +145,8 @@ struct UserMessage: Sendable {
         case choice(id: String, title: String)
         case location(latitude: Double, longitude: Double)
         case unsupported(String)
+        /// The user deleted the message with this id (`type: revoke`): nothing to read, something to acknowledge.
+        case revoked(originalID: String)
     }
 
     /// The key the bot keeps state under: phone when present, else BSUID.
@@ -156,6 +169,9 @@ extension UserMessage {
             if let lat = m.location?.latitude, let lon = m.location?.longitude {
                 content = .location(latitude: lat, longitude: lon)
             } else { content = .unsupported("location") }
+        case "revoke": content = .revoked(originalID: m.originalID ?? "")
+        // An edit is answered as its new words would be: the user corrected what they asked.
+        case "edit": content = m.editedBody.map { .text($0) } ?? .unsupported("edit")
         default: content = .unsupported(m.type ?? "unknown")
         }
     }

@@ -51,7 +51,7 @@ struct ScenarioFileTests {
         #expect(throws: ScenarioFile.Problems(lines: [
             "f.yaml:2:1: unknown key 'lod' in the scenario; expected one of: name, summary, load, criteria, chaos, expectations, users, personas",
             "f.yaml:5:13: a persona's weight must be a whole number of at least 1 (got 'zero')",
-            "f.yaml:7:9: a step is one of: send, burst, button, row, location, image, audio, document, sticker, video, contact, order, changedNumber, flowReply, adClick, reaction, unsupported, template, expect, think, choose, branch, repeat (this one has send and expect)",
+            "f.yaml:7:9: a step is one of: send, burst, button, row, location, image, audio, document, sticker, video, contact, order, changedNumber, flowReply, adClick, reaction, unsupported, revoke, edit, template, expect, think, choose, branch, repeat (this one has send and expect)",
             "f.yaml:9:19: unknown key 'containz' in a matcher; expected one of: contains, regex, buttons, list, oneOf, not",
             "f.yaml:10:16: think must be a time or a range such as 2s or 1s-3s (got 'soon')",
             "f.yaml:11:24: choose.row must be a whole number of at least 0 (got '-1')",
@@ -64,6 +64,45 @@ struct ScenarioFileTests {
         #expect(throws: ScenarioFile.Problems(lines: ["f.yaml: scenario 'x', persona 'p': the journey is empty; add at least one Send step"])) {
             try ScenarioFile.load("name: x\npersonas:\n  - name: p\n    steps: []\n", path: "f.yaml")
         }
+    }
+
+    /// `revoke:` deletes and `edit:` changes the user's previous message; their mistakes, word for word.
+    @Test func revokeAndEditStepsAndTheirMistakes() throws {
+        let good = """
+        name: second-thoughts
+        personas:
+          - name: p
+            steps:
+              - send: I need vegetables
+              - revoke:
+              - edit: I need a job
+              - image: { caption: carte jaune }
+              - edit: { caption: my new carte jaune }
+              - revoke: null
+        """
+        #expect(try ScenarioFile.load(good, path: "g.yaml").personas.first?.journey == [
+            Send.text("I need vegetables"), Send.revoke(), Send.edit("I need a job"), Send.image(caption: "carte jaune"),
+            Send.edit(caption: "my new carte jaune"), Send.revoke(),
+        ])
+        let bad = """
+        name: b
+        personas:
+          - name: p
+            steps:
+              - revoke: yes
+              - edit:
+              - edit: [a, b]
+              - edit: { text: x }
+              - edit: { caption: [x] }
+        """
+        let usage = "edit takes the new text (edit: 2 kg, not 3) or a photo's new caption (edit: {caption: my new carte jaune})"
+        #expect(throws: ScenarioFile.Problems(lines: [
+            "b.yaml:5:17: revoke takes no value: it deletes the user's previous message (revoke: null)",
+            "b.yaml:6:14: \(usage)",
+            "b.yaml:7:15: \(usage)",
+            "b.yaml:8:17: unknown key 'text' in edit; expected one of: caption",
+            "b.yaml:9:26: edit.caption must be text",
+        ])) { try ScenarioFile.load(bad, path: "b.yaml") }
     }
 
     @Test func aFileRunsAgainstTheEmbeddedBotAndValidates() throws {
@@ -146,7 +185,8 @@ struct ScenarioFileTests {
                 Send.video(), Send.contact("Aline Uwase", phone: "+250788123456"), Send.changedNumber(), Send.flowReply(["date": "2026-12-03", "seats": "2"]),
                 Send.adClick("Is the flat free?", headline: "Flats in Kigali"),
                 Send.order([CartItem(productID: "tomatoes-1kg", quantity: 2, price: 1500, currency: "RWF")], text: "tonight"), Send.reaction("👍"),
-                Send.reaction(nil), Send.unsupported("poll_creation"), Send.template("order", ["product": "tomatoes"]),
+                Send.reaction(nil), Send.unsupported("poll_creation"), Send.revoke(), Send.edit("2 kg, not 3"), Send.edit("null"),
+                Send.edit(caption: "my new carte jaune"), Send.template("order", ["product": "tomatoes"]),
                 Expect.reply(within: .milliseconds(1500), .oneOf([.contains("x"), .not(.regex("^a+$")), .buttons(["b"]), .list(containing: "")])),
                 Think.between(.milliseconds(300), .seconds(2)), Choose.row(at: 1), Choose.button(titled: "Pay"), Choose.any(),
                 .branch(if: .interactive, then: [Choose.button(at: 0)], else: []),
@@ -177,7 +217,7 @@ struct ScenarioSchemaTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var good: [URL] = []
-        for scenario in BuiltInScenarios.all {
+        for scenario in BuiltInScenarios.all + [RevokeAndEditRunTests.secondThoughts] {  // the last: revoke and both edits
             let url = dir.appendingPathComponent("\(scenario.name).yaml")
             try Data(try ScenarioFile.export(scenario).utf8).write(to: url)
             good.append(url)

@@ -36,7 +36,7 @@ struct PayloadTemplateDeliveryTests {
 
     @Test func everyTemplateIsASignedDeliveryTheBotAccepts() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.payloads.path).filter { $0.hasSuffix(".json") }.sorted()
-        #expect(files.count >= 20)
+        #expect(files.count >= 25)
         let secret = Secret("app-secret")
         let signer = WebhookSigner(appSecret: secret)
         let log = SendLog()
@@ -57,7 +57,8 @@ struct PayloadTemplateDeliveryTests {
                 let user = SimulatedUser(index: i, seed: 11)
                 let standard = PayloadTemplate.standardValues(business: .default, phone: user.phone, profileName: user.profileName,
                                                               bsuid: user.bsuid, wamid: Wamid.inbound(phone: user.phone, sequence: 1),
-                                                              timestamp: 1_750_000_000, contextWamid: "wamid.HBgMQ09OVEVYVA==")
+                                                              timestamp: 1_750_000_000, contextWamid: "wamid.HBgMQ09OVEVYVA==",
+                                                              previousWamid: Wamid.inbound(phone: user.phone, sequence: 0))
                 let body = try template.render(standard.merging(Self.values) { $1 })
                 #expect(body.allSatisfy { $0 < 0x80 }, "\(name): not ASCII")
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], "\(name)")

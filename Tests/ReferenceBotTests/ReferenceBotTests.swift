@@ -140,6 +140,35 @@ struct ReferenceBotTests {
         }
     }
 
+    /// A deletion gets one short acknowledgement and is not read as text; an edit is answered as its new
+    /// words would be (a text's body, a photo's caption). Five messages, five answers, in order: the last,
+    /// a plain MENU, proves nothing was answered twice.
+    @Test func aDeletionIsAcknowledgedAndAnEditAnsweredAsItsNewText() async throws {
+        try await withBot { client, log async throws in
+            let media = InboundMessage.Media.make(seed: 1, mimeType: "image/jpeg")
+            let changes: [(String, InboundMessage.Content)] = [
+                ("wamid.C2", .revoke(originalID: "wamid.C1")),
+                ("wamid.C3", .edit(originalID: "wamid.C1", contextID: "M0", message: .text("I need a job"))),
+                ("wamid.C4", .edit(originalID: "wamid.C1", contextID: "M0", message: .image(media, caption: "I need car insurance policy"))),
+            ]
+            #expect(try await postSigned(client, delivery("I need vegetables near me", id: "wamid.C1")).status == 200)
+            for (id, content) in changes {
+                let body = WebhookEnvelope.render(InboundMessage(id: id, timestamp: 1_750_000_000, content: content), from: user, business: .default)
+                #expect(try await postSigned(client, body).status == 200)
+            }
+            #expect(try await postSigned(client, delivery("MENU", id: "wamid.C5")).status == 200)
+            let sends = await log.waitFor(5)
+            #expect(sends.count == 5)
+            let texts = log.replies.map(\.reply.text)
+            #expect(texts.count == 5)
+            #expect(texts[0].contains("vendors"))
+            #expect(texts[1] == "🗑️ You deleted a message. If you still need something from it, please send it again, or type MENU.")
+            #expect(texts[2].contains("jobs"), "\(texts[2])")
+            #expect(texts[3].contains("Motor insurance"), "\(texts[3])")
+            #expect(texts[4].contains("What would you like to do today"))
+        }
+    }
+
     @Test func rateLimitAnswers429WithRetryAfter() async throws {
         try await withBot(rateLimit: 3) { client, _ async throws in
             for i in 0..<3 { #expect(try await postSigned(client, delivery("hi", id: "wamid.RL\(i)")).status == 200) }

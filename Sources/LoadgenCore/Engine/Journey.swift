@@ -7,6 +7,8 @@ struct JourneyRun<C: EngineClock>: Sendable {
     let journey: CompiledJourney
     var random: SeededRandom
     var sequence: UInt64
+    /// The user's last message (a revoke or an edit is not one: it changes this one), across passes.
+    var lastSent: String?
     let intendedStart: C.Instant?
     /// Where the pass under way is.
     private var pass = Pass()
@@ -109,8 +111,9 @@ struct JourneyRun<C: EngineClock>: Sendable {
         let w = run.workload
         sequence += 1
         let turn = Turn(run: run, user: user, persona: journey.persona, key: key, expect: w.replies.awaitsReplies ? expect : nil,
-                        lastReply: lastReply, sequence: sequence, intended: intended)
+                        lastReply: lastReply, previous: lastSent, sequence: sequence, intended: intended)
         let result = await turn.perform(outgoing, random: &random)
+        if let sent = result.sent { lastSent = sent }
         if let messages = result.flood, !run.stopping {
             // network-issues:burst: flood the bot, then wait as long as it asked before writing again.
             await run.pause(await turn.flood(messages, sequence: &sequence), user: user.index)
@@ -132,4 +135,7 @@ struct TurnResult: Sendable {
     var injected: Bool
     /// Traffic-side chaos: after this turn the user floods the bot with this many messages.
     var flood: Int? = nil
+    /// The id of the user's message this turn sent (the last of a burst); nil when it sent none, or only
+    /// changed an earlier one (a revoke or an edit).
+    var sent: String? = nil
 }

@@ -1,10 +1,11 @@
 /// What a user's message says and how Meta delivers it: the content of each kind of `Outgoing`, and the
 /// envelope item carrying it from the user.
 enum MessageContent {
-    /// The message content for `outgoing`; nil when a `choose` finds nothing to choose.
+    /// The message content for `outgoing`; nil when a `choose` finds nothing to choose. `original` is the
+    /// user's previous message, the one a revoke deletes or an edit changes.
     static func content(
-        _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, business: BusinessIdentity, random: inout SeededRandom,
-        user: SimulatedUser? = nil
+        _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, original: String, business: BusinessIdentity,
+        random: inout SeededRandom, user: SimulatedUser? = nil
     ) -> (InboundMessage.Content, InboundMessage.Context?)? {
         var mediaSeed: UInt64 { SeededRandom.digest(wamid.utf8) }  // media and flows only: not every text pays for it
         let quoted = lastReply?.messageID.map { InboundMessage.Context(from: business.displayPhoneNumber, id: $0) }
@@ -42,6 +43,12 @@ enum MessageContent {
             let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
             return (.reaction(messageID: target, emoji: emoji), nil)
         case .unsupported(let kind): return (.unsupported(kind: kind), nil)
+        case .revoke: return (.revoke(originalID: original), nil)
+        case .edit(let text, let caption):
+            // An edited caption keeps its photo: the media node the original message had (seeded by its id).
+            let now: InboundMessage.Content = caption
+                ? .image(.make(seed: SeededRandom.digest(original.utf8), mimeType: "image/jpeg"), caption: text) : .text(text)
+            return (.edit(originalID: original, contextID: editContextID, message: now), nil)
         case .template, .burst:
             return nil  // rendered by the turn (from its template) and by `burst`
         case .choose(let choice):
@@ -51,6 +58,10 @@ enum MessageContent {
             return (content, quoted)
         }
     }
+
+    /// An edit's `message.context.id`: Meta's reference calls it a "contextual message ID (if applicable)"
+    /// and shows `M0`, which loadgen sends as it is.
+    static let editContextID = "M0"
 
     /// The ad a message's conversation came from, for an `adClick` (stable for one message id).
     static func referral(_ outgoing: Outgoing, wamid: String) -> InboundMessage.Referral? {

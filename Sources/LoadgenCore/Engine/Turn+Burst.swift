@@ -40,7 +40,9 @@ extension Turn {
         // on all its answers (the answer to the message a fault hit need not come first).
         var hit: [FailurePattern] = []
         for id in ids { for p in engine.injector?.patterns(forTurn: id) ?? [] where !hit.contains(p) { hit.append(p) } }
-        return judge(failure: failure, reply: reply, hit: hit, acks: acks, sentAt: sentAt, turns: UInt64(texts.count), reordered: reversed)
+        var result = judge(failure: failure, reply: reply, hit: hit, acks: acks, sentAt: sentAt, turns: UInt64(texts.count), reordered: reversed)
+        result.sent = ids.last  // the last one typed, whatever order Meta delivered them in
+        return result
     }
 
     /// Traffic-side chaos, `network-issues:burst`: sends `messages` messages back to back, judges how the

@@ -9,6 +9,8 @@ struct Turn<C: EngineClock>: Sendable {
     /// nil: no reply awaited.
     let expect: Expectation?
     let lastReply: BotReply?
+    /// The user's previous message (nil: none yet), the one a revoke deletes or an edit changes.
+    let previous: String?
     let sequence: UInt64
     /// Open model: when the message was due (latency counts from there, not from when it went).
     let intended: C.Instant?
@@ -43,6 +45,7 @@ struct Turn<C: EngineClock>: Sendable {
         }
         var result = await send(message, wamid: wamid, random: &random)
         result.flood = flood
+        if !outgoing.changesPreviousMessage { result.sent = wamid }
         return result
     }
 
@@ -58,6 +61,10 @@ struct Turn<C: EngineClock>: Sendable {
         var errorClass: ErrorClass { self == .badTemplate ? .badTemplate : .noChoice }
     }
 
+    /// What a revoke deletes or an edit changes: the user's previous message, or before any, an id the user
+    /// never sent (sequence 0: a journey's first message has sequence 1 or later), which a bot must take too.
+    var original: String { previous ?? Wamid.inbound(phone: user.phone, sequence: 0) }
+
     /// Renders `outgoing` as Meta would deliver it (a payload template, or a message of the user's).
     private func render(_ outgoing: Outgoing, wamid: String, random: inout SeededRandom) -> Result<Message, NotSent> {
         let w = workload
@@ -65,12 +72,12 @@ struct Turn<C: EngineClock>: Sendable {
             let standard = PayloadTemplate.standardValues(
                 business: w.business, phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName,
                 bsuid: user.bsuid, wamid: wamid, timestamp: engine.unixTime(),
-                contextWamid: lastReply?.messageID ?? Wamid.outbound(phone: user.phone, sequence: sequence))
+                contextWamid: lastReply?.messageID ?? Wamid.outbound(phone: user.phone, sequence: sequence), previousWamid: original)
             guard let body = try? w.templates[name]?.render(standard.merging(values) { $1 }) else { return .failure(.badTemplate) }
             return .success(Message(body: body))
         }
-        guard let (content, context) = MessageContent.content(outgoing, lastReply: lastReply, wamid: wamid, business: w.business,
-                                                              random: &random, user: user)
+        guard let (content, context) = MessageContent.content(outgoing, lastReply: lastReply, wamid: wamid, original: original,
+                                                              business: w.business, random: &random, user: user)
         else { return .failure(.noChoice) }
         let message = InboundMessage(id: wamid, timestamp: engine.unixTime(), content: content, context: context,
                                      referral: MessageContent.referral(outgoing, wamid: wamid))

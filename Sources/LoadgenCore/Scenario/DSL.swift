@@ -41,6 +41,15 @@ public enum Send {
     /// The first message of a conversation started from a Click-to-WhatsApp ad:
     /// `Send.adClick("Is the 2-bedroom still free?", headline: "Flats in Kigali")`.
     public static func adClick(_ text: String, headline: String) -> Step { .send(.adClick(text: text, headline: headline)) }
+    /// Deletes the user's previous message in the journey (`type: revoke`, as Meta sends it for WhatsApp
+    /// Business app numbers): `Send.revoke()`. A bot should acknowledge it, not read it as text.
+    public static func revoke() -> Step { .send(.revoke) }
+    /// Edits the user's previous message in the journey (`type: edit`): `Send.edit("2 kg of tomatoes, not 3")`.
+    /// Meta delivers edits as `Send.unsupported("edit")` for now (its page of 2026-06-11); this is the shape
+    /// its edit webhook reference documents.
+    public static func edit(_ text: String) -> Step { .send(.edit(text: text, caption: false)) }
+    /// Edits the caption of the photo the user sent just before: `Send.edit(caption: "my new carte jaune")`.
+    public static func edit(caption: String) -> Step { .send(.edit(text: caption, caption: true)) }
     /// A reaction to the bot's last message: `Send.reaction("👍")`; `Send.reaction(nil)` removes it.
     public static func reaction(_ emoji: String?) -> Step { .send(.reaction(emoji: emoji)) }
     /// A payload template: `Send.template("order", ["product": "tomatoes"])` renders `payloads/order.json`.

@@ -32,6 +32,11 @@ public enum Outgoing: Sendable, Hashable {
     case reaction(emoji: String?)
     /// A message type the Cloud API does not support (`type: unsupported`), e.g. a poll or an edit.
     case unsupported(kind: String)
+    /// Deletes the user's previous message in the journey (`type: revoke`).
+    case revoke
+    /// Edits the user's previous message in the journey (`type: edit`): a text that now reads `text`, or
+    /// with `caption: true` a photo whose caption now reads `text`.
+    case edit(text: String, caption: Bool)
     /// Taps a button or picks a row that the bot actually offered in its last reply.
     case choose(Choice)
     /// Several text messages sent back to back before any reply; the bot owes one answer each. With
@@ -39,6 +44,15 @@ public enum Outgoing: Sendable, Hashable {
     case burst([String])
     /// A payload template from `payloads/` (or `--payloads DIR`), its own placeholders filled from `values`.
     case template(name: String, values: [String: PayloadTemplate.Value])
+
+    /// A revoke or an edit: a change to the user's previous message rather than a message of its own, so
+    /// the next revoke or edit is about the same earlier message.
+    public var changesPreviousMessage: Bool {
+        switch self {
+        case .revoke, .edit: true
+        default: false
+        }
+    }
 
     /// Short text for step labels in reports: `text "I need vegetables…"`, `choose row 1`.
     public var summary: String {
@@ -62,6 +76,8 @@ public enum Outgoing: Sendable, Hashable {
         case .adClick: return "ad click"
         case .reaction(let emoji): return emoji == nil ? "reaction removed" : "reaction"
         case .unsupported(let kind): return "unsupported \(kind)"
+        case .revoke: return "revoke"
+        case .edit(_, let caption): return caption ? "edit caption" : "edit"
         case .choose(let choice): return "choose \(choice)"
         case .template(let name, _): return "template \(name)"
         case .burst(let texts): return "burst of \(texts.count)"

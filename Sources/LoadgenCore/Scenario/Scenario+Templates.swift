@@ -1,14 +1,16 @@
 extension PayloadTemplate {
-    /// The values loadgen fills in every template: the business, the user, the message.
+    /// The values loadgen fills in every template: the business, the user, the message, the bot's message
+    /// it answers (`context_wamid`) and the user's previous message (`previous_wamid`, for a revoke or an edit).
     public static func standardValues(
         business: BusinessIdentity, phone: String?, profileName: String, bsuid: String, wamid: String, timestamp: Int64,
-        contextWamid: String
+        contextWamid: String, previousWamid: String
     ) -> [String: Value] {
         [
             "waba_id": .string(business.wabaID), "phone_number_id": .string(business.phoneNumberID),
             "display_phone_number": .string(business.displayPhoneNumber), "profile_name": .string(profileName),
             "phone": .string(phone ?? ""), "bsuid": .string(bsuid), "wamid": .string(wamid),
             "timestamp": .string(String(timestamp)), "context_wamid": .string(contextWamid),
+            "previous_wamid": .string(previousWamid),
         ]
     }
 
@@ -16,7 +18,8 @@ extension PayloadTemplate {
     /// a scenario that uses this template starts.
     public func check(with values: [String: Value]) throws(PayloadTemplateError) {
         let standard = Self.standardValues(business: .default, phone: "250788000000", profileName: "Check", bsuid: "RW.0",
-                                           wamid: "wamid.CHECK", timestamp: 0, contextWamid: "wamid.CTX")
+                                           wamid: "wamid.CHECK", timestamp: 0, contextWamid: "wamid.CTX",
+                                           previousWamid: "wamid.PREVIOUS")
         _ = try render(standard.merging(values) { $1 })
     }
 }

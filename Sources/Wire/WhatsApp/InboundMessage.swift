@@ -76,6 +76,14 @@ public struct InboundMessage: Sendable, Hashable {
         case reaction(messageID: String, emoji: String?)
         /// `type: unsupported` with Meta's 131051 error, e.g. a poll or an edit.
         case unsupported(kind: String)
+        /// `type: revoke`: the user deleted a message they had sent (`revoke.original_message_id`). Meta sends
+        /// it only for WhatsApp Business app numbers on the Cloud API ("Coexistence").
+        case revoke(originalID: String)
+        /// `type: edit`: the user changed a message they had sent; `message` is that message as it now reads
+        /// (a text, or a photo with its new caption) and `contextID` its `context.id`, which Meta calls a
+        /// "contextual message ID" (its sample: `M0`). Coexistence numbers only, and Meta's page of
+        /// 2026-06-11 says edits come as `unsupported` (`.unsupported(kind: "edit")`) for now.
+        indirect case edit(originalID: String, contextID: String, message: Content)
 
         /// The `messages[].type` value.
         public var typeName: String {
@@ -93,6 +101,8 @@ public struct InboundMessage: Sendable, Hashable {
             case .changedNumber: "system"
             case .reaction: "reaction"
             case .unsupported: "unsupported"
+            case .revoke: "revoke"
+            case .edit: "edit"
             }
         }
     }

@@ -110,7 +110,7 @@ public enum WebhookEnvelope {
         }
     }
 
-    private static func writeContent(_ w: inout JSONWriter, _ content: InboundMessage.Content) {
+    static func writeContent(_ w: inout JSONWriter, _ content: InboundMessage.Content) {
         switch content {
         case .text(let body):
             w.field("text") { w in w.object { w in w.field("body", string: body) } }
@@ -144,6 +144,8 @@ public enum WebhookEnvelope {
             w.field("video") { w in writeMedia(&w, media) { w in if let caption { w.field("caption", string: caption) } } }
         case .contact, .order, .flowReply, .changedNumber:
             writeSharedContent(&w, content)
+        case .revoke, .edit:
+            writeChange(&w, content)
         case .reaction(let messageID, let emoji):
             w.field("reaction") { w in
                 w.object { w in

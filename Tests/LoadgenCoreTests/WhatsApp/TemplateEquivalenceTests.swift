@@ -19,7 +19,7 @@ import Testing
         let t = try PayloadTemplate(name: name, json: Array(try Data(contentsOf: Self.payloads.appendingPathComponent(name + ".json"))))
         let standard = PayloadTemplate.standardValues(business: .default, phone: user.phone, profileName: user.profileName,
                                                       bsuid: user.bsuid, wamid: "wamid.X", timestamp: 1_750_000_000,
-                                                      contextWamid: "wamid.CTX")
+                                                      contextWamid: "wamid.CTX", previousWamid: "wamid.PREVIOUS")
         return try t.render(standard.merging(values) { $1 })
     }
 
@@ -64,6 +64,22 @@ import Testing
         ]
         for (name, values, content, quoted) in cases {
             #expect(try parse(template(name, values)) == parse(code(content, quoted: quoted)), "\(name)")
+        }
+    }
+
+    /// A deletion and an edit of the user's previous message (`previous_wamid`): the same bytes, not only
+    /// the same JSON.
+    @Test func theRevokeAndEditTemplatesAreTheRenderersBytes() throws {
+        let photo = [("media_id", media.id), ("mime_type", media.mimeType), ("sha256", media.sha256)].map { ($0, PayloadTemplate.Value.string($1)) }
+        let cases: [(String, [String: PayloadTemplate.Value], InboundMessage.Content)] = [
+            ("revoke", [:], .revoke(originalID: "wamid.PREVIOUS")),
+            ("edit", ["text": .string("2 kg, not 3 🍅")], .edit(originalID: "wamid.PREVIOUS", contextID: "M0", message: .text("2 kg, not 3 🍅"))),
+            ("edit_caption", Dictionary(uniqueKeysWithValues: photo + [("caption", .string("my new carte jaune"))]),
+             .edit(originalID: "wamid.PREVIOUS", contextID: "M0", message: .image(media, caption: "my new carte jaune"))),
+        ]
+        for (name, values, content) in cases {
+            let fromTemplate = try template(name, values), fromCode = code(content)
+            #expect(fromTemplate == fromCode, "\(name): \(String(decoding: fromTemplate, as: UTF8.self))")
         }
     }
 
