@@ -36,12 +36,16 @@ public final class LoopTimers: Sendable {
     /// Sleeps like `sleep(until:)`, and once the sleep is filed hands `filed` a function that ends it
     /// early (from any thread, at most once to effect): what a stop signal calls to wake a thinking user
     /// without a task of its own. `filed` is not called when the sleep returns at once.
-    public func sleep(until deadline: ContinuousClock.Instant, filed: (_ wake: @escaping @Sendable () -> Void) -> Void) async {
+    public func sleep(
+        until deadline: ContinuousClock.Instant, shard index: Int? = nil, filed: (_ wake: @escaping @Sendable () -> Void) -> Void
+    ) async {
         guard deadline > .now else { return }
-        await shard().sleep(until: deadline, filed: filed)
+        await (index.map { shards[abs($0) % shards.count] } ?? shard()).sleep(until: deadline, filed: filed)
     }
 
-    /// The shard of the event loop the caller runs on, so that a loop's tasks share its lock.
+    /// The shard of the event loop the caller runs on, so that a loop's tasks share its lock. (A sleep may
+    /// name its shard instead — `index` modulo the loops — and then wakes on that loop: NIO resumes a task
+    /// on the loop that resumed it, so that is where the task goes on running.)
     private func shard() -> Shard {
         guard shards.count > 1, let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return shards[0] }
         return shards.first { $0.loop === loop } ?? shards[0]

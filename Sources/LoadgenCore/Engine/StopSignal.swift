@@ -72,9 +72,9 @@ public final class StopSignal: Sendable {
 
     /// Sleeps until `deadline` on `clock`, or until the signal fires (or the task is cancelled),
     /// whichever comes first: a thinking user or a waiting launcher wakes at once on Ctrl-C.
-    public func sleep<C: EngineClock>(until deadline: C.Instant, on clock: C) async {
+    public func sleep<C: EngineClock>(until deadline: C.Instant, on clock: C, home: Int? = nil) async {
         guard !isTriggered, clock.now < deadline else { return }
-        await clock.sleep(until: deadline, or: self)
+        if let home { await clock.sleep(until: deadline, or: self, home: home) } else { await clock.sleep(until: deadline, or: self) }
     }
 }
 
@@ -86,9 +86,15 @@ public final class StopSignal: Sendable {
 public protocol EngineClock: Clock where Duration == Swift.Duration {
     /// Returns at `deadline`, when `stop` fires, or when the calling task is cancelled.
     func sleep(until deadline: Instant, or stop: StopSignal) async
+
+    /// Sleeps like `sleep(until:or:)`, and wakes the sleeper on its `home` among the clock's threads, when
+    /// it has several: a user always wakes where its connections are, and the users are spread evenly.
+    func sleep(until deadline: Instant, or stop: StopSignal, home: Int) async
 }
 
 extension EngineClock {
+    public func sleep(until deadline: Instant, or stop: StopSignal, home: Int) async { await sleep(until: deadline, or: stop) }
+
     public func sleep(until deadline: Instant, or stop: StopSignal) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await self.sleep(until: deadline, tolerance: nil) }
