@@ -20,7 +20,7 @@ struct Loadgen: AsyncParsableCommand {
     static func main() async {
         // Run Swift tasks on NIO's event loops: a user's task and its connection's I/O then share a
         // thread, with no hop between Swift's pool and NIO's on every request (measured: see README).
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        LoopExecutor.install()
         // A pipe whose reader is gone (`loadgen … | head`) must lose lines, not kill the run: writes then fail
         // with EPIPE, which the writers ignore, instead of raising SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
