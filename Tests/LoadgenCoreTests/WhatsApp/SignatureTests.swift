@@ -42,9 +42,26 @@ import Testing
         #expect(all.filter { $0 == Self.vectorSignature }.count == 32)
     }
 
+    /// HMAC-SHA256 as RFC 4231 defines it (its test cases 1 and 2), and around the 64-byte block: a key
+    /// of exactly one block, a longer key (hashed first), an empty key and body, a body past one block.
+    @Test(arguments: [
+        ("\u{0B}".repeated(20), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        ("Jefe", "what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        ("s".repeated(64), "x".repeated(55), "da33431d5ea236c952e782a000d652d8adace7d7cfc9c59884bd96a1bf630b3a"),
+        ("long-app-secret-".repeated(7), "y".repeated(1000), "24c273ccfe39031bb03296b3585ac7ad85c4eca0a49c6b8f74242267d96e7c7d"),
+        ("", "", "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"),
+    ])
+    func signsAsHMACSHA256(key: String, body: String, mac: String) {
+        #expect(WebhookSigner(appSecret: Secret(key)).signature(for: Array(body.utf8)) == "sha256=" + mac)
+    }
+
     @Test func secretsNeverPrintThemselves() {
         let secret = Secret("hunter2")
         #expect("\(secret)" == "<redacted>")
         #expect(String(reflecting: secret) == "<redacted>")
     }
+}
+
+extension String {
+    fileprivate func repeated(_ n: Int) -> String { String(repeating: self, count: n) }
 }
