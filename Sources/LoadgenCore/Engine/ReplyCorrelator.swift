@@ -37,8 +37,8 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
 
     private struct Turn {
         var wamid: String
-        var outcome: Outcome?
-        var waiter: CheckedContinuation<Outcome, Never>?
+        /// Fires when the turn gets its outcome: its waiter sleeps on it until its deadline.
+        var settled = StopSignal()
         /// Replies still owed: a burst of n messages is answered n times.
         var remaining = 1
         /// The other messages of a burst, which replies may quote.
@@ -58,15 +58,48 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         var lastClosedWamid: [Int: String] = [:]
         /// Every answer of each user's last closed burst, for `waitForAll`.
         var burstAnswers: [Int: [BotReply]] = [:]
+        /// Turns closed with an outcome their waiter has not collected yet, by the turn's `settled` signal.
+        var outcomes: [Int: (settled: StopSignal, outcome: Outcome)] = [:]
         var counters = CorrelationCounters()
         /// Set by `cutOff()`: every wait ends `unjudged`.
         var cutOff = false
 
-        /// Closes `user`'s open turn (its waiter, if any, is the caller's to resume).
+        /// Closes `user`'s open turn.
         mutating func close(_ user: Int, _ turn: Turn) {
             open[user] = nil
             userByOpenWamid[turn.wamid] = nil
             lastClosedWamid[user] = turn.wamid
+        }
+
+        /// Closes `user`'s open turn with `outcome`, kept for its waiter; the caller fires the returned
+        /// signal once out of the lock.
+        mutating func settle(_ user: Int, _ turn: Turn, _ outcome: Outcome) -> StopSignal {
+            close(user, turn)
+            outcomes[user] = (turn.settled, outcome)
+            return turn.settled
+        }
+
+        /// What `reply`, a send to `user` (nil: nobody simulated), is: it answers `user`'s open turn unless it
+        /// quotes a message that is not that turn's. The turn's last answer settles it, and the signal to fire
+        /// is returned.
+        mutating func match(_ reply: BotReply, to user: Int?, quoting send: GraphSend, at now: Instant)
+            -> (Match, StopSignal?) {
+            guard let user else { return (send.toDigits.map(VendorNumbers.contains) == true ? .vendor : .unknownUser, nil) }
+            if let quoted = send.contextMessageID {
+                if let owner = userByOpenWamid[quoted], owner != user { return (.wrongUser, nil) }
+                if open[user]?.answers(quoted) != true { return (lastClosedWamid[user] == quoted ? .duplicate : .unsolicited, nil) }
+            }
+            guard var turn = open[user] else { return (.unsolicited, nil) }
+            turn.answers.append(reply)
+            if turn.remaining > 1 {  // a burst: more answers owed
+                turn.remaining -= 1
+                turn.firstAt = turn.firstAt ?? now
+                turn.latest = reply
+                open[user] = turn
+                return (.matched, nil)
+            }
+            if !turn.also.isEmpty { burstAnswers[user] = turn.answers }
+            return (.matched, settle(user, turn, .replied(reply, at: turn.firstAt ?? now)))
         }
     }
 
@@ -84,27 +117,32 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
     /// A burst of several messages sent back to back opens one turn owed `replies` answers; it may be
     /// quoted by any of `also`. The wait ends with the last answer, timed from the first.
     public func open(user: Int, wamid: String, replies: Int = 1, also: [String] = []) {
-        state.withLock { s in
+        let settled: StopSignal? = state.withLock { s in
             if let stale = s.open[user] { s.userByOpenWamid[stale.wamid] = nil }
-            s.open[user] = Turn(wamid: wamid, outcome: s.cutOff ? .unjudged : nil, remaining: max(1, replies), also: also)
+            s.outcomes[user] = nil
+            let turn = Turn(wamid: wamid, remaining: max(1, replies), also: also)
+            s.open[user] = turn
             s.userByOpenWamid[wamid] = user
+            return s.cutOff ? s.settle(user, turn, .unjudged) : nil
         }
+        settled?.trigger()
     }
 
     /// Sets how many answers `user`'s open turn is still owed (a rate-limit burst learns from its acks
     /// how many of its messages the bot accepted). With none owed the turn closes as answered.
     public func owe(user: Int, replies: Int) {
-        state.withLock { s in
-            guard var turn = s.open[user] else { return }
+        let settled: StopSignal? = state.withLock { s in
+            guard var turn = s.open[user] else { return nil }
             let answered = (turn.also.count + 1) - turn.remaining  // answers already in
             turn.remaining = replies - answered
-            if turn.remaining <= 0, turn.outcome == nil, let reply = turn.latest, let at = turn.firstAt {
-                turn.remaining = 0
-                turn.outcome = .replied(reply, at: at)  // every accepted message was already answered
+            if turn.remaining <= 0, let reply = turn.latest, let at = turn.firstAt {
                 s.burstAnswers[user] = turn.answers
+                return s.settle(user, turn, .replied(reply, at: at))  // every accepted message was already answered
             }
             s.open[user] = turn
+            return nil
         }
+        settled?.trigger()
     }
 
     /// Abandons `user`'s open turn (its delivery failed, so no reply is owed).
@@ -116,61 +154,33 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
 
     /// Waits until `user`'s open turn is answered, or `deadline` passes on `clock` (or the calling task is
     /// cancelled): the waiting side owns its deadline, so nothing polls. Returns at once if the turn was
-    /// already answered.
-    public func wait<C: Clock>(user: Int, until deadline: Instant, on clock: C) async -> Outcome where C.Instant == Instant {
-        guard let wamid = state.withLock({ $0.open[user]?.wamid }) else { return .timedOut }
-        return await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await clock.sleep(until: deadline, tolerance: nil)
-                self.timeOut(user: user, wamid: wamid)  // a no-op once the turn was answered
+    /// already answered. The wait is one sleep on the clock that the answer ends early — no task of its
+    /// own, no timer left behind.
+    public func wait<C: EngineClock>(user: Int, until deadline: Instant, on clock: C) async -> Outcome where C.Instant == Instant {
+        let settled: StopSignal? = state.withLock { s in
+            if let kept = s.outcomes[user] { return kept.settled }
+            return s.open[user]?.settled
+        }
+        guard let settled else { return .timedOut }
+        await settled.sleep(until: deadline, on: clock)
+        return state.withLock { s in
+            if let kept = s.outcomes[user], kept.settled === settled {
+                s.outcomes[user] = nil
+                return kept.outcome
             }
-            let outcome = await outcome(of: user)
-            group.cancelAll()
-            return outcome
+            if let turn = s.open[user], turn.settled === settled { s.close(user, turn) }
+            return .timedOut
         }
     }
 
     /// Like `wait`, and every answer of the burst it closed (a burst's chaos is judged on all of them:
     /// the answer to the message a fault hit need not come first).
-    public func waitForAll<C: Clock>(user: Int, until deadline: Instant, on clock: C) async -> (Outcome, [BotReply])
+    public func waitForAll<C: EngineClock>(user: Int, until deadline: Instant, on clock: C) async -> (Outcome, [BotReply])
     where C.Instant == Instant {
         let outcome = await wait(user: user, until: deadline, on: clock)
         let answers = state.withLock { $0.burstAnswers.removeValue(forKey: user) } ?? []
         if case .replied(let reply, _) = outcome, answers.isEmpty { return (outcome, [reply]) }
         return (outcome, answers)
-    }
-
-    /// The outcome of `user`'s open turn, once it has one.
-    private func outcome(of user: Int) async -> Outcome {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-            let ready: Outcome? = state.withLock { s in
-                guard var turn = s.open[user] else { return .timedOut }
-                if let outcome = turn.outcome {
-                    s.close(user, turn)
-                    return outcome
-                }
-                turn.waiter = continuation
-                s.open[user] = turn
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
-    }
-
-    /// The deadline of `user`'s turn `wamid` passed: it times out, unless it was answered or is no
-    /// longer the open one.
-    private func timeOut(user: Int, wamid: String) {
-        let waiter: CheckedContinuation<Outcome, Never>? = state.withLock { s in
-            guard var turn = s.open[user], turn.wamid == wamid, turn.outcome == nil else { return nil }
-            guard let waiter = turn.waiter else {
-                turn.outcome = .timedOut
-                s.open[user] = turn
-                return nil
-            }
-            s.close(user, turn)
-            return waiter
-        }
-        waiter?.resume(returning: .timedOut)
     }
 
     /// Hands one Graph API send to the correlator.
@@ -186,37 +196,8 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             return nil
         }
         let user = users.user(of: send)
-        let (match, waiter, waiterOutcome): (Match, CheckedContinuation<Outcome, Never>?, Outcome?) = state.withLock { s in
-            guard let user else {
-                return (send.toDigits.map(VendorNumbers.contains) == true ? .vendor : .unknownUser, nil, nil)
-            }
-            if let quoted = send.contextMessageID {
-                if let owner = s.userByOpenWamid[quoted], owner != user { return (.wrongUser, nil, nil) }
-                if s.open[user]?.answers(quoted) != true {
-                    return (s.lastClosedWamid[user] == quoted ? .duplicate : .unsolicited, nil, nil)
-                }
-            }
-            guard var turn = s.open[user], turn.outcome == nil else { return (.unsolicited, nil, nil) }
-            if turn.remaining > 1 {  // a burst: more answers owed
-                turn.remaining -= 1
-                turn.firstAt = turn.firstAt ?? now
-                turn.latest = reply
-                turn.answers.append(reply)
-                s.open[user] = turn
-                return (.matched, nil, nil)
-            }
-            let outcome = Outcome.replied(reply, at: turn.firstAt ?? now)
-            turn.answers.append(reply)
-            if !turn.also.isEmpty { s.burstAnswers[user] = turn.answers }
-            if let waiter = turn.waiter {
-                s.close(user, turn)
-                return (.matched, waiter, outcome)
-            }
-            turn.outcome = outcome
-            s.open[user] = turn
-            return (.matched, nil, nil)
-        }
-        state.withLock { s in
+        let (match, settled): (Match, StopSignal?) = state.withLock { s in
+            let (match, settled) = s.match(reply, to: user, quoting: send, at: now)
             switch match {
             case .matched: s.counters.matched += 1
             case .unsolicited: s.counters.unsolicited += 1
@@ -225,29 +206,20 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
             case .unknownUser: s.counters.unknownUser += 1
             case .vendor: s.counters.vendorNotifications += 1
             }
+            return (match, settled)
         }
-        waiter?.resume(returning: waiterOutcome ?? .replied(reply, at: now))
+        settled?.trigger()
         return match
     }
 
     /// Replies can no longer arrive (a shard lost the hub that hands them over): every turn waiting now
     /// ends `unjudged` at once, and so does every turn opened later — none is counted as `no_reply`.
     public func cutOff() {
-        let waiters: [CheckedContinuation<Outcome, Never>] = state.withLock { s in
+        let settled: [StopSignal] = state.withLock { s in
             s.cutOff = true
-            var waiters: [CheckedContinuation<Outcome, Never>] = []
-            for (user, var turn) in s.open where turn.outcome == nil {
-                if let waiter = turn.waiter {
-                    waiters.append(waiter)
-                    s.close(user, turn)
-                } else {
-                    turn.outcome = .unjudged
-                    s.open[user] = turn
-                }
-            }
-            return waiters
+            return s.open.map { user, turn in s.settle(user, turn, .unjudged) }
         }
-        for waiter in waiters { waiter.resume(returning: .unjudged) }
+        for signal in settled { signal.trigger() }
     }
 
     /// Number of turns still open.
