@@ -79,7 +79,11 @@ public enum ConsoleSummary {
     private static func errors(_ r: Report) -> [String] {
         let errors = r.errorsByClass.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         let c = r.replies
-        let said = errors.flatMap { c, n in (r.errorSamples?[c] ?? []).map { "  \(c) ×\(n): \($0)" } }
+        // The class's count once, with the first body it was seen with; other distinct bodies below it.
+        let said = errors.flatMap { c, n -> [String] in
+            guard let bodies = r.errorSamples?[c], let first = bodies.first else { return [] }
+            return ["  \(c) ×\(n): \(first)"] + bodies.dropFirst().map { "  " + String(repeating: " ", count: c.count) + " or: " + $0 }
+        }
         return ["errors by class: " + (errors.isEmpty ? "none" : errors.map { "\($0.key) \($0.value)" }.joined(separator: ", "))] + said + [
                 "graph sends: matched \(c.matched), unsolicited \(c.unsolicited), duplicate \(c.duplicate), "
                     + "wrong user \(c.wrongUser), unknown user \(c.unknownUser)\(c.refused > 0 ? ", refused \(c.refused) (malformed, Meta would refuse them)" : ""); "
