@@ -6,6 +6,8 @@ extension JSONValue {
     /// A value of another type than the reader asked for.
     public struct Mismatch: Error, Sendable {
         public var key: String
+
+        @usableFromInline init(key: String) { self.key = key }
     }
 
     /// Parses UTF-8 JSON (RFC 8259).
@@ -50,7 +52,10 @@ extension JSONValue {
         return items
     }
 
-    /// The array of objects at `key`, each read by `read`; nil when absent or `null`.
+    /// The array of objects at `key`, each read by `read`; nil when absent or `null`. Inlinable: a reader
+    /// in another module gets it specialised for its `T` (unspecialised, its array of `T` looked up
+    /// generic metadata on every call, on a bot's hot path).
+    @inlinable
     public func objects<T>(_ key: String, _ read: (JSONValue) throws(Mismatch) -> T) throws(Mismatch) -> [T]? {
         guard let items = try array(key) else { return nil }
         var out: [T] = []
