@@ -47,9 +47,23 @@ public struct Endpoint: Sendable {
             request.deadline = end  // a responder holding the request stops waiting at it
             let response = if let now = responder.respondAtOnce(to: request) { now } else { await responder.respond(to: request) }
             if ContinuousClock.now >= end { return .failure(.timeout) }
-            if response.dropsConnection { return .failure(.io("connection reset by peer")) }
-            return .success(ClientResponse(status: Int(response.status.code), headers: response.headers, body: response.body))
+            return Self.result(of: response)
         }
+    }
+
+    /// The response when the route gives it without waiting — a responder in this process that answers
+    /// at once — or nil, and then `execute` is the way: a caller sending many small requests (status
+    /// webhooks to the embedded bot) needs no task for those.
+    public func executeAtOnce(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: [UInt8]) -> Result<ClientResponse, ClientFailure>? {
+        guard case .inProcess(let responder) = way,
+              let response = responder.respondAtOnce(to: ServerRequest(method: method, uri: path, headers: headers, body: body))
+        else { return nil }
+        return Self.result(of: response)
+    }
+
+    private static func result(of response: ServerResponse) -> Result<ClientResponse, ClientFailure> {
+        if response.dropsConnection { return .failure(.io("connection reset by peer")) }
+        return .success(ClientResponse(status: Int(response.status.code), headers: response.headers, body: response.body))
     }
 
     /// Closes idle connections (nothing to close in process).

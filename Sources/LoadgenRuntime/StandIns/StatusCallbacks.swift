@@ -48,21 +48,31 @@ public final class StatusCallbacks: Sendable {
 
     private let business: BusinessIdentity
     private let templates: BusinessTemplates?
-    private let jobs: AsyncStream<Job>
-    private let sink: AsyncStream<Job>.Continuation
+    /// Per event loop (a lane): the sends whose statuses are not started yet, taken up by that loop's
+    /// worker. One lock for the lanes: each is touched once per send and once per worker pass.
+    private let lanes: Mutex<[[Job]]>
+    private let laneCount: Int
+    private let nextLane = Atomic<Int>(0)
     private let counts = Mutex(Counts())
-    /// Sends whose three statuses are not all delivered yet.
+    /// Sends whose statuses are not all delivered yet.
     private let pending = Atomic<Int>(0)
 
     /// The connections callbacks take to a target over HTTP.
     public static let defaultConnections = 16
+    /// Sends waiting for a worker, per loop, beyond which their statuses are dropped (and counted).
+    static let laneCapacity = 10_000
+    /// How often a worker takes up what is due: statuses are late by at most this.
+    static let pass = Duration.milliseconds(5)
+    /// When `delivered` and `read` follow `sent`, as Meta's do for a user who is online.
+    static let deliveredAfter = Duration.milliseconds(50), readAfter = Duration.milliseconds(300)
 
     /// Statuses as `business` sends them; a template send is priced as its category in `templates`
     /// (utility when they do not say).
     public init(business: BusinessIdentity, templates: BusinessTemplates? = nil) {
         self.business = business
         self.templates = templates
-        (jobs, sink) = AsyncStream.makeStream(of: Job.self, bufferingPolicy: .bufferingOldest(10_000))
+        laneCount = MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { n, _ in n + 1 }
+        lanes = Mutex(Array(repeating: [], count: laneCount))
     }
 
     /// Schedules the statuses of one bot send (called from the stand-in; never blocks); with `failure`,
@@ -72,11 +82,14 @@ public final class StatusCallbacks: Sendable {
               let recipient = send.toDigits ?? send.recipient else { return }
         let category = send.template.flatMap { templates?.template($0)?.category } ?? "utility"
         let pricing: MessagePricing = send.template == nil ? .service : .template(category: category)
-        pending.add(1, ordering: .relaxed)
-        if case .dropped = sink.yield(Job(wamid: wamid, recipient: recipient, pricing: pricing, failure: failure)) {
-            counts.withLock { $0.dropped += 1 }
-            pending.subtract(1, ordering: .relaxed)
+        let job = Job(wamid: wamid, recipient: recipient, pricing: pricing, failure: failure)
+        let lane = nextLane.add(1, ordering: .relaxed).oldValue % laneCount
+        let taken = lanes.withLock { lanes in
+            guard lanes[lane].count < Self.laneCapacity else { return false }
+            lanes[lane].append(job)
+            return true
         }
+        if taken { pending.add(1, ordering: .relaxed) } else { counts.withLock { $0.dropped += 1 } }
     }
 
     /// Waits (at most `limit`) until the statuses of every send so far are delivered: a run's last
@@ -91,41 +104,73 @@ public final class StatusCallbacks: Sendable {
     /// What was delivered so far.
     public var delivered: Counts { counts.withLock { $0 } }
 
-    /// Delivers statuses by `delivery` until the calling task is cancelled.
+    /// Delivers statuses by `delivery` until the calling task is cancelled: a worker on each event loop,
+    /// every `pass`, posts what is due. Statuses the delivery answers at once (the embedded bot's webhook
+    /// in this process) are posted right there, with no task; over HTTP each post is a task of its own.
     public func run(to delivery: Delivery) async {
         await withDiscardingTaskGroup { group in
-            group.addTask {
-                await withTaskCancellationHandler { await StopSignal().wait() } onCancel: { self.sink.finish() }
-            }
-            for await job in jobs {
-                group.addTask {
-                    // NIO runs a task on the loop that last resumed it, so every job started here would stay
-                    // on this loop with its timers and posts: spread them over the loops instead.
-                    await Self.settle(on: MultiThreadedEventLoopGroup.singleton.next())
-                    defer { self.pending.subtract(1, ordering: .relaxed) }
-                    guard job.failure == nil else { return await self.post(job, "failed", by: delivery) }
-                    await self.post(job, "sent", by: delivery)
-                    await LoopTimers.shared.sleep(for: .milliseconds(50))
-                    await self.post(job, "delivered", by: delivery)
-                    await LoopTimers.shared.sleep(for: .milliseconds(250))
-                    await self.post(job, "read", by: delivery)
-                }
+            for lane in 0..<laneCount {
+                group.addTask { await self.work(lane, by: delivery) }
             }
         }
         delivery.endpoint.shutdown()
     }
 
-    /// Moves the calling task to `loop`'s thread (when NIO is the executor: resumed there, it stays there).
-    private static func settle(on loop: any EventLoop) async { _ = try? await loop.submit {}.get() }
+    /// Lane `index`'s worker: `sent` (or `failed`) as soon as a send is taken up, `delivered` and `read`
+    /// when due. Its sleeps are filed on that lane's loop, so it runs there, and so does its share of the
+    /// bot's status work.
+    private func work(_ index: Int, by delivery: Delivery) async {
+        var delivered = CircularBuffer<(due: ContinuousClock.Instant, job: Job)>()
+        var read = CircularBuffer<(due: ContinuousClock.Instant, job: Job)>()
+        await withDiscardingTaskGroup { posts in
+            while !Task.isCancelled {
+                let now = ContinuousClock.now
+                let fresh = lanes.withLock { lanes in
+                    defer { lanes[index].removeAll(keepingCapacity: true) }
+                    return lanes[index]
+                }
+                for job in fresh {
+                    guard job.failure == nil else {
+                        post(job, "failed", by: delivery, in: &posts, last: true)
+                        continue
+                    }
+                    post(job, "sent", by: delivery, in: &posts)
+                    delivered.append((now + Self.deliveredAfter, job))
+                }
+                while let first = delivered.first, first.due <= now {
+                    delivered.removeFirst()
+                    post(first.job, "delivered", by: delivery, in: &posts)
+                    read.append((first.due + (Self.readAfter - Self.deliveredAfter), first.job))
+                }
+                while let first = read.first, first.due <= now {
+                    read.removeFirst()
+                    post(first.job, "read", by: delivery, in: &posts, last: true)
+                }
+                await LoopTimers.shared.sleep(until: now + Self.pass, shard: index) { _ in }
+            }
+        }
+    }
 
-    private func post(_ job: Job, _ status: String, by delivery: Delivery) async {
+    /// Posts one status: at once when the delivery answers at once, else in a task of `posts`. The `last`
+    /// status of a send settles it for `drain`.
+    private func post(_ job: Job, _ status: String, by delivery: Delivery, in posts: inout DiscardingTaskGroup, last: Bool = false) {
         let body = StatusEnvelope.render(Self.status(job, status, at: Int64(Date().timeIntervalSince1970), business: business), business: business)
         let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Hub-Signature-256": delivery.signer.signature(for: body),
                                     "User-Agent": "facebookexternalua"]
-        let result = await delivery.endpoint.execute(.POST, delivery.path, headers: headers, body: body, timeout: .seconds(5),
-                                                     key: job.recipient.utf8.count)
+        if let result = delivery.endpoint.executeAtOnce(.POST, delivery.path, headers: headers, body: body) {
+            return settle(result, last: last)
+        }
+        posts.addTask {
+            let result = await delivery.endpoint.execute(.POST, delivery.path, headers: headers, body: body, timeout: .seconds(5),
+                                                         key: job.recipient.utf8.count)
+            self.settle(result, last: last)
+        }
+    }
+
+    private func settle(_ result: Result<ClientResponse, ClientFailure>, last: Bool) {
         let ok = if case .success(let r) = result { r.status == 200 } else { false }
         counts.withLock { ok ? ($0.sent += 1) : ($0.failed += 1) }
+        if last { pending.subtract(1, ordering: .relaxed) }
     }
 
     /// A status as Meta sends it: `sent` and `delivered` with the conversation (its expiry on `sent`
