@@ -45,29 +45,34 @@ public struct WebhookSigner: Sendable {
         }
     }
 
-    /// Whether `header` is the right signature for `body`, compared in constant time.
+    /// Whether `header` is the right signature for `body`, compared in constant time (hex digits of either
+    /// case; read in place, nothing allocated: the embedded bot checks every delivery and status).
     public func isValid(signatureHeader header: String?, body: [UInt8]) -> Bool {
         guard let header, header.hasPrefix("sha256=") else { return false }
         let hex = header.utf8.dropFirst(7)
-        guard hex.count == 64, let given = Self.decodeHex(hex) else { return false }
-        return ConstantTime.equal(given, Array(code(for: body)))
+        guard hex.count == 64 else { return false }
+        return code(for: body).withUnsafeBytes { mac in
+            var difference: UInt8 = 0, valid = true
+            var digits = hex.makeIterator()
+            for byte in mac {
+                guard let high = digits.next().flatMap(Self.nibble), let low = digits.next().flatMap(Self.nibble) else {
+                    valid = false
+                    continue
+                }
+                difference |= (high << 4 | low) ^ byte
+            }
+            return valid && difference == 0
+        }
     }
 
-    private static func decodeHex(_ hex: Substring.UTF8View) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(hex.count / 2)
-        var high: UInt8?
-        for c in hex {
-            let nibble: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = c - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            if let h = high { out.append(h << 4 | nibble); high = nil } else { high = nibble }
+    /// The value of one hex digit, nil when `c` is not one.
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
         }
-        return out
     }
 }
 
