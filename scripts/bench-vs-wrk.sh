@@ -2,7 +2,7 @@
 # Generator throughput and memory, measured, not asserted in unit tests.
 #
 #   scripts/bench-vs-wrk.sh [--seconds N] [--rounds N] [--connections N] [--memory] [--soak SECONDS]
-#                           [--scale USERS[:SECONDS]] [--open RATE[,RATE…]]
+#                           [--scale USERS[:SECONDS]] [--open RATE[,RATE…]] [--capacity USERS[:SECONDS][,…]]
 #
 # 1. Starts nginx on loopback (one worker) with a trivial "200 ok" location.
 # 2. Runs wrk (1 thread: the physical limit here), hey (Go) and loadgen --replies none against it,
@@ -17,6 +17,10 @@
 #    and how long the run took against its duration. (--rounds 0 skips the rounds.)
 # 6. With --open R1,R2,…: the open model at each arrival rate (conversations/s, no think time, 20 s each):
 #    launched, dropped, and the launch lag p99 — the highest rate the machine holds, and where it drops.
+# 7. With --capacity U[:S],…: U users at think time 1s-2s for S seconds (default 60) against the embedded
+#    bot (every turn a reply: webhook, bot, stand-in Graph API, three status webhooks): turns/s, CPU per
+#    turn, turns answered and not, the bot's per-user 429s, the `embedded bot` and `generator` checks, and
+#    how long the run took against its duration plus the reply timeout.
 # Installs wrk, hey and nginx-light with apt-get when missing. Only ever targets 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +32,7 @@ memory=0
 soak=0
 scale=""
 open_rates=""
+capacity=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -37,7 +42,8 @@ while [ $# -gt 0 ]; do
     --soak) soak="$2"; shift 2 ;;
     --scale) scale="$2"; shift 2 ;;
     --open) open_rates="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --capacity) capacity="$2"; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -178,5 +184,29 @@ if [ -n "$open_rates" ]; then
     python3 -c "
 import json; a = json.load(open('$work/open$rate/report.json'))['arrivals']
 print(f\"{'$rate':<14} {a['launched']:>10,} {a['dropped']:>10,} {a['late']:>10,} {a['lag']['p99']:>13} ms\")"
+  done
+fi
+
+if [ -n "$capacity" ]; then
+  for run in ${capacity//,/ }; do
+    users=${run%%:*}; run_seconds=60
+    [ "$users" != "$run" ] && run_seconds=${run#*:}
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%U %S" -o "$work/cap$users.cpu" "$LOADGEN" --concurrency "$users" --think-time 1s-2s \
+      --duration "${run_seconds}s" --quiet --report-dir "$work/cap$users" >/dev/null 2>"$work/cap$users.err" || true
+    took=$(python3 -c "import time; print(f'{time.time() - $start:.1f}')")
+    python3 - "$work/cap$users/report.json" "$work/cap$users.cpu" "$users" "$run_seconds" "$took" <<'PY'
+import json, sys
+path, cpu, users, seconds, took = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+r = json.load(open(path)); t = r["totals"]; e = r["errorsByClass"]
+u, s = (float(x) for x in open(cpu).read().split()[-2:])
+checks = {c["name"]: f"{c['status']} ({c['detail']})" for c in r.get("checks", []) if c["name"] in ("embedded bot", "generator")}
+print(f"== {users:,} users, think 1s-2s, {seconds} s, embedded bot: {t['turns']:,} turns ({t['throughput']:,.0f}/s), "
+      f"{t['replies']:,} answered, no_reply {e.get('no_reply', 0)}, http_429 {e.get('http_429', 0)} (the bot's 30 a minute), "
+      f"other errors {t['errors'] - e.get('no_reply', 0) - e.get('http_429', 0)}; CPU {(u + s) * 1e6 / t['turns']:.0f} us a turn "
+      f"(user {u * 1e6 / t['turns']:.0f}); reply p50 {r['latency']['reply']['p50']} ms, p95 {r['latency']['reply']['p95']} ms; "
+      f"the run took {took} s")
+for name, said in checks.items(): print(f"   {name}: {said}")
+PY
   done
 fi
