@@ -82,7 +82,7 @@ struct Turn<C: EngineClock>: Sendable {
         let message = InboundMessage(id: wamid, timestamp: engine.unixTime(), content: content, context: context,
                                      referral: MessageContent.referral(outgoing, wamid: wamid))
         let item = MessageContent.item(message, from: user, persona: persona, workload: w)
-        return .success(Message(body: WebhookEnvelope.render(batch: [item], business: w.business), item: item))
+        return .success(Message(body: WebhookEnvelope.render(batch: [item], frame: w.envelope), item: item))
     }
 
     /// Posts `message`, redelivers it as Meta would when it was not acked, waits for the reply, judges.

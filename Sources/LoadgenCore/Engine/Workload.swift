@@ -25,6 +25,8 @@ public struct Workload: Sendable {
     public let seed: UInt64
     /// Who the users write to.
     public let business: BusinessIdentity
+    /// The bytes of every delivery to `business` that do not change, rendered once.
+    public let envelope: WebhookEnvelope.Frame
     /// Send BSUID fields on every delivery (Meta does since April 2026).
     public let includeBSUID: Bool
     /// Meta's at-least-once behaviour: duplicates, retries of non-200 acks, batching, reordering.
@@ -63,6 +65,7 @@ public struct Workload: Sendable {
         self.replies = replies
         self.seed = seed
         self.business = business
+        envelope = WebhookEnvelope.Frame(business: business)
         self.includeBSUID = includeBSUID
         self.delivery = delivery
         self.templates = templates

@@ -47,6 +47,7 @@ public final class StatusCallbacks: Sendable {
     }
 
     private let business: BusinessIdentity
+    private let envelope: WebhookEnvelope.Frame
     private let templates: BusinessTemplates?
     /// Per event loop (a lane): the sends whose statuses are not started yet, taken up by that loop's
     /// worker. One lock for the lanes: each is touched once per send and once per worker pass.
@@ -70,6 +71,7 @@ public final class StatusCallbacks: Sendable {
     /// (utility when they do not say).
     public init(business: BusinessIdentity, templates: BusinessTemplates? = nil) {
         self.business = business
+        envelope = WebhookEnvelope.Frame(business: business)
         self.templates = templates
         laneCount = MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { n, _ in n + 1 }
         lanes = Mutex(Array(repeating: [], count: laneCount))
@@ -154,7 +156,7 @@ public final class StatusCallbacks: Sendable {
     /// Posts one status: at once when the delivery answers at once, else in a task of `posts`. The `last`
     /// status of a send settles it for `drain`.
     private func post(_ job: Job, _ status: String, by delivery: Delivery, in posts: inout DiscardingTaskGroup, last: Bool = false) {
-        let body = StatusEnvelope.render(Self.status(job, status, at: Int64(Date().timeIntervalSince1970), business: business), business: business)
+        let body = StatusEnvelope.render(Self.status(job, status, at: Int64(Date().timeIntervalSince1970), business: business), frame: envelope)
         let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Hub-Signature-256": delivery.signer.signature(for: body),
                                     "User-Agent": "facebookexternalua"]
         if let result = delivery.endpoint.executeAtOnce(.POST, delivery.path, headers: headers, body: body) {

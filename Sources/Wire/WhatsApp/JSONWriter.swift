@@ -20,6 +20,21 @@ public struct JSONWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Goes on from `written`, bytes that end inside an object after one of its fields (a pre-rendered
+    /// envelope's head): the next field is written after a comma. Room for `capacity` bytes in all.
+    init(after written: [UInt8], capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(max(capacity, written.count))
+        bytes += written
+        needsComma = true
+    }
+
+    /// Appends bytes that are already JSON (a pre-rendered envelope's tail), as they are.
+    mutating func appendRaw(_ raw: [UInt8]) {
+        bytes += raw
+        needsComma = true
+    }
+
     /// Writes `{ … }`; the closure writes the fields.
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()

@@ -11,19 +11,26 @@ public enum StatusEnvelope {
 
     /// A status of the bot's message, with what it carries.
     public static func render(_ status: MessageStatus, business: BusinessIdentity) -> [UInt8] {
-        WebhookEnvelope.wrap(business: business, capacity: 768) { w in
-            w.field("statuses") { w in
-                w.array { w in
-                    w.object { w in
-                        w.field("id", string: status.wamid)
-                        w.field("status", string: status.status)
-                        w.field("timestamp", string: String(status.timestamp))
-                        w.field("recipient_id", string: status.recipient)
-                        if let conversation = status.conversation { write(conversation, to: &w) }
-                        if let pricing = status.pricing { write(pricing, to: &w) }
-                        if !status.errors.isEmpty {
-                            w.field("errors") { w in w.array { w in for error in status.errors { write(error, to: &w) } } }
-                        }
+        WebhookEnvelope.wrap(business: business, capacity: 768) { w in writeValue(&w, status) }
+    }
+
+    /// Like `render(_:business:)`, around `frame`'s pre-rendered bytes: the same bytes.
+    public static func render(_ status: MessageStatus, frame: WebhookEnvelope.Frame) -> [UInt8] {
+        frame.render(capacity: 768) { w in writeValue(&w, status) }
+    }
+
+    private static func writeValue(_ w: inout JSONWriter, _ status: MessageStatus) {
+        w.field("statuses") { w in
+            w.array { w in
+                w.object { w in
+                    w.field("id", string: status.wamid)
+                    w.field("status", string: status.status)
+                    w.field("timestamp", string: String(status.timestamp))
+                    w.field("recipient_id", string: status.recipient)
+                    if let conversation = status.conversation { write(conversation, to: &w) }
+                    if let pricing = status.pricing { write(pricing, to: &w) }
+                    if !status.errors.isEmpty {
+                        w.field("errors") { w in w.array { w in for error in status.errors { write(error, to: &w) } } }
                     }
                 }
             }

@@ -19,6 +19,8 @@ public enum WebhookEnvelope {
             self.profileName = profileName
             self.bsuid = bsuid
         }
+
+        var isChangedNumber: Bool { if case .changedNumber = message.content { true } else { false } }
     }
 
     /// Renders one inbound message from an explicit identity; `phone` nil is a username user (BSUID only).
@@ -31,13 +33,48 @@ public enum WebhookEnvelope {
     /// Renders several messages in one delivery, as Meta batches them: one change whose `contacts[]` has
     /// each sender once and whose `messages[]` has every message, in order.
     public static func render(batch items: [Item], business: BusinessIdentity) -> [UInt8] {
-        wrap(business: business, capacity: 768 * items.count) { w in
-            // A system message (a changed number) comes without its sender in contacts[].
-            let senders = items.filter { if case .changedNumber = $0.message.content { false } else { true } }
-            if !senders.isEmpty { w.field("contacts") { w in
+        wrap(business: business, capacity: 768 * items.count) { w in writeValue(&w, items) }
+    }
+
+    /// Like `render(batch:business:)`, around `frame`'s pre-rendered bytes: the same bytes, with only the
+    /// senders and messages written (the generator renders every delivery of a run for one business).
+    public static func render(batch items: [Item], frame: Frame) -> [UInt8] {
+        frame.render(capacity: 768 * items.count) { w in writeValue(&w, items) }
+    }
+
+    /// The bytes every delivery of one business shares, rendered once: everything before the value's
+    /// own fields (`object`, the entry, the change, `messaging_product`, `metadata`), and everything after.
+    public struct Frame: Sendable {
+        private let head: [UInt8]
+        private let tail: [UInt8]
+
+        public init(business: BusinessIdentity) {
+            var split = 0
+            let whole = WebhookEnvelope.wrap(business: business) { w in split = w.bytes.count }
+            head = Array(whole[..<split])
+            tail = Array(whole[split...])
+        }
+
+        /// The head, then what `fields` writes into the value, then the tail.
+        func render(capacity: Int, fields: (inout JSONWriter) -> Void) -> [UInt8] {
+            var w = JSONWriter(after: head, capacity: capacity)
+            fields(&w)
+            w.appendRaw(tail)
+            return w.bytes
+        }
+    }
+
+    /// The value's `contacts[]` (each sender once; not a changed number's: a system message comes without
+    /// its sender) and `messages[]`. Nothing allocated beyond the bytes for a delivery of one message.
+    private static func writeValue(_ w: inout JSONWriter, _ items: [Item]) {
+        if items.contains(where: { !$0.isChangedNumber }) {
+            w.field("contacts") { w in
                 w.array { w in
-                    var seen: Set<String> = []
-                    for item in senders where seen.insert(item.phone ?? item.bsuid ?? "").inserted {
+                    var seen: [String] = []  // a batch has a few senders: a short list, not a set
+                    for item in items where !item.isChangedNumber {
+                        let key = item.phone ?? item.bsuid ?? ""
+                        guard !seen.contains(key) else { continue }
+                        if items.count > 1 { seen.append(key) }
                         w.object { w in
                             w.field("profile") { w in w.object { w in w.field("name", string: item.profileName) } }
                             if let phone = item.phone { w.field("wa_id", string: phone) }
@@ -45,10 +82,10 @@ public enum WebhookEnvelope {
                         }
                     }
                 }
-            } }
-            w.field("messages") { w in
-                w.array { w in for item in items { writeMessage(&w, item.message, phone: item.phone, bsuid: item.bsuid) } }
             }
+        }
+        w.field("messages") { w in
+            w.array { w in for item in items { writeMessage(&w, item.message, phone: item.phone, bsuid: item.bsuid) } }
         }
     }
 
