@@ -93,6 +93,21 @@ struct VirtualTimeRunTests {
         #expect(!result.partial)
     }
 
+    /// A bot that acks and never answers: every turn is `no_reply` after the reply timeout, and the run
+    /// ends exactly when the last turn's timeout runs out — by the duration plus the reply timeout, never
+    /// later (the process adds at most the status drain, 2 s, which `RunDriver` bounds).
+    @Test func aRunEndsByItsDurationPlusTheReplyTimeout() async {
+        let workload = Workload(scenario: scenario, users: 3, duration: .seconds(2), thinkTime: .milliseconds(300) ... .milliseconds(300),
+                                replyTimeout: .seconds(1))
+        let (result, _) = await run(workload, service: .milliseconds(5), replyDelay: .seconds(3600))
+        let m = result.metrics
+        #expect(m.turns > 0 && m.replies == 0 && m.errors(.noReply) == m.turns)
+        // Each user's turns are 1.3 s apart (1 s waiting, 300 ms thinking) from a staggered start: the last
+        // turns, started before 2 s, time out after it, and nothing waits longer.
+        #expect(result.elapsed > workload.duration)
+        #expect(result.elapsed <= workload.duration + workload.replyTimeout)
+    }
+
     /// Eight conversations due every 25 ms at a bot that handles one message at a time in 50 ms: each
     /// waits for the ones before it, so the open model shows the queue — 60, 85, 110, … ms from when each
     /// was due — where a closed loop, whose one user waits for each answer before the next, sees 60 ms
