@@ -68,4 +68,52 @@ struct StatusCallbacksTests {
         #expect(error["href"] as? String == "/documentation/business-messaging/whatsapp/support/error-codes")
         #expect(late.first?["conversation"] == nil && late.first?["pricing"] == nil)
     }
+
+    /// The bot's webhook: each delivery's `value` (its `contacts` and its one status).
+    struct Values: HTTPResponder {
+        let sink: AsyncStream<[String: Any]>.Continuation
+        func respond(to request: ServerRequest) async -> ServerResponse {
+            let root = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
+            let change = ((root?["entry"] as? [[String: Any]])?.first?["changes"] as? [[String: Any]])?.first
+            if let value = change?["value"] as? [String: Any] { sink.yield(value) }
+            return .text(.ok, "ok")
+        }
+    }
+
+    /// With the users known, statuses name them as Meta's have since the BSUID rollout: `contacts[]`
+    /// (`wa_id` when the send went to the number, `user_id` always) and `recipient_user_id`; a `failed`
+    /// status of a send to a number has neither, and a send to nobody simulated names no one.
+    @Test func statusesNameTheirUserByNumberAndBSUID() async throws {
+        let users = (0..<3).map { SimulatedUser(index: $0, seed: 4) }
+        let callbacks = StatusCallbacks(business: .default, recipients: UserDirectory(users))
+        let (stream, sink) = AsyncStream.makeStream(of: [String: Any].self)
+        let delivery = try StatusCallbacks.Delivery(to: .inProcess(Values(sink: sink)), path: "/webhook", appSecret: Secret("s"))
+        var got: [String: [[String: Any]]] = [:]  // values by wamid
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await callbacks.run(to: delivery) }
+            callbacks.enqueue(send(to: users[0].phone, type: "text", wamid: "wamid.PHONE"))
+            callbacks.enqueue(GraphSend(kind: .message(BotReply(type: "text", text: "x", messageID: "wamid.BSUID")), to: nil, recipient: users[1].bsuid,
+                                        contextMessageID: nil))
+            callbacks.enqueue(send(to: users[2].phone, type: "text", wamid: "wamid.FAILED"), failure: .reengagement)
+            callbacks.enqueue(send(to: "15550000000", type: "text", wamid: "wamid.NOBODY"))
+            var count = 0
+            for await value in stream {
+                let status = (value["statuses"] as? [[String: Any]])?.first
+                got[status?["id"] as? String ?? "", default: []].append(value)
+                count += 1
+                if count == 10 { break }
+            }
+            group.cancelAll()
+        }
+        func contacts(_ value: [String: Any]?) -> NSArray? { value?["contacts"] as? NSArray }
+        func userID(_ value: [String: Any]?) -> String? { ((value?["statuses"] as? [[String: Any]])?.first)?["recipient_user_id"] as? String }
+        let phone = got["wamid.PHONE"] ?? []
+        #expect(phone.count == 3 && phone.allSatisfy { contacts($0) == [["wa_id": users[0].phone, "user_id": users[0].bsuid]] })
+        #expect(phone.allSatisfy { userID($0) == users[0].bsuid })
+        let bsuid = got["wamid.BSUID"] ?? []
+        #expect(bsuid.count == 3 && bsuid.allSatisfy { contacts($0) == [["user_id": users[1].bsuid]] && userID($0) == users[1].bsuid })
+        let failed = try #require(got["wamid.FAILED"]?.first)
+        #expect(contacts(failed) == nil && userID(failed) == nil)
+        #expect((got["wamid.NOBODY"] ?? []).allSatisfy { contacts($0) == nil && userID($0) == nil })
+    }
 }

@@ -54,6 +54,10 @@ struct PywaBotTests {
         #expect(proxy?["address"] as? String == address && proxy?["intercepted"] as? Int == 12 && proxy?["refused"] as? Int == 0, "\(proxy ?? [:])")
         let statuses = (report["delivery"] as? [String: Any])?["statusCallbacks"] as? [String: Int]
         #expect(statuses?["sent"] == 36 && statuses?["failed"] == 0, "every status webhook acked with 200 by pywa: \(statuses ?? [:])")
+        // …and parsed by pywa, which reads each status's user from `contacts[]` (as Meta names them since the
+        // BSUID rollout): a status it cannot parse is acked all the same, so only its own count tells.
+        let parsed = Self.contents(botLog).split(separator: "\n").filter { $0.contains("pywa parsed status ") && !$0.hasSuffix(" for None") }
+        #expect(parsed.count == 36, "pywa parsed \(parsed.count) of 36 statuses: \(Self.contents(botLog).suffix(3000))")
     }
 
     /// `127.0.0.1:PORT` from loadgen's `graph proxy listening on 127.0.0.1:PORT: …` line.

@@ -103,7 +103,8 @@ public final class ReplyCorrelator<Instant: InstantProtocol>: Sendable where Ins
         }
     }
 
-    private let users: UserDirectory
+    /// Who each number and BSUID is (status webhooks name their users from it too).
+    public let users: UserDirectory
     private let state = Mutex(State())
 
     /// A correlator for `users` (index = position in the array).

@@ -21,7 +21,8 @@ extension Rig {
         for spec in plan.upstreamProxies { services.append(try await proxy(spec, injector: injector, log: log)) }
         let live = try await liveMetrics(plan, log: log)
         services += live.services
-        let statuses = plan.statusCallbacks ? StatusCallbacks(business: w.business, templates: plan.graph.templates) : nil
+        let statuses = plan.statusCallbacks
+            ? StatusCallbacks(business: w.business, templates: plan.graph.templates, recipients: w.includeBSUID ? correlator.users : nil) : nil
         let (limits, checks) = graphChecks(plan, statuses: statuses, log: log)
         let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector,
                                       checks: checks, onRefused: { correlator.refused() }) { send, at in

@@ -29,6 +29,10 @@ public final class StatusCallbacks: Sendable {
         var pricing: MessagePricing
         /// Set: the message failed, and this is its only status.
         var failure: GraphError?
+        /// Who the message went to, when the user is known: how statuses name them (`contacts[]`,
+        /// `recipient_user_id`), and whether it went to their number or their BSUID.
+        var user: (phone: String, bsuid: String)?
+        var toPhone: Bool
     }
 
     /// Where the statuses go: the bot's webhook, and the secret they are signed with.
@@ -49,6 +53,7 @@ public final class StatusCallbacks: Sendable {
     private let business: BusinessIdentity
     private let envelope: WebhookEnvelope.Frame
     private let templates: BusinessTemplates?
+    private let recipients: UserDirectory?
     /// Per event loop (a lane): the sends whose statuses are not started yet, taken up by that loop's
     /// worker. One lock for the lanes: each is touched once per send and once per worker pass.
     private let lanes: Mutex<[[Job]]>
@@ -68,10 +73,13 @@ public final class StatusCallbacks: Sendable {
     static let deliveredAfter = Duration.milliseconds(50), readAfter = Duration.milliseconds(300)
 
     /// Statuses as `business` sends them; a template send is priced as its category in `templates`
-    /// (utility when they do not say).
-    public init(business: BusinessIdentity, templates: BusinessTemplates? = nil) {
+    /// (utility when they do not say). With `recipients`, statuses name their users as Meta's have since
+    /// the BSUID rollout (April 2026): `contacts[]` with `wa_id` and `user_id` beside `sent`, `delivered`
+    /// and `read`, and `recipient_user_id`; without, in the older shape (a workload without BSUIDs).
+    public init(business: BusinessIdentity, templates: BusinessTemplates? = nil, recipients: UserDirectory? = nil) {
         self.business = business
         envelope = WebhookEnvelope.Frame(business: business)
+        self.recipients = recipients
         self.templates = templates
         laneCount = MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { n, _ in n + 1 }
         lanes = Mutex(Array(repeating: [], count: laneCount))
@@ -84,7 +92,8 @@ public final class StatusCallbacks: Sendable {
               let recipient = send.toDigits ?? send.recipient else { return }
         let category = send.template.flatMap { templates?.template($0)?.category } ?? "utility"
         let pricing: MessagePricing = send.template == nil ? .service : .template(category: category)
-        let job = Job(wamid: wamid, recipient: recipient, pricing: pricing, failure: failure)
+        let job = Job(wamid: wamid, recipient: recipient, pricing: pricing, failure: failure, user: recipients?.identity(of: send),
+                      toPhone: send.toDigits != nil)
         let lane = nextLane.add(1, ordering: .relaxed).oldValue % laneCount
         let taken = lanes.withLock { lanes in
             guard lanes[lane].count < Self.laneCapacity else { return false }
@@ -177,10 +186,15 @@ public final class StatusCallbacks: Sendable {
 
     /// A status as Meta sends it: `sent` and `delivered` with the conversation (its expiry on `sent`
     /// only) and the pricing, `read` without them — Meta puts both on `sent` and one of delivered/read
-    /// (reference §2.4) — and `failed` with its error. The conversation's id follows from the business,
+    /// (reference §2.4) — and `failed` with its error; the user in `contacts[]` (not on `failed`) and
+    /// `recipient_user_id` (not on a `failed` send to a number), as integrators document the BSUID era. The conversation's id follows from the business,
     /// the user and its origin; it expires 24 hours after the message.
     private static func status(_ job: Job, _ status: String, at now: Int64, business: BusinessIdentity) -> MessageStatus {
         var s = MessageStatus(wamid: job.wamid, status: status, recipient: job.recipient, timestamp: now)
+        if let user = job.user {
+            if job.failure == nil { s.contact = .init(waID: job.toPhone ? user.phone : nil, userID: user.bsuid) }
+            if job.failure == nil || !job.toPhone { s.recipientUserID = user.bsuid }
+        }
         if let failure = job.failure {
             s.errors = [failure]
         } else if status != "read" {

@@ -20,6 +20,16 @@ public enum StatusEnvelope {
     }
 
     private static func writeValue(_ w: inout JSONWriter, _ status: MessageStatus) {
+        if let contact = status.contact {
+            w.field("contacts") { w in
+                w.array { w in
+                    w.object { w in
+                        if let waID = contact.waID { w.field("wa_id", string: waID) }
+                        w.field("user_id", string: contact.userID)
+                    }
+                }
+            }
+        }
         w.field("statuses") { w in
             w.array { w in
                 w.object { w in
@@ -27,6 +37,7 @@ public enum StatusEnvelope {
                     w.field("status", string: status.status)
                     w.field("timestamp", string: String(status.timestamp))
                     w.field("recipient_id", string: status.recipient)
+                if let userID = status.recipientUserID { w.field("recipient_user_id", string: userID) }
                     if let conversation = status.conversation { write(conversation, to: &w) }
                     if let pricing = status.pricing { write(pricing, to: &w) }
                     if !status.errors.isEmpty {
@@ -80,10 +91,16 @@ public struct MessageStatus: Sendable, Hashable {
     public var pricing: MessagePricing?
     /// Why a `failed` message failed.
     public var errors: [GraphError]
+    /// The user, in the value's `contacts[]` beside the status: Meta names them there on `sent`,
+    /// `delivered` and `read` statuses since the BSUID rollout (April 2026), not on `failed` ones.
+    public var contact: Contact?
+    /// `recipient_user_id`, the user's BSUID: on every status since the rollout, except a `failed` one
+    /// of a message sent to a phone number.
+    public var recipientUserID: String?
 
     public init(
         wamid: String, status: String, recipient: String, timestamp: Int64, conversation: Conversation? = nil, pricing: MessagePricing? = nil,
-        errors: [GraphError] = []
+        errors: [GraphError] = [], contact: Contact? = nil, recipientUserID: String? = nil
     ) {
         self.wamid = wamid
         self.status = status
@@ -92,6 +109,19 @@ public struct MessageStatus: Sendable, Hashable {
         self.conversation = conversation
         self.pricing = pricing
         self.errors = errors
+        self.contact = contact
+        self.recipientUserID = recipientUserID
+    }
+
+    /// `contacts[]` of a status webhook: `wa_id` when the message went to a phone number (or the number is
+    /// known), `user_id` (the BSUID) always.
+    public struct Contact: Sendable, Hashable {
+        public var waID: String?
+        public var userID: String
+        public init(waID: String?, userID: String) {
+            self.waID = waID
+            self.userID = userID
+        }
     }
 
     /// The conversation a message belongs to: its id, when it expires (on `sent` only), how it began.

@@ -45,6 +45,19 @@ import Testing
         #expect(String(decoding: StatusEnvelope.render(status, business: Self.business), as: UTF8.self) == Self.envelope(expected))
     }
 
+    /// Since the BSUID rollout (April 2026) a status names its user: `contacts[]` with `wa_id` (sent to a
+    /// number) and `user_id` before `statuses`, and `recipient_user_id` in the status; a `failed` one has no
+    /// `contacts[]` (reference §7; pywa 4.5 reads `contacts[0]` of every status it parses).
+    @Test func aStatusOfTheBSUIDEraNamesItsUser() {
+        let read = MessageStatus(wamid: "wamid.Z", status: "read", recipient: "16505551234", timestamp: 3,
+                                 contact: .init(waID: "16505551234", userID: "US.13491208655302741918"), recipientUserID: "US.13491208655302741918")
+        let expected = #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"wa_id":"16505551234","user_id":"US.13491208655302741918"}],"statuses":[{"id":"wamid.Z","status":"read","timestamp":"3","recipient_id":"16505551234","recipient_user_id":"US.13491208655302741918"}]},"field":"messages"}]}]}"#
+        #expect(String(decoding: StatusEnvelope.render(read, business: Self.business), as: UTF8.self) == expected)
+        let toBSUID = MessageStatus(wamid: "wamid.Z", status: "sent", recipient: "US.1", timestamp: 3, contact: .init(waID: nil, userID: "US.1"),
+                                    recipientUserID: "US.1")
+        #expect(String(decoding: StatusEnvelope.render(toBSUID, business: Self.business), as: UTF8.self).contains(#""contacts":[{"user_id":"US.1"}],"statuses""#))
+    }
+
     /// Who wrote, over every entry and change; statuses and errors carry no sender.
     @Test func theSendersOfADelivery() throws {
         let user = SimulatedUser(index: 1, seed: 3)

@@ -92,11 +92,12 @@ import Testing
         #expect(try parse(fromTemplate) == parse(fromCode))
     }
 
+    /// A status names its user as Meta's have since the BSUID rollout: `contacts[]` and `recipient_user_id`.
     @Test func statusTemplateMatchesTheStatusRenderer() throws {
         let fromTemplate = try template("status", ["status": .string("read")])
-        let fromCode = StatusEnvelope.render(wamid: "wamid.CTX", status: "read", recipient: user.phone, timestamp: 1_750_000_000,
-                                             business: .default)
-        #expect(try parse(fromTemplate) == parse(fromCode))
+        let status = MessageStatus(wamid: "wamid.CTX", status: "read", recipient: user.phone, timestamp: 1_750_000_000,
+                                   contact: .init(waID: user.phone, userID: user.bsuid), recipientUserID: user.bsuid)
+        #expect(try parse(fromTemplate) == parse(StatusEnvelope.render(status, business: .default)))
     }
 
     /// A `sent` status of a reply in the customer-service window, with its conversation and free pricing.
@@ -105,11 +106,12 @@ import Testing
                                                         "expiration_timestamp": .string("1750086400")])
         let status = MessageStatus(wamid: "wamid.CTX", status: "sent", recipient: user.phone, timestamp: 1_750_000_000,
                                    conversation: .init(id: "72b14d6bd5407799e66f64d1b338e567", expiresAt: 1_750_086_400, origin: "service"),
-                                   pricing: .service)
+                                   pricing: .service, contact: .init(waID: user.phone, userID: user.bsuid), recipientUserID: user.bsuid)
         #expect(try parse(fromTemplate) == parse(StatusEnvelope.render(status, business: .default)))
     }
 
-    /// A `failed` status carrying Meta's error: here the closed 24-hour window's 131047.
+    /// A `failed` status carrying Meta's error: here the closed 24-hour window's 131047. No `contacts[]`,
+    /// and no `recipient_user_id` for a message sent to a number.
     @Test func theFailedStatusTemplateMatchesTheStatusRenderer() throws {
         let e = GraphError.reengagement
         let fromTemplate = try template("status_failed", ["error_code": .number(String(e.code)), "error_title": .string(e.title),

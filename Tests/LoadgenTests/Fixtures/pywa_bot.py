@@ -52,6 +52,12 @@ def main() -> None:
     def answer(_: WhatsApp, message: types.Message) -> None:
         message.reply_text(f"You said: {message.text}", quote=True)
 
+    @wa.on_message_status()
+    def status(_: WhatsApp, status: types.MessageStatus) -> None:
+        # One line per status pywa parsed (it reads the user from the value's contacts[]): the test counts them.
+        # Through logging, whose handler writes each line whole: Flask serves requests on several threads.
+        logging.warning("pywa parsed status %s of %s for %s", status.status, status.id, status.from_user.bsuid)
+
     def exit_when_stdin_closes() -> None:
         sys.stdin.read()
         os._exit(0)
