@@ -59,17 +59,22 @@ struct JourneyRun<C: EngineClock>: Sendable {
     }
 
     private mutating func advanceInATaskOfItsOwn() async -> Duration? {
-        let before = self
-        let (after, pause) = await withTaskGroup(of: (JourneyRun, Duration?).self) { group in
-            group.addTask {
-                var journey = before
-                let pause = await journey.advance()
-                return (journey, pause)
-            }
-            return await group.next() ?? (before, nil)
+        let stretch = Stretch(self)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await stretch.walk() }
         }
-        self = after
-        return pause
+        self = stretch.journey
+        return stretch.pause
+    }
+
+    /// The journey handed to the task that walks its next stretch, and back: the task alone touches it
+    /// until its group ends, and the user reads it only after (a discarding group frees the task as soon
+    /// as it ends; the user's own frames hold one reference, not copies of the journey).
+    private final class Stretch: @unchecked Sendable {
+        var journey: JourneyRun
+        var pause: Duration?
+        init(_ journey: JourneyRun) { self.journey = journey }
+        func walk() async { pause = await journey.advance() }
     }
 
     /// Walks on until the user pauses (returns for how long) or the pass is over (nil).
