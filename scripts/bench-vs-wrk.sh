@@ -12,9 +12,10 @@
 # 3. With --memory: peak RSS of loadgen with 100 and with 10,000 users (think time 2s-5s), and the
 #    memory per simulated user.
 # 4. With --soak S: 1,000 users with think time for S seconds, RSS sampled every 30 s (is it flat?).
-# 5. With --scale U[:S]: U users with think time 2s-5s for S seconds (default 60): peak RSS and bytes per
-#    user over a 100-user run, turns/s, how late users woke from their pauses (the send lag, p50/p99),
-#    and how long the run took against its duration. (--rounds 0 skips the rounds.)
+# 5. With --scale U[:S]: U users with think time 2s-5s for S seconds (default 60): RSS mid-run and at its
+#    peak (the end, when every user wakes at once to stop), bytes per user over a 100-user run, turns/s,
+#    how late users woke from their pauses (the send lag, p50/p99), and how long the run took against its
+#    duration. (--rounds 0 skips the rounds.)
 # 6. With --open R1,R2,…: the open model at each arrival rate (conversations/s, no think time, 20 s each):
 #    launched, dropped, and the launch lag p99 — the highest rate the machine holds, and where it drops.
 # 7. With --capacity U[:S],…: U users at think time 1s-2s for S seconds (default 60) against the embedded
@@ -151,12 +152,26 @@ if [ "$soak" -gt 0 ]; then
   echo "RSS (KB) every 30 s: ${samples[*]}"
 fi
 
-# Peak RSS (KB) and the report of a closed run of $1 users, think 2s-5s, for $2 seconds.
+# "PEAK STEADY" RSS (KB) of a closed run of $1 users, think 2s-5s, for $2 seconds (its report in
+# $work/scale$1): the peak includes the run's end, when every thinking user wakes at once to stop; the
+# steady figure is the median of the once-a-second samples over the middle third of the run.
 closed_run() {
   WHATSAPP_APP_SECRET=bench /usr/bin/time -v "$LOADGEN" --target "$target" --replies none --concurrency "$1" \
     --think-time 2s-5s --duration "$2s" --criteria "errorRate<0.01" --quiet --report-dir "$work/scale$1" \
-    >/dev/null 2>"$work/scaletime$1" || [ $? -eq 1 ] || { cat "$work/scaletime$1" >&2; exit 1; }  # 1: a criterion failed
-  awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$work/scaletime$1"
+    >/dev/null 2>"$work/scaletime$1" &
+  local timer=$! lg="" rss samples=()
+  while kill -0 "$timer" 2>/dev/null; do
+    [ -z "$lg" ] && lg=$(pgrep -P "$timer" | head -1)
+    if [ -n "$lg" ]; then
+      rss=$(ps -o rss= -p "$lg" 2>/dev/null | tr -d ' ')
+      [ -n "$rss" ] && samples+=("$rss")
+    fi
+    sleep 1
+  done
+  wait "$timer" || [ $? -eq 1 ] || { cat "$work/scaletime$1" >&2; exit 1; }  # 1: a criterion failed
+  local peak
+  peak=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$work/scaletime$1")
+  echo "$peak $(python3 -c "s = [int(x) for x in '${samples[*]}'.split()]; m = sorted(s[len(s) // 3:2 * len(s) // 3] or s or [0]); print(m[len(m) // 2])")"
 }
 
 if [ -n "$scale" ]; then
@@ -168,10 +183,12 @@ if [ -n "$scale" ]; then
   took=$(python3 -c "import time; print(f'{time.time() - $start:.1f}')")
   python3 - "$work/scale$users/report.json" "$users" "$scale_seconds" "$rss" "$base_rss" "$took" <<'PY'
 import json, sys
-path, users, seconds, rss, base, took = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+path, users, seconds, took = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[6]
+(peak, steady), (base_peak, base_steady) = (map(int, a.split()) for a in sys.argv[4:6])
 r = json.load(open(path)); t = r["totals"]; w = r["latency"].get("wake") or {}
 print(f"== {users:,} users, think 2s-5s, {seconds} s: {t['turns']:,} turns ({t['throughput']:,.0f}/s), errors {t['errors']}; "
-      f"peak RSS {rss/1024:.0f} MB, {(rss - base) * 1024 / (users - 100):,.0f} bytes per user over a 100-user run; "
+      f"RSS mid-run {steady/1024:.0f} MB, {(steady - base_steady) * 1024 / (users - 100):,.0f} bytes per user over a 100-user run "
+      f"(peak, with the end, {peak/1024:.0f} MB, {(peak - base_peak) * 1024 / (users - 100):,.0f} bytes); "
       f"send lag (wake) p50 {w.get('p50', 0)} ms, p99 {w.get('p99', 0)} ms, max {w.get('max', 0)} ms; the run took {took} s")
 PY
 fi
