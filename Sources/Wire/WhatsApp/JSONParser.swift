@@ -175,14 +175,7 @@ public struct JSONParser {
         guard bytes.count - i >= 4 else { throw Failure(offset: i, reason: "bad \\u escape") }
         var value: UInt16 = 0
         for k in 0..<4 {
-            let c = bytes[i + k]
-            let nibble: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = c - UInt8(ascii: "A") + 10
-            default: throw Failure(offset: i, reason: "bad \\u escape")
-            }
+            guard let nibble = Hex.value(of: bytes[i + k]) else { throw Failure(offset: i, reason: "bad \\u escape") }
             value = value << 4 | UInt16(nibble)
         }
         i += 4

@@ -148,6 +148,16 @@ public struct JSONWriter: Sendable {
 public enum Hex {
     static let lowercaseDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// The value of one hex digit, either case; nil when `c` is not one.
+    static func value(of c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// Encodes bytes as lowercase hex.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []

@@ -37,7 +37,7 @@ public enum StatusEnvelope {
                     w.field("status", string: status.status)
                     w.field("timestamp", string: String(status.timestamp))
                     w.field("recipient_id", string: status.recipient)
-                if let userID = status.recipientUserID { w.field("recipient_user_id", string: userID) }
+                    if let userID = status.recipientUserID { w.field("recipient_user_id", string: userID) }
                     if let conversation = status.conversation { write(conversation, to: &w) }
                     if let pricing = status.pricing { write(pricing, to: &w) }
                     if !status.errors.isEmpty {

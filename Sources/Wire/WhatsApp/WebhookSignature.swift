@@ -55,23 +55,13 @@ public struct WebhookSigner: Sendable {
             var difference: UInt8 = 0, valid = true
             var digits = hex.makeIterator()
             for byte in mac {
-                guard let high = digits.next().flatMap(Self.nibble), let low = digits.next().flatMap(Self.nibble) else {
+                guard let high = digits.next().flatMap(Hex.value(of:)), let low = digits.next().flatMap(Hex.value(of:)) else {
                     valid = false
                     continue
                 }
                 difference |= (high << 4 | low) ^ byte
             }
             return valid && difference == 0
-        }
-    }
-
-    /// The value of one hex digit, nil when `c` is not one.
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }
