@@ -15,7 +15,7 @@ extension Rig {
         let w = plan.workload
         let injector = w.chaos.isEmpty ? nil : FaultInjector(plan: w.chaos, seed: w.seed)
         let correlator = ReplyCorrelator<ContinuousClock.Instant>(users: w.users)
-        let statuses = plan.statusCallbacks ? StatusCallbacks(business: w.business, recipients: w.includeBSUID ? correlator.users : nil) : nil
+        let statuses = statusCallbacks(plan, users: correlator.users)  // a shard has no templates: --graph-templates is the hub's
         let link = try await HubLink.connect(hub, shard: shard, deliveries: .init(correlator: correlator, statuses: statuses, injector: injector),
                                              log: log)
         var services: [any Service] = [HubLinkService(link: link)]  // first to start, last to stop

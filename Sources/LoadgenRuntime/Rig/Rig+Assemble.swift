@@ -21,8 +21,7 @@ extension Rig {
         for spec in plan.upstreamProxies { services.append(try await proxy(spec, injector: injector, log: log)) }
         let live = try await liveMetrics(plan, log: log)
         services += live.services
-        let statuses = plan.statusCallbacks
-            ? StatusCallbacks(business: w.business, templates: plan.graph.templates, recipients: w.includeBSUID ? correlator.users : nil) : nil
+        let statuses = statusCallbacks(plan, users: correlator.users)
         let (limits, checks) = graphChecks(plan, statuses: statuses, log: log)
         let standIn = GraphAPIStandIn(phoneNumberID: w.business.phoneNumberID, accessToken: secrets.accessToken, injector: injector,
                                       checks: checks, onRefused: { correlator.refused() }) { send, at in
@@ -69,6 +68,14 @@ extension Rig {
         do { return try HTTPClient(origin: target.origin, maxConnections: connections) } catch {
             throw LoadgenFailure(.usage, "cannot set up a client for \(target): \(error)")
         }
+    }
+
+    /// Meta's status webhooks of `plan`'s run (nil with `--statuses off`), pricing template sends by the
+    /// business's templates and naming their users from `users`, unless the workload sends no BSUIDs.
+    static func statusCallbacks(_ plan: RunPlan, users: UserDirectory) -> StatusCallbacks? {
+        guard plan.statusCallbacks else { return nil }
+        let w = plan.workload
+        return StatusCallbacks(business: w.business, templates: plan.graph.templates, recipients: w.includeBSUID ? users : nil)
     }
 
     /// Meta's status webhooks to the target's webhook, signed with its app secret.
