@@ -34,7 +34,7 @@ struct ClosedModel<C: EngineClock>: Sendable {
                                  sequence: (UInt64(user.index) << 24) &+ w.wamidSalt, intendedStart: nil)
         // Spread the first turns over one mean think time, so users do not all fire at t = 0.
         let meanThink = (w.thinkTime.lowerBound + w.thinkTime.upperBound) / 2
-        if meanThink > .zero { await run.pause(EngineRun<C>.draw(.zero ... meanThink, using: &journey.random), user: nil, home: user.index) }
+        if meanThink > .zero { await run.pause(EngineRun<C>.draw(.zero ... meanThink, using: &journey.random), user: user.index, measured: false) }
         var journeys = 0
         while !run.stopping, run.clock.now < run.end, journeys < (journeysPerUser ?? .max) {
             journeys += 1

@@ -46,7 +46,7 @@ struct JourneyRun<C: EngineClock>: Sendable {
         pass = Pass(stack: [journey.nodes[...]], intended: intendedStart)
         let pauses = run.workload.thinkTime.upperBound > .zero || journey.thinks
         while let pause = pauses ? await advanceInATaskOfItsOwn() : await advance() {
-            await run.pause(pause, user: user.index, home: user.index)
+            await run.pause(pause, user: user.index)
             if pass.over { break }
         }
         run.recorder.record(user: user.index) { [outcome = pass.outcome] m in
@@ -121,7 +121,7 @@ struct JourneyRun<C: EngineClock>: Sendable {
         if let sent = result.sent { lastSent = sent }
         if let messages = result.flood, !run.stopping {
             // network-issues:burst: flood the bot, then wait as long as it asked before writing again.
-            await run.pause(await turn.flood(messages, sequence: &sequence), user: user.index, home: user.index)
+            await run.pause(await turn.flood(messages, sequence: &sequence), user: user.index)
         }
         // Think after each turn, failed or not (a person pauses before trying again; a failing target
         // must not turn users into a tight loop); in the open model not after a conversation's last turn.
