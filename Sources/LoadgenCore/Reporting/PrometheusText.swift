@@ -33,7 +33,7 @@ public enum PrometheusText {
             for q in [0.5, 0.9, 0.95, 0.99] {
                 out += "\(name){\(base),quantile=\"\(q)\"} \(h.count > 0 ? seconds(h.milliseconds(atPercentile: q * 100)) : "NaN")\n"
             }
-            out += "\(name)_sum{\(base)} \(seconds(h.meanMilliseconds * Double(h.count)))\n"
+            out += "\(name)_sum{\(base)} \(seconds(microseconds: h.sumMicroseconds))\n"  // the histograms' sum, exact
             out += "\(name)_count{\(base)} \(h.count)\n"
         }
         out += histogram("loadgen_ack_seconds", "Webhook POST sent to 200 received; buckets add up across shards.", m.ack, labels: base)

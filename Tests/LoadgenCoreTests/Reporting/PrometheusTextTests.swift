@@ -57,6 +57,7 @@ import Testing
             // + 2,999,296 (2,998,272–3,000,319): each bucket at its middle value, as the mean takes it.
             "loadgen_reply_seconds_sum{\(l)} 3.436368", "loadgen_reply_seconds_count{\(l)} 7",
         ])
+        #expect(text.contains("loadgen_reply_latency_seconds_sum{\(l)} 3.436368\n"), "the summary's sum is the histogram's")
         #expect(text.contains("# TYPE loadgen_reply_seconds histogram\n") && text.contains("# TYPE loadgen_ack_seconds histogram\n"))
         #expect(text.contains("loadgen_ack_seconds_bucket{\(l),le=\"+Inf\"} 0\n"))
         #expect(text.contains("loadgen_turns_total{\(l)} 0\n"), "every series carries the shard")
