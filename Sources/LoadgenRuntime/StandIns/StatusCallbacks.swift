@@ -33,6 +33,8 @@ public final class StatusCallbacks: Sendable {
         /// `recipient_user_id`), and whether it went to their number or their BSUID.
         var user: (phone: String, bsuid: String)?
         var toPhone: Bool
+        /// The id of the conversation the message belongs to, on its `sent` and `delivered` statuses.
+        var conversationID: String
     }
 
     /// Where the statuses go: the bot's webhook, and the secret they are signed with.
@@ -93,7 +95,7 @@ public final class StatusCallbacks: Sendable {
         let category = send.template.flatMap { templates?.template($0)?.category } ?? "utility"
         let pricing: MessagePricing = send.template == nil ? .service : .template(category: category)
         let job = Job(wamid: wamid, recipient: recipient, pricing: pricing, failure: failure, user: recipients?.identity(of: send),
-                      toPhone: send.toDigits != nil)
+                      toPhone: send.toDigits != nil, conversationID: Self.conversationID(business: business, recipient: recipient, pricing: pricing))
         let lane = nextLane.add(1, ordering: .relaxed).oldValue % laneCount
         let taken = lanes.withLock { lanes in
             guard lanes[lane].count < Self.laneCapacity else { return false }
@@ -165,7 +167,7 @@ public final class StatusCallbacks: Sendable {
     /// Posts one status: at once when the delivery answers at once, else in a task of `posts`. The `last`
     /// status of a send settles it for `drain`.
     private func post(_ job: Job, _ status: String, by delivery: Delivery, in posts: inout DiscardingTaskGroup, last: Bool = false) {
-        let body = StatusEnvelope.render(Self.status(job, status, at: Int64(Date().timeIntervalSince1970), business: business), frame: envelope)
+        let body = StatusEnvelope.render(Self.status(job, status, at: Int64(Date().timeIntervalSince1970)), frame: envelope)
         let headers: HTTPHeaders = ["Content-Type": "application/json", "X-Hub-Signature-256": delivery.signer.signature(for: body),
                                     "User-Agent": "facebookexternalua"]
         if let result = delivery.endpoint.executeAtOnce(.POST, delivery.path, headers: headers, body: body) {
@@ -187,9 +189,9 @@ public final class StatusCallbacks: Sendable {
     /// A status as Meta sends it: `sent` and `delivered` with the conversation (its expiry on `sent`
     /// only) and the pricing, `read` without them — Meta puts both on `sent` and one of delivered/read
     /// (reference §2.4) — and `failed` with its error; the user in `contacts[]` (not on `failed`) and
-    /// `recipient_user_id` (not on a `failed` send to a number), as integrators document the BSUID era. The conversation's id follows from the business,
-    /// the user and its origin; it expires 24 hours after the message.
-    private static func status(_ job: Job, _ status: String, at now: Int64, business: BusinessIdentity) -> MessageStatus {
+    /// `recipient_user_id` (not on a `failed` send to a number), as integrators document the BSUID era.
+    /// The conversation expires 24 hours after the message.
+    private static func status(_ job: Job, _ status: String, at now: Int64) -> MessageStatus {
         var s = MessageStatus(wamid: job.wamid, status: status, recipient: job.recipient, timestamp: now)
         if let user = job.user {
             if job.failure == nil { s.contact = .init(waID: job.toPhone ? user.phone : nil, userID: user.bsuid) }
@@ -198,12 +200,16 @@ public final class StatusCallbacks: Sendable {
         if let failure = job.failure {
             s.errors = [failure]
         } else if status != "read" {
-            let digest = SeededRandom.digest(Array("\(business.phoneNumberID)/\(job.recipient)/\(job.pricing.category)".utf8))
-            let id = String(digest, radix: 16).leftPadded(to: 16) + String(digest &* 0x9E37_79B9_7F4A_7C15, radix: 16).leftPadded(to: 16)
-            s.conversation = .init(id: id, expiresAt: status == "sent" ? now + 86_400 : nil, origin: job.pricing.category)
+            s.conversation = .init(id: job.conversationID, expiresAt: status == "sent" ? now + 86_400 : nil, origin: job.pricing.category)
             s.pricing = job.pricing
         }
         return s
+    }
+
+    /// A conversation's id, once per send: it follows from the business, the user and its origin.
+    private static func conversationID(business: BusinessIdentity, recipient: String, pricing: MessagePricing) -> String {
+        let digest = SeededRandom.digest(Array("\(business.phoneNumberID)/\(recipient)/\(pricing.category)".utf8))
+        return String(digest, radix: 16).leftPadded(to: 16) + String(digest &* 0x9E37_79B9_7F4A_7C15, radix: 16).leftPadded(to: 16)
     }
 }
 
