@@ -2,6 +2,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 import Testing
 import Wire
 
@@ -115,6 +116,32 @@ struct MisbehavingTargetTests {
         }
         guard case .success = holder else { Issue.record("no first connection: \(holder)"); return }
         guard case .failure(.timeout) = queued else { Issue.record("the queued acquire got \(queued)"); return }
+    }
+}
+
+extension MisbehavingTargetTests {
+    /// One timer serves every waiter of a pool: a waiter with a nearer deadline, queued after one with a
+    /// later deadline, still expires at its own, and the other at its own after it.
+    @Test func waitersExpireEachAtItsOwnDeadline() async throws {
+        let (early, late, order) = try await withTarget(.silent) { origin in
+            let pool = ConnectionPool(origin: origin, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), tls: nil, maxConnections: 1,
+                                      connectTimeout: .seconds(5), maxResponseBytes: 1024)
+            let holder = await pool.acquire(by: .now() + .hours(1))
+            let order = Mutex<[String]>([])
+            let late = Task {
+                let result = await pool.acquire(by: .now() + .milliseconds(600))
+                order.withLock { $0.append("late") }
+                return result
+            }
+            await Task.yield()
+            let early = await pool.acquire(by: .now() + .milliseconds(100))
+            order.withLock { $0.append("early") }
+            let lateResult = await late.value
+            if case .success(let c) = holder { c.close(); pool.release(c) }
+            return (early, lateResult, order.withLock { $0 })
+        }
+        guard case .failure(.timeout) = early, case .failure(.timeout) = late else { Issue.record("got \(early) and \(late)"); return }
+        #expect(order == ["early", "late"])
     }
 }
 
