@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import Synchronization
+import Wire
 
 /// Sleeps for thousands of tasks on timer heaps of loadgen's own, driven by the event loops.
 ///
@@ -27,6 +28,9 @@ public final class LoopTimers: Sendable {
     public init(group: any EventLoopGroup) {
         shards = group.makeIterator().map(Shard.init(loop:))
     }
+
+    /// How many shards (event loops) there are: a sleep's `shard` is taken modulo this.
+    public var shardCount: Int { shards.count }
 
     /// Returns at `deadline` (at most a tick later) or at once when the calling task is cancelled.
     public func sleep(until deadline: ContinuousClock.Instant) async {
@@ -128,7 +132,7 @@ extension LoopTimers {
                 s.armed.removeAll { $0 == tick }
                 var due: [CheckedContinuation<Void, Never>] = []
                 while let first = s.heap.first, first.deadline <= now {
-                    s.heap.removeFirst()
+                    s.heap.popFirst()
                     if let sleeper = s.sleepers.removeValue(forKey: first.id) { due.append(sleeper) }
                 }
                 return (due, s.heap.first.flatMap { s.arm($0.deadline) })
@@ -160,40 +164,5 @@ public struct LoopClock: Clock {
     public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         await LoopTimers.shared.sleep(until: deadline)
         try Task.checkCancellation()
-    }
-}
-
-/// A binary min-heap: the earliest deadline on top.
-struct MinHeap<Element: Comparable> {
-    private var items: [Element] = []
-
-    var first: Element? { items.first }
-    var count: Int { items.count }
-
-    mutating func push(_ element: Element) {
-        items.append(element)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard items[child] < items[parent] else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func removeFirst() {
-        guard !items.isEmpty else { return }
-        items.swapAt(0, items.count - 1)
-        items.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < items.count, items[left] < items[smallest] { smallest = left }
-            if right < items.count, items[right] < items[smallest] { smallest = right }
-            guard smallest != parent else { return }
-            items.swapAt(parent, smallest)
-            parent = smallest
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import LoadgenHTTP
+import Wire
 import Testing
 
 /// The process's sleeps: never early, cancelled at once, every sleeper woken, the heap in order.
@@ -75,7 +76,7 @@ struct LoopTimersTests {
             heap.push(v)
         }
         var popped: [Int] = []
-        while let first = heap.first { popped.append(first); heap.removeFirst() }
+        while let first = heap.first { popped.append(first); heap.popFirst() }
         #expect(popped == values.sorted())
     }
 }

@@ -32,6 +32,10 @@ public struct Engine<C: EngineClock>: Sendable {
     public func run(
         _ workload: Workload, stop: StopSignal = StopSignal(), progress: AsyncStream<Progress>.Continuation? = nil
     ) async -> RunResult {
+        await execute(workload, stop: stop, progress: progress)
+    }
+
+    func execute(_ workload: Workload, stop: StopSignal, progress: AsyncStream<Progress>.Continuation?) async -> RunResult {
         let start = clock.now
         injector?.begin(at: start, on: clock)
         let halt = StopSignal()  // the user's stop, or a rollback tripwire

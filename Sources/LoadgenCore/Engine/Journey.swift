@@ -34,21 +34,25 @@ struct JourneyRun<C: EngineClock>: Sendable {
     }
 
     /// Runs the journey once: sends, thinks and branches until it ends, a turn fails, a fault degrades
-    /// it on purpose, or the run stops (the journey then counts as incomplete).
-    ///
-    /// When the user pauses, the stretch between two pauses runs in a task of its own and the pauses are
-    /// taken here: the runtime keeps a task's deepest stack (the turn, the HTTP exchange, the wait for
-    /// the reply) until the task ends, so a user that took its turns in its own task held 5 KB of it
-    /// while thinking. A user that never pauses is never idle, and a task per stretch (~5 µs: the task
-    /// and the slabs of its stack) would only cost it: it walks in its own task.
+    /// it on purpose, or the run stops (the journey then counts as incomplete). The user's pauses are
+    /// taken here, in its task (the open model's conversations; the closed model's users take them in
+    /// their lane, `ClosedModel`, as timer entries).
     mutating func walk() async {
+        begin()
+        while let pause = await resume() { await run.pause(pause, user: user.index) }
+    }
+
+    /// Starts a pass through the journey.
+    mutating func begin() {
         run.recorder.record(user: user.index) { $0.journeysStarted += 1 }
         pass = Pass(stack: [journey.nodes[...]], intended: intendedStart)
-        let pauses = run.workload.thinkTime.upperBound > .zero || journey.thinks
-        while let pause = pauses ? await advanceInATaskOfItsOwn() : await advance() {
-            await run.pause(pause, user: user.index)
-            if pass.over { break }
-        }
+    }
+
+    /// Walks the pass on until the user pauses (returns for how long: the caller pauses, then resumes) or
+    /// the pass is over (nil; its outcome is recorded). Once the run is stopping, or past its end with no
+    /// open-model message still due, it sends nothing more and returns nil.
+    mutating func resume() async -> Duration? {
+        if !pass.over, let pause = await advance() { return pause }
         run.recorder.record(user: user.index) { [outcome = pass.outcome] m in
             switch outcome {
             case .passed: m.journeysSucceeded += 1
@@ -56,25 +60,7 @@ struct JourneyRun<C: EngineClock>: Sendable {
             case .failed: break
             }
         }
-    }
-
-    private mutating func advanceInATaskOfItsOwn() async -> Duration? {
-        let stretch = Stretch(self)
-        await withDiscardingTaskGroup { group in
-            group.addTask { await stretch.walk() }
-        }
-        self = stretch.journey
-        return stretch.pause
-    }
-
-    /// The journey handed to the task that walks its next stretch, and back: the task alone touches it
-    /// until its group ends, and the user reads it only after (a discarding group frees the task as soon
-    /// as it ends; the user's own frames hold one reference, not copies of the journey).
-    private final class Stretch: @unchecked Sendable {
-        var journey: JourneyRun
-        var pause: Duration?
-        init(_ journey: JourneyRun) { self.journey = journey }
-        func walk() async { pause = await journey.advance() }
+        return nil
     }
 
     /// Walks on until the user pauses (returns for how long) or the pass is over (nil).

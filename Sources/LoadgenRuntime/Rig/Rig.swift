@@ -40,7 +40,7 @@ struct Rig: Sendable {
 
     /// The run's one clock: the engine, the correlator's deadlines and the fault windows all read it.
     /// Its instants are `ContinuousClock`'s; it sleeps on `LoopTimers`, not libdispatch.
-    var clock: LoopClock { LoopClock() }
+    var clock: WallClock { .loops }
 
     /// Runs the services while `body` runs, then shuts them down gracefully (see `Services.run`).
     func serve<T: Sendable>(_ body: @escaping @Sendable () async throws(LoadgenFailure) -> T) async throws(LoadgenFailure) -> T {

@@ -42,14 +42,15 @@ struct VirtualTimeRunTests {
         return h
     }
 
-    /// The closed model starts its users in groups of a few hundred (a runtime task group unlinks each
-    /// finished child by a walk of its list): every user runs, the last partial group too.
+    /// The closed model deals its users into lanes of at most `ClosedModel.usersPerLane` (a lane's workers
+    /// share one task group, whose children the runtime finds by a walk of a list): every user runs, the
+    /// last partial lane's too.
     @Test func everyUserOfEveryGroupRuns() async {
-        let workload = Workload(scenario: scenario, users: 600, duration: .seconds(5), journeysPerUser: 1)
+        let workload = Workload(scenario: scenario, users: 2_500, duration: .seconds(5), journeysPerUser: 1)
         let (result, seen) = await run(workload, service: .milliseconds(5), replyDelay: .milliseconds(25))
-        #expect(result.metrics.journeysStarted == 600)
-        #expect(result.metrics.turns == 600 && result.metrics.replies == 600)
-        #expect(seen.count == 600)
+        #expect(result.metrics.journeysStarted == 2_500)
+        #expect(result.metrics.turns == 2_500 && result.metrics.replies == 2_500)
+        #expect(seen.count == 2_500)
     }
 
     /// Every think pause is measured, one per turn (each turn is followed by its pause), but for each

@@ -1,0 +1,229 @@
+import Synchronization
+import Wire
+
+extension ClosedModel {
+    /// A share of the users, all at home on one of the clock's threads: its thinking users in a heap by when
+    /// their pause ends, its idle workers, and its driver's alarm.
+    ///
+    /// Shared on purpose: the driver and the workers are tasks of their own; every hand-over goes through
+    /// the lock. The driver hands out what is due and sets its alarm for the next; a worker files its user
+    /// back and, when that user is due before the alarm, rings it early.
+    final class Lane: Sendable {
+        let model: ClosedModel
+        let home: Int
+        private let indices: ArraySlice<Int>
+        private let state = Mutex(State())
+
+        init(model: ClosedModel, home: Int, users indices: ArraySlice<Int>) {
+            self.model = model
+            self.home = home
+            self.indices = indices
+        }
+
+        private typealias Worker = CheckedContinuation<ClosedUser<C>?, Never>
+
+        /// A thinking user: when it is due, and where it is in the lane's users (users due at one instant go
+        /// in that order). No reference: the heap moves its entries on every push and pop.
+        private struct Entry: Comparable {
+            var due: C.Instant
+            var slot: Int
+            static func < (a: Entry, b: Entry) -> Bool { a.due < b.due || (a.due == b.due && a.slot < b.slot) }
+        }
+
+        private struct State {
+            var users: [ClosedUser<C>] = []
+            var heap = MinHeap<Entry>()
+            /// Workers waiting for a user, the last to finish first (its stack is warm).
+            var idle: [Worker] = []
+            /// When the driver sleeps until, and what wakes it sooner.
+            var alarm: (at: C.Instant, early: StopSignal)?
+            /// The driver, waiting for a user to be filed (none thinks).
+            var parked: CheckedContinuation<Void, Never>?
+            /// Users not done: thinking, or with a worker.
+            var remaining = 0
+            /// Past the end or stopped: nothing is filed or handed out any more.
+            var closed = false
+
+            mutating func file(_ user: ClosedUser<C>) { heap.push(Entry(due: user.due, slot: user.slot)) }
+        }
+
+        /// What the driver does next.
+        private enum Step {
+            /// Give each user to the worker (nil: a new one).
+            case hand([(ClosedUser<C>, Worker?)])
+            case sleep(until: C.Instant, early: StopSignal)
+            /// No user thinks: wait for one to be filed (or for the last to be done).
+            case park
+            /// The run is over for the lane: release the idle workers, end the passes of the thinking users.
+            case close(thinking: [ClosedUser<C>], idle: [Worker])
+        }
+
+        /// Runs the lane's users until each is done, and returns when their workers have.
+        func drive() async {
+            let run = model.run
+            // Made at home, where their turns will run, and staggered from when they are all made: made
+            // on one thread before it, 100,000 users took that thread half a second, and the users due
+            // meanwhile woke all at once, each to a new worker.
+            if run.clock.homes > 1 { await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution), on: run.clock, home: home) }
+            let made = indices.map { model.user($0) }
+            let start = run.clock.now
+            let users = made.enumerated().map { slot, made in
+                let (user, first) = made
+                user.due = start.advanced(by: first)
+                user.slot = slot
+                return user
+            }
+            for user in users { run.recorder.countActive(user: user.index, 1) }
+            state.withLock { s in
+                s.users = users
+                for user in users { s.file(user) }
+                s.remaining = users.count
+            }
+            let stopping = run.stop.onTrigger { [self] in wakeDriver() }
+            defer { if let stopping { run.stop.forget(stopping) } }
+            await withDiscardingTaskGroup { workers in
+                while true {
+                    switch next() {
+                    case .hand(let due):
+                        for (user, worker) in due {
+                            if let worker { worker.resume(returning: user) } else { workers.addTask { await self.work(user) } }
+                        }
+                    case .sleep(let until, let early):
+                        await early.sleep(until: until, on: run.clock, home: home)
+                    case .park:
+                        await park()
+                    case .close(let thinking, let idle):
+                        for worker in idle { worker.resume(returning: nil) }
+                        for user in thinking {
+                            if user.walking { _ = await user.journey.resume() }  // ends the pass: nothing is sent now
+                            done(user)
+                        }
+                        return
+                    }
+                }
+            }
+        }
+
+        private func next() -> Step {
+            let run = model.run
+            let now = run.clock.now
+            let over = run.stopping || now >= run.end
+            return state.withLock { s in
+                s.alarm = nil
+                if over || s.remaining == 0 {
+                    s.closed = true
+                    defer { s.idle = [] }
+                    return .close(thinking: s.heap.removeAll().map { s.users[$0.slot] }, idle: s.idle)
+                }
+                var due: [(ClosedUser<C>, Worker?)] = []
+                while let first = s.heap.first, first.due <= now {
+                    s.heap.popFirst()
+                    due.append((s.users[first.slot], s.idle.popLast()))
+                }
+                if !due.isEmpty { return .hand(due) }
+                guard let first = s.heap.first else { return .park }
+                let alarm = (at: min(first.due, run.end), early: StopSignal())
+                s.alarm = alarm
+                return .sleep(until: alarm.at, early: alarm.early)
+            }
+        }
+
+        /// Waits until a user is filed, the last is done, or the run stops or is cancelled.
+        private func park() async {
+            let run = model.run
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (parked: CheckedContinuation<Void, Never>) in
+                    let now = state.withLock { s in
+                        if !s.heap.isEmpty || s.remaining == 0 || run.stopping { return true }
+                        s.parked = parked
+                        return false
+                    }
+                    if now { parked.resume() }
+                }
+            } onCancel: {
+                wakeDriver()
+            }
+        }
+
+        /// Wakes the driver, parked or asleep.
+        private func wakeDriver() {
+            let (parked, alarm) = state.withLock { s in
+                defer { (s.parked, s.alarm) = (nil, nil) }
+                return (s.parked, s.alarm?.early)
+            }
+            parked?.resume()
+            alarm?.trigger()
+        }
+
+        /// A worker: walks the users it is handed until the lane closes, or until enough others wait.
+        private func work(_ first: ClosedUser<C>) async {
+            var next: ClosedUser<C>? = first
+            while let user = next {
+                await walk(user)
+                next = await withCheckedContinuation { (worker: Worker) in
+                    let waits = state.withLock { s in
+                        guard !s.closed, s.idle.count < ClosedModel.idleWorkersKept else { return false }
+                        s.idle.append(worker)
+                        return true
+                    }
+                    if !waits { worker.resume(returning: nil) }
+                }
+            }
+        }
+
+        /// Walks `user` on until it pauses (and is filed) or is done.
+        private func walk(_ user: ClosedUser<C>) async {
+            let run = model.run
+            if user.measured, user.due < run.end, !run.stopping {
+                let lag = max(.zero, user.due.duration(to: run.clock.now))
+                run.recorder.record(user: user.index) { $0.recordWake(lag) }
+            }
+            while true {
+                if !user.walking {
+                    guard !run.stopping, run.clock.now < run.end, user.journeys < (model.journeysPerUser ?? .max) else { return done(user) }
+                    user.journeys += 1
+                    user.walking = true
+                    user.journey.begin()
+                }
+                guard let pause = await user.journey.resume() else {
+                    user.walking = false
+                    continue
+                }
+                if file(user, after: pause) { return }
+                await run.pause(pause, user: user.index)  // the lane is closing: this returns at once
+            }
+        }
+
+        /// Files `user` to wake after `pause`, ringing the driver's alarm early if it would wake too late;
+        /// false (the worker pauses it itself) when the pause is nothing or the lane is closing.
+        private func file(_ user: ClosedUser<C>, after pause: Duration) -> Bool {
+            let run = model.run
+            let now = run.clock.now
+            guard pause > .zero, !run.stopping, now < run.end else { return false }
+            user.due = now.advanced(by: pause)
+            user.measured = true
+            let (filed, wake) = state.withLock { s -> (Bool, (CheckedContinuation<Void, Never>?, StopSignal?)) in
+                guard !s.closed else { return (false, (nil, nil)) }
+                s.file(user)
+                defer { s.parked = nil }
+                guard let alarm = s.alarm, user.due < alarm.at else { return (true, (s.parked, nil)) }
+                s.alarm = nil
+                return (true, (s.parked, alarm.early))
+            }
+            wake.0?.resume()
+            wake.1?.trigger()
+            return filed
+        }
+
+        /// `user` is done: no pass left to begin.
+        private func done(_ user: ClosedUser<C>) {
+            model.run.recorder.countActive(user: user.index, -1)
+            let last = state.withLock { s in
+                s.remaining -= 1
+                return s.remaining == 0
+            }
+            if last { wakeDriver() }
+        }
+    }
+}
+

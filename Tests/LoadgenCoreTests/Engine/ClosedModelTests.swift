@@ -1,0 +1,58 @@
+@testable import LoadgenCore
+import LoadgenTesting
+import Testing
+import Wire
+
+/// The closed model's users: thinking users kept as timer entries in lanes, started as if they had been
+/// thinking forever.
+@Suite(.timeLimit(.minutes(1)))
+struct ClosedModelTests {
+    /// The first pause is what is left of a pause under way. For think times uniform on [2 s, 5 s] that
+    /// is below 2 s with probability 2 / 3.5, never above 5 s, and 13 / 7 s on average (E[T²] / 2E[T]).
+    @Test func theFirstPauseIsTheRestOfAPauseUnderWay() {
+        var random = SeededRandom(seed: 7, stream: 1)
+        let pauses = (0..<100_000).map { _ in ClosedModel<VirtualClock>.firstPause(.seconds(2) ... .seconds(5), using: &random).inSeconds }
+        #expect(pauses.allSatisfy { (0...5).contains($0) })
+        let short = Double(pauses.filter { $0 < 2 }.count) / Double(pauses.count)
+        #expect(abs(short - 2 / 3.5) < 0.01)
+        let mean = pauses.reduce(0, +) / Double(pauses.count)
+        #expect(abs(mean - 13.0 / 7) < 0.02)
+        // With one think time for all, uniform up to it; with none, no pause.
+        let fixed = (0..<10_000).map { _ in ClosedModel<VirtualClock>.firstPause(.seconds(1) ... .seconds(1), using: &random).inSeconds }
+        #expect(abs(fixed.reduce(0, +) / Double(fixed.count) - 0.5) < 0.02 && fixed.allSatisfy { $0 <= 1 })
+        #expect(ClosedModel<VirtualClock>.firstPause(.zero ... .zero, using: &random) == .zero)
+    }
+
+    /// 2,000 users thinking 2–5 s against a bot that answers in 30 ms send as many messages in each half
+    /// second of the run as in any other: no surge when the first and second turns overlap (staggering the
+    /// starts over one mean think time made the half second before 3.5 s half as busy again as the rest).
+    @Test func turnsComeAsOftenFromTheFirstSecond() async {
+        let scenario = Scenario("flat", summary: "") {
+            Persona("buyer") {
+                Send.text("I need vegetables")
+                Expect.reply(.contains("vendors"))
+            }
+        }
+        let workload = Workload(scenario: scenario, users: 2_000, duration: .seconds(10), thinkTime: .seconds(2) ... .seconds(5))
+        let seen = await VirtualTime.run { clock in
+            let correlator = ReplyCorrelator<VirtualClock.Instant>(users: workload.users)
+            let bot = VirtualBot(clock: clock, correlator: correlator, users: workload.users, service: .milliseconds(5),
+                                 replyDelay: .milliseconds(25))
+            let engine = Engine(clock: clock, transport: bot, signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator,
+                                unixTime: { 1_750_000_000 })
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await bot.run() }
+                defer { group.cancelAll() }
+                _ = await engine.run(workload)
+            }
+            return bot.seen
+        }
+        var buckets = [Int](repeating: 0, count: 20)
+        for message in seen where message.received < .seconds(10) { buckets[Int(message.received.inSeconds * 2)] += 1 }
+        // 2,000 users, a turn every 3.53 s each (3.5 s thinking, 30 ms answering): 283 a half second.
+        let expected = 2_000 / 3.53 / 2
+        for (i, count) in buckets.enumerated() {
+            #expect(abs(Double(count) - expected) < expected * 0.15, "half second \(i): \(count) turns, \(Int(expected)) expected")
+        }
+    }
+}
