@@ -49,8 +49,9 @@ extension ClosedModel {
 
         /// What the driver does next.
         private enum Step {
-            /// Give each user to the worker (nil: a new one).
-            case hand([(ClosedUser<C>, Worker?)])
+            /// Give each user to the worker (nil: a new one); with a backlog, users are due that no worker
+            /// was free for, and the driver looks again a tick later.
+            case hand([(ClosedUser<C>, Worker?)], backlog: Bool)
             case sleep(until: C.Instant, early: StopSignal)
             /// No user thinks: wait for one to be filed (or for the last to be done).
             case park
@@ -84,9 +85,12 @@ extension ClosedModel {
             await withDiscardingTaskGroup { workers in
                 while true {
                     switch next() {
-                    case .hand(let due):
+                    case .hand(let due, let backlog):
                         for (user, worker) in due {
                             if let worker { worker.resume(returning: user) } else { workers.addTask { await self.work(user) } }
+                        }
+                        if backlog {
+                            await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution), on: run.clock, home: home)
                         }
                     case .sleep(let until, let early):
                         await early.sleep(until: until, on: run.clock, home: home)
@@ -116,11 +120,19 @@ extension ClosedModel {
                     return .close(thinking: s.heap.removeAll().map { s.users[$0.slot] }, idle: s.idle)
                 }
                 var due: [(ClosedUser<C>, Worker?)] = []
+                var made = 0
                 while let first = s.heap.first, first.due <= now {
+                    let worker = s.idle.popLast()
+                    if worker == nil {
+                        // The rest wait for a worker to come back (it takes the next due user itself) or
+                        // for the next step, a tick later.
+                        guard made < ClosedModel.workersMadePerStep else { return .hand(due, backlog: true) }
+                        made += 1
+                    }
                     s.heap.popFirst()
-                    due.append((s.users[first.slot], s.idle.popLast()))
+                    due.append((s.users[first.slot], worker))
                 }
-                if !due.isEmpty { return .hand(due) }
+                if !due.isEmpty { return .hand(due, backlog: false) }
                 guard let first = s.heap.first else { return .park }
                 let alarm = (at: min(first.due, run.end), early: StopSignal())
                 s.alarm = alarm
@@ -155,18 +167,24 @@ extension ClosedModel {
             alarm?.trigger()
         }
 
-        /// A worker: walks the users it is handed until the lane closes, or until enough others wait.
+        /// A worker: walks the users it is handed, or takes the next that is due, until the lane closes or
+        /// enough others wait.
         private func work(_ first: ClosedUser<C>) async {
             var next: ClosedUser<C>? = first
             while let user = next {
                 await walk(user)
+                let now = model.run.clock.now
                 next = await withCheckedContinuation { (worker: Worker) in
-                    let waits = state.withLock { s in
-                        guard !s.closed, s.idle.count < ClosedModel.idleWorkersKept else { return false }
+                    let (waits, due) = state.withLock { s -> (Bool, ClosedUser<C>?) in
+                        if !s.closed, let first = s.heap.first, first.due <= now {  // one is due already: no need to wait
+                            s.heap.popFirst()
+                            return (false, s.users[first.slot])
+                        }
+                        guard !s.closed, s.idle.count < ClosedModel.idleWorkersKept else { return (false, nil) }
                         s.idle.append(worker)
-                        return true
+                        return (true, nil)
                     }
-                    if !waits { worker.resume(returning: nil) }
+                    if !waits { worker.resume(returning: due) }
                 }
             }
         }
