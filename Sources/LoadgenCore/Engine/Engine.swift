@@ -1,4 +1,5 @@
-/// Runs a workload: one structured task tree per run, each simulated user a child task.
+/// Runs a workload: one structured task tree per run (the closed model's users are entries in its lanes,
+/// walked by worker tasks; the open model's conversations are child tasks).
 ///
 /// Users are logical: they share the transport's pooled connections and record into per-shard
 /// recorders. When the duration ends (or `stop` fires) users start no new turn, finish the one in
