@@ -65,15 +65,14 @@ extension ClosedModel {
             // Made at home, where their turns will run, and staggered from when they are all made: made
             // on one thread before, 100,000 users kept it busy while the first of them fell due, and those
             // woke all at once, each to a new worker (10,000 workers in the first 0.7 s).
-            if run.clock.homes > 1 { await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution), on: run.clock, home: home) }
+            if run.clock.homes > 1 { await tick() }
             let made = indices.map { model.user($0) }
             let start = run.clock.now
-            let users = made.enumerated().map { slot, made in
-                let (user, first) = made
+            for (slot, (user, first)) in made.enumerated() {
                 user.due = start.advanced(by: first)
                 user.slot = slot
-                return user
             }
+            let users = made.map(\.0)
             for user in users { run.recorder.countActive(user: user.index, 1) }
             state.withLock { s in
                 s.users = users
@@ -89,9 +88,7 @@ extension ClosedModel {
                         for (user, worker) in due {
                             if let worker { worker.resume(returning: user) } else { workers.addTask { await self.work(user) } }
                         }
-                        if backlog {
-                            await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution), on: run.clock, home: home)
-                        }
+                        if backlog { await tick() }
                     case .sleep(let until, let early):
                         await early.sleep(until: until, on: run.clock, home: home)
                     case .park:
@@ -106,6 +103,12 @@ extension ClosedModel {
                     }
                 }
             }
+        }
+
+        /// Sleeps one tick of the clock (or until the run stops), waking on the lane's home thread.
+        private func tick() async {
+            let run = model.run
+            await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution), on: run.clock, home: home)
         }
 
         private func next() -> Step {
@@ -192,10 +195,7 @@ extension ClosedModel {
         /// Walks `user` on until it pauses (and is filed) or is done.
         private func walk(_ user: ClosedUser<C>) async {
             let run = model.run
-            if user.measured, user.due < run.end, !run.stopping {
-                let lag = max(.zero, user.due.duration(to: run.clock.now))
-                run.recorder.record(user: user.index) { $0.recordWake(lag) }
-            }
+            if user.measured { run.recordWake(due: user.due, user: user.index) }
             while true {
                 if !user.walking {
                     guard !run.stopping, run.clock.now < run.end, user.journeys < (model.journeysPerUser ?? .max) else { return done(user) }
@@ -220,16 +220,16 @@ extension ClosedModel {
             guard pause > .zero, !run.stopping, now < run.end else { return false }
             user.due = now.advanced(by: pause)
             user.measured = true
-            let (filed, wake) = state.withLock { s -> (Bool, (CheckedContinuation<Void, Never>?, StopSignal?)) in
-                guard !s.closed else { return (false, (nil, nil)) }
+            let (filed, parked, early) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?, StopSignal?) in
+                guard !s.closed else { return (false, nil, nil) }
                 s.file(user)
                 defer { s.parked = nil }
-                guard let alarm = s.alarm, user.due < alarm.at else { return (true, (s.parked, nil)) }
+                guard let alarm = s.alarm, user.due < alarm.at else { return (true, s.parked, nil) }
                 s.alarm = nil
-                return (true, (s.parked, alarm.early))
+                return (true, s.parked, alarm.early)
             }
-            wake.0?.resume()
-            wake.1?.trigger()
+            parked?.resume()
+            early?.trigger()
             return filed
         }
 

@@ -43,15 +43,20 @@ final class EngineRun<C: EngineClock>: Sendable {
 
     /// Sleeps for `duration`, but not past the end, and not at all once stopping, waking on the clock's
     /// thread for `user` (its index is its connections' shard); records how late the user woke
-    /// (`RunMetrics.wakeLag`) when `measured` (not the first pause that staggers the users' starts,
-    /// taken while the engine is still starting them all). A pause cut short by the end of the run is
-    /// not measured: every user still thinking wakes at that one instant, and the last of thousands
-    /// to be scheduled would count as late for a wake-up that starts nothing.
-    func pause(_ duration: Duration, user: Int, measured: Bool = true) async {
+    /// (`recordWake`).
+    func pause(_ duration: Duration, user: Int) async {
         guard duration > .zero, !stopping else { return }
         let due = clock.now.advanced(by: duration)
         await stop.sleep(until: min(due, end), on: clock, home: user)
-        guard measured, due < end, !stopping else { return }  // woken by the end or the stop, not by its time
+        recordWake(due: due, user: user)
+    }
+
+    /// Records how late `user` woke from a pause that ended at `due` (`RunMetrics.wakeLag`). A pause cut
+    /// short by the end of the run or the stop is not measured: every user still thinking wakes at that
+    /// one instant, and the last of thousands to be scheduled would count as late for a wake-up that
+    /// starts nothing.
+    func recordWake(due: C.Instant, user: Int) {
+        guard due < end, !stopping else { return }
         let lag = max(.zero, due.duration(to: clock.now))
         recorder.record(user: user) { $0.recordWake(lag) }
     }
