@@ -71,20 +71,15 @@ public final class HTTPClient: Sendable {
             pool.release(connection)
             return .failure(.timeout)
         }
-        do {
-            // Cancellation closes the connection, which fails the request at once: a stopped run does not
-            // wait out a stalled upstream.
-            let response = try await withTaskCancellationHandler {
-                try await connection.execute(head, headers: headers, body: body, timeout: left).get()
-            } onCancel: {
-                connection.close()
-            }
-            pool.release(connection)
-            return .success(response)
-        } catch {
-            pool.release(connection)
-            return .failure(error as? ClientFailure ?? .io(String(describing: error)))
+        // Cancellation closes the connection, which fails the request at once: a stopped run does not
+        // wait out a stalled upstream.
+        let result = await withTaskCancellationHandler {
+            await connection.execute(head, headers: headers, body: body, timeout: left)
+        } onCancel: {
+            connection.close()
         }
+        pool.release(connection)
+        return result
     }
 
     /// Closes every idle connection (in-flight ones close when they finish).
@@ -261,9 +256,7 @@ final class ConnectionPool: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    // Requests go out already encoded (`RequestHead`); responses are decoded by NIO.
-                    try channel.pipeline.syncOperations.addHandler(EncodedRequestWriter())
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
+                    // Requests go out already encoded (`RequestHead`), responses are read by `ResponseParser`.
                     try channel.pipeline.syncOperations.addHandler(ResponseHandler(maxBodyBytes: maxBody))
                 }
             }

@@ -5,8 +5,30 @@ import NIOHTTP1
 /// A response as the client sees it.
 public struct ClientResponse: Sendable {
     public var status: Int
-    public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The header fields as they came, parsed into `headers` only when asked: most callers read the
+    /// status alone, and building `HTTPHeaders` for every response was a good part of reading one.
+    private var fields: [UInt8]
+    private var given: HTTPHeaders?
+
+    public var headers: HTTPHeaders {
+        get { given ?? Fields.headers(fields) }
+        set { given = newValue }
+    }
+
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        self.status = status
+        self.body = body
+        fields = []
+        given = headers
+    }
+
+    /// A response with its header lines as they came (`CRLF`- or `LF`-ended, unfolded).
+    init(status: Int, fields: [UInt8], body: [UInt8]) {
+        self.status = status
+        self.body = body
+        self.fields = fields
+    }
 }
 
 /// Why a request got no HTTP response.
@@ -18,8 +40,8 @@ public enum ClientFailure: Error, Sendable, Equatable {
 
 /// One keep-alive HTTP/1.1 connection carrying one request at a time.
 ///
-/// Requests are written and responses completed on the channel's event loop; the only state is the
-/// handler's in-flight promise, so there is no lock on the hot path.
+/// Requests are written and responses read on the channel's event loop; the only state is the handler's
+/// request in flight, so there is no lock on the hot path.
 final class HTTPClientConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<ResponseHandler>
@@ -30,23 +52,21 @@ final class HTTPClientConnection: Sendable {
     }
 
     /// Whether the connection can take another request: a connection that must not is closed by its
-    /// handler before the request's future completes, and `isActive` may be read from any thread.
+    /// handler before the request's caller resumes, and `isActive` may be read from any thread.
     var isReusable: Bool { channel.isActive }
 
-    /// Sends one request, encoded into one buffer (`RequestHead`); the future fails with `ClientFailure`.
-    func execute(_ head: RequestHead, headers: [(String, String)], body: [UInt8], timeout: TimeAmount) -> EventLoopFuture<ClientResponse> {
+    /// Sends one request, encoded into one buffer (`RequestHead`), and returns its response.
+    func execute(_ head: RequestHead, headers: [(String, String)], body: [UInt8], timeout: TimeAmount) async -> Result<ClientResponse, ClientFailure> {
         let loop = channel.eventLoop
-        let promise = loop.makePromise(of: ClientResponse.self)
+        let request = head.encode(headers: headers, body: body, allocator: channel.allocator)
         let handler = self.handler
-        let channel = self.channel
-        let send = {
-            handler.value.begin(promise, timeout: timeout, channel: channel)
-            let request = head.encode(headers: headers, body: body, allocator: channel.allocator)
-            channel.write(HTTPClientRequestPart.head(head.decoderHead), promise: nil)  // for the response decoder
-            channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(request)), promise: nil)
+        return await withUnsafeContinuation { caller in
+            if loop.inEventLoop {
+                handler.value.send(request, method: head.method, timeout: timeout, caller: caller)
+            } else {
+                loop.execute { handler.value.send(request, method: head.method, timeout: timeout, caller: caller) }
+            }
         }
-        if loop.inEventLoop { send() } else { loop.execute(send) }
-        return promise.futureResult
     }
 
     func close() {
@@ -54,47 +74,52 @@ final class HTTPClientConnection: Sendable {
     }
 }
 
-/// Collects one response at a time and completes the in-flight promise.
+/// Writes a connection's requests and reads their responses (`ResponseParser`), one at a time, and
+/// resumes each request's caller with its response or why there is none.
 final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    typealias Caller = UnsafeContinuation<Result<ClientResponse, ClientFailure>, Never>
 
-    /// A response body past this is refused and the connection closed: an endless body must not fill memory.
-    private let maxBodyBytes: Int
-    private var promise: EventLoopPromise<ClientResponse>?
+    private var parser: ResponseParser
+    private var caller: Caller?
+    private var context: ChannelHandlerContext?
     /// When the request in flight times out.
     private var deadline: NIODeadline?
     /// The earliest time a timer is set for. Timers are never cancelled: one fires, finds the request it
     /// was set for long answered, and sets the next for the request now in flight. Cancelling one per
     /// request cost a linear search of the event loop's timer heap (thousands of entries at load).
     private var timerAt: NIODeadline?
-    private var head: HTTPResponseHead?
-    private var body: [UInt8] = []
 
-    init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+    init(maxBodyBytes: Int) { parser = ResponseParser(maxBodyBytes: maxBodyBytes) }
 
-    func begin(_ promise: EventLoopPromise<ClientResponse>, timeout: TimeAmount, channel: any Channel) {
-        guard self.promise == nil, channel.isActive else {
-            promise.fail(ClientFailure.io("connection not usable"))
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Writes `request` and waits for its response, for `caller`.
+    func send(_ request: ByteBuffer, method: HTTPMethod, timeout: TimeAmount, caller: Caller) {
+        guard self.caller == nil, let context, context.channel.isActive else {
+            caller.resume(returning: .failure(.io("connection not usable")))
             return
         }
-        self.promise = promise
-        head = nil
-        body.removeAll(keepingCapacity: true)
+        self.caller = caller
+        parser.expect(method)
         let deadline = NIODeadline.now() + timeout
         self.deadline = deadline
-        setTimer(for: deadline, channel: channel)
+        setTimer(for: deadline, channel: context.channel)
+        context.writeAndFlush(wrapOutboundOut(request), promise: nil)
     }
 
     private func setTimer(for deadline: NIODeadline, channel: any Channel) {
         if let timerAt, timerAt <= deadline { return }  // one will fire in time and look again
         timerAt = deadline
-        channel.eventLoop.scheduleTask(deadline: deadline) { [weak self] in self?.timerFired(channel: channel) }
+        channel.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in self?.timerFired(channel: channel) }
     }
 
     private func timerFired(channel: any Channel) {
         let now = NIODeadline.now()
         if let timerAt, timerAt <= now { self.timerAt = nil }
-        guard promise != nil, let deadline else { return }
+        guard caller != nil, let deadline else { return }
         if deadline <= now {
             fail(.timeout, closing: channel)
         } else {
@@ -103,26 +128,25 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let h):
-            head = h
-        case .body(let buffer):
-            guard body.count + buffer.readableBytes <= maxBodyBytes else {
-                fail(.io("the response body is over \(maxBodyBytes) bytes"), closing: context.channel)
-                return
-            }
-            body.append(contentsOf: buffer.readableBytesView)
-        case .end:
-            guard let head, let promise else { return }
-            deadline = nil
-            self.promise = nil
-            if !head.isKeepAlive { context.close(promise: nil) }
-            promise.succeed(ClientResponse(status: Int(head.status.code), headers: head.headers, body: body))
+        var buffer = unwrapInboundIn(data)
+        switch parser.read(&buffer) {
+        case .more: break
+        case .failed(let reason): fail(.io(reason), closing: context.channel)
+        case .response(let response, let keepAlive):
+            // Closed before its caller resumes (and finds it inactive). Bytes past the response answer no
+            // request: the connection cannot be trusted with another.
+            let c = takeCaller()
+            if !keepAlive || buffer.readableBytes > 0 { context.close(promise: nil) }
+            c?.resume(returning: .success(response))
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        fail(.io("connection closed by peer"), closing: context.channel)
+        if let response = parser.closed() {
+            takeCaller()?.resume(returning: .success(response))  // its body ended with the connection
+        } else {
+            fail(.io("connection closed by peer"), closing: context.channel)
+        }
         context.fireChannelInactive()
     }
 
@@ -130,14 +154,20 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
         fail(.io(String(describing: error)), closing: context.channel)
     }
 
+    /// The caller of the request in flight, which is then over.
+    private func takeCaller() -> Caller? {
+        deadline = nil
+        defer { caller = nil }
+        return caller
+    }
+
     /// Fails the request in flight after closing the connection, so that whoever the failure wakes finds
-    /// it inactive and never reuses it. The promise is taken first: the close's `channelInactive` finds
+    /// it inactive and never reuses it. The caller is taken first: the close's `channelInactive` finds
     /// none and does not overwrite the reason.
     private func fail(_ failure: ClientFailure, closing channel: any Channel) {
-        deadline = nil
-        let p = promise
-        promise = nil
+        parser.abandon()
+        let c = takeCaller()
         channel.close(promise: nil)
-        p?.fail(failure)
+        c?.resume(returning: .failure(failure))
     }
 }

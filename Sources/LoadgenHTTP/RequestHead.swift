@@ -12,7 +12,7 @@ import NIOHTTP1
 /// await client.execute(head, headers: [("X-Hub-Signature-256", signature)], body: body, timeout: .seconds(5))
 /// ```
 public struct RequestHead: Sendable {
-    /// The method, which the response decoder must know (a `HEAD` response has no body).
+    /// The method, which the response parser must know (a `HEAD` response has no body).
     let method: HTTPMethod
     /// `METHOD path HTTP/1.1\r\n` and each fixed header's line.
     let prefix: [UInt8]
@@ -74,32 +74,5 @@ public struct RequestHead: Sendable {
         buffer.writeStaticString("\r\n")
         buffer.writeBytes(body)
         return buffer
-    }
-
-    /// What the response decoder is told of the request: only its method matters to it.
-    var decoderHead: HTTPRequestHead {
-        switch method {
-        case .GET: Self.get
-        case .POST: Self.post
-        default: HTTPRequestHead(version: .http1_1, method: method, uri: "/")
-        }
-    }
-
-    private static let get = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-    private static let post = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
-}
-
-/// Writes requests that arrive already encoded: the body part carries the whole request's bytes. Sits
-/// between the socket (or TLS) and the response decoder, which still sees each request's head (so it
-/// knows a response to `HEAD` has no body) and passes it on; this handler drops it.
-final class EncodedRequestWriter: ChannelOutboundHandler, RemovableChannelHandler {
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = IOData
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .body(let bytes): context.write(wrapOutboundOut(bytes), promise: promise)
-        case .head, .end: promise?.succeed()
-        }
     }
 }

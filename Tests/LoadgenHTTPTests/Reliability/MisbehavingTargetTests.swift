@@ -88,7 +88,7 @@ struct MisbehavingTargetTests {
         guard case .io? = failure(result) else { Issue.record("got \(result)"); return }
     }
 
-    @Test func aHeaderPastNIOsCapIsAnIOError() async throws {
+    @Test func aHeaderPastTheParsersCapIsAnIOError() async throws {
         let result = try await withTarget(.hugeHeader(bytes: 200_000)) { origin in
             await (try HTTPClient(origin: origin, maxConnections: 1)).execute(method: .POST, path: "/", timeout: .seconds(30))
         }
