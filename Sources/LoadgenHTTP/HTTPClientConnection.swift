@@ -58,13 +58,12 @@ final class HTTPClientConnection: Sendable {
     /// Sends one request, encoded into one buffer (`RequestHead`), and returns its response.
     func execute(_ head: RequestHead, headers: [(String, String)], body: [UInt8], timeout: TimeAmount) async -> Result<ClientResponse, ClientFailure> {
         let loop = channel.eventLoop
-        let request = head.encode(headers: headers, body: body, allocator: channel.allocator)
         let handler = self.handler
         return await withUnsafeContinuation { caller in
             if loop.inEventLoop {
-                handler.value.send(request, method: head.method, timeout: timeout, caller: caller)
+                handler.value.send(head, headers: headers, body: body, timeout: timeout, caller: caller)
             } else {
-                loop.execute { handler.value.send(request, method: head.method, timeout: timeout, caller: caller) }
+                loop.execute { handler.value.send(head, headers: headers, body: body, timeout: timeout, caller: caller) }
             }
         }
     }
@@ -82,6 +81,8 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias Caller = UnsafeContinuation<Result<ClientResponse, ClientFailure>, Never>
 
     private var parser: ResponseParser
+    /// The buffer requests are written into, one after another (`RequestHead.encode`).
+    private var out = ByteBuffer()
     private var caller: Caller?
     private var context: ChannelHandlerContext?
     /// When the request in flight times out.
@@ -96,18 +97,19 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-    /// Writes `request` and waits for its response, for `caller`.
-    func send(_ request: ByteBuffer, method: HTTPMethod, timeout: TimeAmount, caller: Caller) {
+    /// Writes `head`'s request with `headers` and `body`, and waits for its response, for `caller`.
+    func send(_ head: RequestHead, headers: [(String, String)], body: [UInt8], timeout: TimeAmount, caller: Caller) {
         guard self.caller == nil, let context, context.channel.isActive else {
             caller.resume(returning: .failure(.io("connection not usable")))
             return
         }
         self.caller = caller
-        parser.expect(method)
+        parser.expect(head.method)
         let deadline = NIODeadline.now() + timeout
         self.deadline = deadline
         setTimer(for: deadline, channel: context.channel)
-        context.writeAndFlush(wrapOutboundOut(request), promise: nil)
+        head.encode(headers: headers, body: body, into: &out)
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
     }
 
     private func setTimer(for deadline: NIODeadline, channel: any Channel) {

@@ -1,0 +1,216 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+import Wire
+
+/// The connections of one shard: idle ones to reuse, a cap on how many exist, and waiters when all are busy.
+///
+/// Shared on purpose: owned by its `HTTPClient`; every user of the shard acquires and releases here.
+final class ConnectionPool: Sendable {
+    fileprivate struct State {
+        var idle: [HTTPClientConnection] = []
+        var open = 0
+        /// Waiters by ticket, served in ticket order; one whose deadline passed has left the table.
+        var waiting: [Int: CheckedContinuation<Grant, Never>] = [:]
+        /// The waiters' deadlines, earliest first; those of waiters served or gone stay until they come
+        /// first (they are then dropped).
+        var deadlines = MinHeap<Expiry>()
+        /// When the expiry timer is set for (nil: none is).
+        var expiryAt: NIODeadline?
+        var queue: [Int] = []
+        var queueHead = 0
+        var nextTicket = 0
+        var closed = false
+    }
+
+    fileprivate enum Grant { case reuse(HTTPClientConnection), create, expired }
+
+    fileprivate struct Expiry: Comparable {
+        var deadline: NIODeadline
+        var ticket: Int
+        static func < (a: Expiry, b: Expiry) -> Bool { (a.deadline, a.ticket) < (b.deadline, b.ticket) }
+    }
+
+    private let origin: Origin
+    private let eventLoop: any EventLoop
+    private let tls: NIOSSLContext?
+    private let maxConnections: Int
+    private let connectTimeout: TimeAmount
+    private let maxResponseBytes: Int
+    private let state = Mutex(State())
+
+    init(origin: Origin, eventLoop: any EventLoop, tls: NIOSSLContext?, maxConnections: Int, connectTimeout: TimeAmount, maxResponseBytes: Int) {
+        self.maxResponseBytes = maxResponseBytes
+        self.origin = origin
+        self.eventLoop = eventLoop
+        self.tls = tls
+        self.maxConnections = maxConnections
+        self.connectTimeout = connectTimeout
+    }
+
+    /// A connection for exclusive use until `release`, or `.timeout` when none is free by `deadline`
+    /// (or the task is cancelled while it waits).
+    func acquire(by deadline: NIODeadline) async -> Result<HTTPClientConnection, ClientFailure> {
+        let immediate: Grant? = state.withLock { s in
+            while let c = s.idle.popLast() {
+                if c.isReusable { return .reuse(c) }
+                s.open -= 1
+                c.close()
+            }
+            if s.open < maxConnections {
+                s.open += 1
+                return .create
+            }
+            return nil
+        }
+        let grant = if let immediate { immediate } else { await wait(until: deadline) }
+        switch grant {
+        case .expired: return .failure(.timeout)
+        case .reuse(let c):
+            if c.isReusable { return .success(c) }
+            release(c)  // broken while idle: give the slot back and try again
+            return await acquire(by: deadline)
+        case .create:
+            do {
+                return .success(try await connect())
+            } catch {
+                giveBackSlot()
+                return .failure(.connect(String(describing: error)))
+            }
+        }
+    }
+
+    /// Queues for the next released connection or slot; `.expired` at `deadline` or on cancellation.
+    ///
+    /// One timer serves every waiter: it is set for the earliest deadline, and when it fires it expires
+    /// the waiters that are past theirs and is set again for the earliest left. A timer per waiter stayed
+    /// in the event loop's heap until its deadline, long after its waiter was served: at 100,000 users
+    /// that heap held tens of thousands of them, and keeping it in order took 4 % of the CPU. The
+    /// deadlines are a heap too, so that a fire costs the waiters it expires and not all of them (a scan
+    /// of every waiter on each fire took 7 % of a run whose pool was exhausted, and put it further behind).
+    private func wait(until deadline: NIODeadline) async -> Grant {
+        let ticket = state.withLock { s in
+            defer { s.nextTicket += 1 }
+            return s.nextTicket
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // Re-check under the lock: a release may have happened since.
+                let (now, arm): (Grant?, Bool) = state.withLock { s in
+                    if Task.isCancelled { return (.expired, false) }
+                    if let c = s.idle.popLast() { return (.reuse(c), false) }
+                    if s.open < maxConnections { s.open += 1; return (.create, false) }
+                    s.waiting[ticket] = continuation
+                    s.deadlines.push(Expiry(deadline: deadline, ticket: ticket))
+                    s.queue.append(ticket)
+                    if let armed = s.expiryAt, armed <= deadline { return (nil, false) }
+                    s.expiryAt = deadline
+                    return (nil, true)
+                }
+                if let now { continuation.resume(returning: now) }
+                if arm { setExpiry(deadline) }
+            }
+        } onCancel: {
+            state.withLock { $0.waiting.removeValue(forKey: ticket) }?.resume(returning: .expired)
+        }
+    }
+
+    private func setExpiry(_ deadline: NIODeadline) {
+        eventLoop.scheduleTask(deadline: deadline) { [self] in expireWaiters() }
+    }
+
+    /// The expiry timer fired: expires the waiters past their deadline, and sets the timer for the
+    /// earliest left. A timer that an earlier one replaced finds the timer set for later, and does nothing.
+    private func expireWaiters() {
+        let now = NIODeadline.now()
+        let (expired, next) = state.withLock { s -> ([CheckedContinuation<Grant, Never>], NIODeadline?) in
+            guard let armed = s.expiryAt, armed <= now else { return ([], nil) }
+            var past: [CheckedContinuation<Grant, Never>] = []
+            while let first = s.deadlines.first, first.deadline <= now || s.waiting[first.ticket] == nil {
+                s.deadlines.popFirst()
+                if let waiter = s.waiting.removeValue(forKey: first.ticket) { past.append(waiter) }
+            }
+            s.expiryAt = s.deadlines.first?.deadline
+            return (past, s.expiryAt)
+        }
+        for waiter in expired { waiter.resume(returning: .expired) }
+        if let next { setExpiry(next) }
+    }
+
+    /// Returns a connection; broken ones are closed and their slot handed to a waiter.
+    func release(_ connection: HTTPClientConnection) {
+        let reusable = connection.isReusable
+        if !reusable { connection.close() }
+        let waiter: (CheckedContinuation<Grant, Never>, Grant)? = state.withLock { s in
+            if let w = s.popWaiter() {
+                return (w, reusable ? .reuse(connection) : .create)
+            }
+            if reusable, !s.closed { s.idle.append(connection) } else {
+                s.open -= 1
+                if reusable { connection.close() }
+            }
+            return nil
+        }
+        if let (w, grant) = waiter { w.resume(returning: grant) }
+    }
+
+    private func giveBackSlot() {
+        let waiter = state.withLock { s -> CheckedContinuation<Grant, Never>? in
+            if let w = s.popWaiter() { return w }
+            s.open -= 1
+            return nil
+        }
+        waiter?.resume(returning: .create)
+    }
+
+    func shutdown() {
+        let idle = state.withLock { s -> [HTTPClientConnection] in
+            s.closed = true
+            defer { s.open -= s.idle.count; s.idle = [] }
+            return s.idle
+        }
+        for c in idle { c.close() }
+    }
+
+    private func connect() async throws -> HTTPClientConnection {
+        let tls = self.tls
+        let hostname = origin.host
+        let maxBody = maxResponseBytes
+        let channel = try await ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let serverName = hostname.first?.isNumber == true || hostname.contains(":") ? nil : hostname
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
+                    // Requests go out already encoded (`RequestHead`), responses are read by `ResponseParser`.
+                    try channel.pipeline.syncOperations.addHandler(ResponseHandler(maxBodyBytes: maxBody))
+                }
+            }
+            .connect(host: origin.host, port: origin.port).get()
+        return try await channel.eventLoop.submit {
+            let handler = try channel.pipeline.syncOperations.handler(type: ResponseHandler.self)
+            return HTTPClientConnection(channel: channel, handler: handler)  // binds the handler to its loop
+        }.get()
+    }
+}
+
+extension ConnectionPool.State {
+    /// The longest-waiting waiter still waiting (those whose deadline passed are skipped).
+    fileprivate mutating func popWaiter() -> CheckedContinuation<ConnectionPool.Grant, Never>? {
+        while queueHead < queue.count {
+            let ticket = queue[queueHead]
+            queueHead += 1
+            if queueHead > 64, queueHead * 2 > queue.count {
+                queue.removeFirst(queueHead)
+                queueHead = 0
+            }
+            if let w = waiting.removeValue(forKey: ticket) { return w }
+        }
+        return nil
+    }
+}
