@@ -3,11 +3,12 @@ import Wire
 
 extension ClosedModel {
     /// A share of the users, all at home on one of the clock's threads: its thinking users in a heap by when
-    /// their pause ends, its idle workers, and its driver's alarm.
+    /// their pause ends, its idle workers, and its home's alarm.
     ///
-    /// Shared on purpose: the driver and the workers are tasks of their own; every hand-over goes through
-    /// the lock. The driver hands out what is due and sets its alarm for the next; a worker files its user
-    /// back and, when that user is due before the alarm, rings it early.
+    /// Shared on purpose: its home, its driver and its workers are tasks of their own; every hand-over goes
+    /// through the lock. The home hands due users to idle workers, and to the driver to make workers for
+    /// when none is idle; a worker files its user back and, when that user is due before the home would
+    /// wake for the lane, rings the home's alarm early.
     final class Lane: Sendable {
         let model: ClosedModel
         let home: Int
@@ -35,37 +36,57 @@ extension ClosedModel {
             var heap = MinHeap<Entry>()
             /// Workers waiting for a user, the last to finish first (its stack is warm).
             var idle: [Worker] = []
-            /// When the driver sleeps until, and what wakes it sooner.
-            var alarm: (at: C.Instant, early: StopSignal)?
-            /// The driver, waiting for a user to be filed (none thinks).
+            /// Due users handed over when no worker was idle: the driver makes a worker for each.
+            var unstaffed: [ClosedUser<C>] = []
+            /// When the home wakes for this lane next (nil: not for it, until a user is filed), and what
+            /// wakes it sooner; nil while the home is awake.
+            var alarm: (at: C.Instant?, early: StopSignal)?
+            /// The driver, waiting for users to make workers for, or for the lane to close.
             var parked: CheckedContinuation<Void, Never>?
+            /// Whether the users are made and filed.
+            var started = false
             /// Users not done: thinking, or with a worker.
             var remaining = 0
             /// Past the end or stopped: nothing is filed or handed out any more.
             var closed = false
 
             mutating func file(_ user: ClosedUser<C>) { heap.push(Entry(due: user.due, slot: user.slot)) }
+
+            /// The home's alarm, when a user just filed is due before it: the caller rings it.
+            mutating func alarmToRing(for due: C.Instant) -> StopSignal? {
+                guard let alarm, alarm.at.map({ due < $0 }) ?? true else { return nil }
+                self.alarm = nil
+                return alarm.early
+            }
+
+            /// Closes the lane: the thinking users and the idle workers to end, and the driver to wake.
+            mutating func close() -> CheckedContinuation<Void, Never>? {
+                closed = true
+                defer { parked = nil }
+                return parked
+            }
         }
 
         /// What the driver does next.
         private enum Step {
-            /// Give each user to the worker (nil: a new one); with a backlog, users are due that no worker
-            /// was free for, and the driver looks again a tick later.
-            case hand([(ClosedUser<C>, Worker?)], backlog: Bool)
-            case sleep(until: C.Instant, early: StopSignal)
-            /// No user thinks: wait for one to be filed (or for the last to be done).
+            /// Make a worker for each of these users.
+            case make([ClosedUser<C>])
+            /// Wait for users to make workers for, or for the lane to close.
             case park
             /// The run is over for the lane: release the idle workers, end the passes of the thinking users.
             case close(thinking: [ClosedUser<C>], idle: [Worker])
         }
 
-        /// Runs the lane's users until each is done, and returns when their workers have.
+        /// Makes the lane's users and the workers its home asks for, and returns when their workers have
+        /// ended (the lane closed).
         func drive() async {
             let run = model.run
             // Made at home, where their turns will run, and staggered from when they are all made: made
             // on one thread before, 100,000 users kept it busy while the first of them fell due, and those
             // woke all at once, each to a new worker (10,000 workers in the first 0.7 s).
-            if run.clock.homes > 1 { await tick() }
+            if run.clock.homes > 1 {
+                await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution), on: run.clock, home: home)
+            }
             let made = indices.map { model.user($0) }
             let start = run.clock.now
             for (slot, (user, first)) in made.enumerated() {
@@ -74,23 +95,19 @@ extension ClosedModel {
             }
             let users = made.map(\.0)
             for user in users { run.recorder.countActive(user: user.index, 1) }
-            state.withLock { s in
+            let ring = state.withLock { s in
                 s.users = users
                 for user in users { s.file(user) }
                 s.remaining = users.count
+                s.started = true
+                return s.heap.first.flatMap { s.alarmToRing(for: $0.due) }
             }
-            let stopping = run.stop.onTrigger { [self] in wakeDriver() }
-            defer { if let stopping { run.stop.forget(stopping) } }
+            ring?.trigger()
             await withDiscardingTaskGroup { workers in
                 while true {
                     switch next() {
-                    case .hand(let due, let backlog):
-                        for (user, worker) in due {
-                            if let worker { worker.resume(returning: user) } else { workers.addTask { await self.work(user) } }
-                        }
-                        if backlog { await tick() }
-                    case .sleep(let until, let early):
-                        await early.sleep(until: until, on: run.clock, home: home)
+                    case .make(let due):
+                        for user in due { workers.addTask { await self.work(user) } }
                     case .park:
                         await park()
                     case .close(let thinking, let idle):
@@ -105,51 +122,69 @@ extension ClosedModel {
             }
         }
 
-        /// Sleeps one tick of the clock (or until the run stops), waking on the lane's home thread.
-        private func tick() async {
-            let run = model.run
-            await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution), on: run.clock, home: home)
-        }
-
         private func next() -> Step {
-            let run = model.run
-            let now = run.clock.now
-            let over = run.stopping || now >= run.end
+            let stopping = model.run.stopping
             return state.withLock { s in
-                s.alarm = nil
-                if over || s.remaining == 0 {
-                    s.closed = true
-                    defer { s.idle = [] }
-                    return .close(thinking: s.heap.removeAll().map { s.users[$0.slot] }, idle: s.idle)
+                if stopping, !s.closed { _ = s.close() }
+                if s.closed {
+                    defer { (s.idle, s.unstaffed) = ([], []) }
+                    return .close(thinking: s.heap.removeAll().map { s.users[$0.slot] } + s.unstaffed, idle: s.idle)
                 }
-                var due: [(ClosedUser<C>, Worker?)] = []
-                var made = 0
-                while let first = s.heap.first, first.due <= now {
-                    let worker = s.idle.popLast()
-                    if worker == nil {
-                        // The rest wait for a worker to come back (it takes the next due user itself) or
-                        // for the next step, a tick later.
-                        guard made < ClosedModel.workersMadePerStep else { return .hand(due, backlog: true) }
-                        made += 1
-                    }
-                    s.heap.popFirst()
-                    due.append((s.users[first.slot], worker))
+                guard s.unstaffed.isEmpty else {
+                    defer { s.unstaffed = [] }
+                    return .make(s.unstaffed)
                 }
-                if !due.isEmpty { return .hand(due, backlog: false) }
-                guard let first = s.heap.first else { return .park }
-                let alarm = (at: min(first.due, run.end), early: StopSignal())
-                s.alarm = alarm
-                return .sleep(until: alarm.at, early: alarm.early)
+                return .park
             }
         }
 
-        /// Waits until a user is filed, the last is done, or the run stops or is cancelled.
+        /// What serving a lane came to.
+        enum Served {
+            /// When its next user is due (nil: none thinks), and whether users are due that no worker was
+            /// free for.
+            case open(next: C.Instant?, behind: Bool)
+            case closed
+        }
+
+        /// The home's turn: hands the users due by `now` to idle workers, and to the driver to make workers
+        /// for when none is idle (at most `workersMadePerStep` at once; the rest wait for a worker to come
+        /// back or for the next turn); closes the lane when the run is `over` or its users are done; and
+        /// leaves `early` for a worker to ring when it files a user due before the lane's next.
+        func serve(now: C.Instant, over: Bool, early: StopSignal) -> Served {
+            let (handed, driver, served) = state.withLock { s -> ([(Worker, ClosedUser<C>)], CheckedContinuation<Void, Never>?, Served) in
+                if s.closed { return ([], nil, .closed) }
+                if over || (s.started && s.remaining == 0) { return ([], s.close(), .closed) }
+                var handed: [(Worker, ClosedUser<C>)] = []
+                var behind = false
+                while let first = s.heap.first, first.due <= now {
+                    if let worker = s.idle.popLast() {
+                        handed.append((worker, s.users[first.slot]))
+                    } else if s.unstaffed.count < ClosedModel.workersMadePerStep {
+                        s.unstaffed.append(s.users[first.slot])
+                    } else {
+                        behind = true
+                        break
+                    }
+                    s.heap.popFirst()
+                }
+                s.alarm = (at: s.heap.first?.due, early: early)
+                let driver = s.unstaffed.isEmpty ? nil : s.parked
+                if driver != nil { s.parked = nil }
+                return (handed, driver, .open(next: s.heap.first?.due, behind: behind))
+            }
+            for (worker, user) in handed { worker.resume(returning: user) }
+            driver?.resume()
+            return served
+        }
+
+        /// Waits until there are users to make workers for, the lane closes, or the run stops or is
+        /// cancelled.
         private func park() async {
             let run = model.run
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (parked: CheckedContinuation<Void, Never>) in
                     let now = state.withLock { s in
-                        if !s.heap.isEmpty || s.remaining == 0 || run.stopping { return true }
+                        if !s.unstaffed.isEmpty || s.closed || run.stopping { return true }
                         s.parked = parked
                         return false
                     }
@@ -160,7 +195,7 @@ extension ClosedModel {
             }
         }
 
-        /// Wakes the driver, parked or asleep.
+        /// Wakes the driver and rings the home's alarm: the lane is closing or the run stopping.
         private func wakeDriver() {
             let (parked, alarm) = state.withLock { s in
                 defer { (s.parked, s.alarm) = (nil, nil) }
@@ -212,7 +247,7 @@ extension ClosedModel {
             }
         }
 
-        /// Files `user` to wake after `pause`, ringing the driver's alarm early if it would wake too late;
+        /// Files `user` to wake after `pause`, ringing the home's alarm early if it would wake too late;
         /// false (the worker pauses it itself) when the pause is nothing or the lane is closing.
         private func file(_ user: ClosedUser<C>, after pause: Duration) -> Bool {
             let run = model.run
@@ -220,15 +255,11 @@ extension ClosedModel {
             guard pause > .zero, !run.stopping, now < run.end else { return false }
             user.due = now.advanced(by: pause)
             user.measured = true
-            let (filed, parked, early) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?, StopSignal?) in
-                guard !s.closed else { return (false, nil, nil) }
+            let (filed, early) = state.withLock { s -> (Bool, StopSignal?) in
+                guard !s.closed else { return (false, nil) }
                 s.file(user)
-                defer { s.parked = nil }
-                guard let alarm = s.alarm, user.due < alarm.at else { return (true, s.parked, nil) }
-                s.alarm = nil
-                return (true, s.parked, alarm.early)
+                return (true, s.alarmToRing(for: user.due))
             }
-            parked?.resume()
             early?.trigger()
             return filed
         }
@@ -238,9 +269,10 @@ extension ClosedModel {
             model.run.recorder.countActive(user: user.index, -1)
             let last = state.withLock { s in
                 s.remaining -= 1
+                if s.remaining == 0 { s.closed = true }
                 return s.remaining == 0
             }
-            if last { wakeDriver() }
+            if last { wakeDriver() }  // the lane closes, and its home lets it go
         }
     }
 }

@@ -1,9 +1,9 @@
 /// The closed model: a fixed set of users, each repeating its journey, with think time, until the run ends.
 ///
 /// A thinking user is an entry in a heap, not a suspended task. The users are dealt into lanes (`Lane`),
-/// each on one of the clock's threads; a lane's driver task wakes when the earliest pause ends and hands
-/// each user that is due to a worker, a task that walks the user's journey on to its next pause, files it
-/// back and waits for the next one. There are as many workers as users between pauses at once: a handful
+/// each on one of the clock's threads; each thread's `Home` task wakes when the earliest pause of its
+/// lanes ends and hands each user that is due to a worker, a task that walks the user's journey on to its
+/// next pause, files it back and waits for the next one. There are as many workers as users between pauses at once: a handful
 /// when the bot answers in a millisecond. A task keeps the slabs of its deepest stack (the turn, the HTTP
 /// exchange, the wait for the reply) until it ends, so a task per user held 5 KB while thinking at 10,000
 /// users, and 20 KB at 100,000, where the machine ran short of CPU making and freeing them; a filed user
@@ -26,25 +26,27 @@ struct ClosedModel<C: EngineClock>: Sendable {
     /// the run.
     static var idleWorkersKept: Int { 32 }
 
-    /// The most workers a lane's driver makes at once: when the thread was busy elsewhere for a moment and
-    /// many users fell due together, a worker each held a stack each, about 16 KB (at 100,000 users the
-    /// run peaked at 426 MB against 190 MB mid-run, and the workers' churn put the send lag p99 at 16 ms
-    /// against 9–10 ms with this bound); most are served instead by the workers that finish a turn a
-    /// moment later and take the next due user themselves. A bot that keeps every worker waiting still
-    /// gets one more per user due, this many a tick.
+    /// The most workers a lane's driver is asked to make at once: when the thread was busy elsewhere for a
+    /// moment and many users fell due together, a worker each held a stack each, about 16 KB (at 100,000
+    /// users the run peaked at 426 MB against 190 MB mid-run, and the workers' churn put the send lag p99
+    /// at 16 ms against 9–10 ms with this bound); most are served instead by the workers that finish a
+    /// turn a moment later and take the next due user themselves. A bot that keeps every worker waiting
+    /// still gets one more per user due, this many a tick.
     static var workersMadePerStep: Int { 8 }
 
     func run() async {
         let users = run.workload.users.count
         let homes = max(1, run.clock.homes)
-        await withDiscardingTaskGroup { lanes in
+        await withDiscardingTaskGroup { tasks in
             for home in 0..<homes {
                 // The users whose connections are on this home's thread (a user's home is its index).
                 let mine = Array(stride(from: home, to: users, by: homes))
-                for start in stride(from: 0, to: mine.count, by: Self.usersPerLane) {
-                    let lane = Lane(model: self, home: home, users: mine[start ..< min(start + Self.usersPerLane, mine.count)])
-                    lanes.addTask { await lane.drive() }
+                let lanes = stride(from: 0, to: mine.count, by: Self.usersPerLane).map { start in
+                    Lane(model: self, home: home, users: mine[start ..< min(start + Self.usersPerLane, mine.count)])
                 }
+                guard !lanes.isEmpty else { continue }
+                for lane in lanes { tasks.addTask { await lane.drive() } }
+                tasks.addTask { await Home(model: self, home: home, lanes: lanes).drive() }
             }
         }
     }
