@@ -14,8 +14,10 @@
 # 4. With --soak S: 1,000 users with think time for S seconds, RSS sampled every 30 s (is it flat?).
 # 5. With --scale U[:S]: U users with think time 2s-5s for S seconds (default 60): RSS mid-run and at its
 #    peak (the end, when every user wakes at once to stop), bytes per user over a 100-user run, turns/s,
-#    how late users woke from their pauses (the send lag, p50/p99), and how long the run took against its
-#    duration. (--rounds 0 skips the rounds.)
+#    how late users woke from their pauses (the send lag, p50/p99), the ack latency (p50/p99/max, from
+#    each turn's start once its user woke: nginx answers in well under a millisecond, so what is past that
+#    is time the generator held the request, waiting for a core or a connection), and how long the run
+#    took against its duration. (--rounds 0 skips the rounds.)
 # 6. With --open R1,R2,…: the open model at each arrival rate (conversations/s, no think time, 20 s each):
 #    launched, dropped, and the launch lag p99 — the highest rate the machine holds, and where it drops.
 # 7. With --capacity U[:S],…: U users at think time 1s-2s for S seconds (default 60) against the embedded
@@ -185,11 +187,12 @@ if [ -n "$scale" ]; then
 import json, sys
 path, users, seconds, took = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[6]
 (peak, steady), (base_peak, base_steady) = (map(int, a.split()) for a in sys.argv[4:6])
-r = json.load(open(path)); t = r["totals"]; w = r["latency"].get("wake") or {}
+r = json.load(open(path)); t = r["totals"]; w = r["latency"].get("wake") or {}; a = r["latency"].get("ack") or {}
 print(f"== {users:,} users, think 2s-5s, {seconds} s: {t['turns']:,} turns ({t['throughput']:,.0f}/s), errors {t['errors']}; "
       f"RSS mid-run {steady/1024:.0f} MB, {(steady - base_steady) * 1024 / (users - 100):,.0f} bytes per user over a 100-user run "
       f"(peak, with the end, {peak/1024:.0f} MB, {(peak - base_peak) * 1024 / (users - 100):,.0f} bytes); "
-      f"send lag (wake) p50 {w.get('p50', 0)} ms, p99 {w.get('p99', 0)} ms, max {w.get('max', 0)} ms; the run took {took} s")
+      f"send lag (wake) p50 {w.get('p50', 0)} ms, p99 {w.get('p99', 0)} ms, max {w.get('max', 0)} ms; "
+      f"ack p50 {a.get('p50', 0)} ms, p99 {a.get('p99', 0)} ms, max {a.get('max', 0)} ms; the run took {took} s")
 PY
 fi
 
