@@ -138,6 +138,9 @@ final class ConnectionPool: Sendable {
         if let next { setExpiry(next) }
     }
 
+    /// How many wait for a connection now (tests).
+    var waiters: Int { state.withLock { $0.waiting.count } }
+
     /// Returns a connection; broken ones are closed and their slot handed to a waiter.
     func release(_ connection: HTTPClientConnection) {
         let reusable = connection.isReusable

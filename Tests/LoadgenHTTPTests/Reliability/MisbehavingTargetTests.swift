@@ -145,6 +145,29 @@ extension MisbehavingTargetTests {
     }
 }
 
+extension MisbehavingTargetTests {
+    /// A waiter served before its deadline leaves the deadline in the pool's heap; the timer set for it
+    /// finds no one to expire and is set again for the next waiter, who still times out at its own.
+    @Test func aServedWaitersDeadlineDoesNotStrandTheNext() async throws {
+        let (first, second) = try await withTarget(.silent) { origin in
+            let pool = ConnectionPool(origin: origin, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), tls: nil, maxConnections: 1,
+                                      connectTimeout: .seconds(5), maxResponseBytes: 1024)
+            guard case .success(let held) = await pool.acquire(by: .now() + .hours(1)) else { return (false, false) }
+            let served = Task { await pool.acquire(by: .now() + .milliseconds(200)) }
+            while pool.waiters == 0 { await Task.yield() }
+            pool.release(held)
+            guard case .success(let c) = await served.value else { return (false, false) }
+            let timedOut = await pool.acquire(by: .now() + .milliseconds(400))
+            c.close()
+            pool.release(c)
+            if case .failure(.timeout) = timedOut { return (true, true) }
+            return (true, false)
+        }
+        #expect(first, "the first waiter was not served")
+        #expect(second, "the second waiter did not time out")
+    }
+}
+
 /// The failure of a request, nil when it was answered.
 func failure(_ result: Result<ClientResponse, ClientFailure>) -> ClientFailure? {
     if case .failure(let f) = result { return f }
