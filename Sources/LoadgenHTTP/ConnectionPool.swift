@@ -22,6 +22,7 @@ final class ConnectionPool: Sendable {
         var queueHead = 0
         var nextTicket = 0
         var closed = false
+        var waits = ConnectionWaits()
     }
 
     fileprivate enum Grant { case reuse(HTTPClientConnection), create, expired }
@@ -53,6 +54,7 @@ final class ConnectionPool: Sendable {
     /// (or the task is cancelled while it waits).
     func acquire(by deadline: NIODeadline) async -> Result<HTTPClientConnection, ClientFailure> {
         let immediate: Grant? = state.withLock { s in
+            s.waits.requests += 1
             while let c = s.idle.popLast() {
                 if c.isReusable { return .reuse(c) }
                 s.open -= 1
@@ -64,7 +66,13 @@ final class ConnectionPool: Sendable {
             }
             return nil
         }
-        let grant = if let immediate { immediate } else { await wait(until: deadline) }
+        let grant: Grant
+        if let immediate { grant = immediate } else {
+            let began = NIODeadline.now()
+            grant = await wait(until: deadline)
+            let waited = NIODeadline.now() - began
+            state.withLock { $0.waits.note(.nanoseconds(waited.nanoseconds)) }
+        }
         switch grant {
         case .expired: return .failure(.timeout)
         case .reuse(let c):
@@ -141,6 +149,9 @@ final class ConnectionPool: Sendable {
     /// How many wait for a connection now (tests).
     var waiters: Int { state.withLock { $0.waiting.count } }
 
+    /// How long requests have waited for a connection so far.
+    var waits: ConnectionWaits { state.withLock { $0.waits } }
+
     /// Returns a connection; broken ones are closed and their slot handed to a waiter.
     func release(_ connection: HTTPClientConnection) {
         let reusable = connection.isReusable
@@ -215,5 +226,35 @@ extension ConnectionPool.State {
             if let w = waiting.removeValue(forKey: ticket) { return w }
         }
         return nil
+    }
+}
+
+/// How long a client's requests waited for one of its connections: a request that waits is timed from
+/// when it was due, so its latency includes loadgen's own queue, not only the server's time.
+public struct ConnectionWaits: Sendable, Equatable {
+    /// A wait past this is a long one.
+    public static let long = Duration.milliseconds(100)
+
+    /// Requests that asked for a connection.
+    public var requests = 0
+    /// Those that waited longer than `long` (or gave up waiting).
+    public var waitedLong = 0
+    /// The longest wait.
+    public var longest = Duration.zero
+
+    public init(requests: Int = 0, waitedLong: Int = 0, longest: Duration = .zero) {
+        self.requests = requests
+        self.waitedLong = waitedLong
+        self.longest = longest
+    }
+
+    mutating func note(_ wait: Duration) {
+        if wait > Self.long { waitedLong += 1 }
+        longest = max(longest, wait)
+    }
+
+    /// Both clients' (or shards') waits together.
+    public static func + (a: ConnectionWaits, b: ConnectionWaits) -> ConnectionWaits {
+        ConnectionWaits(requests: a.requests + b.requests, waitedLong: a.waitedLong + b.waitedLong, longest: max(a.longest, b.longest))
     }
 }

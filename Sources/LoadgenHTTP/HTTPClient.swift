@@ -82,6 +82,9 @@ public final class HTTPClient: Sendable {
         return result
     }
 
+    /// How long requests have waited for a connection so far, over every shard.
+    public var connectionWaits: ConnectionWaits { shards.reduce(ConnectionWaits()) { $0 + $1.waits } }
+
     /// Closes every idle connection (in-flight ones close when they finish).
     public func shutdown() {
         for shard in shards { shard.shutdown() }

@@ -43,7 +43,7 @@ struct ReportCommandsTests {
         let junit = try XMLDocument(contentsOf: a.appendingPathComponent("junit.xml"))
         let suite = try #require(junit.rootElement()?.elements(forName: "testsuite").first)
         #expect(suite.attribute(forName: "failures")?.stringValue == "0")
-        #expect(suite.elements(forName: "testcase").count == 8)  // 4 staging criteria, 3 checks (the embedded bot kept up), 1 journey
+        #expect(suite.elements(forName: "testcase").count == 9)  // 4 staging criteria, 4 checks (connections enough, the embedded bot kept up), 1 journey
         let html = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("\"turns\":120"))
 

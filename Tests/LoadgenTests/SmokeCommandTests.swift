@@ -34,7 +34,7 @@ struct SmokeCommandTests {
         let outcome = try await Self.smoke([], dir: dir.path)
         let r = outcome.report
         #expect(r.checks.map(\.name) == ["health", "handshake", "signature", "statuses", "agent routing", "menu fallback", "fallback: invalid input",
-                                      "embedded bot"])
+                                      "connections", "embedded bot"])
         #expect(r.checks.allSatisfy { $0.status == .pass }, "\(r.checks)")
         #expect(r.checks.first { $0.name == "agent routing" }?.detail.contains("1 LLM call") == true)
         #expect(r.checks.first { $0.name == "menu fallback" }?.detail.contains("0 LLM calls") == true)
@@ -46,7 +46,7 @@ struct SmokeCommandTests {
         #expect(r.smoke?.tagHeader == "X-Loadgen-Smoke")
         // On disk: the checklist and the smoke section, and no secret.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: outcome.reportPath))) as? [String: Any]
-        #expect((json?["checks"] as? [[String: Any]])?.count == 8)
+        #expect((json?["checks"] as? [[String: Any]])?.count == 9)
         #expect((json?["smoke"] as? [String: Any])?["runID"] as? String == r.smoke?.runID)
     }
 

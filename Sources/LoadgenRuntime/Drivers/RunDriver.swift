@@ -71,7 +71,8 @@ extension Rig {
         await statusCallbacks?.drain(within: .seconds(2))  // the last replies' delivered/read statuses
         await hub?.finish()
         client.shutdown()
-        var checks = checks + [Report.ScriptedCheck.generator(result.metrics)].compactMap { $0 } + (bot.map { [Self.keptUp($0.counts)] } ?? [])
+        var checks = checks + [Report.ScriptedCheck.generator(result.metrics), Self.enoughConnections(client.connectionWaits, plan.connections)]
+            .compactMap { $0 } + (bot.map { [Self.keptUp($0.counts)] } ?? [])
         if let hub { checks.append(await hub.check(unjudged: result.metrics.errors(.hubLost))) }
         var report = RunReport.make(self, result: result, checks: checks, healthOK: healthOK, startedAt: startedAt, smoke: smoke,
                                     graphProxy: await graphProxy?.info)
@@ -85,6 +86,24 @@ extension Rig {
 }
 
 extension Rig {
+    /// Whether requests found a connection to the target when they were due: one that waited for one of the
+    /// `connections` has its ack timed from when it was due, so its latency includes loadgen's own queue —
+    /// the target slow to free them, or this process too busy to read their answers. Over 1 % of requests
+    /// (and at least 5) waiting past `ConnectionWaits.long` fails it; nil when no request went out.
+    static func enoughConnections(_ waits: ConnectionWaits, _ connections: Int) -> Report.ScriptedCheck? {
+        guard waits.requests > 0 else { return nil }
+        let long = "\(Int(ConnectionWaits.long / .milliseconds(1))) ms"
+        let longest = String(format: "%.1f", waits.longest / .milliseconds(1))
+        let late = waits.waitedLong == 0 ? "no request" : "\(waits.waitedLong) of \(waits.requests) requests"
+        let figures = "\(late) waited over \(long) for one of the \(connections) connections (longest \(longest) ms)"
+        guard waits.waitedLong >= 5, waits.waitedLong * 100 > waits.requests else {
+            return .init(name: "connections", status: .pass, detail: "enough: \(figures)")
+        }
+        return .init(name: "connections", status: .fail, detail: "too few: \(figures), so their ack latency includes loadgen's own queue "
+            + "for a connection, not only the target's time (the target was slow to free them, or this process too busy to read their "
+            + "answers): raise --connections, or run fewer users")
+    }
+
     /// Whether the embedded bot kept up with the load: it shares the machine with the generator, and a
     /// run that outgrows it measures the reference bot's capacity there — said, so that no one mistakes
     /// it for loadgen's limit or for their own bot's.

@@ -168,6 +168,23 @@ extension MisbehavingTargetTests {
     }
 }
 
+extension MisbehavingTargetTests {
+    /// The pool counts its requests and the ones that waited long for a connection, with the longest wait.
+    @Test func waitsForAConnectionAreCounted() async throws {
+        let waits = try await withTarget(.silent) { origin in
+            let pool = ConnectionPool(origin: origin, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), tls: nil, maxConnections: 1,
+                                      connectTimeout: .seconds(5), maxResponseBytes: 1024)
+            guard case .success(let held) = await pool.acquire(by: .now() + .hours(1)) else { return ConnectionWaits() }
+            _ = await pool.acquire(by: .now() + .milliseconds(150))  // waits, and gives up
+            held.close()
+            pool.release(held)
+            return pool.waits
+        }
+        #expect(waits.requests == 2 && waits.waitedLong == 1)
+        #expect(waits.longest >= .milliseconds(150) && waits.longest < .seconds(30))
+    }
+}
+
 /// The failure of a request, nil when it was answered.
 func failure(_ result: Result<ClientResponse, ClientFailure>) -> ClientFailure? {
     if case .failure(let f) = result { return f }
