@@ -22,7 +22,7 @@
 #    launched, dropped, and the launch lag p99 — the highest rate the machine holds, and where it drops.
 # 7. With --capacity U[:S],…: U users at think time 1s-2s for S seconds (default 60) against the embedded
 #    bot (every turn a reply: webhook, bot, stand-in Graph API, three status webhooks): turns/s, CPU per
-#    turn, turns answered and not, the bot's per-user 429s, the `embedded bot` and `generator` checks, and
+#    turn, turns answered and not, the bot's per-user 429s, the `embedded bot`, `generator` and `connections` checks, and
 #    how long the run took against its duration plus the reply timeout.
 # Installs wrk, hey and nginx-light with apt-get when missing. Only ever targets 127.0.0.1.
 set -euo pipefail
@@ -220,7 +220,7 @@ import json, sys
 path, cpu, users, seconds, took = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 r = json.load(open(path)); t = r["totals"]; e = r["errorsByClass"]
 u, s = (float(x) for x in open(cpu).read().split()[-2:])
-checks = {c["name"]: f"{c['status']} ({c['detail']})" for c in r.get("checks", []) if c["name"] in ("embedded bot", "generator")}
+checks = {c["name"]: f"{c['status']} ({c['detail']})" for c in r.get("checks", []) if c["name"] in ("embedded bot", "generator", "connections")}
 print(f"== {users:,} users, think 1s-2s, {seconds} s, embedded bot: {t['turns']:,} turns ({t['throughput']:,.0f}/s), "
       f"{t['replies']:,} answered, no_reply {e.get('no_reply', 0)}, http_429 {e.get('http_429', 0)} (the bot's 30 a minute), "
       f"other errors {t['errors'] - e.get('no_reply', 0) - e.get('http_429', 0)}; CPU {(u + s) * 1e6 / t['turns']:.0f} us a turn "
