@@ -153,16 +153,3 @@ extension ContinuousClock.Instant {
         return tickOrigin + step * Int(max(0, steps))
     }
 }
-
-/// The clock the runtime's engine runs on: `ContinuousClock`'s instants, sleeping on `LoopTimers`.
-public struct LoopClock: Clock {
-    public typealias Instant = ContinuousClock.Instant
-    public init() {}
-    public var now: Instant { .now }
-    public var minimumResolution: Duration { LoopTimers.tick }
-
-    public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
-        await LoopTimers.shared.sleep(until: deadline)
-        try Task.checkCancellation()
-    }
-}

@@ -1,5 +1,7 @@
 import Foundation
+import LoadgenCore
 @testable import LoadgenHTTP
+import LoadgenRuntime
 import Wire
 import Testing
 
@@ -59,7 +61,7 @@ struct LoopTimersTests {
 
     @Test func theClockThrowsWhenCancelled() async {
         let sleeper = Task { () -> Bool in
-            do { try await LoopClock().sleep(until: .now + .seconds(600)); return false } catch { return error is CancellationError }
+            do { try await WallClock.loops.sleep(until: .now + .seconds(600)); return false } catch { return error is CancellationError }
         }
         sleeper.cancel()
         #expect(await sleeper.value)
