@@ -12,10 +12,6 @@ public struct BotCounts: Sendable {
     /// A message that waits longer than this for a reply worker counts as started late: a bot that keeps
     /// up starts a message within milliseconds.
     public static let lateAfter = Duration.milliseconds(100)
-
-    /// Whether the bot fell behind: more than 1 % of its messages started late, and at least 5 (one
-    /// stall of a shared machine delays a message or two, not a share of the run).
-    public var fellBehind: Bool { startedLate >= 5 && startedLate * 100 > processed }
 }
 
 /// The bot's front door: the dedup store, the per-user rate limit and the counters, under one lock.
