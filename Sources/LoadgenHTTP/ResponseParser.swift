@@ -158,10 +158,9 @@ extension ResponseParser {
                 return (end, begin(UnsafeRawBufferPointer(rebasing: bytes[..<end])))
             }
             guard let (end, failure) = read else {
-                guard Self.couldBeStatusLine(buffer.readableBytesView) else { return fail("not an HTTP/1.x status line") }
                 pending.append(contentsOf: buffer.readableBytesView)
                 buffer.moveReaderIndex(to: buffer.writerIndex)
-                return pending.count > Self.maxHeadBytes ? fail("a response head over \(Self.maxHeadBytes) bytes") : .more
+                return headNotYet()
             }
             buffer.moveReaderIndex(forwardBy: end)
             if let failure { return fail(failure) }
@@ -171,8 +170,7 @@ extension ResponseParser {
         pending.append(contentsOf: buffer.readableBytesView)
         guard let end = pending.withUnsafeBytes({ Self.headEnd(in: $0, from: max(0, before - 3)) }) else {
             buffer.moveReaderIndex(to: buffer.writerIndex)
-            guard Self.couldBeStatusLine(pending) else { return fail("not an HTTP/1.x status line") }
-            return pending.count > Self.maxHeadBytes ? fail("a response head over \(Self.maxHeadBytes) bytes") : .more
+            return headNotYet()
         }
         buffer.moveReaderIndex(forwardBy: end - before)  // the end came in this read: the rest is the body's
         let failure = pending.withUnsafeBytes { begin(UnsafeRawBufferPointer(rebasing: $0[..<end])) }
@@ -181,10 +179,11 @@ extension ResponseParser {
         return nil
     }
 
-    /// Whether `bytes`, the start of a head, can be the start of a status line: bytes that are not fail at
-    /// once rather than wait for a head's end that will never come.
-    static func couldBeStatusLine(_ bytes: some Sequence<UInt8>) -> Bool {
-        zip(bytes, "HTTP/1.".utf8).allSatisfy { $0 == $1 }
+    /// The head in `pending` has not ended yet: more to come, unless it cannot be the start of a status line
+    /// (bytes that are not fail at once rather than wait for an end that will never come) or is too long.
+    private mutating func headNotYet() -> Outcome {
+        guard zip(pending, "HTTP/1.".utf8).allSatisfy({ $0 == $1 }) else { return fail("not an HTTP/1.x status line") }
+        return pending.count > Self.maxHeadBytes ? fail("a response head over \(Self.maxHeadBytes) bytes") : .more
     }
 
     /// Where the head in `bytes` ends (past its empty line), looking from `start`.
