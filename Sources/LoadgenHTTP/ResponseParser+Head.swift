@@ -64,16 +64,18 @@ extension ResponseParser {
             Fields.each(in: fields) { name, value in
                 guard let name else { folded = true; return }
                 if Fields.named(name, "content-length") {
-                    for item in Fields.items(value) {
+                    Fields.eachItem(in: value) { item in
                         guard !item.isEmpty, item.count <= 18, let n = Fields.decimal(item) else { badLength = true; return }
                         if let length, length != n { badLength = true }
                         length = n
                     }
                 } else if Fields.named(name, "transfer-encoding") {
                     transferEncoded = true
-                    if let last = Fields.items(value).last(where: { !$0.isEmpty }) { chunked = Fields.named(last, "chunked") }
+                    var last: Fields.Bytes?
+                    Fields.eachItem(in: value) { item in if !item.isEmpty { last = item } }
+                    if let last { chunked = Fields.named(last, "chunked") }
                 } else if Fields.named(name, "connection") {
-                    for item in Fields.items(value) {
+                    Fields.eachItem(in: value) { item in
                         if Fields.named(item, "close") { close = true } else if Fields.named(item, "keep-alive") { keepAlive = true }
                     }
                 }
@@ -114,9 +116,16 @@ enum Fields {
         return b
     }
 
-    /// The comma-separated items of a value, each trimmed.
-    static func items(_ value: Bytes) -> [Bytes] {
-        value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { trimmed($0) }
+    /// Calls `body` with each comma-separated item of a value, trimmed (empty ones too), with no array
+    /// made: every response's Content-Length and Connection are read this way.
+    static func eachItem(in value: Bytes, _ body: (Bytes) -> Void) {
+        var start = value.startIndex
+        while true {
+            let comma = value[start...].firstIndex(of: UInt8(ascii: ",")) ?? value.endIndex
+            body(trimmed(value[start..<comma]))
+            guard comma < value.endIndex else { return }
+            start = comma + 1
+        }
     }
 
     /// Whether `bytes` is `lowercase`, ignoring ASCII case.
