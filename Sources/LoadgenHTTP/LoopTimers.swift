@@ -60,8 +60,10 @@ public final class LoopTimers: Sendable {
 }
 
 extension LoopTimers {
+    /// A sleep: its deadline counted from `tickOrigin` (a `Duration` is moved inline; the clock's instant
+    /// is resilient, and every move of one in the heap was a call), and its id.
     private struct Entry: Comparable {
-        var deadline: ContinuousClock.Instant
+        var deadline: Duration
         var id: UInt64
         static func < (a: Entry, b: Entry) -> Bool { (a.deadline, a.id) < (b.deadline, b.id) }
     }
@@ -100,7 +102,7 @@ extension LoopTimers {
                     let (resumeNow, tick): (Bool, ContinuousClock.Instant?) = state.withLock { s in
                         if Task.isCancelled { return (true, nil) }
                         s.sleepers[id] = continuation
-                        s.heap.push(Entry(deadline: deadline, id: id))
+                        s.heap.push(Entry(deadline: tickOrigin.duration(to: deadline), id: id))
                         return (false, s.arm(deadline))
                     }
                     if resumeNow { return continuation.resume() }
@@ -131,11 +133,12 @@ extension LoopTimers {
             let (due, next): ([CheckedContinuation<Void, Never>], ContinuousClock.Instant?) = state.withLock { s in
                 s.armed.removeAll { $0 == tick }
                 var due: [CheckedContinuation<Void, Never>] = []
-                while let first = s.heap.first, first.deadline <= now {
+                let dueBy = tickOrigin.duration(to: now)
+                while let first = s.heap.first, first.deadline <= dueBy {
                     s.heap.popFirst()
                     if let sleeper = s.sleepers.removeValue(forKey: first.id) { due.append(sleeper) }
                 }
-                return (due, s.heap.first.flatMap { s.arm($0.deadline) })
+                return (due, s.heap.first.flatMap { s.arm(tickOrigin + $0.deadline) })
             }
             for sleeper in due { sleeper.resume() }
             if let next { schedule(next) }

@@ -81,6 +81,25 @@ struct LoopTimersTests {
         while let first = heap.first { popped.append(first); heap.popFirst() }
         #expect(popped == values.sorted())
     }
+
+    /// Pushes and pops interleaved, with repeated values, against a sorted list.
+    @Test func theHeapStaysOrderedAsItChanges() {
+        var heap = MinHeap<Int>()
+        var reference: [Int] = []
+        var seed: UInt64 = 7
+        for _ in 0..<5000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            if seed >> 62 == 0, !reference.isEmpty {
+                #expect(heap.popFirst() == reference.removeFirst())
+            } else {
+                let v = Int(seed >> 54)  // 0..<1024: many repeats
+                heap.push(v)
+                reference.insert(v, at: reference.firstIndex { $0 > v } ?? reference.count)
+            }
+            #expect(heap.first == reference.first)
+            #expect(heap.count == reference.count)
+        }
+    }
 }
 
 /// Hands a wake function from the sleeping task to the test.

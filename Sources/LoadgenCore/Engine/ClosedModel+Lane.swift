@@ -13,25 +13,30 @@ extension ClosedModel {
         let model: ClosedModel
         let home: Int
         private let indices: ArraySlice<Int>
-        private let state = Mutex(State())
+        private let state: Mutex<State>
 
         init(model: ClosedModel, home: Int, users indices: ArraySlice<Int>) {
             self.model = model
             self.home = home
             self.indices = indices
+            state = Mutex(State(origin: model.run.start))
         }
 
         private typealias Worker = CheckedContinuation<ClosedUser<C>?, Never>
 
-        /// A thinking user: when it is due, and where it is in the lane's users (users due at one instant go
-        /// in that order). No reference: the heap moves its entries on every push and pop.
+        /// A thinking user: when it is due (from the lane's origin), and where it is in the lane's users
+        /// (users due at one instant go in that order). No reference, and no instant: the heap moves its
+        /// entries on every push and pop, and a `Duration` is moved inline where a clock's instant may be
+        /// resilient (the wall clock's is), each move a call.
         private struct Entry: Comparable {
-            var due: C.Instant
+            var due: Duration
             var slot: Int
             static func < (a: Entry, b: Entry) -> Bool { a.due < b.due || (a.due == b.due && a.slot < b.slot) }
         }
 
         private struct State {
+            /// What the entries' `due` counts from.
+            let origin: C.Instant
             var users: [ClosedUser<C>] = []
             var heap = MinHeap<Entry>()
             /// Workers waiting for a user, the last to finish first (its stack is warm).
@@ -50,7 +55,19 @@ extension ClosedModel {
             /// Past the end or stopped: nothing is filed or handed out any more.
             var closed = false
 
-            mutating func file(_ user: ClosedUser<C>) { heap.push(Entry(due: user.due, slot: user.slot)) }
+            init(origin: C.Instant) { self.origin = origin }
+
+            mutating func file(_ user: ClosedUser<C>) { heap.push(Entry(due: origin.duration(to: user.due), slot: user.slot)) }
+
+            /// When the first thinking user is due (nil: none thinks).
+            var nextDue: C.Instant? { heap.first.map { origin.advanced(by: $0.due) } }
+
+            /// The first thinking user when it is due by `now`, taken off the heap.
+            mutating func popDue(by now: C.Instant) -> ClosedUser<C>? {
+                guard let first = heap.first, first.due <= origin.duration(to: now) else { return nil }
+                heap.popFirst()
+                return users[first.slot]
+            }
 
             /// The home's alarm, when a user just filed is due before it: the caller rings it.
             mutating func alarmToRing(for due: C.Instant) -> StopSignal? {
@@ -100,7 +117,7 @@ extension ClosedModel {
                 for user in users { s.file(user) }
                 s.remaining = users.count
                 s.started = true
-                return s.heap.first.flatMap { s.alarmToRing(for: $0.due) }
+                return s.nextDue.flatMap { s.alarmToRing(for: $0) }
             }
             ring?.trigger()
             await withDiscardingTaskGroup { workers in
@@ -156,7 +173,8 @@ extension ClosedModel {
                 if over || (s.started && s.remaining == 0) { return ([], s.close(), .closed) }
                 var handed: [(Worker, ClosedUser<C>)] = []
                 var behind = false
-                while let first = s.heap.first, first.due <= now {
+                let dueBy = s.origin.duration(to: now)
+                while let first = s.heap.first, first.due <= dueBy {
                     if let worker = s.idle.popLast() {
                         handed.append((worker, s.users[first.slot]))
                     } else if s.unstaffed.count < ClosedModel.workersMadePerStep {
@@ -167,10 +185,11 @@ extension ClosedModel {
                     }
                     s.heap.popFirst()
                 }
-                s.alarm = (at: s.heap.first?.due, early: early)
+                let next = s.nextDue
+                s.alarm = (at: next, early: early)
                 let driver = s.unstaffed.isEmpty ? nil : s.parked
                 if driver != nil { s.parked = nil }
-                return (handed, driver, .open(next: s.heap.first?.due, behind: behind))
+                return (handed, driver, .open(next: next, behind: behind))
             }
             for (worker, user) in handed { worker.resume(returning: user) }
             driver?.resume()
@@ -214,10 +233,7 @@ extension ClosedModel {
                 let now = model.run.clock.now
                 next = await withCheckedContinuation { (worker: Worker) in
                     let (waits, due) = state.withLock { s -> (Bool, ClosedUser<C>?) in
-                        if !s.closed, let first = s.heap.first, first.due <= now {  // one is due already: no need to wait
-                            s.heap.popFirst()
-                            return (false, s.users[first.slot])
-                        }
+                        if !s.closed, let due = s.popDue(by: now) { return (false, due) }  // one is due already: no need to wait
                         guard !s.closed, s.idle.count < ClosedModel.idleWorkersKept else { return (false, nil) }
                         s.idle.append(worker)
                         return (true, nil)

@@ -28,7 +28,7 @@ final class EngineRun<C: EngineClock>: Sendable {
             : nil
     }
 
-    var clock: C { engine.clock }
+    var clock: C { _read { yield engine.clock } }
 
     /// Users start no new turn once the run is stopped or cancelled.
     var stopping: Bool { Task.isCancelled || stop.isTriggered }

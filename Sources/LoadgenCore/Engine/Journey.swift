@@ -99,9 +99,8 @@ struct JourneyRun<C: EngineClock>: Sendable {
     private mutating func send(
         _ outgoing: Outgoing, expect: Expectation?, key: StepKey, lastReply: BotReply?, intended: C.Instant?, more: Bool
     ) async -> (TurnResult, think: Duration?) {
-        let w = run.workload
         sequence += 1
-        let turn = Turn(run: run, user: user, persona: journey.persona, key: key, expect: w.replies.awaitsReplies ? expect : nil,
+        let turn = Turn(run: run, user: user, persona: journey.persona, key: key, expect: run.workload.replies.awaitsReplies ? expect : nil,
                         lastReply: lastReply, previous: lastSent, sequence: sequence, intended: intended)
         let result = await turn.perform(outgoing, random: &random)
         if let sent = result.sent { lastSent = sent }
@@ -111,8 +110,11 @@ struct JourneyRun<C: EngineClock>: Sendable {
         }
         // Think after each turn, failed or not (a person pauses before trying again; a failing target
         // must not turn users into a tight loop); in the open model not after a conversation's last turn.
-        if w.thinkTime.upperBound > .zero, intendedStart == nil || (more && result.passed && !result.injected) {
-            return (result, EngineRun<C>.draw(w.thinkTime, using: &random))
+        // (The workload's fields are read where used: a copy of it held across the awaits above would
+        // retain and release every reference in it on each turn.)
+        let thinkTime = run.workload.thinkTime
+        if thinkTime.upperBound > .zero, intendedStart == nil || (more && result.passed && !result.injected) {
+            return (result, EngineRun<C>.draw(thinkTime, using: &random))
         }
         return (result, nil)
     }

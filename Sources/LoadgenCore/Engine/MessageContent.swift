@@ -5,14 +5,14 @@ enum MessageContent {
     /// user's previous message, the one a revoke deletes or an edit changes.
     static func content(
         _ outgoing: Outgoing, lastReply: BotReply?, wamid: String, original: String, business: BusinessIdentity,
-        random: inout SeededRandom, user: SimulatedUser? = nil
+        random: inout SeededRandom, user: SimulatedUser
     ) -> (InboundMessage.Content, InboundMessage.Context?)? {
         var mediaSeed: UInt64 { SeededRandom.digest(wamid.utf8) }  // media and flows only: not every text pays for it
         let quoted = lastReply?.messageID.map { InboundMessage.Context(from: business.displayPhoneNumber, id: $0) }
         switch outgoing {
         case .text(let bodies):
             let body = bodies[Int(random.next() % UInt64(bodies.count))]
-            return (.text(user?.personalise(body, random: &random) ?? body), nil)
+            return (.text(user.personalise(body, random: &random)), nil)
         case .buttonReply(let id, let title): return (.buttonReply(id: id, title: title), quoted)
         case .listReply(let id, let title): return (.listReply(id: id, title: title, description: nil), quoted)
         case .location(let lat, let lon, let name): return (.location(latitude: lat, longitude: lon, name: name, address: nil), nil)
@@ -35,10 +35,10 @@ enum MessageContent {
             return (.flowReply(responseJSON: String(decoding: w.bytes, as: UTF8.self), body: "Sent"), quoted)
         case .adClick(let text, _): return (.text(text), nil)
         case .changedNumber:
-            let old = user?.phone ?? business.displayPhoneNumber
+            let old = user.phone
             let suffix = String(random.next() % 10_000)
             let new = String(old.dropLast(4)) + String(repeating: "0", count: 4 - suffix.count) + suffix
-            return (.changedNumber(body: "User \(user?.profileName ?? "A") changed from +\(old) to +\(new)", newWaID: new), nil)
+            return (.changedNumber(body: "User \(user.profileName) changed from +\(old) to +\(new)", newWaID: new), nil)
         case .reaction(let emoji):
             let target = lastReply?.messageID ?? Wamid.outbound(phone: business.displayPhoneNumber, sequence: random.next())
             return (.reaction(messageID: target, emoji: emoji), nil)

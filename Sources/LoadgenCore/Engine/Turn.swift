@@ -15,8 +15,10 @@ struct Turn<C: EngineClock>: Sendable {
     /// Open model: when the message was due (latency counts from there, not from when it went).
     let intended: C.Instant?
 
-    var engine: Engine<C> { run.engine }
-    var workload: Workload { run.workload }
+    // Borrowed, not returned: a getter hands back a copy of the whole struct (every reference in it
+    // retained and released), and a turn reads a field of these a dozen times.
+    var engine: Engine<C> { _read { yield run.engine } }
+    var workload: Workload { _read { yield run.workload } }
 
     /// Posts the message (or, with traffic-side chaos, what the fault makes of it) and measures its ack
     /// and reply.
@@ -67,22 +69,21 @@ struct Turn<C: EngineClock>: Sendable {
 
     /// Renders `outgoing` as Meta would deliver it (a payload template, or a message of the user's).
     private func render(_ outgoing: Outgoing, wamid: String, random: inout SeededRandom) -> Result<Message, NotSent> {
-        let w = workload
         if case .template(let name, let values) = outgoing {
             let standard = PayloadTemplate.standardValues(
-                business: w.business, phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName,
+                business: workload.business, phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName,
                 bsuid: user.bsuid, wamid: wamid, timestamp: engine.unixTime(),
                 contextWamid: lastReply?.messageID ?? Wamid.outbound(phone: user.phone, sequence: sequence), previousWamid: original)
-            guard let body = try? w.templates[name]?.render(standard.merging(values) { $1 }) else { return .failure(.badTemplate) }
+            guard let body = try? workload.templates[name]?.render(standard.merging(values) { $1 }) else { return .failure(.badTemplate) }
             return .success(Message(body: body))
         }
         guard let (content, context) = MessageContent.content(outgoing, lastReply: lastReply, wamid: wamid, original: original,
-                                                              business: w.business, random: &random, user: user)
+                                                              business: workload.business, random: &random, user: user)
         else { return .failure(.noChoice) }
         let message = InboundMessage(id: wamid, timestamp: engine.unixTime(), content: content, context: context,
                                      referral: MessageContent.referral(outgoing, wamid: wamid))
-        let item = MessageContent.item(message, from: user, persona: persona, workload: w)
-        return .success(Message(body: WebhookEnvelope.render(batch: [item], frame: w.envelope), item: item))
+        let item = MessageContent.item(message, from: user, persona: persona, workload: workload)
+        return .success(Message(body: WebhookEnvelope.render(batch: [item], frame: workload.envelope), item: item))
     }
 
     /// Posts `message`, redelivers it as Meta would when it was not acked, waits for the reply, judges.

@@ -14,33 +14,43 @@ public struct MinHeap<Element: Comparable> {
     @inlinable public var count: Int { items.count }
     @inlinable public var isEmpty: Bool { items.isEmpty }
 
+    /// Sifts with a hole, not swaps: each step moves one element, and the new one is written once at the
+    /// end (a swap copies two, and a copy of an element with a resilient field, such as a clock's
+    /// instant, is a call); and the storage is checked for uniqueness once, not at every write.
     @inlinable
     public mutating func push(_ element: Element) {
         items.append(element)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard items[child] < items[parent] else { break }
-            items.swapAt(child, parent)
-            child = parent
+        items.withUnsafeMutableBufferPointer { items in
+            var hole = items.count - 1
+            while hole > 0 {
+                let parent = (hole - 1) / 2
+                guard element < items[parent] else { break }
+                items[hole] = items[parent]
+                hole = parent
+            }
+            items[hole] = element
         }
     }
 
     /// Removes the least element and returns it (nil when empty).
     @inlinable @discardableResult
     public mutating func popFirst() -> Element? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let first = items.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < items.count, items[left] < items[smallest] { smallest = left }
-            if right < items.count, items[right] < items[smallest] { smallest = right }
-            guard smallest != parent else { return first }
-            items.swapAt(parent, smallest)
-            parent = smallest
+        guard let last = items.popLast() else { return nil }
+        guard !items.isEmpty else { return last }
+        return items.withUnsafeMutableBufferPointer { items in
+            let first = items[0]
+            var hole = 0
+            while true {
+                let left = 2 * hole + 1
+                guard left < items.count else { break }
+                let right = left + 1
+                let child = right < items.count && items[right] < items[left] ? right : left
+                guard items[child] < last else { break }
+                items[hole] = items[child]
+                hole = child
+            }
+            items[hole] = last
+            return first
         }
     }
 
