@@ -22,7 +22,11 @@ extension ClosedModel {
             state = Mutex(State(origin: model.run.start))
         }
 
-        private typealias Worker = CheckedContinuation<ClosedUser<C>?, Never>
+        /// An idle worker, waiting to be handed a user (nil: the lane closed). Unchecked: one is made for
+        /// every turn at scale, and the checked kind allocates a canary each time; each is resumed exactly
+        /// once — by `serve` (popped from `idle`), by `next` when the lane closes (`idle` emptied), or at
+        /// once in `work` when it never waited.
+        private typealias Worker = UnsafeContinuation<ClosedUser<C>?, Never>
 
         /// A thinking user: when it is due (from the lane's origin), and where it is in the lane's users
         /// (users due at one instant go in that order). No reference, and no instant: the heap moves its
@@ -231,7 +235,7 @@ extension ClosedModel {
             while let user = next {
                 await walk(user)
                 let now = model.run.clock.now
-                next = await withCheckedContinuation { (worker: Worker) in
+                next = await withUnsafeContinuation { (worker: Worker) in
                     let (waits, due) = state.withLock { s -> (Bool, ClosedUser<C>?) in
                         if !s.closed, let due = s.popDue(by: now) { return (false, due) }  // one is due already: no need to wait
                         guard !s.closed, s.idle.count < ClosedModel.idleWorkersKept else { return (false, nil) }
