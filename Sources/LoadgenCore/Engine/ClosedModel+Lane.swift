@@ -12,20 +12,21 @@ extension ClosedModel {
     final class Lane: Sendable {
         let model: ClosedModel
         let home: Int
+        /// Where the lane is among its home's lanes: when it makes its users.
+        let order: Int
         private let indices: ArraySlice<Int>
         private let state: Mutex<State>
 
-        init(model: ClosedModel, home: Int, users indices: ArraySlice<Int>) {
+        init(model: ClosedModel, home: Int, order: Int, users indices: ArraySlice<Int>) {
             self.model = model
             self.home = home
+            self.order = order
             self.indices = indices
             state = Mutex(State(origin: model.run.start))
         }
 
-        /// An idle worker, waiting to be handed a user (nil: the lane closed). Unchecked: one is made for
-        /// every turn at scale, and the checked kind allocates a canary each time; each is resumed exactly
-        /// once — by `serve` (popped from `idle`), by `next` when the lane closes (`idle` emptied), or at
-        /// once in `work` when it never waited.
+        /// An idle worker (nil: the lane closed). Unchecked (the checked kind allocates, for every turn at
+        /// scale): each is resumed once, by `serve`, by `next` when the lane closes, or in `work` at once.
         private typealias Worker = UnsafeContinuation<ClosedUser<C>?, Never>
 
         /// A thinking user: when it is due (from the lane's origin), and where it is in the lane's users
@@ -102,11 +103,10 @@ extension ClosedModel {
         /// ended (the lane closed).
         func drive() async {
             let run = model.run
-            // Made at home, where their turns will run, and staggered from when they are all made: made
-            // on one thread before, 100,000 users kept it busy while the first of them fell due, and those
-            // woke all at once, each to a new worker (10,000 workers in the first 0.7 s).
+            // Made at home, a lane every other tick, staggered from when they are made: all of a thread's lanes
+            // made at once kept it busy 40 ms at 100,000 users while their first users fell due, then burst.
             if run.clock.homes > 1 {
-                await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution), on: run.clock, home: home)
+                await run.stop.sleep(until: run.clock.now.advanced(by: run.clock.minimumResolution * (1 + 2 * order)), on: run.clock, home: home)
             }
             let made = indices.map { model.user($0) }
             let start = run.clock.now

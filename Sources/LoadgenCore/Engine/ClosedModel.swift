@@ -42,7 +42,8 @@ struct ClosedModel<C: EngineClock>: Sendable {
                 // The users whose connections are on this home's thread (a user's home is its index).
                 let mine = Array(stride(from: home, to: users, by: homes))
                 let lanes = stride(from: 0, to: mine.count, by: Self.usersPerLane).map { start in
-                    Lane(model: self, home: home, users: mine[start ..< min(start + Self.usersPerLane, mine.count)])
+                    Lane(model: self, home: home, order: start / Self.usersPerLane,
+                         users: mine[start ..< min(start + Self.usersPerLane, mine.count)])
                 }
                 guard !lanes.isEmpty else { continue }
                 for lane in lanes { tasks.addTask { await lane.drive() } }
