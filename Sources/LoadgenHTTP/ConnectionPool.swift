@@ -39,6 +39,10 @@ final class ConnectionPool: Sendable {
     private let maxConnections: Int
     private let connectTimeout: TimeAmount
     private let maxResponseBytes: Int
+    /// The target's address when its host is an IP literal (nil: a name, resolved at each connect). Given a
+    /// host string, a bootstrap resolves it and races its addresses (happy eyeballs, with timers of its own)
+    /// on every connect, which a literal does not need.
+    private let literal: SocketAddress?
     private let state = Mutex(State())
 
     init(origin: Origin, eventLoop: any EventLoop, tls: NIOSSLContext?, maxConnections: Int, connectTimeout: TimeAmount, maxResponseBytes: Int) {
@@ -48,6 +52,7 @@ final class ConnectionPool: Sendable {
         self.tls = tls
         self.maxConnections = maxConnections
         self.connectTimeout = connectTimeout
+        literal = try? SocketAddress(ipAddress: origin.host, port: origin.port)
     }
 
     /// A connection for exclusive use until `release`, or `.timeout` when none is free by `deadline`
@@ -191,7 +196,7 @@ final class ConnectionPool: Sendable {
         let tls = self.tls
         let hostname = origin.host
         let maxBody = maxResponseBytes
-        let channel = try await ClientBootstrap(group: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -205,7 +210,7 @@ final class ConnectionPool: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ResponseHandler(maxBodyBytes: maxBody))
                 }
             }
-            .connect(host: origin.host, port: origin.port).get()
+        let channel = try await (literal.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: origin.host, port: origin.port)).get()
         return try await channel.eventLoop.submit {
             let handler = try channel.pipeline.syncOperations.handler(type: ResponseHandler.self)
             return HTTPClientConnection(channel: channel, handler: handler)  // binds the handler to its loop
