@@ -176,24 +176,14 @@ extension ClosedModel {
                 if s.closed { return ([], nil, .closed) }
                 if over || (s.started && s.remaining == 0) { return ([], s.close(), .closed) }
                 var handed: [(Worker, ClosedUser<C>)] = []
-                var behind = false
-                let dueBy = s.origin.duration(to: now)
-                while let first = s.heap.first, first.due <= dueBy {
-                    if let worker = s.idle.popLast() {
-                        handed.append((worker, s.users[first.slot]))
-                    } else if s.unstaffed.count < ClosedModel.workersMadePerStep {
-                        s.unstaffed.append(s.users[first.slot])
-                    } else {
-                        behind = true
-                        break
-                    }
-                    s.heap.popFirst()
+                while !s.idle.isEmpty || s.unstaffed.count < ClosedModel.workersMadePerStep, let user = s.popDue(by: now) {
+                    if let worker = s.idle.popLast() { handed.append((worker, user)) } else { s.unstaffed.append(user) }
                 }
                 let next = s.nextDue
                 s.alarm = (at: next, early: early)
                 let driver = s.unstaffed.isEmpty ? nil : s.parked
                 if driver != nil { s.parked = nil }
-                return (handed, driver, .open(next: next, behind: behind))
+                return (handed, driver, .open(next: next, behind: next.map { $0 <= now } ?? false))  // due, and no worker for it
             }
             for (worker, user) in handed { worker.resume(returning: user) }
             driver?.resume()

@@ -147,6 +147,7 @@ public struct JSONWriter: Sendable {
 /// Lowercase hexadecimal, as Meta writes signatures and escapes.
 public enum Hex {
     static let lowercaseDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let uppercaseDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// The value of one hex digit, either case; nil when `c` is not one.
     static func value(of c: UInt8) -> UInt8? {

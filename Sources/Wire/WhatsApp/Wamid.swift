@@ -43,7 +43,7 @@ public enum Wamid {
                     put(UInt8(ascii: "3"))
                     put(UInt8(ascii: "A"))
                 }
-                for shift in stride(from: 68, through: 0, by: -4) { put(hexDigit(id >> UInt64(shift) & 0xF)) }  // 18 digits
+                for shift in stride(from: 68, through: 0, by: -4) { put(Hex.uppercaseDigits[Int(id >> UInt64(shift) & 0xF)]) }  // 18 digits
                 put(0x00)
                 let encoded = Base64.encodedCount(rawCount)
                 return String(unsafeUninitializedCapacity: 6 + encoded) { out in
@@ -60,11 +60,6 @@ public enum Wamid {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-
-    /// The uppercase hex digit of `nibble` (0…15).
-    private static func hexDigit(_ nibble: UInt64) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + UInt8(nibble) : UInt8(ascii: "A") + UInt8(nibble - 10)
     }
 }
 
