@@ -20,7 +20,7 @@ extension Turn {
         var failure: ErrorClass?
         var acks: [Duration] = []
         for item in items where failure == nil {
-            let body = WebhookEnvelope.render(batch: [item], frame: w.envelope)
+            let body = WebhookEnvelope.render(item, frame: w.envelope)
             let postedAt = run.clock.now
             failure = await engine.transport.deliver(body: body, signature: engine.signer.signature(for: body), user: user.index).errorClass
             acks.append(postedAt.duration(to: run.clock.now))
@@ -62,7 +62,7 @@ extension Turn {
         for id in ids where !run.stopping {
             let item = MessageContent.item(InboundMessage(id: id, timestamp: engine.unixTime(), content: .text("hello?")), from: user,
                                            persona: persona, workload: w)
-            let body = WebhookEnvelope.render(batch: [item], frame: w.envelope)
+            let body = WebhookEnvelope.render(item, frame: w.envelope)
             let (result, retryAfter) = await engine.transport.deliverReportingRetryAfter(
                 body: body, signature: engine.signer.signature(for: body), user: user.index)
             if result == .status(429), firstLimited == nil { firstLimited = started.duration(to: run.clock.now) }

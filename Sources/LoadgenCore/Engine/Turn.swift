@@ -83,7 +83,7 @@ struct Turn<C: EngineClock>: Sendable {
         let message = InboundMessage(id: wamid, timestamp: engine.unixTime(), content: content, context: context,
                                      referral: MessageContent.referral(outgoing, wamid: wamid))
         let item = MessageContent.item(message, from: user, persona: persona, workload: workload)
-        return .success(Message(body: WebhookEnvelope.render(batch: [item], frame: workload.envelope), item: item))
+        return .success(Message(body: WebhookEnvelope.render(item, frame: workload.envelope), item: item))
     }
 
     /// Posts `message`, redelivers it as Meta would when it was not acked, waits for the reply, judges.
@@ -114,7 +114,7 @@ struct Turn<C: EngineClock>: Sendable {
                 reply = await awaitReply(until: intended.advanced(by: expect.within ?? workload.replyTimeout), intended: intended)
             }
         }
-        return judge(failure: failure, reply: reply, hit: engine.injector?.patterns(forTurn: wamid) ?? [], acks: [ack], sentAt: sentAt)
+        return judge(failure: failure, reply: reply, hit: engine.injector?.patterns(forTurn: wamid) ?? [], acks: CollectionOfOne(ack), sentAt: sentAt)
     }
 
     /// The reply to the open turn, or its timeout at `deadline`.
@@ -128,11 +128,11 @@ struct Turn<C: EngineClock>: Sendable {
 
     /// Judges the turn (or a burst of `turns` messages), records it, and says how it ended.
     func judge(
-        failure: ErrorClass?, reply: TurnEvidence.Reply, hit: [FailurePattern], acks: [Duration], sentAt: Duration, turns: UInt64 = 1,
+        failure: ErrorClass?, reply: TurnEvidence.Reply, hit: [FailurePattern], acks: some BidirectionalCollection<Duration>, sentAt: Duration, turns: UInt64 = 1,
         reordered: Bool = false
     ) -> TurnResult {
         let graceful = hit.compactMap { engine.injector?.expectation(for: $0) }
-        let verdict = TurnVerdict.judge(TurnEvidence(failure: failure, reply: reply, expected: expect?.matcher ?? CompiledMatcher(.any), hit: hit,
+        let verdict = TurnVerdict.judge(TurnEvidence(failure: failure, reply: reply, expected: expect?.matcher ?? .anything, hit: hit,
                                                      graceful: graceful, fallback: workload.fallback))
         let moment = run.chaosMoment(at: sentAt)
         run.recorder.record(user: user.index) { m in

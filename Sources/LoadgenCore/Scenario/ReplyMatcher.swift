@@ -73,6 +73,9 @@ public struct CompiledMatcher: Sendable {
     /// Passes when any of `matchers` does.
     public init(oneOf matchers: [CompiledMatcher]) { root = .oneOf(matchers.map(\.root)) }
 
+    /// Passes every reply: made once (a node is boxed, and a turn that expects nothing is judged with it).
+    public static let anything = CompiledMatcher(.any)
+
     private static func compile(_ m: ReplyMatcher) -> Node {
         switch m {
         case .regex(let pattern): .regex(regex(pattern))

@@ -42,6 +42,11 @@ public enum WebhookEnvelope {
         frame.render(capacity: 768 * items.count) { w in writeValue(&w, items) }
     }
 
+    /// One message around `frame`, like `render(batch: [item], frame:)` without the array.
+    public static func render(_ item: Item, frame: Frame) -> [UInt8] {
+        frame.render(capacity: 768) { w in writeValue(&w, CollectionOfOne(item)) }
+    }
+
     /// The bytes every delivery of one business shares, rendered once: everything before the value's
     /// own fields (`object`, the entry, the change, `messaging_product`, `metadata`), and everything after.
     public struct Frame: Sendable {
@@ -66,7 +71,7 @@ public enum WebhookEnvelope {
 
     /// The value's `contacts[]` (each sender once; not a changed number's: a system message comes without
     /// its sender) and `messages[]`. Nothing allocated beyond the bytes for a delivery of one message.
-    private static func writeValue(_ w: inout JSONWriter, _ items: [Item]) {
+    private static func writeValue(_ w: inout JSONWriter, _ items: some Collection<Item>) {
         if items.contains(where: { !$0.isChangedNumber }) {
             w.field("contacts") { w in
                 w.array { w in

@@ -79,6 +79,7 @@ import Testing
                     for item in Self.items(message) {
                         let full = WebhookEnvelope.render(batch: [item], business: business)
                         #expect(WebhookEnvelope.render(batch: [item], frame: frame) == full, "\(Self.kind(content)) #\(n)")
+                        #expect(WebhookEnvelope.render(item, frame: frame) == full, "one: \(Self.kind(content)) #\(n)")
                     }
                 }
             }
