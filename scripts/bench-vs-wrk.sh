@@ -193,6 +193,13 @@ print(f"== {users:,} users, think 2s-5s, {seconds} s: {t['turns']:,} turns ({t['
       f"(peak, with the end, {peak/1024:.0f} MB, {(peak - base_peak) * 1024 / (users - 100):,.0f} bytes); "
       f"send lag (wake) p50 {w.get('p50', 0)} ms, p99 {w.get('p99', 0)} ms, max {w.get('max', 0)} ms; "
       f"ack p50 {a.get('p50', 0)} ms, p99 {a.get('p99', 0)} ms, max {a.get('max', 0)} ms; the run took {took} s")
+# Where the ack tail is: the first second (the users made, the first connections opened) against the rest,
+# second by second from the report's timeline.
+points = [p for p in r.get("timeline", {}).get("points", []) if p["ack"]["count"] > 0]
+if len(points) > 1:
+    first, rest = points[0], sorted(p["ack"]["p99"] for p in points[1:])
+    print(f"   acks by second: the first ({first['ack']['count']:,} turns) p50 {first['ack']['p50']} ms, p99 {first['ack']['p99']} ms; "
+          f"the other {len(rest)} seconds' p99 median {rest[len(rest) // 2]} ms, worst {rest[-1]} ms")
 PY
 fi
 
