@@ -71,10 +71,22 @@ enum MessageContent {
                                        body: "Tap to chat with us on WhatsApp", clickID: "ARA" + String(seed, radix: 36))
     }
 
-    /// A message as Meta delivers it from `user`: the phone number unless the persona is username-only,
-    /// the BSUID when the workload sends them (always for username-only users, who have nothing else).
+    /// Who a message from `user` is from, as Meta delivers it: the phone number unless the persona is
+    /// username-only, the BSUID when the workload sends them (always for username-only users, who have
+    /// nothing else).
+    static func identity(of user: SimulatedUser, persona: Persona, workload: Workload) -> (phone: String?, bsuid: String?) {
+        (persona.identity == .phone ? user.phone : nil, workload.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil)
+    }
+
+    /// `message` from `user`, as a batch carries it.
     static func item(_ message: InboundMessage, from user: SimulatedUser, persona: Persona, workload: Workload) -> WebhookEnvelope.Item {
-        WebhookEnvelope.Item(message: message, phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName,
-                             bsuid: workload.includeBSUID || persona.identity == .usernameOnly ? user.bsuid : nil)
+        let (phone, bsuid) = identity(of: user, persona: persona, workload: workload)
+        return WebhookEnvelope.Item(message: message, phone: phone, profileName: user.profileName, bsuid: bsuid)
+    }
+
+    /// `user`'s bytes in every delivery from it, rendered once (`JourneyRun.sender`).
+    static func sender(_ user: SimulatedUser, persona: Persona, workload: Workload) -> WebhookEnvelope.Sender {
+        let (phone, bsuid) = identity(of: user, persona: persona, workload: workload)
+        return WebhookEnvelope.Sender(phone: phone, profileName: user.profileName, bsuid: bsuid)
     }
 }

@@ -5,22 +5,19 @@ extension Turn {
     func burst(_ texts: [String], random: inout SeededRandom) async -> TurnResult {
         let w = workload
         let now = engine.unixTime()
-        var items = texts.enumerated().map { i, text in
-            WebhookEnvelope.Item(
-                message: InboundMessage(id: Wamid.inbound(phone: user.phone, sequence: sequence ^ UInt64(i) << 56), timestamp: now,
-                                        content: .text(text)),
-                phone: persona.identity == .phone ? user.phone : nil, profileName: user.profileName, bsuid: user.bsuid)
+        var messages = texts.enumerated().map { i, text in
+            InboundMessage(id: Wamid.inbound(phone: user.phone, sequence: sequence ^ UInt64(i) << 56), timestamp: now, content: .text(text))
         }
         let reversed = random.nextFraction() < w.delivery.reorder
-        let ids = items.map(\.message.id)
-        if reversed { items.reverse() }
+        let ids = messages.map(\.id)
+        if reversed { messages.reverse() }
         let intended = self.intended ?? run.clock.now
         let sentAt = run.elapsed
         if expect != nil { engine.correlator.open(user: user.index, wamid: ids.last!, replies: texts.count, also: Array(ids.dropLast())) }
         var failure: ErrorClass?
         var acks: [Duration] = []
-        for item in items where failure == nil {
-            let body = WebhookEnvelope.render(item, frame: w.envelope)
+        for message in messages where failure == nil {
+            let body = WebhookEnvelope.render(message, from: sender, frame: w.envelope)
             let postedAt = run.clock.now
             failure = await engine.transport.deliver(body: body, signature: engine.signer.signature(for: body), user: user.index).errorClass
             acks.append(postedAt.duration(to: run.clock.now))
@@ -60,9 +57,8 @@ extension Turn {
         var acks: [FloodJudgement.Ack] = []
         var firstLimited: Duration?
         for id in ids where !run.stopping {
-            let item = MessageContent.item(InboundMessage(id: id, timestamp: engine.unixTime(), content: .text("hello?")), from: user,
-                                           persona: persona, workload: w)
-            let body = WebhookEnvelope.render(item, frame: w.envelope)
+            let body = WebhookEnvelope.render(InboundMessage(id: id, timestamp: engine.unixTime(), content: .text("hello?")), from: sender,
+                                              frame: w.envelope)
             let (result, retryAfter) = await engine.transport.deliverReportingRetryAfter(
                 body: body, signature: engine.signer.signature(for: body), user: user.index)
             if result == .status(429), firstLimited == nil { firstLimited = started.duration(to: run.clock.now) }

@@ -5,6 +5,8 @@ struct Turn<C: EngineClock>: Sendable {
     let run: EngineRun<C>
     let user: SimulatedUser
     let persona: Persona
+    /// The user's bytes in every delivery, rendered once (`JourneyRun.sender`).
+    let sender: WebhookEnvelope.Sender
     let key: StepKey
     /// nil: no reply awaited.
     let expect: Expectation?
@@ -82,8 +84,9 @@ struct Turn<C: EngineClock>: Sendable {
         else { return .failure(.noChoice) }
         let message = InboundMessage(id: wamid, timestamp: engine.unixTime(), content: content, context: context,
                                      referral: MessageContent.referral(outgoing, wamid: wamid))
-        let item = MessageContent.item(message, from: user, persona: persona, workload: workload)
-        return .success(Message(body: WebhookEnvelope.render(item, frame: workload.envelope), item: item))
+        // Batched with others (Meta's batching) it is rendered again, with them; alone (and when redelivered), as it is here.
+        let item = run.batcher == nil ? nil : MessageContent.item(message, from: user, persona: persona, workload: workload)
+        return .success(Message(body: WebhookEnvelope.render(message, from: sender, frame: workload.envelope), item: item))
     }
 
     /// Posts `message`, redelivers it as Meta would when it was not acked, waits for the reply, judges.

@@ -85,6 +85,9 @@ public struct InboundMessage: Sendable, Hashable {
         /// 2026-06-11 says edits come as `unsupported` (`.unsupported(kind: "edit")`) for now.
         indirect case edit(originalID: String, contextID: String, message: Content)
 
+        /// Whether Meta's notice of a changed number (a system message, delivered without its sender).
+        var isChangedNumber: Bool { if case .changedNumber = self { true } else { false } }
+
         /// The `messages[].type` value.
         public var typeName: String {
             switch self {

@@ -21,16 +21,25 @@ public struct JSONWriter: Sendable {
     }
 
     /// Goes on from `written`, bytes that end inside an object after one of its fields (a pre-rendered
-    /// envelope's head): the next field is written after a comma. Room for `capacity` bytes in all.
-    init(after written: [UInt8], capacity: Int) {
-        bytes = []
+    /// envelope's head): the next field is written after a comma (unless `comma` is false: `written` ends
+    /// where no field was). Room for `capacity` bytes in all.
+    init(after written: [UInt8], capacity: Int, comma: Bool = true) {
+        bytes = written
         bytes.reserveCapacity(max(capacity, written.count))
-        bytes += written
-        needsComma = true
+        needsComma = comma
     }
 
     /// Appends bytes that are already JSON (a pre-rendered envelope's tail), as they are.
     mutating func appendRaw(_ raw: [UInt8]) {
+        bytes += raw
+        needsComma = true
+    }
+
+    /// Appends bytes that are already JSON as the next value, or the next fields, of the array or object
+    /// being written (after a comma when one is due); nothing when there are none.
+    mutating func appendRendered(_ raw: ArraySlice<UInt8>) {
+        guard !raw.isEmpty else { return }
+        separate()
         bytes += raw
         needsComma = true
     }

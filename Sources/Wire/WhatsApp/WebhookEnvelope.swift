@@ -20,7 +20,41 @@ public enum WebhookEnvelope {
             self.bsuid = bsuid
         }
 
-        var isChangedNumber: Bool { if case .changedNumber = message.content { true } else { false } }
+        /// Its sender's bytes (rendered here: a batch is rendered once, not at every message).
+        var sender: Sender { Sender(phone: phone, profileName: profileName, bsuid: bsuid) }
+    }
+
+    /// One sender's bytes, rendered once: its `contacts[]` entry and its messages' `from` fields, the same
+    /// in every delivery from it. The generator renders each user's when the user is made, not at every
+    /// message: the profile name alone, escaped a UTF-16 unit at a time when it is not ASCII, was a good part
+    /// of rendering a delivery.
+    public struct Sender: Sendable {
+        /// The `contacts[]` entry, then the `from` fields: one array a sender.
+        private let bytes: [UInt8]
+        private let split: Int
+
+        /// `phone` nil is a username user (BSUID only).
+        public init(phone: String?, profileName: String, bsuid: String?) {
+            var w = JSONWriter(capacity: 0)
+            w.object { w in
+                w.field("profile") { w in w.object { w in w.field("name", string: profileName) } }
+                if let phone { w.field("wa_id", string: phone) }
+                if let bsuid { w.field("user_id", string: bsuid) }
+            }
+            split = w.bytes.count
+            w = JSONWriter(after: w.bytes, capacity: 0, comma: false)  // the fields, outside any object
+            if let phone { w.field("from", string: phone) }
+            if let bsuid { w.field("from_user_id", string: bsuid) }
+            // As long as it is (the writer's grew by doubling): the generator keeps one a user.
+            bytes = [UInt8](unsafeUninitializedCapacity: w.bytes.count) { out, count in
+                count = w.bytes.withUnsafeBufferPointer { out.initialize(from: $0).1 }
+            }
+        }
+
+        /// `{"profile":{"name":…},"wa_id":…,"user_id":…}` (what the sender has).
+        var contact: ArraySlice<UInt8> { bytes[..<split] }
+        /// `"from":…,"from_user_id":…` (what the sender has).
+        var from: ArraySlice<UInt8> { bytes[split...] }
     }
 
     /// Renders one inbound message from an explicit identity; `phone` nil is a username user (BSUID only).
@@ -33,18 +67,19 @@ public enum WebhookEnvelope {
     /// Renders several messages in one delivery, as Meta batches them: one change whose `contacts[]` has
     /// each sender once and whose `messages[]` has every message, in order.
     public static func render(batch items: [Item], business: BusinessIdentity) -> [UInt8] {
-        wrap(business: business, capacity: 768 * items.count) { w in writeValue(&w, items) }
+        wrap(business: business, capacity: 768 * items.count) { w in writeValue(&w, items.map { ($0.message, $0.sender) }) }
     }
 
     /// Like `render(batch:business:)`, around `frame`'s pre-rendered bytes: the same bytes, with only the
     /// senders and messages written (the generator renders every delivery of a run for one business).
     public static func render(batch items: [Item], frame: Frame) -> [UInt8] {
-        frame.render(capacity: 768 * items.count) { w in writeValue(&w, items) }
+        frame.render(capacity: 768 * items.count) { w in writeValue(&w, items.map { ($0.message, $0.sender) }) }
     }
 
-    /// One message around `frame`, like `render(batch: [item], frame:)` without the array.
-    public static func render(_ item: Item, frame: Frame) -> [UInt8] {
-        frame.render(capacity: 768) { w in writeValue(&w, CollectionOfOne(item)) }
+    /// One message from `sender` around `frame`, the bytes `render(batch:frame:)` writes for it: only the
+    /// message is written (the generator's hot path, with each user's sender rendered once).
+    public static func render(_ message: InboundMessage, from sender: Sender, frame: Frame) -> [UInt8] {
+        frame.render(capacity: 768) { w in writeValue(&w, CollectionOfOne((message, sender))) }
     }
 
     /// The bytes every delivery of one business shares, rendered once: everything before the value's
@@ -71,26 +106,21 @@ public enum WebhookEnvelope {
 
     /// The value's `contacts[]` (each sender once; not a changed number's: a system message comes without
     /// its sender) and `messages[]`. Nothing allocated beyond the bytes for a delivery of one message.
-    private static func writeValue(_ w: inout JSONWriter, _ items: some Collection<Item>) {
-        if items.contains(where: { !$0.isChangedNumber }) {
+    private static func writeValue(_ w: inout JSONWriter, _ messages: some Collection<(InboundMessage, Sender)>) {
+        if messages.contains(where: { !$0.0.content.isChangedNumber }) {
             w.field("contacts") { w in
                 w.array { w in
-                    var seen: [String] = []  // a batch has a few senders: a short list, not a set
-                    for item in items where !item.isChangedNumber {
-                        let key = item.phone ?? item.bsuid ?? ""
-                        guard !seen.contains(key) else { continue }
-                        if items.count > 1 { seen.append(key) }
-                        w.object { w in
-                            w.field("profile") { w in w.object { w in w.field("name", string: item.profileName) } }
-                            if let phone = item.phone { w.field("wa_id", string: phone) }
-                            if let bsuid = item.bsuid { w.field("user_id", string: bsuid) }
-                        }
+                    var seen: [ArraySlice<UInt8>] = []  // a batch has a few senders: a short list, not a set
+                    for (message, sender) in messages where !message.content.isChangedNumber {
+                        guard !seen.contains(sender.from) else { continue }
+                        if messages.count > 1 { seen.append(sender.from) }
+                        w.appendRendered(sender.contact)
                     }
                 }
             }
         }
         w.field("messages") { w in
-            w.array { w in for item in items { writeMessage(&w, item.message, phone: item.phone, bsuid: item.bsuid) } }
+            w.array { w in for (message, sender) in messages { writeMessage(&w, message, from: sender) } }
         }
     }
 
@@ -131,7 +161,7 @@ public enum WebhookEnvelope {
         return w.bytes
     }
 
-    private static func writeMessage(_ w: inout JSONWriter, _ message: InboundMessage, phone: String?, bsuid: String?) {
+    private static func writeMessage(_ w: inout JSONWriter, _ message: InboundMessage, from sender: Sender) {
         w.object { w in
             if let context = message.context {
                 w.field("context") { w in
@@ -141,8 +171,7 @@ public enum WebhookEnvelope {
                     }
                 }
             }
-            if let phone { w.field("from", string: phone) }
-            if let bsuid { w.field("from_user_id", string: bsuid) }
+            w.appendRendered(sender.from)
             w.field("id", string: message.id)
             w.field("timestamp", string: String(message.timestamp))
             if case .unsupported = message.content { writeUnsupportedErrors(&w) }

@@ -79,7 +79,8 @@ import Testing
                     for item in Self.items(message) {
                         let full = WebhookEnvelope.render(batch: [item], business: business)
                         #expect(WebhookEnvelope.render(batch: [item], frame: frame) == full, "\(Self.kind(content)) #\(n)")
-                        #expect(WebhookEnvelope.render(item, frame: frame) == full, "one: \(Self.kind(content)) #\(n)")
+                        let sender = WebhookEnvelope.Sender(phone: item.phone, profileName: item.profileName, bsuid: item.bsuid)
+                        #expect(WebhookEnvelope.render(message, from: sender, frame: frame) == full, "one: \(Self.kind(content)) #\(n)")
                     }
                 }
             }
