@@ -86,6 +86,25 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes `value`'s decimal digits as a string (`"1750000000"`, as Meta writes timestamps), with no
+    /// `String` made for them.
+    public mutating func string(digitsOf value: Int64) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in  // UInt64.max has 20
+            var rest = value.magnitude, first = digits.count
+            repeat {
+                first -= 1
+                digits[first] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first...]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     /// Writes a number exactly as given (the caller formats it, e.g. `"37.44221496582"`).
     public mutating func rawNumber(_ literal: String) {
         separate()

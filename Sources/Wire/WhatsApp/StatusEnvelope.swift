@@ -35,7 +35,7 @@ public enum StatusEnvelope {
                 w.object { w in
                     w.field("id", string: status.wamid)
                     w.field("status", string: status.status)
-                    w.field("timestamp", string: String(status.timestamp))
+                    w.field("timestamp") { $0.string(digitsOf: status.timestamp) }
                     w.field("recipient_id", string: status.recipient)
                     if let userID = status.recipientUserID { w.field("recipient_user_id", string: userID) }
                     if let conversation = status.conversation { write(conversation, to: &w) }

@@ -173,7 +173,7 @@ public enum WebhookEnvelope {
             }
             w.appendRendered(sender.from)
             w.field("id", string: message.id)
-            w.field("timestamp", string: String(message.timestamp))
+            w.field("timestamp") { $0.string(digitsOf: message.timestamp) }
             if case .unsupported = message.content { writeUnsupportedErrors(&w) }
             w.field("type", string: message.content.typeName)
             writeContent(&w, message.content)

@@ -30,3 +30,20 @@ import Testing
         #expect(decoded?["t"] == text)
     }
 }
+
+extension JSONWriterTests {
+    /// A number's digits written as a string are `String(value)`'s, quoted, for every length up to the widest.
+    @Test func digitsAreTheNumbersOwn() {
+        var values: [Int64] = [0, 7, -7, 1_750_000_000, .max, .min]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, -power]
+        }
+        for value in values {
+            var w = JSONWriter()
+            w.array { w in w.string(digitsOf: value); w.string(digitsOf: value) }
+            #expect(String(decoding: w.bytes, as: UTF8.self) == "[\"\(value)\",\"\(value)\"]")
+        }
+    }
+}
