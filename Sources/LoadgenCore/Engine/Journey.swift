@@ -5,8 +5,9 @@ struct JourneyRun<C: EngineClock>: Sendable {
     let run: EngineRun<C>
     let user: SimulatedUser
     let journey: CompiledJourney
-    /// The user's bytes in every delivery (its `contacts[]` entry and `from` fields), rendered once.
-    let sender: WebhookEnvelope.Sender
+    /// The user's bytes in every delivery (its `contacts[]` entry and `from` fields), rendered at its first
+    /// message: not while the users are made, when 100,000 of them kept the threads busy as the first fell due.
+    private var sender: WebhookEnvelope.Sender?
     var random: SeededRandom
     var sequence: UInt64
     /// The user's last message (a revoke or an edit is not one: it changes this one), across passes.
@@ -19,7 +20,6 @@ struct JourneyRun<C: EngineClock>: Sendable {
         self.run = run
         self.user = user
         self.journey = journey
-        sender = MessageContent.sender(user, persona: journey.persona, workload: run.workload)
         self.random = random
         self.sequence = sequence
         self.intendedStart = intendedStart
@@ -109,6 +109,8 @@ struct JourneyRun<C: EngineClock>: Sendable {
         _ outgoing: Outgoing, expect: Expectation?, key: StepKey, lastReply: BotReply?, intended: C.Instant?, more: Bool
     ) async -> (TurnResult, think: Duration?) {
         sequence += 1
+        let sender = self.sender ?? MessageContent.sender(user, persona: journey.persona, workload: run.workload)
+        self.sender = sender
         let turn = Turn(run: run, user: user, persona: journey.persona, sender: sender, key: key, expect: run.workload.replies.awaitsReplies ? expect : nil,
                         lastReply: lastReply, previous: lastSent, sequence: sequence, intended: intended)
         let result = await turn.perform(outgoing, random: &random)
