@@ -111,8 +111,9 @@ struct JourneyRun<C: EngineClock>: Sendable {
         sequence += 1
         let sender = self.sender ?? MessageContent.sender(user, persona: journey.persona, workload: run.workload)
         self.sender = sender
-        let turn = Turn(run: run, user: user, persona: journey.persona, sender: sender, key: key, expect: run.workload.replies.awaitsReplies ? expect : nil,
-                        lastReply: lastReply, previous: lastSent, sequence: sequence, intended: intended)
+        let turn = Turn(run: run, user: user, persona: journey.persona, sender: sender, key: key,
+                        expect: run.workload.replies.awaitsReplies ? expect : nil, lastReply: lastReply, previous: lastSent,
+                        sequence: sequence, intended: intended)
         let result = await turn.perform(outgoing, random: &random)
         if let sent = result.sent { lastSent = sent }
         if let messages = result.flood, !run.stopping {

@@ -131,8 +131,8 @@ struct Turn<C: EngineClock>: Sendable {
 
     /// Judges the turn (or a burst of `turns` messages), records it, and says how it ended.
     func judge(
-        failure: ErrorClass?, reply: TurnEvidence.Reply, hit: [FailurePattern], acks: some BidirectionalCollection<Duration>, sentAt: Duration, turns: UInt64 = 1,
-        reordered: Bool = false
+        failure: ErrorClass?, reply: TurnEvidence.Reply, hit: [FailurePattern], acks: some BidirectionalCollection<Duration>, sentAt: Duration,
+        turns: UInt64 = 1, reordered: Bool = false
     ) -> TurnResult {
         let graceful = hit.compactMap { engine.injector?.expectation(for: $0) }
         let verdict = TurnVerdict.judge(TurnEvidence(failure: failure, reply: reply, expected: expect?.matcher ?? .anything, hit: hit,

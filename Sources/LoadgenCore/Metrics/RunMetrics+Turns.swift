@@ -2,7 +2,9 @@ extension RunMetrics {
     /// Counts `n` turns of step `key` as `verdict` judged them: the totals and the step's row, the acks
     /// (when acked), the reply, each hit pattern's outcome, and — in a chaos run (`moment`) — the phase the
     /// turn started in and the recovery point a clean turn marks.
-    public mutating func record(_ verdict: TurnVerdict, turns n: UInt64, of key: StepKey, acks: some BidirectionalCollection<Duration>, at moment: ChaosMoment?) {
+    public mutating func record(
+        _ verdict: TurnVerdict, turns n: UInt64, of key: StepKey, acks: some BidirectionalCollection<Duration>, at moment: ChaosMoment?
+    ) {
         countTurns(n, of: key)
         if let error = verdict.error { countErrors(n, of: key, error) }
         if verdict.acked { for ack in acks { self.ack.record(ack) } }

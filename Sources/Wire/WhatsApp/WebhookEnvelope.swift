@@ -25,7 +25,7 @@ public enum WebhookEnvelope {
     }
 
     /// One sender's bytes, rendered once: its `contacts[]` entry and its messages' `from` fields, the same
-    /// in every delivery from it. The generator renders each user's when the user is made, not at every
+    /// in every delivery from it. The generator renders each user's at its first message, not at every
     /// message: the profile name alone, escaped a UTF-16 unit at a time when it is not ASCII, was a good part
     /// of rendering a delivery.
     public struct Sender: Sendable {
