@@ -50,11 +50,9 @@ struct JourneyRun<C: EngineClock>: Sendable {
         run.recorder.record(user: user.index) { $0.journeysStarted += 1 }
         // The last pass's stack is emptied in place and kept: a pass a turn (a journey of one step) would
         // otherwise allocate one.
-        var stack = pass.stack
-        pass = Pass()
-        stack.removeAll(keepingCapacity: true)
-        stack.append(journey.nodes[...])
-        pass = Pass(stack: stack, intended: intendedStart)
+        pass.stack.removeAll(keepingCapacity: true)
+        pass.stack.append(journey.nodes[...])
+        pass = Pass(stack: pass.stack, intended: intendedStart)
     }
 
     /// Walks the pass on until the user pauses (returns for how long: the caller pauses, then resumes) or
