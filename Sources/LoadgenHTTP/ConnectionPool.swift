@@ -55,8 +55,10 @@ final class ConnectionPool: Sendable {
         literal = try? SocketAddress(ipAddress: origin.host, port: origin.port)
     }
 
-    /// A connection for exclusive use until `release`, or `.timeout` when none is free by `deadline`
-    /// (or the task is cancelled while it waits).
+    /// A connection for exclusive use until `release`, or `.timeout` when none is free before `deadline`
+    /// (or the task is cancelled while it waits). A connection at hand is given without reading the clock
+    /// (the caller's deadline is ahead: it was just set); one waited for or connected is given only when
+    /// the deadline has not passed since.
     func acquire(by deadline: NIODeadline) async -> Result<HTTPClientConnection, ClientFailure> {
         let immediate: Grant? = state.withLock { s in
             s.waits.requests += 1
@@ -72,21 +74,36 @@ final class ConnectionPool: Sendable {
             return nil
         }
         let grant: Grant
+        var late = false
         if let immediate { grant = immediate } else {
             let began = NIODeadline.now()
             grant = await wait(until: deadline)
-            let waited = NIODeadline.now() - began
-            state.withLock { $0.waits.note(.nanoseconds(waited.nanoseconds)) }
+            let now = NIODeadline.now()
+            state.withLock { $0.waits.note(.nanoseconds((now - began).nanoseconds)) }
+            late = now >= deadline
         }
         switch grant {
         case .expired: return .failure(.timeout)
         case .reuse(let c):
+            if late {
+                release(c)
+                return .failure(.timeout)
+            }
             if c.isReusable { return .success(c) }
             release(c)  // broken while idle: give the slot back and try again
             return await acquire(by: deadline)
         case .create:
+            if late {
+                giveBackSlot()
+                return .failure(.timeout)
+            }
             do {
-                return .success(try await connect())
+                let c = try await connect()
+                guard NIODeadline.now() < deadline else {
+                    release(c)
+                    return .failure(.timeout)
+                }
+                return .success(c)
             } catch {
                 giveBackSlot()
                 return .failure(.connect(String(describing: error)))

@@ -51,14 +51,16 @@ public final class HTTPClient: Sendable {
         method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeout: TimeAmount,
         key: Int = 0
     ) async -> Result<ClientResponse, ClientFailure> {
-        await execute(head(method, path, headers: headers.map { ($0.name, $0.value) }), body: body, timeout: timeout, key: key)
+        await execute(head(method, path, headers: headers.map { ($0.name, $0.value) }), header: nil, body: body, timeout: timeout, key: key)
     }
 
-    /// Sends `head`'s request with `headers` added and `body`, like `execute(method:path:headers:body:timeout:key:)`
-    /// but with the fixed part encoded once by the caller: the generator's hot path.
+    /// Sends `head`'s request with `header` added (the one that changes per request, a signature) and `body`,
+    /// like `execute(method:path:headers:body:timeout:key:)` but with the fixed part encoded once by the
+    /// caller: the generator's hot path.
     public func execute(
-        _ head: RequestHead, headers: [(String, String)] = [], body: [UInt8] = [], timeout: TimeAmount, key: Int = 0
+        _ head: RequestHead, header: (name: String, value: String)?, body: [UInt8] = [], timeout: TimeAmount, key: Int = 0
     ) async -> Result<ClientResponse, ClientFailure> {
+        guard timeout > .zero else { return .failure(.timeout) }
         let pool = shards[abs(key) % shards.count]
         let deadline = NIODeadline.now() + timeout
         let connection: HTTPClientConnection
@@ -66,15 +68,10 @@ public final class HTTPClient: Sendable {
         case .success(let c): connection = c
         case .failure(let failure): return .failure(failure)
         }
-        let left = deadline - NIODeadline.now()
-        guard left > .zero else {
-            pool.release(connection)
-            return .failure(.timeout)
-        }
         // Cancellation closes the connection, which fails the request at once: a stopped run does not
         // wait out a stalled upstream.
         let result = await withTaskCancellationHandler {
-            await connection.execute(head, headers: headers, body: body, timeout: left)
+            await connection.execute(head, header: header, body: body, by: deadline)
         } onCancel: {
             connection.close()
         }

@@ -56,14 +56,14 @@ final class HTTPClientConnection: Sendable {
     var isReusable: Bool { channel.isActive }
 
     /// Sends one request, encoded into one buffer (`RequestHead`), and returns its response.
-    func execute(_ head: RequestHead, headers: [(String, String)], body: [UInt8], timeout: TimeAmount) async -> Result<ClientResponse, ClientFailure> {
+    func execute(_ head: RequestHead, header: (name: String, value: String)?, body: [UInt8], by deadline: NIODeadline) async -> Result<ClientResponse, ClientFailure> {
         let loop = channel.eventLoop
         let handler = self.handler
         return await withUnsafeContinuation { caller in
             if loop.inEventLoop {
-                handler.value.send(head, headers: headers, body: body, timeout: timeout, caller: caller)
+                handler.value.send(head, header: header, body: body, by: deadline, caller: caller)
             } else {
-                loop.execute { handler.value.send(head, headers: headers, body: body, timeout: timeout, caller: caller) }
+                loop.execute { handler.value.send(head, header: header, body: body, by: deadline, caller: caller) }
             }
         }
     }
@@ -97,18 +97,17 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-    /// Writes `head`'s request with `headers` and `body`, and waits for its response, for `caller`.
-    func send(_ head: RequestHead, headers: [(String, String)], body: [UInt8], timeout: TimeAmount, caller: Caller) {
+    /// Writes `head`'s request with `header` and `body`, and waits for its response until `deadline`, for `caller`.
+    func send(_ head: RequestHead, header: (name: String, value: String)?, body: [UInt8], by deadline: NIODeadline, caller: Caller) {
         guard self.caller == nil, let context, context.channel.isActive else {
             caller.resume(returning: .failure(.io("connection not usable")))
             return
         }
         self.caller = caller
         parser.expect(head.method)
-        let deadline = NIODeadline.now() + timeout
         self.deadline = deadline
         setTimer(for: deadline, channel: context.channel)
-        head.encode(headers: headers, body: body, into: &out)
+        head.encode(header: header, body: body, into: &out)
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
     }
 

@@ -92,8 +92,9 @@ struct Turn<C: EngineClock>: Sendable {
     /// Posts `message`, redelivers it as Meta would when it was not acked, waits for the reply, judges.
     private func send(_ message: Message, wamid: String, random: inout SeededRandom) async -> TurnResult {
         let signature = engine.signer.signature(for: message.body)
-        let intended = self.intended ?? run.clock.now
-        let sentAt = run.elapsed
+        let now = run.clock.now
+        let intended = self.intended ?? now
+        let sentAt = run.start.duration(to: now)
         if expect != nil { engine.correlator.open(user: user.index, wamid: wamid) }
         var (result, said): (DeliveryResult, String?) = if let batcher = run.batcher, let item = message.item {
             (await batcher.deliver(item), nil)  // Meta batching: this message shares a POST with others

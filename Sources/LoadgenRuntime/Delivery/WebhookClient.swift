@@ -64,7 +64,7 @@ public struct WebhookClient: WebhookTransport {
     }
 
     private func post(body: [UInt8], signature: String?, user: Int) async -> Result<ClientResponse, ClientFailure> {
-        await client.execute(head, headers: signature.map { [("X-Hub-Signature-256", $0)] } ?? [], body: body, timeout: ackTimeout, key: user)
+        await client.execute(head, header: signature.map { ("X-Hub-Signature-256", $0) }, body: body, timeout: ackTimeout, key: user)
     }
 }
 
