@@ -5,28 +5,49 @@ import NIOHTTP1
 /// A response as the client sees it.
 public struct ClientResponse: Sendable {
     public var status: Int
-    public var body: [UInt8]
     /// The header fields as they came, parsed into `headers` only when asked: most callers read the
     /// status alone, and building `HTTPHeaders` for every response was a good part of reading one.
-    private var fields: [UInt8]
+    private var fields: Bytes
     private var given: HTTPHeaders?
+    private var content: Bytes
+
+    /// Bytes of a response: an array, or a slice of the buffer they were read into, copied out only when
+    /// asked (a webhook's ack is read for its status alone; copying its fields and body was two allocations
+    /// a request). A slice keeps that buffer: a response is dropped once read, not kept.
+    enum Bytes: Sendable {
+        case array([UInt8])
+        case slice(ByteBuffer)
+
+        var array: [UInt8] {
+            switch self {
+            case .array(let bytes): bytes
+            case .slice(let buffer): Array(buffer.readableBytesView)
+            }
+        }
+    }
+
+    /// The body (copied out of the bytes read, at each call).
+    public var body: [UInt8] {
+        get { content.array }
+        set { content = .array(newValue) }
+    }
 
     public var headers: HTTPHeaders {
-        get { given ?? Fields.headers(fields) }
+        get { given ?? Fields.headers(fields.array) }
         set { given = newValue }
     }
 
     public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
         self.status = status
-        self.body = body
-        fields = []
+        content = .array(body)
+        fields = .array([])
         given = headers
     }
 
     /// A response with its header lines as they came (`CRLF`- or `LF`-ended, unfolded).
-    init(status: Int, fields: [UInt8], body: [UInt8]) {
+    init(status: Int, fields: Bytes, body: Bytes) {
         self.status = status
-        self.body = body
+        content = body
         self.fields = fields
     }
 }

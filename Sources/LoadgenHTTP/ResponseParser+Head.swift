@@ -13,7 +13,9 @@ extension ResponseParser {
         guard framing.read(fieldBytes) else { return "a header line without a colon" }
         if framing.badLength { return "a Content-Length that is not one" }
         self.status = status
-        fields = framing.folded ? Fields.unfolded(fieldBytes) : Array(fieldBytes)
+        // The caller takes the fields from where they were read, unless they had to be unfolded.
+        fields = .array(framing.folded ? Fields.unfolded(fieldBytes) : [])
+        fieldsAt = framing.folded ? nil : lf + 1
         keepAlive = framing.close ? false : minor > 0 || framing.keepAlive
         if status / 100 == 1, status != 101 {
             state = .head  // an interim response (100 Continue, 103 Early Hints): the final one follows

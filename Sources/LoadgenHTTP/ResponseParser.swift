@@ -7,8 +7,8 @@ import NIOHTTP1
 ///
 /// Written for the generator's hot path: NIO's decoder built an `HTTPHeaders` of `String`s for every
 /// response and passed head, body and end down the pipeline as three events, a tenth of a 100,000-user
-/// run's CPU. Here a response that comes in one read is scanned once and copied twice (its fields and
-/// its body). What a bot nobody wrote may send is read as the RFC says a client must: interim (1xx)
+/// run's CPU. Here a response that comes in one read is scanned once and not copied: its fields and
+/// body are slices of the buffer it was read into. What a bot nobody wrote may send is read as the RFC says a client must: interim (1xx)
 /// responses are skipped, a `HEAD` or 204 or 304 answer has no body, `Transfer-Encoding` overrides
 /// `Content-Length`, a body without either ends with the connection, an HTTP/1.0 answer closes it unless
 /// it says keep-alive, lines may end in a bare LF, and folded field lines are unfolded.
@@ -54,8 +54,12 @@ struct ResponseParser {
     /// Whether the request in flight was a `HEAD` (its response has no body, whatever its fields say).
     var headRequest = false
     var status = 0
-    var fields: [UInt8] = []
+    var fields = ClientResponse.Bytes.array([])
+    /// Where the fields start in the head `begin` read (nil: `fields` are set, unfolded).
+    var fieldsAt: Int?
     private var body: [UInt8] = []
+    /// The body, when it came whole in one read: a slice of that read's buffer, not a copy.
+    private var bodySlice: ByteBuffer?
     var keepAlive = true
 
     init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
@@ -66,6 +70,7 @@ struct ResponseParser {
         headRequest = method == .HEAD
         pending.removeAll(keepingCapacity: true)
         body = []
+        bodySlice = nil
     }
 
     /// Reads what `buffer` holds of the response (bytes after a complete response stay in it: a server
@@ -78,7 +83,12 @@ struct ResponseParser {
             case .head:
                 if let stop = readHead(&buffer) { return stop }
             case .sized(let left):
-                state = .sized(left - take(left, from: &buffer))
+                if body.isEmpty, bodySlice == nil, let whole = buffer.readSlice(length: left) {
+                    bodySlice = whole
+                    state = .sized(0)
+                } else {
+                    state = .sized(left - take(left, from: &buffer))
+                }
             case .chunkSize:
                 guard let size = line(&buffer, Self.chunkSize) else { return pendingLine() }
                 guard let size else { return fail("a chunk size that is not one") }
@@ -120,8 +130,8 @@ struct ResponseParser {
 
     private mutating func finish() -> Outcome {
         state = .idle
-        let response = ClientResponse(status: status, fields: fields, body: body)
-        body = []
+        let response = ClientResponse(status: status, fields: fields, body: bodySlice.map { .slice($0) } ?? .array(body))
+        (body, bodySlice, fields) = ([], nil, .array([]))
         return .response(response, keepAlive: keepAlive)
     }
 
@@ -134,7 +144,7 @@ struct ResponseParser {
     mutating func abandon() {
         state = .idle
         pending.removeAll(keepingCapacity: true)
-        body = []
+        (body, bodySlice, fields) = ([], nil, .array([]))
     }
 
     private mutating func tooLong() -> Outcome { fail("the response body is over \(maxBodyBytes) bytes") }
@@ -162,6 +172,7 @@ extension ResponseParser {
                 buffer.moveReaderIndex(to: buffer.writerIndex)
                 return headNotYet()
             }
+            if failure == nil, let at = fieldsAt { fields = .slice(buffer.getSlice(at: buffer.readerIndex + at, length: end - at)!) }
             buffer.moveReaderIndex(forwardBy: end)
             if let failure { return fail(failure) }
             return nil
@@ -174,6 +185,7 @@ extension ResponseParser {
         }
         buffer.moveReaderIndex(forwardBy: end - before)  // the end came in this read: the rest is the body's
         let failure = pending.withUnsafeBytes { begin(UnsafeRawBufferPointer(rebasing: $0[..<end])) }
+        if failure == nil, let at = fieldsAt { fields = .array(Array(pending[at..<end])) }
         pending.removeAll(keepingCapacity: true)
         if let failure { return fail(failure) }
         return nil
