@@ -77,7 +77,9 @@ final class HTTPClientConnection: Sendable {
     var isReusable: Bool { channel.isActive }
 
     /// Sends one request, encoded into one buffer (`RequestHead`), and returns its response.
-    func execute(_ head: RequestHead, header: (name: String, value: String)?, body: [UInt8], by deadline: NIODeadline) async -> Result<ClientResponse, ClientFailure> {
+    func execute(
+        _ head: RequestHead, header: (name: String, value: String)?, body: [UInt8], by deadline: NIODeadline
+    ) async -> Result<ClientResponse, ClientFailure> {
         let loop = channel.eventLoop
         let handler = self.handler
         return await withUnsafeContinuation { caller in

@@ -59,40 +59,64 @@ public struct RequestHead: Sendable {
         if length != nil { size += 16 + 20 + 2 }  // "Content-Length: ", digits, CR LF
         buffer.clear(minimumCapacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-            var at = 0
-            func put(_ bytes: UnsafeRawBufferPointer) {
-                guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-                (out.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
-                at += bytes.count
-            }
-            func put(_ text: StaticString) { put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
-            func putClean(_ text: String) {
-                var text = text
-                let from = at
-                text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
-                for i in from..<at where out[i] == 0x0D || out[i] == 0x0A { out[i] = UInt8(ascii: " ") }
-            }
-            prefix.withUnsafeBytes(put)
+            var w = Writer(base: out.baseAddress!)
+            prefix.withUnsafeBytes { w.put($0) }
             if let header {
-                putClean(header.name)
-                put(": ")
-                putClean(header.value)
-                put("\r\n")
+                w.putClean(header.name)
+                w.put(": ")
+                w.putClean(header.value)
+                w.put("\r\n")
             }
-            if var rest = length {
-                put("Content-Length: ")
-                var digits = 1, left = rest / 10
-                while left > 0 { (digits, left) = (digits + 1, left / 10) }
-                for i in (0..<digits).reversed() {
-                    out[at + i] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
-                at += digits
-                put("\r\n")
+            if let length {
+                w.put("Content-Length: ")
+                w.putDigits(of: length)
+                w.put("\r\n")
             }
-            put("\r\n")
-            body.withUnsafeBytes(put)
-            return at
+            w.put("\r\n")
+            body.withUnsafeBytes { w.put($0) }
+            return w.at
+        }
+    }
+
+    /// Writes into memory sized beforehand. A struct, mutated in place: local functions sharing a counter
+    /// had it boxed, and every access to it checked for exclusivity at run time.
+    private struct Writer {
+        let base: UnsafeMutableRawPointer
+        var at = 0
+
+        mutating func put(_ bytes: UnsafeRawBufferPointer) {
+            guard let from = bytes.baseAddress, !bytes.isEmpty else { return }
+            (base + at).copyMemory(from: from, byteCount: bytes.count)
+            at += bytes.count
+        }
+
+        mutating func put(_ text: StaticString) { put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
+
+        /// `text`, a CR or LF in it written as a space (looked for first: in a header there is none).
+        mutating func putClean(_ text: String) {
+            var text = text
+            let from = at
+            let clean = text.withUTF8 { utf8 in
+                put(UnsafeRawBufferPointer(utf8))
+                return !utf8.contains { $0 == 0x0D || $0 == 0x0A }
+            }
+            guard !clean else { return }
+            for i in from..<at {
+                let byte = base.load(fromByteOffset: i, as: UInt8.self)
+                if byte == 0x0D || byte == 0x0A { base.storeBytes(of: UInt8(ascii: " "), toByteOffset: i, as: UInt8.self) }
+            }
+        }
+
+        /// `value`'s decimal digits (20 at most).
+        mutating func putDigits(of value: Int) {
+            var digits = 1, left = value / 10
+            while left > 0 { (digits, left) = (digits + 1, left / 10) }
+            var rest = value
+            for i in (0..<digits).reversed() {
+                base.storeBytes(of: UInt8(ascii: "0") + UInt8(rest % 10), toByteOffset: at + i, as: UInt8.self)
+                rest /= 10
+            }
+            at += digits
         }
     }
 }
