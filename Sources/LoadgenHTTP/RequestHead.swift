@@ -94,10 +94,13 @@ public struct RequestHead: Sendable {
 
         /// `text`, a CR or LF in it written as a space (looked for first: in a header there is none).
         mutating func putClean(_ text: String) {
-            var text = text
             let from = at
-            let clean = text.withUTF8 { utf8 in
+            // In place (a native string's bytes are contiguous); copied out only when they are not.
+            let clean = text.utf8.withContiguousStorageIfAvailable { utf8 in
                 put(UnsafeRawBufferPointer(utf8))
+                return !utf8.contains { $0 == 0x0D || $0 == 0x0A }
+            } ?? Array(text.utf8).withUnsafeBytes { utf8 in
+                put(utf8)
                 return !utf8.contains { $0 == 0x0D || $0 == 0x0A }
             }
             guard !clean else { return }
