@@ -8,10 +8,11 @@ import NIOHTTP1
 /// Written for the generator's hot path: NIO's decoder built an `HTTPHeaders` of `String`s for every
 /// response and passed head, body and end down the pipeline as three events, a tenth of a 100,000-user
 /// run's CPU. Here a response that comes in one read is scanned once and not copied: its fields and
-/// body are slices of the buffer it was read into. What a bot nobody wrote may send is read as the RFC says a client must: interim (1xx)
-/// responses are skipped, a `HEAD` or 204 or 304 answer has no body, `Transfer-Encoding` overrides
-/// `Content-Length`, a body without either ends with the connection, an HTTP/1.0 answer closes it unless
-/// it says keep-alive, lines may end in a bare LF, and folded field lines are unfolded.
+/// body are slices of the buffer it was read into. What a bot nobody wrote may send is read as the RFC
+/// says a client must: interim (1xx) responses are skipped, a `HEAD` or 204 or 304 answer has no body,
+/// `Transfer-Encoding` overrides `Content-Length`, a body without either ends with the connection, an
+/// HTTP/1.0 answer closes it unless it says keep-alive, lines may end in a bare LF, and folded field
+/// lines are unfolded.
 struct ResponseParser {
     /// What a read came to.
     enum Outcome {

@@ -17,8 +17,8 @@ public struct WebhookClient: WebhookTransport {
     /// delivery is kept with `secrets` (and the extra headers' values) redacted.
     public init(client: HTTPClient, target: TargetURL, ackTimeout: Duration, extraHeaders: [String: String] = [:], secrets: [Secret] = []) {
         self.client = client
-        head = client.head(.POST, target.pathAndQuery, headers: [("Content-Type", "application/json"), ("User-Agent", "facebookexternalua"),
-                                                                  ("Accept", "*/*")] + extraHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        let meta = [("Content-Type", "application/json"), ("User-Agent", "facebookexternalua"), ("Accept", "*/*")]
+        head = client.head(.POST, target.pathAndQuery, headers: meta + extraHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         self.ackTimeout = TimeAmount(ackTimeout)
         redactor = Redactor(secrets: secrets.map(\.value) + extraHeaders.values)
     }
