@@ -42,8 +42,11 @@ public struct RequestHead: Sendable {
     }
 
     private static func appendClean(_ text: String, to bytes: inout [UInt8]) {
-        for c in text.utf8 { bytes.append(c == 0x0D || c == 0x0A ? UInt8(ascii: " ") : c) }
+        for c in text.utf8 { bytes.append(isLineBreak(c) ? UInt8(ascii: " ") : c) }
     }
+
+    /// A CR or LF: in a header's name or value it would split the header in two.
+    private static func isLineBreak(_ byte: UInt8) -> Bool { byte == 0x0D || byte == 0x0A }
 
     /// Writes the whole request into `buffer`, cleared first: the prefix, `header` (cleaned like the fixed
     /// ones: a correlation id may come from a webhook's bytes), the length and `body`, all sized first and
@@ -96,18 +99,12 @@ public struct RequestHead: Sendable {
         mutating func putClean(_ text: String) {
             let from = at
             // In place (a native string's bytes are contiguous); copied out only when they are not.
-            let clean = text.utf8.withContiguousStorageIfAvailable { utf8 in
-                put(UnsafeRawBufferPointer(utf8))
-                return !utf8.contains { $0 == 0x0D || $0 == 0x0A }
-            } ?? Array(text.utf8).withUnsafeBytes { utf8 in
-                put(utf8)
-                return !utf8.contains { $0 == 0x0D || $0 == 0x0A }
+            if text.utf8.withContiguousStorageIfAvailable({ put(UnsafeRawBufferPointer($0)) }) == nil {
+                Array(text.utf8).withUnsafeBytes { put($0) }
             }
-            guard !clean else { return }
-            for i in from..<at {
-                let byte = base.load(fromByteOffset: i, as: UInt8.self)
-                if byte == 0x0D || byte == 0x0A { base.storeBytes(of: UInt8(ascii: " "), toByteOffset: i, as: UInt8.self) }
-            }
+            let written = UnsafeMutableRawBufferPointer(start: base + from, count: at - from)
+            guard written.contains(where: RequestHead.isLineBreak) else { return }
+            for i in written.indices where RequestHead.isLineBreak(written[i]) { written[i] = UInt8(ascii: " ") }
         }
 
         /// `value`'s decimal digits (20 at most).

@@ -67,16 +67,13 @@ public enum LoopExecutor {
         private var running: [UnownedJob] = []
         private var scheduled = false
         /// The loop's task that runs a batch, made once.
-        private var drain: (@Sendable () -> Void)?
+        private lazy var drain: @Sendable () -> Void = { [unowned self] in self.runBatch() }
 
-        init(loop: any EventLoop) {
-            self.loop = loop
-            drain = { [unowned self] in self.runBatch() }
-        }
+        init(loop: any EventLoop) { self.loop = loop }
 
         func enqueue(_ job: UnownedJob) {
             jobs.append(job)
-            guard !scheduled, let drain else { return }
+            guard !scheduled else { return }
             scheduled = true
             loop.execute(drain)
         }
