@@ -200,8 +200,8 @@ print(f"== {users:,} users, think 2s-5s, {seconds} s: {t['turns']:,} turns ({t['
       f"(peak, with the end, {peak/1024:.0f} MB, {(peak - base_peak) * 1024 / (users - 100):,.0f} bytes); "
       f"send lag (wake) p50 {w.get('p50', 0)} ms, p99 {w.get('p99', 0)} ms, max {w.get('max', 0)} ms; "
       f"ack p50 {a.get('p50', 0)} ms, p99 {a.get('p99', 0)} ms, max {a.get('max', 0)} ms; the run took {took} s")
-# The machine's pace moves: the same turns took 14 to 24 s of user CPU in 25 s runs an hour apart, and the
-# send lag's tail follows it. The CPU a turn says which kind of moment this run had.
+# The machine's pace moves: the same turns took 14 to 24 s of user CPU in 25 s runs one after another, and
+# the send lag's tail follows it. The CPU a turn says which kind of moment this run had.
 if t["turns"]:
     print(f"   CPU a turn: user {user * 1e6 / t['turns']:.1f} us, system {system * 1e6 / t['turns']:.1f} us")
 # Where the ack tail is: the first second (the users made, the first connections opened) against the rest,
