@@ -15,8 +15,10 @@
 # 5. With --scale U[:S]: U users with think time 2s-5s for S seconds (default 60): RSS mid-run and at its
 #    peak (the end, when every user wakes at once to stop), bytes per user over a 100-user run, turns/s,
 #    how late users woke from their pauses (the send lag, p50/p99), the ack latency (p50/p99/max, from
-#    each turn's start once its user woke: nginx answers in well under a millisecond, so what is past that
-#    is time the generator held the request, waiting for a core or a connection), how long the run took
+#    each turn's start once its user woke to when loadgen read the answer: nginx answers in well under a
+#    millisecond, so what is past that is time the generator held the request, waiting for a core or a
+#    connection, or the answer, unread in its socket), how long answers waited once read for their turns
+#    to go on (left out of the ack), how long the run took
 #    against its duration, and its CPU a turn (the machine's pace at the moment). (--rounds 0 skips the rounds.)
 # 6. With --open R1,R2,…: the open model at each arrival rate (conversations/s, no think time, 20 s each):
 #    launched, dropped, and the launch lag p99 — the highest rate the machine holds, and where it drops.
@@ -46,7 +48,7 @@ while [ $# -gt 0 ]; do
     --scale) scale="$2"; shift 2 ;;
     --open) open_rates="$2"; shift 2 ;;
     --capacity) capacity="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -193,13 +195,15 @@ import json, sys
 path, users, seconds, took = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[6]
 (peak, steady), (base_peak, base_steady) = (map(int, a.split()) for a in sys.argv[4:6])
 r = json.load(open(path)); t = r["totals"]; w = r["latency"].get("wake") or {}; a = r["latency"].get("ack") or {}
+aw = r["latency"].get("answerWait") or {}
 times = dict(line.strip().split(": ", 1) for line in open(sys.argv[7]) if ": " in line)
 user, system = (float(times.get(f"{k} time (seconds)", 0)) for k in ("User", "System"))
 print(f"== {users:,} users, think 2s-5s, {seconds} s: {t['turns']:,} turns ({t['throughput']:,.0f}/s), errors {t['errors']}; "
       f"RSS mid-run {steady/1024:.0f} MB, {(steady - base_steady) * 1024 / (users - 100):,.0f} bytes per user over a 100-user run "
       f"(peak, with the end, {peak/1024:.0f} MB, {(peak - base_peak) * 1024 / (users - 100):,.0f} bytes); "
       f"send lag (wake) p50 {w.get('p50', 0)} ms, p99 {w.get('p99', 0)} ms, max {w.get('max', 0)} ms; "
-      f"ack p50 {a.get('p50', 0)} ms, p99 {a.get('p99', 0)} ms, max {a.get('max', 0)} ms; the run took {took} s")
+      f"ack p50 {a.get('p50', 0)} ms, p99 {a.get('p99', 0)} ms, max {a.get('max', 0)} ms; "
+      f"answers waited, once read, p50 {aw.get('p50', 0)} ms, p99 {aw.get('p99', 0)} ms, max {aw.get('max', 0)} ms; the run took {took} s")
 # The machine's pace moves: the same turns took 14 to 24 s of user CPU in 25 s runs one after another, and
 # the send lag's tail follows it. The CPU a turn says which kind of moment this run had.
 if t["turns"]:

@@ -10,6 +10,11 @@ public struct ClientResponse: Sendable {
     private var fields: Bytes
     private var given: HTTPHeaders?
     private var content: Bytes
+    /// When the client had read and parsed it, on its connection's event loop (nil: not read by the
+    /// client). The caller resumes later — at once on a machine with room; when the process is short of
+    /// CPU, after the loop has run everything else it had to run — and the difference is loadgen's own
+    /// delay, not the server's.
+    public var received: NIODeadline?
 
     /// Bytes of a response: an array, or a slice of the buffer they were read into, copied out only when
     /// asked (a webhook's ack is read for its status alone; copying its fields and body was two allocations
@@ -156,7 +161,8 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch parser.read(&buffer) {
         case .more: break
         case .failed(let reason): fail(.io(reason), closing: context.channel)
-        case .response(let response, let keepAlive):
+        case .response(var response, let keepAlive):
+            response.received = .now()
             // Closed before its caller resumes (and finds it inactive). Bytes past the response answer no
             // request: the connection cannot be trusted with another.
             let c = takeCaller()
@@ -166,7 +172,8 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let response = parser.closed() {
+        if var response = parser.closed() {
+            response.received = .now()
             takeCaller()?.resume(returning: .success(response))  // its body ended with the connection
         } else {
             fail(.io("connection closed by peer"), closing: context.channel)

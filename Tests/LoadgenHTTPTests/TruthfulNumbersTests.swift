@@ -51,6 +51,8 @@ struct TruthfulNumbersTests {
         let trueErrorRate = Double(truth.failures) / Double(truth.deliveries)
         #expect(abs(m.errorRate - trueErrorRate) <= 0.01)
         #expect(m.errors(.http5xx) == UInt64(truth.failures))
+        // Every answer, 200 or 503, measured for how long it waited in loadgen once read (left out of the ack).
+        #expect(m.answerWait?.count == 300)
 
         for (name, measured, actual) in [("ack", m.ack, truth.ackDelays), ("reply", m.reply, truth.replyDelays)] {
             #expect(measured.count == UInt64(actual.count), "\(name) count")

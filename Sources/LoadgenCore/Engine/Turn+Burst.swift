@@ -15,12 +15,13 @@ extension Turn {
         let sentAt = run.elapsed
         if expect != nil { engine.correlator.open(user: user.index, wamid: ids.last!, replies: texts.count, also: Array(ids.dropLast())) }
         var failure: ErrorClass?
-        var acks: [Duration] = []
+        var acks: [AckSample] = []
         for message in messages where failure == nil {
             let body = WebhookEnvelope.render(message, from: sender, frame: w.envelope)
             let postedAt = run.clock.now
-            failure = await engine.transport.deliver(body: body, signature: engine.signer.signature(for: body), user: user.index).errorClass
-            acks.append(postedAt.duration(to: run.clock.now))
+            let delivered = await engine.transport.deliverExplaining(body: body, signature: engine.signer.signature(for: body), user: user.index)
+            failure = delivered.result.errorClass
+            acks.append(AckSample(elapsed: postedAt.duration(to: run.clock.now), waited: delivered.waited))
         }
         var reply = TurnEvidence.Reply.notAwaited
         if let expect {

@@ -96,22 +96,22 @@ struct Turn<C: EngineClock>: Sendable {
         let intended = self.intended ?? now
         let sentAt = run.start.duration(to: now)
         if expect != nil { engine.correlator.open(user: user.index, wamid: wamid) }
-        var (result, said): (DeliveryResult, String?) = if let batcher = run.batcher, let item = message.item {
-            (await batcher.deliver(item), nil)  // Meta batching: this message shares a POST with others
+        var delivered = if let batcher = run.batcher, let item = message.item {
+            Delivered(await batcher.deliver(item))  // Meta batching: this message shares a POST with others
         } else {
             await deliver(message.body, signature: signature, random: &random)
         }
         var attempt = 0
-        while workload.delivery.retries > attempt, !run.stopping, result != .status(200) {
+        while workload.delivery.retries > attempt, !run.stopping, delivered.result != .status(200) {
             // Meta redelivers what was not acked with 200: at once, then with growing gaps.
             if attempt > 0 { try? await run.clock.sleep(for: .seconds(1 << (attempt - 1))) }
             attempt += 1
             run.recorder.record(user: user.index) { $0.redeliveries += 1 }
-            (result, said) = await engine.transport.deliverExplaining(body: message.body, signature: signature, user: user.index)
+            delivered = await engine.transport.deliverExplaining(body: message.body, signature: signature, user: user.index)
         }
-        let ack = intended.duration(to: run.clock.now)
-        let failure = result.errorClass
-        if let failure, let said { run.recorder.record(user: user.index) { $0.noteError(failure, said: said) } }
+        let ack = AckSample(elapsed: intended.duration(to: run.clock.now), waited: delivered.waited)
+        let failure = delivered.result.errorClass
+        if let failure, let said = delivered.said { run.recorder.record(user: user.index) { $0.noteError(failure, said: said) } }
         var reply = TurnEvidence.Reply.notAwaited
         if let expect {
             if failure != nil { engine.correlator.abandon(user: user.index) } else {
@@ -132,7 +132,7 @@ struct Turn<C: EngineClock>: Sendable {
 
     /// Judges the turn (or a burst of `turns` messages), records it, and says how it ended.
     func judge(
-        failure: ErrorClass?, reply: TurnEvidence.Reply, hit: [FailurePattern], acks: some BidirectionalCollection<Duration>, sentAt: Duration,
+        failure: ErrorClass?, reply: TurnEvidence.Reply, hit: [FailurePattern], acks: some BidirectionalCollection<AckSample>, sentAt: Duration,
         turns: UInt64 = 1, reordered: Bool = false
     ) -> TurnResult {
         let graceful = hit.compactMap { engine.injector?.expectation(for: $0) }
@@ -157,7 +157,7 @@ struct Turn<C: EngineClock>: Sendable {
 
     /// Posts a delivery, and for a `duplicates` share of messages the same bytes again — half the time
     /// concurrently, as Meta's parallel redeliveries do, else right after the first.
-    private func deliver(_ body: [UInt8], signature: String, random: inout SeededRandom) async -> (DeliveryResult, said: String?) {
+    private func deliver(_ body: [UInt8], signature: String, random: inout SeededRandom) async -> Delivered {
         let transport = engine.transport
         let share = workload.delivery.duplicates
         let roll = random.nextFraction()

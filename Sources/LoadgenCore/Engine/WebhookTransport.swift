@@ -8,10 +8,10 @@ public protocol WebhookTransport: Sendable {
     /// rate-limit burst judges it). Transports that cannot see headers report nil.
     func deliverReportingRetryAfter(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, retryAfter: Int?)
 
-    /// Like `deliver`, and what the target said when it did not ack with 200: the start of the response
-    /// body, or why there was no answer, secrets redacted (the report's error samples). Transports that
-    /// cannot say report nil.
-    func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, said: String?)
+    /// Like `deliver`, and what the transport saw of it (`Delivered`): what the target said when it did not
+    /// ack with 200, and how long its answer waited in this process before the call returned. The engine
+    /// posts every message of a turn through this one.
+    func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> Delivered
 }
 
 extension WebhookTransport {
@@ -19,8 +19,28 @@ extension WebhookTransport {
         (await deliver(body: body, signature: signature, user: user), nil)
     }
 
-    public func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, said: String?) {
-        (await deliver(body: body, signature: signature, user: user), nil)
+    public func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> Delivered {
+        Delivered(await deliver(body: body, signature: signature, user: user))
+    }
+}
+
+/// A delivery as the transport saw it: how it ended, what the target said, and how long its answer waited
+/// on loadgen's side.
+public struct Delivered: Sendable, Equatable {
+    public var result: DeliveryResult
+    /// What the target said when it did not ack with 200: the start of the response body, or why there was
+    /// no answer, secrets redacted (the report's error samples). nil: it acked, or the transport cannot say.
+    public var said: String?
+    /// How long the answer had waited in this process, read off the wire and parsed, when the call
+    /// returned: the time its task took to run again, loadgen's own delay and not the target's (tens of
+    /// milliseconds when the process is short of CPU). The ack latency leaves it out, and the `generator`
+    /// check judges it. nil: no answer, or a transport that cannot tell.
+    public var waited: Duration?
+
+    public init(_ result: DeliveryResult, said: String? = nil, waited: Duration? = nil) {
+        self.result = result
+        self.said = said
+        self.waited = waited
     }
 }
 

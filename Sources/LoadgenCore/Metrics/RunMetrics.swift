@@ -36,6 +36,11 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     /// process is short of CPU, and then every latency it measured includes its own wait. nil in reports
     /// written before it was measured.
     public var wakeLag: LatencyHistogram?
+    /// Every answer the target gave: when loadgen had read it off the wire → when its turn ran again, the
+    /// generator's own queue (left out of the ack latency). Microseconds on a machine with room; tens of
+    /// milliseconds when the process is short of CPU. nil: none measured (a transport that cannot tell,
+    /// or reports written before it was measured).
+    public var answerWait: LatencyHistogram?
     /// Deliveries sent again after a non-200 ack (`--retries`), and duplicate deliveries (`--duplicates`).
     public var redeliveries: UInt64 = 0
     public var duplicatesSent: UInt64 = 0
@@ -89,6 +94,12 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         wakeLag!.record(lag)
     }
 
+    /// Records how long an answer waited on loadgen's side before its turn ran again.
+    public mutating func recordAnswerWait(_ wait: Duration) {
+        if answerWait == nil { answerWait = LatencyHistogram() }
+        answerWait!.record(wait)
+    }
+
     /// Errors of one class.
     public func errors(_ errorClass: ErrorClass) -> UInt64 { errorClass.slot < errorCounts.count ? errorCounts[errorClass.slot] : 0 }
 
@@ -108,6 +119,7 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         arrivalsLate += other.arrivalsLate
         launchLag.add(other.launchLag)
         if let lag = other.wakeLag { wakeLag = wakeLag.map { var m = $0; m.add(lag); return m } ?? lag }
+        if let wait = other.answerWait { answerWait = answerWait.map { var m = $0; m.add(wait); return m } ?? wait }
         redeliveries += other.redeliveries
         duplicatesSent += other.duplicatesSent
         batchesSent += other.batchesSent

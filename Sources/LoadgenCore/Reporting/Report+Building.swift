@@ -15,7 +15,7 @@ extension Report {
             throughput: run.elapsedSeconds > 0 ? (Double(m.turns) / run.elapsedSeconds * 100).rounded() / 100 : 0)
         latency = Latencies(ack: Percentiles(m.ack), reply: Percentiles(m.reply),
                             distribution: Distribution(ack: m.ack.distribution, reply: m.reply.distribution),
-                            wake: m.wakeLag.map(Percentiles.init))
+                            wake: m.wakeLag.map(Percentiles.init), answerWait: m.answerWait.map(Percentiles.init))
         errorsByClass = Dictionary(uniqueKeysWithValues: m.errorsByClass.map { ($0.0.rawValue, $0.1) })
         errorSamples = m.errorSamples.flatMap { $0.byClass.isEmpty ? nil : $0.byClass }
         replies = correlation

@@ -146,6 +146,9 @@ extension Report {
         /// How late users woke from their pauses: the generator's own lag (`RunMetrics.wakeLag`); nil
         /// when no user paused.
         public var wake: Percentiles?
+        /// How long answers waited once loadgen had read them, before their turn ran again: the generator's
+        /// own queue, left out of `ack` (`RunMetrics.answerWait`); nil when none was measured.
+        public var answerWait: Percentiles?
     }
 
     public struct Distribution: Sendable, Codable, Equatable {
@@ -187,21 +190,33 @@ extension Report {
 }
 
 extension Report.ScriptedCheck {
-    /// Pauses a run needs before its generator's lag is judged: fewer say nothing about a p99.
+    /// Samples a figure of the generator's needs before it is judged: fewer say nothing about a p99.
     public static let wakeLagMinimumPauses: UInt64 = 1_000
-    /// The wake lag p99 past which a run's latencies are loadgen's own queueing as much as the target's.
+    /// The p99 past which a run's latencies are loadgen's own queueing as much as the target's: of how
+    /// late users woke from their pauses, or of how long answers waited once read.
     public static let wakeLagLimit = Duration.milliseconds(100)
 
     /// Whether loadgen kept its own schedule: with the process short of CPU, users wake late from their
-    /// pauses and every latency measured includes loadgen's wait for a core, so the run says so instead
-    /// of reporting those numbers as the bot's. nil when too few users paused to judge.
+    /// pauses and the answers it reads wait for their turns to run again, and every latency measured
+    /// includes loadgen's wait for a core (an answer's wait once read is left out of the ack, but not its
+    /// wait in the socket before, which grows with it), so the run says so instead of reporting those
+    /// numbers as the bot's. nil when too few users paused and too few answers came to judge.
     public static func generator(_ metrics: RunMetrics) -> Report.ScriptedCheck? {
-        guard let lag = metrics.wakeLag, lag.count >= wakeLagMinimumPauses else { return nil }
-        let p99 = lag.milliseconds(atPercentile: 99)
         let limit = wakeLagLimit.inSeconds * 1000
-        let figures = "users woke p99 \(ConsoleSummary.fmt(p99)) ms late from their pauses (max \(ConsoleSummary.fmt(lag.maxMilliseconds)) ms, \(lag.count) pauses)"
-        guard p99 > limit else { return .init(name: "generator", status: .pass, detail: "kept its schedule: \(figures)") }
-        return .init(name: "generator", status: .fail, detail: "fell behind its schedule: \(figures), over \(ConsoleSummary.fmt(limit)) ms: "
+        var figures: [String] = []
+        var behind = false
+        func judge(_ h: LatencyHistogram?, _ describe: (String, String) -> String) {
+            guard let h, h.count >= wakeLagMinimumPauses else { return }
+            let p99 = h.milliseconds(atPercentile: 99)
+            behind = behind || p99 > limit
+            figures.append(describe(ConsoleSummary.fmt(p99), ConsoleSummary.fmt(h.maxMilliseconds)))
+        }
+        judge(metrics.wakeLag) { "users woke p99 \($0) ms late from their pauses (max \($1) ms, \(metrics.wakeLag!.count) pauses)" }
+        judge(metrics.answerWait) { "answers waited p99 \($0) ms, once read, for their turn to go on (max \($1) ms, \(metrics.answerWait!.count) answers)" }
+        guard !figures.isEmpty else { return nil }
+        let said = figures.joined(separator: "; ")
+        guard behind else { return .init(name: "generator", status: .pass, detail: "kept its schedule: \(said)") }
+        return .init(name: "generator", status: .fail, detail: "fell behind its schedule: \(said); over \(ConsoleSummary.fmt(limit)) ms: "
             + "this process was short of CPU, so the latencies above include loadgen's own wait for a core (and, with the "
             + "embedded bot, the bot's): run fewer users, or give loadgen a machine of its own")
     }

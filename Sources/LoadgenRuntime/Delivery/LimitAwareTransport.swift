@@ -19,7 +19,7 @@ struct LimitAwareTransport: WebhookTransport {
         return await base.deliverReportingRetryAfter(body: body, signature: signature, user: user)
     }
 
-    func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, said: String?) {
+    func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> Delivered {
         await note(body)
         return await base.deliverExplaining(body: body, signature: signature, user: user)
     }

@@ -26,19 +26,19 @@ public struct WebhookClient: WebhookTransport {
     /// The bytes of a refusal's body kept for the report, at most.
     static let saidBytes = 400
 
-    public func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> (DeliveryResult, said: String?) {
+    public func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> Delivered {
         switch await post(body: body, signature: signature, user: user) {
         case .success(let response) where response.status == 200:
-            return (.status(200), nil)
+            return Delivered(.status(200), waited: response.waited)
         case .success(let response):
             let text = String(decoding: response.body.prefix(Self.saidBytes), as: UTF8.self)
-            return (.status(response.status), redactor.redact(text.isEmpty ? "(empty body)" : text))
+            return Delivered(.status(response.status), said: redactor.redact(text.isEmpty ? "(empty body)" : text), waited: response.waited)
         case .failure(let why):
             let said: String? = switch why {
             case .connect(let reason), .io(let reason): redactor.redact(reason)
             case .timeout: nil  // the class says it all
             }
-            return (.failed(DeliveryFailure(why)), said)
+            return Delivered(.failed(DeliveryFailure(why)), said: said)
         }
     }
 
@@ -66,6 +66,11 @@ public struct WebhookClient: WebhookTransport {
     private func post(body: [UInt8], signature: String?, user: Int) async -> Result<ClientResponse, ClientFailure> {
         await client.execute(head, header: signature.map { ("X-Hub-Signature-256", $0) }, body: body, timeout: ackTimeout, key: user)
     }
+}
+
+extension ClientResponse {
+    /// How long since the response was read and parsed (nil: not read by the client).
+    var waited: Duration? { received.map { Duration(NIODeadline.now() - $0) } }
 }
 
 extension DeliveryFailure {

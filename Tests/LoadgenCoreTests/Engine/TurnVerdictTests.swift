@@ -59,9 +59,9 @@ import Testing
         let key = StepKey(persona: "buyer", step: "1 text")
         let chaos: ChaosPlan = [.inject(.aiServiceDown, rate: 1, from: .seconds(1), to: .seconds(2))]
         let graceful = TurnVerdict(acked: true, error: nil, latency: .milliseconds(30), fallback: true, patterns: [.aiServiceDown: .graceful])
-        m.record(graceful, turns: 1, of: key, acks: [.milliseconds(5)], at: ChaosMoment(chaos, at: .milliseconds(1500)))
+        m.record(graceful, turns: 1, of: key, acks: [AckSample(elapsed: .milliseconds(5), waited: nil)], at: ChaosMoment(chaos, at: .milliseconds(1500)))
         let clean = TurnVerdict(acked: true, error: nil, latency: .milliseconds(10))
-        m.record(clean, turns: 1, of: key, acks: [.milliseconds(4)], at: ChaosMoment(chaos, at: .milliseconds(2250)))
+        m.record(clean, turns: 1, of: key, acks: [AckSample(elapsed: .milliseconds(4), waited: nil)], at: ChaosMoment(chaos, at: .milliseconds(2250)))
         m.record(TurnVerdict(acked: false, error: .http5xx), turns: 3, of: key, acks: [], at: ChaosMoment(chaos, at: .zero))
         #expect(m.turns == 5 && m.errorTurns == 3 && m.errors(.http5xx) == 3)
         #expect(m.ack.count == 2 && m.reply.count == 2 && m.replies == 2 && m.fallbackReplies == 1)

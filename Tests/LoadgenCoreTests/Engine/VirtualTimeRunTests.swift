@@ -16,7 +16,7 @@ struct VirtualTimeRunTests {
 
     /// Runs `workload` against a `VirtualBot` in virtual time.
     func run(_ workload: Workload, service: Duration, replyDelay: Duration, serial: Bool = false, stall: Range<Duration>? = nil,
-             failing: Range<Duration>? = nil) async
+             failing: Range<Duration>? = nil, answersWait: Duration? = nil) async
         -> (RunResult, [VirtualBot.Seen])
     {
         await VirtualTime.run { clock in
@@ -24,7 +24,8 @@ struct VirtualTimeRunTests {
             let injector = workload.chaos.isEmpty ? nil : FaultInjector(plan: workload.chaos, seed: workload.seed)
             let bot = VirtualBot(clock: clock, correlator: correlator, users: workload.users, service: service, replyDelay: replyDelay,
                                  serial: serial, stall: stall, failing: failing, injector: injector)
-            let engine = Engine(clock: clock, transport: bot, signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator,
+            let transport: any WebhookTransport = answersWait.map { AnswersWait(bot: bot, wait: $0) } ?? bot
+            let engine = Engine(clock: clock, transport: transport, signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator,
                                 unixTime: { 1_750_000_000 }, injector: injector)
             let result = await withTaskGroup(of: Void.self) { group in
                 group.addTask { await bot.run() }
@@ -92,6 +93,20 @@ struct VirtualTimeRunTests {
         #expect(result.timeline.points.prefix(2).map(\.turns) == [66, 66])
         #expect(result.timeline.points.prefix(2).map(\.faultsOpen) == [["ai-service-down"], []])
         #expect(!result.partial)
+    }
+
+    /// What a transport says of an answer's wait on loadgen's side once read (`Delivered.waited`) is
+    /// loadgen's time, not the bot's: against a bot that acks in 5 ms, answers that waited 2 ms each make
+    /// acks of 3 ms, and the run keeps every wait (`answerWait`), answered or refused alike.
+    @Test func theAckLeavesOutHowLongTheAnswerWaitedOnceRead() async {
+        let workload = Workload(scenario: scenario, users: 2, duration: .seconds(3), journeysPerUser: 10)
+        let (result, _) = await run(workload, service: .milliseconds(5), replyDelay: .milliseconds(25), failing: .zero ..< .milliseconds(1),
+                                    answersWait: .milliseconds(2))
+        let m = result.metrics
+        #expect(m.turns == 20 && m.errorTurns == 2)  // each user's first turn, answered 500
+        #expect(m.ack == histogram(Array(repeating: 3, count: 18)))
+        #expect(m.answerWait == histogram(Array(repeating: 2, count: 20)))
+        #expect(m.reply == histogram(Array(repeating: 30, count: 18)))  // the reply still counts from the send
     }
 
     /// A bot that acks and never answers: every turn is `no_reply` after the reply timeout, and the run
@@ -164,5 +179,19 @@ struct VirtualTimeRunTests {
                                  tripwire: Tripwire(sets: try CriteriaSet.parse("staging")))
         let (full, _) = await run(unwatched, service: .milliseconds(5), replyDelay: .milliseconds(25), failing: .seconds(2) ..< .seconds(3600))
         #expect(full.tripped == nil && full.elapsed >= .seconds(60))
+    }
+}
+
+/// A `VirtualBot` whose every answer, its transport says, waited `wait` on loadgen's side once read.
+private struct AnswersWait: WebhookTransport {
+    let bot: VirtualBot
+    let wait: Duration
+
+    func deliver(body: [UInt8], signature: String, user: Int) async -> DeliveryResult {
+        await bot.deliver(body: body, signature: signature, user: user)
+    }
+
+    func deliverExplaining(body: [UInt8], signature: String, user: Int) async -> Delivered {
+        Delivered(await bot.deliver(body: body, signature: signature, user: user), waited: wait)
     }
 }

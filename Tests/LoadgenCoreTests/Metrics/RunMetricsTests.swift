@@ -71,4 +71,35 @@ import Testing
         #expect(merged.wakeLag?.count == 1_000)
         #expect(Report.ScriptedCheck.generator(merged)?.status == .fail)
     }
+
+    /// Answers that wait, once read, for their turns to go on are the generator falling behind too: judged
+    /// like the wake lag (from 1,000 answers, at a p99 of 100 ms), beside it or alone (no think time), and
+    /// added up over shards.
+    @Test func theGeneratorCheckJudgesHowLongAnswersWaited() throws {
+        func metrics(_ answers: Int, slowEvery: Int, slow: Duration, pauses: Int = 0) -> RunMetrics {
+            var m = RunMetrics()
+            for i in 0..<answers { m.recordAnswerWait(i % slowEvery == 0 ? slow : .microseconds(20)) }
+            for _ in 0..<pauses { m.recordWake(.microseconds(500)) }
+            return m
+        }
+        #expect(Report.ScriptedCheck.generator(metrics(999, slowEvery: 1, slow: .seconds(1))) == nil)
+        let kept = try #require(Report.ScriptedCheck.generator(metrics(1_000, slowEvery: 200, slow: .milliseconds(300))))
+        #expect(kept.status == .pass)
+        #expect(kept.detail.hasPrefix("kept its schedule: answers waited p99 0.02 ms, once read, for their turn to go on (max 300"))
+        let behind = try #require(Report.ScriptedCheck.generator(metrics(1_000, slowEvery: 50, slow: .milliseconds(300), pauses: 1_000)))
+        #expect(behind.status == .fail)  // the users woke in time; the answers waited 300 ms at the p99
+        #expect(behind.detail.contains("users woke p99 0.5 ms late from their pauses"))
+        #expect(behind.detail.contains("answers waited p99 300 ms, once read, for their turn to go on"))
+        var merged = metrics(600, slowEvery: 50, slow: .milliseconds(300))
+        merged.merge(metrics(400, slowEvery: 50, slow: .milliseconds(300)))
+        #expect(merged.answerWait?.count == 1_000)
+        #expect(Report.ScriptedCheck.generator(merged)?.status == .fail)
+    }
+
+    /// An ack runs to when loadgen read the answer: the call's time less the answer's wait, never below zero.
+    @Test func anAckLeavesOutTheAnswersWait() {
+        #expect(AckSample(elapsed: .milliseconds(30), waited: .milliseconds(12)).latency == .milliseconds(18))
+        #expect(AckSample(elapsed: .milliseconds(30), waited: nil).latency == .milliseconds(30))
+        #expect(AckSample(elapsed: .milliseconds(3), waited: .milliseconds(5)).latency == .zero)
+    }
 }
