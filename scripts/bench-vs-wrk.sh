@@ -117,9 +117,11 @@ run_loadgen() {
   read -r rate total <<<"$(python3 -c "import json; t=json.load(open('$work/report/report.json'))['totals']; print(t['throughput'], t['turns'])")"
 }
 
-echo "== $rounds rounds of wrk (1 thread), hey and loadgen --replies none; $connections connections, ${seconds}s each"
 hey_rate=0
-printf '%-6s %-8s %12s %10s %8s %12s %12s\n' round tool "requests/s" "of wrk" "× hey" "user µs/req" "sys µs/req"
+if [ "$rounds" -gt 0 ]; then
+  echo "== $rounds rounds of wrk (1 thread), hey and loadgen --replies none; $connections connections, ${seconds}s each"
+  printf '%-6s %-8s %12s %10s %8s %12s %12s\n' round tool "requests/s" "of wrk" "× hey" "user µs/req" "sys µs/req"
+fi
 for round in $(seq "$rounds"); do
   for tool in wrk hey loadgen; do
     "run_$tool"
