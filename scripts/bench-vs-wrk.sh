@@ -18,8 +18,8 @@
 #    each turn's start once its user woke to when loadgen read the answer: nginx answers in well under a
 #    millisecond, so what is past that is time the generator held the request, waiting for a core or a
 #    connection, or the answer, unread in its socket), how long answers waited once read for their turns
-#    to go on (left out of the ack), how long the run took
-#    against its duration, and its CPU a turn (the machine's pace at the moment). (--rounds 0 skips the rounds.)
+#    to go on (left out of the ack), how long the run took against its duration, and its CPU a turn (the
+#    machine's pace at the moment). (--rounds 0 skips the rounds.)
 # 6. With --open R1,R2,…: the open model at each arrival rate (conversations/s, no think time, 20 s each):
 #    launched, dropped, and the launch lag p99 — the highest rate the machine holds, and where it drops.
 # 7. With --capacity U[:S],…: U users at think time 1s-2s for S seconds (default 60) against the embedded

@@ -166,3 +166,19 @@ public struct LatencyHistogram: Sendable, Codable, Equatable {
         try c.encode(flat, forKey: .buckets)
     }
 }
+
+/// A histogram made at its first value: a figure a run may never measure (nil in reports written before
+/// it was, or where nothing was there to measure).
+extension LatencyHistogram? {
+    /// Records one latency, making the histogram first if there is none.
+    public mutating func record(_ latency: Duration) {
+        if self == nil { self = LatencyHistogram() }
+        self!.record(latency)
+    }
+
+    /// Adds every value of `other` (nothing when it is nil), exactly.
+    public mutating func add(_ other: LatencyHistogram?) {
+        guard let other else { return }
+        if self == nil { self = other } else { self!.add(other) }
+    }
+}

@@ -90,14 +90,12 @@ public struct RunMetrics: Sendable, Codable, Equatable {
 
     /// Records how late a user woke from a pause.
     public mutating func recordWake(_ lag: Duration) {
-        if wakeLag == nil { wakeLag = LatencyHistogram() }
-        wakeLag!.record(lag)
+        wakeLag.record(lag)
     }
 
     /// Records how long an answer waited on loadgen's side before its turn ran again.
     public mutating func recordAnswerWait(_ wait: Duration) {
-        if answerWait == nil { answerWait = LatencyHistogram() }
-        answerWait!.record(wait)
+        answerWait.record(wait)
     }
 
     /// Errors of one class.
@@ -118,8 +116,8 @@ public struct RunMetrics: Sendable, Codable, Equatable {
         arrivalsDropped += other.arrivalsDropped
         arrivalsLate += other.arrivalsLate
         launchLag.add(other.launchLag)
-        if let lag = other.wakeLag { wakeLag = wakeLag.map { var m = $0; m.add(lag); return m } ?? lag }
-        if let wait = other.answerWait { answerWait = answerWait.map { var m = $0; m.add(wait); return m } ?? wait }
+        wakeLag.add(other.wakeLag)
+        answerWait.add(other.answerWait)
         redeliveries += other.redeliveries
         duplicatesSent += other.duplicatesSent
         batchesSent += other.batchesSent

@@ -205,14 +205,15 @@ extension Report.ScriptedCheck {
         let limit = wakeLagLimit.inSeconds * 1000
         var figures: [String] = []
         var behind = false
-        func judge(_ h: LatencyHistogram?, _ describe: (String, String) -> String) {
+        /// `describe` gets the p99, the max and the count.
+        func judge(_ h: LatencyHistogram?, _ describe: (String, String, UInt64) -> String) {
             guard let h, h.count >= wakeLagMinimumPauses else { return }
             let p99 = h.milliseconds(atPercentile: 99)
             behind = behind || p99 > limit
-            figures.append(describe(ConsoleSummary.fmt(p99), ConsoleSummary.fmt(h.maxMilliseconds)))
+            figures.append(describe(ConsoleSummary.fmt(p99), ConsoleSummary.fmt(h.maxMilliseconds), h.count))
         }
-        judge(metrics.wakeLag) { "users woke p99 \($0) ms late from their pauses (max \($1) ms, \(metrics.wakeLag!.count) pauses)" }
-        judge(metrics.answerWait) { "answers waited p99 \($0) ms, once read, for their turn to go on (max \($1) ms, \(metrics.answerWait!.count) answers)" }
+        judge(metrics.wakeLag) { "users woke p99 \($0) ms late from their pauses (max \($1) ms, \($2) pauses)" }
+        judge(metrics.answerWait) { "answers waited p99 \($0) ms, once read, for their turn to go on (max \($1) ms, \($2) answers)" }
         guard !figures.isEmpty else { return nil }
         let said = figures.joined(separator: "; ")
         guard behind else { return .init(name: "generator", status: .pass, detail: "kept its schedule: \(said)") }

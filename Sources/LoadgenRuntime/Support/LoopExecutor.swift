@@ -61,7 +61,7 @@ public enum LoopExecutor {
     /// runs go in the next, a loop task of its own, which the loop runs before it polls its sockets again:
     /// NIO's loop runs every task it has, those added meanwhile and its timers that fall due included,
     /// before it looks at its I/O (at 100,000 users a loop went 10–45 ms between polls at the machine's slow
-    /// moments; see the README's scale figures).
+    /// moments; see docs/performance-log.md).
     ///
     /// Unchecked: only its loop's thread reaches it (through the thread-specific key).
     private final class LoopQueue: @unchecked Sendable {
