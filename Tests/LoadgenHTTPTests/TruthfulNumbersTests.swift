@@ -5,9 +5,15 @@ import LoadgenTesting
 import Testing
 
 /// loadgen's numbers against a bot whose delays and failures are known: percentiles never below the
-/// truth and within 10 % + 15 ms of it, plus the worst stall this machine dealt the process during the
-/// run (a `HiccupMeter` measures it: a 20 ms deschedule on a shared 2-core machine delays every request
-/// in flight at that moment, and those are 3 % of 300 turns here); the error rate within one percentage point.
+/// truth and within 10 % + 15 ms of it, plus twice the worst stall this machine dealt the test's threads
+/// during the run; the error rate within one percentage point.
+///
+/// The stall: a `HiccupMeter` measures it where the requests are handled (event loops, cooperative pool).
+/// A 20 ms deschedule on a shared 2-core machine delays every request in flight at that moment, and
+/// those are 3 % of 300 turns here, so the p99 carries it. Twice: the bot records its truth inside its
+/// handler, so what lies outside it — loadgen's write and read, the bot's read and write — crosses both
+/// processes' threads, and each side can be stalled in turn (CI failed at an ack p99 of 42 ms against a
+/// truth of 21 ms with one stall allowed; six spinning processes on 2 cores reproduce it).
 @Suite(.timeLimit(.minutes(1)))
 struct TruthfulNumbersTests {
     @Test func percentilesAndErrorRateMatchTheTruth() async throws {
@@ -60,7 +66,7 @@ struct TruthfulNumbersTests {
                 let truthMs = TruthBot.percentile(p, of: actual)
                 let loadgenMs = measured.milliseconds(atPercentile: p)
                 #expect(loadgenMs >= truthMs, "\(name) p\(p): loadgen \(loadgenMs) ms below the truth \(truthMs) ms")
-                #expect(loadgenMs <= truthMs * 1.1 + 15 + stallMs,
+                #expect(loadgenMs <= truthMs * 1.1 + 15 + 2 * stallMs,
                         "\(name) p\(p): loadgen \(loadgenMs) ms vs truth \(truthMs) ms, worst stall \(stallMs) ms")
             }
         }
