@@ -60,10 +60,10 @@ import X509
     /// Whether a TLS client that trusts only `ca` accepts `leaf` for `host` now.
     static func verify(_ leaf: Certificate, trusting ca: CertificateAuthority, as host: String) async -> Bool {
         var verifier = Verifier(rootCertificates: CertificateStore([ca.certificate])) {
-            RFC5280Policy(validationTime: Date())
+            RFC5280Policy()
             ServerIdentityPolicy(serverHostname: host, serverIP: nil)
         }
-        if case .validCertificate = await verifier.validate(leafCertificate: leaf, intermediates: CertificateStore()) { return true }
+        if case .validCertificate = await verifier.validate(leaf: leaf, intermediates: CertificateStore()) { return true }
         return false
     }
 }
