@@ -2,6 +2,7 @@ import LoadgenCore
 import LoadgenHTTP
 import LoadgenRuntime
 import LoadgenTesting
+import NIOPosix
 import Testing
 
 /// loadgen's numbers against a bot whose delays and failures are known: percentiles never below the
@@ -37,7 +38,7 @@ struct TruthfulNumbersTests {
         let target = try TargetURL(botServer.baseURL + "/webhook")
         let client = try HTTPClient(origin: target.origin, maxConnections: 20)
 
-        let hiccups = HiccupMeter()
+        let hiccups = HiccupMeter(loops: MultiThreadedEventLoopGroup.singleton)
         let result = await withTaskGroup(of: Void.self) { group in
             group.addTask { await graph.run(standIn) }
             group.addTask { await botServer.run(bot) }
