@@ -4,9 +4,12 @@
 ///   after the run ended, or whose faults no call reached, proves nothing;
 /// - `patterns`: every pattern that fired was handled gracefully (`chaos.gracefulRate[P]`, at the run's
 ///   `chaos.gracefulRate` threshold, else 99 %);
-/// - `journeys`: with several journeys and an `errorRate` criterion, each journey holds it (`errorRate[J]`).
+/// - `journeys`: with several journeys and an `errorRate` criterion, each journey holds it (`errorRate[J]`);
+/// - `checks`: every scripted check passed (`checks.failed <= 0`) — the ones that say whether the numbers
+///   are the target's (`generator`, `connections`, `hub`, `embedded bot`) above all: a run whose generator
+///   fell behind, or whose shard lost its hub, has not measured what its other criteria judge.
 ///
-/// A criterion the user wrote for one pattern or journey takes that one's place.
+/// A criterion the user wrote for one pattern or journey takes that one's place; one on `checks.failed`, the `checks` set's.
 public func derivedCriteria(_ sets: [CriteriaSet], _ o: Observations) -> [CriteriaSet] {
     let given = sets.flatMap(\.criteria)
     let plan = o.chaos.patterns.filter { p in !given.contains { $0.metric == .chaosInjected && $0.pattern == p } }
@@ -15,8 +18,10 @@ public func derivedCriteria(_ sets: [CriteriaSet], _ o: Observations) -> [Criter
     let fired = FailurePattern.allCases.filter { (o.metrics.patterns[$0]?.injected ?? 0) > 0 }
     let patterns = fired.filter { p in !given.contains { $0.metric == .chaosGracefulRate && $0.pattern == p } }
         .map { Criterion(.chaosGracefulRate, everyPattern.comparison, everyPattern.threshold, pattern: $0) }
+    let checks = given.contains { $0.metric == .checksFailed } ? [] : [Criterion(.checksFailed, .atMost, 0)]
     return [CriteriaSet(name: "plan", criteria: plan), CriteriaSet(name: "patterns", criteria: patterns),
-            CriteriaSet(name: "journeys", criteria: journeyCriteria(sets, o))].filter { !$0.criteria.isEmpty }
+            CriteriaSet(name: "journeys", criteria: journeyCriteria(sets, o)), CriteriaSet(name: "checks", criteria: checks)]
+        .filter { !$0.criteria.isEmpty }
 }
 
 /// Each journey held to the run's error rate, when there are several journeys and a gate for it.

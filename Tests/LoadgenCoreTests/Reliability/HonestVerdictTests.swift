@@ -45,6 +45,25 @@ struct HonestVerdictTests {
         #expect(failed == ["ai-service-down"])  // the pattern's case is its criterion, once
     }
 
+    /// A scripted check that failed (the generator fell behind, a shard lost its hub) used to pass every preset
+    /// but `staging` and `smoke`: with `--criteria prod`, a run whose numbers were loadgen's own queue passed.
+    @Test func aFailedScriptedCheckFailsTheRunWhateverWasAsked() throws {
+        let m = ReportFixtures.metrics(replies: Array(repeating: 5_000, count: 100))
+        for criteria in ["prod", "promote", "meta-webhook", "reply.p95<1s"] {
+            let e = evaluate(try CriteriaSet.parse(criteria), against: Observations(metrics: m, repliesMeasured: true, healthOK: true, checksFailed: 1))
+            #expect(e.verdict == .fail, "\(criteria)")
+            let derived = e.checks.filter { $0.name == "checks.failed" }
+            #expect(derived.map(\.preset) == ["checks"] && derived.first?.actual == 1, "\(criteria)")
+            #expect(evaluate(try CriteriaSet.parse(criteria), against: Observations(metrics: m, repliesMeasured: true, healthOK: true)).verdict
+                == .pass, "\(criteria)")
+        }
+        // A criterion on checks.failed the user wrote (or a preset's) takes the derived one's place.
+        let tolerant = evaluate(try CriteriaSet.parse("prod,checks.failed<=1"), against: Observations(metrics: m, repliesMeasured: true,
+                                                                                                   healthOK: true, checksFailed: 1))
+        #expect(tolerant.verdict == .pass && !tolerant.checks.contains { $0.preset == "checks" })
+        #expect(!evaluate(sets, against: Observations(metrics: m, repliesMeasured: true)).checks.contains { $0.preset == "checks" })
+    }
+
     /// With several journeys, each is held to the run's error rate: a broken one cannot hide in the average.
     @Test func eachJourneyIsHeldToTheErrorRate() {
         var m = ReportFixtures.metrics(replies: Array(repeating: 5_000, count: 990), persona: "buyer")
