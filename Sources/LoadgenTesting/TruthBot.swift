@@ -7,12 +7,14 @@ import NIOHTTP1
 
 /// A bot whose timing is known: it holds each ack for a planned delay, replies after another, and
 /// fails every `failEvery`-th delivery with 503. It records the delays it actually applied — the truth
-/// that loadgen's measurements are checked against. An actor: every connection's handler records into it.
+/// that loadgen's measurements are checked against — from when the request's last byte arrived (the
+/// server stamps it on its event loop), so that the hop to this actor is inside the truth, not outside
+/// it with loadgen's share. An actor: every connection's handler records into it.
 public actor TruthBot: HTTPResponder {
     public struct Truth: Sendable {
-        /// Receipt → response written, per acked delivery.
+        /// Arrival → response handed to the server to write, per acked delivery.
         public var ackDelays: [Duration] = []
-        /// Receipt → reply send started, per reply.
+        /// Arrival → reply send started, per reply.
         public var replyDelays: [Duration] = []
         public var deliveries = 0
         public var failures = 0
@@ -50,7 +52,7 @@ public actor TruthBot: HTTPResponder {
     public var recorded: Truth { truth }
 
     public func respond(to request: ServerRequest) async -> ServerResponse {
-        let receivedAt = ContinuousClock.now
+        let receivedAt = request.receivedAt
         truth.deliveries += 1
         let n = truth.deliveries
         if failEvery > 0, n % failEvery == 0 {

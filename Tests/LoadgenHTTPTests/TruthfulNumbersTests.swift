@@ -11,10 +11,11 @@ import Testing
 ///
 /// The stall: a `HiccupMeter` measures it where the requests are handled (event loops, cooperative pool).
 /// A 20 ms deschedule on a shared 2-core machine delays every request in flight at that moment, and
-/// those are 3 % of 300 turns here, so the p99 carries it. Twice: the bot records its truth inside its
-/// handler, so what lies outside it — loadgen's write and read, the bot's read and write — crosses both
-/// processes' threads, and each side can be stalled in turn (CI failed at an ack p99 of 42 ms against a
-/// truth of 21 ms with one stall allowed; six spinning processes on 2 cores reproduce it).
+/// those are 3 % of 300 turns here, so the p99 carries it. Twice: the bot's truth runs from a request's
+/// arrival on its server's loop to its answer handed back, so what lies outside it — loadgen's write and
+/// read, the bot's write — crosses threads of both sides, and each can be stalled in turn (CI failed at an
+/// ack p99 of 42 ms against a truth of 21 ms with one stall allowed; six spinning processes on 2 cores
+/// reproduce it).
 @Suite(.timeLimit(.minutes(1)))
 struct TruthfulNumbersTests {
     @Test func percentilesAndErrorRateMatchTheTruth() async throws {
