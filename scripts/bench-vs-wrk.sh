@@ -8,7 +8,9 @@
 # 2. Runs wrk (1 thread: the physical limit here), hey (Go) and loadgen --replies none against it,
 #    alternately, for --rounds rounds (default 2), with the same connections and ~900-byte signed POSTs,
 #    and prints for each run requests/s, its share of wrk's rate in the same round, and CPU µs per request
-#    (user and system): ratios taken in one sitting, because these machines are shared and noisy.
+#    (user and system): ratios taken in one sitting, because these machines are shared and noisy; then,
+#    over two rounds or more, the median and range of loadgen's rate over hey's and over wrk's and of its
+#    user CPU a request (one round says little when the machine's pace moves by half within minutes).
 # 3. With --memory: peak RSS of loadgen with 100 and with 10,000 users (think time 2s-5s), and the
 #    memory per simulated user.
 # 4. With --soak S: 1,000 users with think time for S seconds, RSS sampled every 30 s (is it flat?).
@@ -118,6 +120,7 @@ run_loadgen() {
 }
 
 hey_rate=0
+ratios=()  # "loadgen/hey loadgen/wrk user-µs" of each round, for the summary
 if [ "$rounds" -gt 0 ]; then
   echo "== $rounds rounds of wrk (1 thread), hey and loadgen --replies none; $connections connections, ${seconds}s each"
   printf '%-6s %-8s %12s %10s %8s %12s %12s\n' round tool "requests/s" "of wrk" "× hey" "user µs/req" "sys µs/req"
@@ -132,8 +135,23 @@ for round in $(seq "$rounds"); do
     python3 -c "
 vs = f'{float($rate)/float($hey_rate):.2f}×' if '$tool' == 'loadgen' else ''
 print(f'{$round:<6} {\"$tool\":<8} {float($rate):12,.0f} {float($rate)/float($wrk_rate)*100:9.0f} % {vs:>8} {$user*1e6/$total:12.1f} {$sys*1e6/$total:12.1f}')"
+    [ "$tool" = loadgen ] && ratios+=("$(python3 -c "print($rate / $hey_rate, $rate / $wrk_rate, $user * 1e6 / $total)")")
   done
 done
+# The sitting as a whole: each ratio's median over the rounds, and its range (one round says little on a
+# machine whose pace moves by half within minutes).
+if [ "$rounds" -gt 1 ]; then
+  python3 - "${ratios[@]}" <<'PY'
+import statistics, sys
+rounds = [tuple(map(float, r.split())) for r in sys.argv[1:]]
+def line(name, values, fmt):
+    print(f"   {name}: median {fmt(statistics.median(values))}, from {fmt(min(values))} to {fmt(max(values))}")
+print(f"== over the {len(rounds)} rounds")
+line("loadgen / hey", [r[0] for r in rounds], lambda v: f"{v:.2f}×")
+line("loadgen / wrk", [r[1] for r in rounds], lambda v: f"{v * 100:.0f} %")
+line("loadgen user CPU a request", [r[2] for r in rounds], lambda v: f"{v:.1f} µs")
+PY
+fi
 
 if [ "$memory" = 1 ]; then
   for users in 100 10000; do
