@@ -50,7 +50,8 @@ struct HonestVerdictTests {
     @Test func aFailedScriptedCheckFailsTheRunWhateverWasAsked() throws {
         let m = ReportFixtures.metrics(replies: Array(repeating: 5_000, count: 100))
         for criteria in ["prod", "promote", "meta-webhook", "reply.p95<1s"] {
-            let e = evaluate(try CriteriaSet.parse(criteria), against: Observations(metrics: m, repliesMeasured: true, healthOK: true, checksFailed: 1))
+            let e = evaluate(try CriteriaSet.parse(criteria),
+                             against: Observations(metrics: m, repliesMeasured: true, healthOK: true, checksFailed: 1))
             #expect(e.verdict == .fail, "\(criteria)")
             let derived = e.checks.filter { $0.name == "checks.failed" }
             #expect(derived.map(\.preset) == ["checks"] && derived.first?.actual == 1, "\(criteria)")
