@@ -1,4 +1,5 @@
 import Foundation
+import LoadgenCore
 import NIOCore
 import Synchronization
 
@@ -50,7 +51,7 @@ public final class HiccupMeter: Sendable {
 
     /// A timer on `loop` a millisecond ahead, which notes how late it fired and sets the next.
     private func probe(_ loop: any EventLoop, until deadline: ContinuousClock.Instant) {
-        let asked = NIODeadline.now() + .milliseconds(1)
+        let asked = NIODeadline.now() + .nanoseconds(Self.interval.nanoseconds)
         loop.scheduleTask(deadline: asked) { [self] in
             note(.nanoseconds((NIODeadline.now() - asked).nanoseconds))
             if !stopped.load(ordering: .relaxed), ContinuousClock.now < deadline { probe(loop, until: deadline) }
@@ -68,7 +69,6 @@ public final class HiccupMeter: Sendable {
     }
 
     private func note(_ late: Duration) {
-        let c = late.components
-        worstNanoseconds.max(c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000, ordering: .relaxed)
+        worstNanoseconds.max(late.nanoseconds, ordering: .relaxed)
     }
 }
