@@ -120,7 +120,7 @@ run_loadgen() {
 }
 
 hey_rate=0
-ratios=()  # "loadgen/hey loadgen/wrk user-µs" of each round, for the summary
+loadgen_rounds=()  # "rate hey-rate wrk-rate user-seconds requests" of loadgen's run in each round, for the summary
 if [ "$rounds" -gt 0 ]; then
   echo "== $rounds rounds of wrk (1 thread), hey and loadgen --replies none; $connections connections, ${seconds}s each"
   printf '%-6s %-8s %12s %10s %8s %12s %12s\n' round tool "requests/s" "of wrk" "× hey" "user µs/req" "sys µs/req"
@@ -135,21 +135,21 @@ for round in $(seq "$rounds"); do
     python3 -c "
 vs = f'{float($rate)/float($hey_rate):.2f}×' if '$tool' == 'loadgen' else ''
 print(f'{$round:<6} {\"$tool\":<8} {float($rate):12,.0f} {float($rate)/float($wrk_rate)*100:9.0f} % {vs:>8} {$user*1e6/$total:12.1f} {$sys*1e6/$total:12.1f}')"
-    [ "$tool" = loadgen ] && ratios+=("$(python3 -c "print($rate / $hey_rate, $rate / $wrk_rate, $user * 1e6 / $total)")")
+    [ "$tool" = loadgen ] && loadgen_rounds+=("$rate $hey_rate $wrk_rate $user $total")
   done
 done
 # The sitting as a whole: each ratio's median over the rounds, and its range (one round says little on a
 # machine whose pace moves by half within minutes).
 if [ "$rounds" -gt 1 ]; then
-  python3 - "${ratios[@]}" <<'PY'
+  python3 - "${loadgen_rounds[@]}" <<'PY'
 import statistics, sys
 rounds = [tuple(map(float, r.split())) for r in sys.argv[1:]]
 def line(name, values, fmt):
     print(f"   {name}: median {fmt(statistics.median(values))}, from {fmt(min(values))} to {fmt(max(values))}")
 print(f"== over the {len(rounds)} rounds")
-line("loadgen / hey", [r[0] for r in rounds], lambda v: f"{v:.2f}×")
-line("loadgen / wrk", [r[1] for r in rounds], lambda v: f"{v * 100:.0f} %")
-line("loadgen user CPU a request", [r[2] for r in rounds], lambda v: f"{v:.1f} µs")
+line("loadgen / hey", [rate / hey for rate, hey, _, _, _ in rounds], lambda v: f"{v:.2f}×")
+line("loadgen / wrk", [rate / wrk for rate, _, wrk, _, _ in rounds], lambda v: f"{v * 100:.0f} %")
+line("loadgen user CPU a request", [user * 1e6 / n for _, _, _, user, n in rounds], lambda v: f"{v:.1f} µs")
 PY
 fi
 
