@@ -24,11 +24,14 @@ public struct Endpoint: Sendable {
     }
     private let way: Way
 
-    /// `route`'s requests, over at most `maxConnections` connections when it is HTTP. Paths given to
-    /// `execute` are absolute: a base URL's path is the caller's to prefix.
-    public init(_ route: Route, maxConnections: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+    /// `route`'s requests, over at most `maxConnections` connections when it is HTTP (trusting `trust`
+    /// besides the system's roots when it is HTTPS). Paths given to `execute` are absolute: a base URL's
+    /// path is the caller's to prefix.
+    public init(
+        _ route: Route, maxConnections: Int, trust: TrustedCertificates = .system, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
         switch route {
-        case .http(let url): way = .http(try HTTPClient(origin: url.origin, maxConnections: maxConnections, group: group))
+        case .http(let url): way = .http(try HTTPClient(origin: url.origin, maxConnections: maxConnections, trust: trust, group: group))
         case .inProcess(let responder): way = .inProcess(responder)
         }
     }

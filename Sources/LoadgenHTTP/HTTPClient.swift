@@ -21,16 +21,17 @@ public final class HTTPClient: Sendable {
     public static let defaultMaxResponseBytes = 1 << 20
 
     /// A client for `origin` holding at most `maxConnections` open connections in total, taking response
-    /// bodies up to `maxResponseBytes` (a longer one is an `io` failure and its connection is closed).
+    /// bodies up to `maxResponseBytes` (a longer one is an `io` failure and its connection is closed), and
+    /// trusting `trust` besides the system's roots when the origin is HTTPS.
     public init(
         origin: Origin, maxConnections: Int, connectTimeout: TimeAmount = .seconds(5), maxResponseBytes: Int = HTTPClient.defaultMaxResponseBytes,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        trust: TrustedCertificates = .system, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         self.origin = origin
         hostHeader = origin.hostHeader
         let loops = Array(group.makeIterator())
         let count = max(1, min(loops.count, maxConnections))
-        let tls: NIOSSLContext? = origin.tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        let tls: NIOSSLContext? = origin.tls ? try trust.clientContext() : nil
         shards = (0..<count).map { i in
             ConnectionPool(origin: origin, eventLoop: loops[i], tls: tls,
                            maxConnections: max(1, maxConnections / count + (i < maxConnections % count ? 1 : 0)),

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A small HTTP/1.1 server on SwiftNIO: keep-alive, a body size limit, a handler per connection.
 ///
@@ -14,20 +15,24 @@ public final class HTTPServer: Sendable {
     /// The address the server listens on.
     public let host: String
     public let port: Int
+    /// Whether it speaks HTTPS.
+    private let tls: Bool
     /// Accepted connections, their HTTP pipeline set up, not read from until `run` hands them a handler.
     private let channel: NIOAsyncChannel<Accepted, Never>
     private let maxBodyBytes: Int
 
-    private init(host: String, port: Int, maxBodyBytes: Int, channel: NIOAsyncChannel<Accepted, Never>) {
+    private init(host: String, port: Int, tls: Bool, maxBodyBytes: Int, channel: NIOAsyncChannel<Accepted, Never>) {
         self.host = host
         self.port = port
+        self.tls = tls
         self.maxBodyBytes = maxBodyBytes
         self.channel = channel
     }
 
-    /// Binds `host:port`. Throws `BindError` with a clear message when the address is taken or invalid.
+    /// Binds `host:port`, speaking HTTPS with `tls` when given. Throws `BindError` with a clear message
+    /// when the address is taken or invalid.
     public static func bind(
-        host: String, port: Int, maxBodyBytes: Int = 3 * 1024 * 1024,
+        host: String, port: Int, maxBodyBytes: Int = 3 * 1024 * 1024, tls: NIOSSLContext? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> HTTPServer {
         do {
@@ -38,19 +43,20 @@ public final class HTTPServer: Sendable {
                 .childChannelOption(.autoRead, value: false)  // nothing is read before `run` has a responder for it
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
+                        if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                         return Accepted(child)
                     }
                 }
             let bound = channel.channel.localAddress?.port ?? port
-            return HTTPServer(host: host, port: bound, maxBodyBytes: maxBodyBytes, channel: channel)
+            return HTTPServer(host: host, port: bound, tls: tls != nil, maxBodyBytes: maxBodyBytes, channel: channel)
         } catch {
             throw BindError(address: "\(host):\(port)", reason: String(describing: error))
         }
     }
 
-    /// `http://host:port`, with IPv6 hosts bracketed.
-    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    /// `http://host:port` (`https` with TLS), with IPv6 hosts bracketed.
+    public var baseURL: String { "\(tls ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
     /// What the accepting loop hears of: a new connection, a request to answer in a task, a closed connection.
     enum Event: Sendable {

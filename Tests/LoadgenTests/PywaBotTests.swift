@@ -88,7 +88,7 @@ struct PywaBotTests {
         environment.merge(secrets) { $1 }
         environment["WHATSAPP_PHONE_NUMBER_ID"] = BusinessIdentity.default.phoneNumberID
         environment["SSL_CERT_FILE"] = caFile.path
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         return try start(python, [PythonEnvironment.fixtures.appendingPathComponent("pywa_bot.py").path], environment: environment,
                          stderr: try FileHandle(forWritingTo: log))
     }

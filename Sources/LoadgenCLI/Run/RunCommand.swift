@@ -13,7 +13,7 @@ extension Loadgen {
             discussion: """
             Without --target, loadgen starts its embedded reference bot and tests that. With --target, set WHATSAPP_APP_SECRET (or --app-secret-file) to the app secret the bot checks signatures with, and point the bot's Graph API base URL at the --graph-listen address so its replies reach loadgen — or, for a bot whose Graph host is hard-coded, run with --graph-proxy and start the bot with HTTPS_PROXY at it, trusting loadgen's CA. Optional: WHATSAPP_VERIFY_TOKEN (checks the handshake), WHATSAPP_ACCESS_TOKEN (the Bearer token the stand-in Graph API accepts; any token when unset).
 
-            Exit codes: 0 pass, 1 criteria failed, 64 usage, 65 bad input file, 66 missing input file, 69 target unreachable, 70 internal error, 71 cannot listen, 73 cannot write the report or the CA, 78 missing secret, 130 interrupted (partial report written).
+            Exit codes: 0 pass, 1 criteria failed, 64 usage, 65 bad input file, 66 missing input file, 69 target unreachable or its TLS certificate not trusted (--target-ca), 70 internal error, 71 cannot listen, 73 cannot write the report or the CA, 78 missing secret, 130 interrupted (partial report written).
             """)
 
         @OptionGroup var load: LoadOptions

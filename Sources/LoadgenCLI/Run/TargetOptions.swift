@@ -22,6 +22,14 @@ struct TargetOptions: ParsableArguments {
                                valueName: "url"), transform: Arguments.url)
     var health: TargetURL?
 
+    @Option(name: .customLong("target-ca"), help: targetCAHelp, transform: Arguments.path)
+    var targetCA: String?
+
+    /// `--target-ca`'s help, the same for `run` and `smoke`.
+    static let targetCAHelp = ArgumentHelp(
+        "Trust the certificates in this PEM file for an https:// --target and --health, besides the system's: a staging bot's private CA or self-signed certificate. Host names and dates are still checked.",
+        valueName: "path")
+
     @Option(parsing: .unconditional, help: "Most open connections to the target (users share them). Default: min(concurrency, 512).")
     var connections: Int?
 
@@ -60,6 +68,7 @@ struct TargetOptions: ParsableArguments {
         if let graphListen { config.graphListen = graphListen }
         config.business = business.identity
         config.health = health
+        config.targetCA = targetCA
         config.connections = connections
         config.upstreamProxies = upstream
         config.chaos = chaos

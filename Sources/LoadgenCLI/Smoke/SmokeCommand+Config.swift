@@ -19,6 +19,7 @@ extension Loadgen.Smoke {
         config.env = env
         config.target = target
         config.health = health
+        config.targetCA = targetCA
         config.testNumbersFile = testNumbers
         config.rolloutPercent = rolloutPercent
         config.users = users

@@ -17,7 +17,7 @@ extension Loadgen {
 
             Secrets: WHATSAPP_APP_SECRET (or --app-secret-file) and WHATSAPP_VERIFY_TOKEN, never on the command line.
 
-            Exit codes: 0 pass, 1 a check or criterion failed, 64 usage or caps exceeded, 65 bad test-numbers file, 66 missing file, 69 target unreachable, 71 cannot listen, 73 cannot write report, 78 missing secret.
+            Exit codes: 0 pass, 1 a check or criterion failed, 64 usage or caps exceeded, 65 bad test-numbers or --target-ca file, 66 missing file, 69 target unreachable or its TLS certificate not trusted, 71 cannot listen, 73 cannot write report, 78 missing secret.
             """)
 
         @Option(help: ArgumentHelp("staging or prod (prod enforces the caps and the allow-list).", valueName: "env"))
@@ -29,6 +29,9 @@ extension Loadgen {
         @Option(help: ArgumentHelp("A health endpoint to check (EasyMO worker or core JSON); repeat for several.", valueName: "url"),
                 transform: Arguments.url)
         var health: [TargetURL] = []
+
+        @Option(name: .customLong("target-ca"), help: TargetOptions.targetCAHelp, transform: Arguments.path)
+        var targetCA: String?
 
         @Option(name: .customLong("test-numbers"),
                 help: ArgumentHelp("The allow-listed test numbers: one E.164 number per line, # comments. Required with --env prod.",

@@ -42,6 +42,7 @@ extension RunConfig {
     func checkCombinations() throws(ConfigError) {
         let urls = [("--target", target), ("--health", health)] + upstreamProxies.map { ("--upstream \($0.name)", Optional($0.upstream)) }
         for (flag, url) in urls { if let refusal = url?.credentialsRefusal(flag) { throw ConfigError(refusal) } }
+        try TargetURL.checkTargetCA(targetCA, for: [target, health].compactMap { $0 })
         if rate != nil, concurrency != nil {
             throw ConfigError("--rate (open model) and --concurrency (closed model) exclude each other; use --max-in-flight to cap an open run")
         }
@@ -80,6 +81,18 @@ extension RunConfig {
                                           ("--graph-limits", graph.limits != nil), ("--graph-templates", graph.templates != nil)]
         if let (flag, _) = onTheHub.first(where: \.1) {
             throw ConfigError("\(flag) belongs on the hub with --hub (the hub serves the bot once for every shard): give it to 'loadgen hub' instead")
+        }
+    }
+}
+
+extension TargetURL {
+    /// `--target-ca` adds trust for HTTPS: refused, with why, when none of `urls` (the target, the health
+    /// URLs) is HTTPS, or the path is empty.
+    static func checkTargetCA(_ path: String?, for urls: [TargetURL]) throws(ConfigError) {
+        guard let path else { return }
+        guard !path.isEmpty else { throw ConfigError("--target-ca needs the path of a PEM file") }
+        guard urls.contains(where: \.origin.tls) else {
+            throw ConfigError("--target-ca trusts a private CA for an https:// --target or --health; \(urls.isEmpty ? "there is no --target (the embedded bot speaks plain HTTP)" : "none is https://")")
         }
     }
 }

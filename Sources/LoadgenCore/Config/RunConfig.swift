@@ -31,6 +31,8 @@ public struct RunConfig: Sendable {
     public var business: BusinessIdentity = .default
     public var replies: ReplyMode = .any
     public var health: TargetURL?
+    /// A PEM file of certificates to trust for an HTTPS target besides the system's (`--target-ca`).
+    public var targetCA: String?
     /// Default: min(users, 512).
     public var connections: Int?
     /// Stop each user after this many journeys.
@@ -105,7 +107,7 @@ public struct RunConfig: Sendable {
             wamidSalt: wamidSalt, tripwire: Tripwire(sets: criteria.sets, repliesMeasured: replies.awaitsReplies))
         return RunPlan(
             workload: workload, target: target, criteria: criteria.sets, criteriaText: criteria.text, graphListen: graphListen,
-            healthURL: health, connections: connections ?? min(load.users, 512),
+            healthURL: health, targetCA: targetCA, connections: connections ?? min(load.users, 512),
             connectionsGiven: connections != nil, ackTimeout: ackTimeout, statusCallbacks: statusCallbacks,
             upstreamProxies: upstreamProxies, metricsListen: metricsListen, embeddedBot: embeddedBot, shard: shard, report: report,
             usersFile: usersFile?.path, graph: graph, graphProxy: proxy,

@@ -15,6 +15,9 @@ public struct RunPlan: Sendable {
     public let graphProxy: GraphProxySpec?
     /// A health endpoint to probe before the load (the embedded bot's when nil and there is no target).
     public let healthURL: TargetURL?
+    /// A PEM file of certificates to trust for the target (and health URLs) besides the system's
+    /// (`--target-ca`).
+    public let targetCA: String?
     /// Most open connections to the target.
     public let connections: Int
     /// Whether `connections` was asked for (`--connections`) rather than chosen: a chosen number may be
@@ -46,7 +49,8 @@ public struct RunPlan: Sendable {
 
     public init(
         workload: Workload, target: TargetURL? = nil, criteria: [CriteriaSet] = [], criteriaText: String = "",
-        graphListen: HostPort = HostPort(host: "127.0.0.1", port: 0), healthURL: TargetURL? = nil, connections: Int = 16, connectionsGiven: Bool = false,
+        graphListen: HostPort = HostPort(host: "127.0.0.1", port: 0), healthURL: TargetURL? = nil, targetCA: String? = nil, connections: Int = 16,
+        connectionsGiven: Bool = false,
         ackTimeout: Duration = .seconds(5), statusCallbacks: Bool = true, upstreamProxies: [UpstreamProxySpec] = [],
         metricsListen: HostPort? = nil, embeddedBot: EmbeddedBotOptions = EmbeddedBotOptions(), deliveryHeaders: [String: String] = [:],
         shard: Shard? = nil, report: ReportPlan = ReportPlan(), usersFile: String? = nil, graph: GraphRules = GraphRules(),
@@ -58,6 +62,7 @@ public struct RunPlan: Sendable {
         self.criteriaText = criteriaText
         self.graphListen = graphListen
         self.healthURL = healthURL
+        self.targetCA = targetCA
         self.connections = connections
         self.connectionsGiven = connectionsGiven
         self.ackTimeout = ackTimeout

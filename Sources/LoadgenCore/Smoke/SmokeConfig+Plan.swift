@@ -34,7 +34,7 @@ extension SmokeConfig {
             replyTimeout: replyTimeout, replies: replies, seed: seed, business: business, includeBSUID: false,
             chaos: chaos ?? scenario.chaos, wamidSalt: wamidSalt, tripwire: Tripwire(sets: sets, repliesMeasured: replies.awaitsReplies))
         let run = RunPlan(
-            workload: workload, target: target, criteria: sets, criteriaText: criteria.text, graphListen: graphListen,
+            workload: workload, target: target, criteria: sets, criteriaText: criteria.text, graphListen: graphListen, targetCA: targetCA,
             connections: max(2, population.count), ackTimeout: ackTimeout, statusCallbacks: false,
             embeddedBot: EmbeddedBotOptions(verifiesSignatures: botVerifiesSignatures), deliveryHeaders: [Self.tagHeader: runID],
             report: report, graphProxy: try graphProxy?.validated())

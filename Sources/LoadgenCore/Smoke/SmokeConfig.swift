@@ -7,6 +7,8 @@ public struct SmokeConfig: Sendable {
     public var target: TargetURL?
     /// Health endpoints to check (the embedded bot's own is always checked when there is no target).
     public var health: [TargetURL] = []
+    /// A PEM file of certificates to trust for an HTTPS target and health URLs besides the system's.
+    public var targetCA: String?
     /// The allow-listed test numbers' file (required in production), and what it lists once read.
     public var testNumbersFile: String?
     public var testNumbers: TestNumbers?
@@ -61,6 +63,7 @@ public struct SmokeConfig: Sendable {
         for (flag, url) in [("--target", target)] + health.map({ ("--health", Optional($0)) }) {
             if let refusal = url?.credentialsRefusal(flag) { throw ConfigError(refusal) }
         }
+        try TargetURL.checkTargetCA(targetCA, for: [target].compactMap { $0 } + health)
         _ = try graphProxy?.validated()
         if let users, users < 1 { throw ConfigError("--users must be at least 1 (got \(users))") }
         guard duration > .zero else { throw ConfigError("--duration must be a positive time such as 20s or 2m (got '\(DurationText.format(duration))')") }

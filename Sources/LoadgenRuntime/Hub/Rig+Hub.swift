@@ -7,7 +7,9 @@ extension Rig {
     /// once for every shard and hands this one its users' replies, refusals and fault hits over the link.
     /// The shard delivers its users' webhooks and plays their status webhooks (it holds the app secret
     /// and the target; the hub needs neither), and judges its turns.
-    static func assembleShard(_ plan: RunPlan, hub: ShardHub, secrets: RunSecrets, log: @escaping Log) async throws(LoadgenFailure) -> Rig {
+    static func assembleShard(
+        _ plan: RunPlan, hub: ShardHub, trust: TrustedCertificates, secrets: RunSecrets, log: @escaping Log
+    ) async throws(LoadgenFailure) -> Rig {
         guard let target = plan.target, let appSecret = secrets.appSecret, let shard = plan.shard else {
             throw LoadgenFailure(.software, "a shard of a hub was planned without a target, its app secret or its shard")
         }
@@ -21,10 +23,10 @@ extension Rig {
         var services: [any Service] = [HubLinkService(link: link)]  // first to start, last to stop
         let live = try await liveMetrics(plan, log: log)
         services += live.services
-        let client = try self.client(for: target, connections: connections)
-        if let statuses { services.append(try statusService(statuses, to: .http(target), target: target, appSecret: appSecret)) }
+        let client = try self.client(for: target, connections: connections, trust: trust)
+        if let statuses { services.append(try statusService(statuses, to: .http(target), target: target, appSecret: appSecret, trust: trust)) }
         return Rig(plan: plan, target: target, bot: nil, appSecret: appSecret, verifyToken: secrets.verifyToken, healthURL: plan.healthURL,
                    graphAPI: hub.url.description, correlator: correlator, injector: injector, client: client, statusCallbacks: statuses,
-                   liveMetrics: live.metrics, upstreamCalls: nil, graphProxy: nil, services: services, hub: link)
+                   liveMetrics: live.metrics, upstreamCalls: nil, graphProxy: nil, services: services, hub: link, trust: trust)
     }
 }

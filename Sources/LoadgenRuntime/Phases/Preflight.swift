@@ -10,7 +10,7 @@ enum Preflight {
     static func run(_ rig: Rig) async throws(LoadgenFailure) -> (checks: [Report.ScriptedCheck], healthOK: Bool?) {
         var checks = [try await handshake(client: rig.client, target: rig.target, verifyToken: rig.verifyToken)]
         guard let url = rig.healthURL else { return (checks, nil) }
-        let (check, ok) = await health(url: url)
+        let (check, ok) = await health(url: url, trust: rig.trust)
         checks.append(check)
         return (checks, ok)
     }
@@ -35,14 +35,19 @@ enum Preflight {
     }
 
     /// The target's health: HTTP 200 and, in the JSON, `status` ok/healthy and every `checks.*.status` ok.
-    static func health(url: TargetURL, headers: [String: String] = [:]) async -> (Report.ScriptedCheck, Bool) {
-        guard let client = try? HTTPClient(origin: url.origin, maxConnections: 1) else {
+    static func health(url: TargetURL, headers: [String: String] = [:], trust: TrustedCertificates = .system) async -> (Report.ScriptedCheck, Bool) {
+        guard let client = try? HTTPClient(origin: url.origin, maxConnections: 1, trust: trust) else {
             return (.init(name: "health", status: .fail, detail: "cannot create a client for \(url)"), false)
         }
         defer { client.shutdown() }
         let result = await client.execute(method: .GET, path: url.pathAndQuery, headers: HTTPHeaders(headers.map { ($0.key, $0.value) }),
                                           timeout: .seconds(5))
-        guard case .success(let r) = result else {
+        let r: ClientResponse
+        switch result {
+        case .success(let response): r = response
+        case .failure(.io(let why)) where isTLS(why):
+            return (.init(name: "health", status: .fail, detail: "TLS handshake with \(url) failed: \(tlsReason(why))"), false)
+        case .failure:
             return (.init(name: "health", status: .fail, detail: "\(url) did not answer"), false)
         }
         let verdict = HealthVerdict.judge(status: r.status, body: r.body)
@@ -66,17 +71,23 @@ enum Preflight {
             throw LoadgenFailure(.unavailable, "cannot reach target \(target): \(shortReason(why))")
         case .failure(.timeout):
             throw LoadgenFailure(.unavailable, "target \(target) did not answer within 10 s")
-        case .failure(.io(let why)) where why.contains("handshakeFailed") || why.contains("SSL"):
+        case .failure(.io(let why)) where isTLS(why):
             throw LoadgenFailure(.unavailable, "TLS handshake with \(target) failed: \(tlsReason(why))")
         case .failure(.io(let why)):
             throw LoadgenFailure(.unavailable, "target \(target) broke the connection: \(shortReason(why))")
         }
     }
 
+    /// Whether a broken exchange broke in its TLS handshake.
+    static func isTLS(_ why: String) -> Bool { why.contains("handshakeFailed") || why.contains("SSL") }
+
     /// What went wrong in a TLS handshake, in words (not BoringSSL's error stack).
     static func tlsReason(_ why: String) -> String {
         if why.contains("WRONG_VERSION_NUMBER") { return "the target does not speak TLS (is it http://, not https://?)" }
-        if why.contains("CERTIFICATE") || why.contains("certificate") { return "its certificate is not trusted or does not match the host" }
+        if why.contains("CERTIFICATE") || why.contains("certificate") {
+            return "its certificate is not trusted or does not match the host"
+                + " (signed by a private CA, or self-signed? trust it with --target-ca FILE)"
+        }
         return "the target closed the connection during the handshake"
     }
 

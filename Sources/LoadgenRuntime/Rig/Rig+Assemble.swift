@@ -10,7 +10,8 @@ extension Rig {
     /// callbacks that talk to the target.
     static func assemble(_ plan: RunPlan, secrets: RunSecrets, log: @escaping Log, observeUpstreams: Bool = false) async throws(LoadgenFailure) -> Rig {
         try requireSecrets(plan, secrets)
-        if let hub = plan.hub { return try await assembleShard(plan, hub: hub, secrets: secrets, log: log) }
+        let trust = try TargetTrustLoader.load(plan.targetCA)
+        if let hub = plan.hub { return try await assembleShard(plan, hub: hub, trust: trust, secrets: secrets, log: log) }
         let connections = try OpenFiles.connections(for: plan, notice: log)  // before anything is opened
         let w = plan.workload
         let injector = w.chaos.isEmpty ? nil : FaultInjector(plan: w.chaos, seed: w.seed)
@@ -42,16 +43,16 @@ extension Rig {
                                            observeUpstreams: observeUpstreams, log: log)
         }
         services += target.services
-        let client = try self.client(for: target.url, connections: connections)
+        let client = try self.client(for: target.url, connections: connections, trust: trust)
         if let statuses {
             let route: Route = target.bot.map { .inProcess($0.webhook) } ?? .http(target.url)  // the embedded bot's: in process
-            services.append(try statusService(statuses, to: route, target: target.url, appSecret: target.appSecret))
+            services.append(try statusService(statuses, to: route, target: target.url, appSecret: target.appSecret, trust: trust))
         }
         services.insert(HTTPService(description: "stand-in Graph API", server: graph, responder: standIn), at: 0)
         return Rig(plan: plan, target: target.url, bot: target.bot, appSecret: target.appSecret, verifyToken: target.verifyToken,
                    healthURL: target.healthURL, graphAPI: graph.baseURL, correlator: correlator, injector: injector, client: client,
                    statusCallbacks: statuses, liveMetrics: live.metrics, upstreamCalls: target.upstreamCalls, graphProxy: proxyLedger,
-                   services: services, graphLimits: limits)
+                   services: services, graphLimits: limits, trust: trust)
     }
 
     /// Live metrics, when the plan serves them (`--metrics-listen`), and their server.
@@ -64,8 +65,8 @@ extension Rig {
     }
 
     /// Pooled connections to the target's origin.
-    static func client(for target: TargetURL, connections: Int) throws(LoadgenFailure) -> HTTPClient {
-        do { return try HTTPClient(origin: target.origin, maxConnections: connections) } catch {
+    static func client(for target: TargetURL, connections: Int, trust: TrustedCertificates) throws(LoadgenFailure) -> HTTPClient {
+        do { return try HTTPClient(origin: target.origin, maxConnections: connections, trust: trust) } catch {
             throw LoadgenFailure(.usage, "cannot set up a client for \(target): \(error)")
         }
     }
@@ -79,11 +80,11 @@ extension Rig {
     }
 
     /// Meta's status webhooks to the target's webhook, signed with its app secret.
-    static func statusService(_ statuses: StatusCallbacks, to route: Route, target: TargetURL, appSecret: Secret) throws(LoadgenFailure)
-        -> any Service
+    static func statusService(_ statuses: StatusCallbacks, to route: Route, target: TargetURL, appSecret: Secret, trust: TrustedCertificates)
+        throws(LoadgenFailure) -> any Service
     {
         do {
-            let delivery = try StatusCallbacks.Delivery(to: route, path: target.pathAndQuery, appSecret: appSecret)
+            let delivery = try StatusCallbacks.Delivery(to: route, path: target.pathAndQuery, appSecret: appSecret, trust: trust)
             return StatusCallbacksService(callbacks: statuses, delivery: delivery)
         } catch {
             throw LoadgenFailure(.usage, "cannot set up the status callbacks' client for \(target): \(error)")

@@ -37,6 +37,8 @@ struct Rig: Sendable {
     var graphLimits: GraphLimitGate? = nil
     /// A shard's link to its hub (`--hub`), which stands in for the stand-ins.
     var hub: HubLink? = nil
+    /// What HTTPS to the target and its health URLs trusts besides the system's roots (`--target-ca`).
+    var trust: TrustedCertificates = .system
 
     /// The run's one clock: the engine, the correlator's deadlines and the fault windows all read it.
     /// Its instants are `ContinuousClock`'s; it sleeps on `LoopTimers`, not libdispatch.

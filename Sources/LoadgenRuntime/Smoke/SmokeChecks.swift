@@ -48,7 +48,7 @@ struct SmokeChecks: Sendable {
         var checks: [Report.ScriptedCheck] = []
         var healthOK: Bool?
         for url in urls {
-            let (check, ok) = await Preflight.health(url: url, headers: rig.plan.deliveryHeaders)
+            let (check, ok) = await Preflight.health(url: url, headers: rig.plan.deliveryHeaders, trust: rig.trust)
             checks.append(.init(name: urls.count == 1 ? "health" : "health \(url)", status: check.status, detail: check.detail))
             healthOK = (healthOK ?? true) && ok
         }

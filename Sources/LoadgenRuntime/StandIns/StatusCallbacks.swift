@@ -43,10 +43,14 @@ public final class StatusCallbacks: Sendable {
         var path: String
         var signer: WebhookSigner
 
-        /// To the webhook at `path` of `route`: over HTTP on `connections` connections, or in this process
-        /// (the embedded bot's webhook) as the same signed requests.
-        public init(to route: Route, path: String, appSecret: Secret, connections: Int = StatusCallbacks.defaultConnections) throws {
-            endpoint = try Endpoint(route, maxConnections: connections)
+        /// To the webhook at `path` of `route`: over HTTP on `connections` connections (trusting `trust`
+        /// besides the system's roots over HTTPS), or in this process (the embedded bot's webhook) as the
+        /// same signed requests.
+        public init(
+            to route: Route, path: String, appSecret: Secret, connections: Int = StatusCallbacks.defaultConnections,
+            trust: TrustedCertificates = .system
+        ) throws {
+            endpoint = try Endpoint(route, maxConnections: connections, trust: trust)
             self.path = path
             signer = WebhookSigner(appSecret: appSecret)
         }
