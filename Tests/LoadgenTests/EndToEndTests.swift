@@ -29,8 +29,8 @@ struct EndToEndTests {
             #expect(p.max < 5000)
         }
         #expect(r.latency.reply.p50 >= r.latency.ack.p50 * 0.5)  // a reply comes after (or about when) its ack
-        #expect(r.checks.map(\.name) == ["handshake", "health", "connections", "embedded bot"])
-        #expect(r.checks.map(\.status) == [.pass, .pass, .pass, .pass])
+        #expect(r.checks.map(\.name) == ["handshake", "health", "connections", "status webhooks", "embedded bot"])
+        #expect(r.checks.map(\.status) == [.pass, .pass, .pass, .pass, .pass])
         #expect(r.delivery.statusCallbacks == Report.StatusCallbackCounts(sent: 300, failed: 0, dropped: 0))  // sent, delivered, read for each reply
 
         // The report on disk is the contract: schema v1 with DESIGN.md's keys.

@@ -35,19 +35,10 @@ struct ExpectationsTests {
     private func withFAQBot<T: Sendable>(
         menuOnly: Bool = false, _ body: @Sendable (_ target: String, _ graphPort: Int) async throws -> T
     ) async throws -> T {
-        let graphPort = try await ProxiedChaosTests.freePort()
-        let bot = try FAQBot(appSecret: Secret("faq-secret"), verifyToken: "faq-token",
-                             graphBase: try TargetURL("http://127.0.0.1:\(graphPort)/v20.0"), menuOnly: menuOnly)
-        let server = try await HTTPServer.bind(host: "127.0.0.1", port: 0)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await server.run(bot); return nil }
-            group.addTask { await bot.run(); return nil }
-            defer { group.cancelAll() }
-            return try await body("http://127.0.0.1:\(server.port)/webhook", graphPort)
-        }
+        try await ServedFAQBot.with(menuOnly: menuOnly) { target, graphPort, _ in try await body(target, graphPort) }
     }
 
-    private static let secrets = ["WHATSAPP_APP_SECRET": "faq-secret", "WHATSAPP_VERIFY_TOKEN": "faq-token"]
+    private static let secrets = ServedFAQBot.secrets
 
     private func smoke(_ target: String, graphPort: Int, dir: URL) async throws -> RunOutcome {
         try ScenarioCatalog.install([Self.faqSmoke])

@@ -71,7 +71,8 @@ extension Rig {
         await statusCallbacks?.drain(within: .seconds(2))  // the last replies' delivered/read statuses
         await hub?.finish()
         client.shutdown()
-        var checks = checks + [Report.ScriptedCheck.generator(result.metrics), Self.enoughConnections(client.connectionWaits, plan.connections)]
+        var checks = checks + [Report.ScriptedCheck.generator(result.metrics), Self.enoughConnections(client.connectionWaits, plan.connections),
+                               statusCallbacks.flatMap { Self.statusesAcked($0.delivered) }]
             .compactMap { $0 } + (bot.map { [Self.keptUp($0.counts)] } ?? [])
         if let hub { checks.append(await hub.check(unjudged: result.metrics.errors(.hubLost))) }
         var report = RunReport.make(self, result: result, checks: checks, healthOK: healthOK, startedAt: startedAt, smoke: smoke,
@@ -107,6 +108,21 @@ extension Rig {
         return .init(name: "connections", status: .fail, detail: "too few: \(figures), so their ack latency includes loadgen's own queue "
             + "for a connection, not only the target's time (the target was slow to free them, or this process too busy to read their "
             + "answers): raise --connections, or run fewer users")
+    }
+
+    /// Whether the target acked Meta's status webhooks (`sent`, `delivered`, `read` for each reply) with
+    /// 200, as Meta expects of every delivery: it retries the others, and disables a webhook that keeps
+    /// failing. Over 1 % of them (and at least 5) not acked fails it; nil when none was posted.
+    static func statusesAcked(_ counts: StatusCallbacks.Counts) -> Report.ScriptedCheck? {
+        let posted = counts.sent + counts.failed
+        guard posted > 0 else { return nil }
+        let first = counts.firstFailure.map { ", the first: \($0)" } ?? ""
+        guard isAShareOfTheRun(counts.failed, of: posted) else {
+            let missed = counts.failed == 0 ? "" : " (\(counts.failed) not\(first))"
+            return .init(name: "status webhooks", status: .pass, detail: "acked: \(counts.sent) of \(posted) acked 200\(missed)")
+        }
+        return .init(name: "status webhooks", status: .fail, detail: "\(counts.failed) of \(posted) not acked 200\(first); Meta retries a "
+            + "status webhook that is not acked 200, and disables a webhook that keeps failing")
     }
 
     /// Whether the embedded bot kept up with the load: it shares the machine with the generator, and a

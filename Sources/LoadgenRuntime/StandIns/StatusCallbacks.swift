@@ -18,9 +18,13 @@ import Synchronization
 /// delivery only once the bot is there.
 public final class StatusCallbacks: Sendable {
     public struct Counts: Sendable, Codable, Equatable {
+        /// Posted and acked 200.
         public var sent = 0
+        /// Posted and not acked 200: another status, or no answer.
         public var failed = 0
         public var dropped = 0
+        /// What the first of the `failed` got (`HTTP 401`, `no answer within 5 s`).
+        public var firstFailure: String?
     }
 
     private struct Job: Sendable {
@@ -185,8 +189,17 @@ public final class StatusCallbacks: Sendable {
     }
 
     private func settle(_ result: Result<ClientResponse, ClientFailure>, last: Bool) {
-        let ok = if case .success(let r) = result { r.status == 200 } else { false }
-        counts.withLock { ok ? ($0.sent += 1) : ($0.failed += 1) }
+        let failure: String? = switch result {
+        case .success(let r): r.status == 200 ? nil : "HTTP \(r.status)"
+        case .failure(.timeout): "no answer within 5 s"
+        case .failure(.connect): "no connection"
+        case .failure(.io): "the connection broke"
+        }
+        counts.withLock { c in
+            guard let failure else { return c.sent += 1 }
+            c.failed += 1
+            if c.firstFailure == nil { c.firstFailure = failure }
+        }
         if last { pending.subtract(1, ordering: .relaxed) }
     }
 

@@ -5,8 +5,6 @@ import LoadgenCore
 import LoadgenHTTP
 import LoadgenRuntime
 import LoadgenTesting
-import NIOHTTP1
-import Synchronization
 import Testing
 
 /// A bot served over HTTPS with a certificate its own CA signed, as staging bots often are, tested end to
@@ -17,29 +15,12 @@ import Testing
 @Suite(.timeLimit(.minutes(2)))
 struct HTTPSTargetTests {
     typealias CLI = CommandLineTests
-    private static let secrets = ["WHATSAPP_APP_SECRET": "faq-secret", "WHATSAPP_VERIFY_TOKEN": "faq-token"]
+    private static let secrets = ServedFAQBot.secrets
 
-    /// The FAQ bot, counting the status webhooks it accepted (signed with the app secret: it answers
-    /// 401 otherwise).
-    private final class StatusCounting: HTTPResponder {
-        let bot: FAQBot
-        let statuses = Mutex(0)
-        init(_ bot: FAQBot) { self.bot = bot }
-
-        func respond(to request: ServerRequest) async -> ServerResponse {
-            let response = await bot.respond(to: request)
-            if request.method == .POST, response.status == .ok, String(decoding: request.body, as: UTF8.self).contains(#""statuses":"#) {
-                statuses.withLock { $0 += 1 }
-            }
-            return response
-        }
-    }
-
-    /// Runs `body` with a FAQ bot on HTTPS at `https://localhost:PORT`, its certificate (for `localhost`)
-    /// signed by a CA made for the test, whose certificate is in `caFile`; the bot replies to a stand-in
-    /// Graph API at `graphPort`.
+    /// Runs `body` with the FAQ bot on HTTPS at `https://localhost:PORT`, its certificate (for `localhost`)
+    /// signed by a CA made for the test, whose certificate is in `caFile`.
     private func withHTTPSBot<T: Sendable>(
-        _ body: @Sendable (_ target: String, _ graphPort: Int, _ caFile: String, _ bot: StatusCounting) async throws -> T
+        _ body: @Sendable (_ target: String, _ graphPort: Int, _ caFile: String, _ bot: ServedFAQBot) async throws -> T
     ) async throws -> T {
         let ca = try CertificateAuthority.generate(name: "a staging bot's CA")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("https-target-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -47,20 +28,14 @@ struct HTTPSTargetTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let caFile = dir.appendingPathComponent("ca.pem").path
         try Data(try ca.certificatePEM.utf8).write(to: URL(fileURLWithPath: caFile))
-        let graphPort = try await ProxiedChaosTests.freePort()
-        let bot = StatusCounting(try FAQBot(appSecret: Secret("faq-secret"), verifyToken: "faq-token",
-                                            graphBase: try TargetURL("http://127.0.0.1:\(graphPort)/v20.0")))
-        let server = try await HTTPServer.bind(host: "127.0.0.1", port: 0, tls: try ca.serverContext(for: "localhost"))
-        #expect(server.baseURL.hasPrefix("https://"))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await server.run(bot); return nil }
-            group.addTask { await bot.bot.run(); return nil }
-            defer { group.cancelAll() }
-            return try await body("https://localhost:\(server.port)/webhook", graphPort, caFile, bot)
+        return try await ServedFAQBot.with(tls: ca) { target, graphPort, bot in
+            #expect(target.hasPrefix("https://localhost:"))
+            return try await body(target, graphPort, caFile, bot)
         }
     }
 
-    private static func scenarioFile(in dir: URL) throws -> String {
+    /// The FAQ bot's scenario, as an operator writes it.
+    static func scenarioFile(in dir: URL) throws -> String {
         let file = dir.appendingPathComponent("faq.yaml")
         try Data("""
         name: faq-over-https
@@ -112,7 +87,7 @@ struct HTTPSTargetTests {
                 "--graph-listen", "127.0.0.1:\(port)",
                 "--concurrency", "2", "--journeys", "3", "--think-time", "0", "--duration", "30", "--quiet", "--report-dir", dir.path,
             ]).outcome(environment: Self.secrets)
-            return (outcome, bot.statuses.withLock { $0 })
+            return (outcome, bot.statusesAccepted)
         }
         #expect(outcome.report.totals.turns == 6 && outcome.report.totals.errors == 0, "\(outcome.report.totals)")
         #expect(statuses > 0, "no status webhook reached the bot over TLS")
