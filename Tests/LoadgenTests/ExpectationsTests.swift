@@ -111,24 +111,7 @@ struct ExpectationsTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faq-file-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("faq-smoke.yaml")
-        try Data("""
-        name: faq-smoke
-        criteria: prod
-        expectations:
-          fallbackPhrases: [did not understand]
-          graceful: { invalid-input: { contains: try asking } }
-          smoke:
-            agentMessage: What are your opening hours?
-            agentAnswer: { contains: we are open }
-            menuMessage: menu
-            menu: interactive
-        personas:
-          - name: asks-hours
-            steps:
-              - send: When are you open?
-              - expect: { contains: we are open }
-        """.utf8).write(to: file)
+        let file = try ServedFAQBot.scenarioFile(named: "faq-smoke", in: dir)
         #expect(try ScenarioFile.load(String(contentsOf: file, encoding: .utf8), path: file.path).expectations == Self.faq)
         let outcome = try await withFAQBot { target, port in
             try await Loadgen.Smoke.parse([

@@ -52,4 +52,28 @@ final class ServedFAQBot: HTTPResponder {
             return try await body(target, graphPort, bot)
         }
     }
+
+    /// The FAQ bot's scenario file, as an operator writes it, named `name`, in `dir`: its expectations
+    /// (`ExpectationsTests.faq`) and one persona asking the hours.
+    static func scenarioFile(named name: String, in dir: URL) throws -> URL {
+        let file = dir.appendingPathComponent("\(name).yaml")
+        try Data("""
+        name: \(name)
+        criteria: prod
+        expectations:
+          fallbackPhrases: [did not understand]
+          graceful: { invalid-input: { contains: try asking } }
+          smoke:
+            agentMessage: What are your opening hours?
+            agentAnswer: { contains: we are open }
+            menuMessage: menu
+            menu: interactive
+        personas:
+          - name: asks-hours
+            steps:
+              - send: When are you open?
+              - expect: { contains: we are open }
+        """.utf8).write(to: file)
+        return file
+    }
 }

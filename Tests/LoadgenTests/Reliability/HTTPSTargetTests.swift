@@ -34,34 +34,11 @@ struct HTTPSTargetTests {
         }
     }
 
-    /// The FAQ bot's scenario, as an operator writes it.
-    static func scenarioFile(in dir: URL) throws -> String {
-        let file = dir.appendingPathComponent("faq.yaml")
-        try Data("""
-        name: faq-over-https
-        criteria: prod
-        expectations:
-          fallbackPhrases: [did not understand]
-          graceful: { invalid-input: { contains: try asking } }
-          smoke:
-            agentMessage: What are your opening hours?
-            agentAnswer: { contains: we are open }
-            menuMessage: menu
-            menu: interactive
-        personas:
-          - name: asks-hours
-            steps:
-              - send: When are you open?
-              - expect: { contains: we are open }
-        """.utf8).write(to: file)
-        return file.path
-    }
-
     @Test func aSmokeTestOfAnHTTPSBotWithAPrivateCAPassesTrustingIt() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("https-smoke-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = try Self.scenarioFile(in: dir)
+        let file = try ServedFAQBot.scenarioFile(named: "faq-over-https", in: dir).path
         let outcome = try await withHTTPSBot { target, port, caFile, _ in
             try await Loadgen.Smoke.parse([
                 "-f", file, "--target", target, "--health", target.replacingOccurrences(of: "/webhook", with: "/health"), "--target-ca", caFile,
@@ -80,7 +57,7 @@ struct HTTPSTargetTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("https-run-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = try Self.scenarioFile(in: dir)
+        let file = try ServedFAQBot.scenarioFile(named: "faq-over-https", in: dir).path
         let (outcome, statuses) = try await withHTTPSBot { target, port, caFile, bot in
             let outcome = try await Loadgen.Run.parse([
                 "-f", file, "--target", target, "--health", target.replacingOccurrences(of: "/webhook", with: "/health"), "--target-ca", caFile,

@@ -15,7 +15,7 @@ struct StatusWebhooksCheckTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("status-acks-\(getpid())-\(rejectingStatuses)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = try HTTPSTargetTests.scenarioFile(in: dir)
+        let file = try ServedFAQBot.scenarioFile(named: "faq-statuses", in: dir).path
         return try await ServedFAQBot.with(rejectsStatuses: rejectingStatuses) { target, port, bot in
             let outcome = try await Loadgen.Run.parse([
                 "-f", file, "--target", target, "--health", target.replacingOccurrences(of: "/webhook", with: "/health"),
