@@ -43,7 +43,8 @@ struct ReportCommandsTests {
         let junit = try XMLDocument(contentsOf: a.appendingPathComponent("junit.xml"))
         let suite = try #require(junit.rootElement()?.elements(forName: "testsuite").first)
         #expect(suite.attribute(forName: "failures")?.stringValue == "0")
-        #expect(suite.elements(forName: "testcase").count == 9)  // 4 staging criteria, 4 checks (connections enough, the embedded bot kept up), 1 journey
+        // 4 staging criteria, 5 checks (handshake, health, connections enough, status webhooks acked, the embedded bot kept up), 1 journey
+        #expect(suite.elements(forName: "testcase").count == 10)
         let html = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("\"turns\":120"))
 
@@ -91,6 +92,14 @@ struct ReportCommandsTests {
         let twice = try CLI.run(["merge", a.path, a.path, "-o", root.appendingPathComponent("twice").path])
         #expect(twice.status == 65)
         CLI.expectOneClearLine(twice, containing: "are both shard 0/2")
+        // Two shards of three are not the run: merged, the verdict fails and says which shard is missing.
+        #expect(m.stdout.contains("✅ shards: PASS — all 2 shards merged"), "\(m.stdout)")
+        let (first, last) = (root.appendingPathComponent("first"), root.appendingPathComponent("last"))
+        _ = try Self.run(users: 20, seed: 1, into: first, ["--shard", "0/3"])
+        _ = try Self.run(users: 20, seed: 1, into: last, ["--shard", "2/3"])
+        let part = try CLI.run(["merge", first.path, last.path, "-o", root.appendingPathComponent("part").path])
+        #expect(part.status == 1, "\(part.stdout)\(part.stderr)")
+        #expect(part.stdout.contains("❌ shards: FAIL — 2 of 3 shards merged, missing 1/3"), "\(part.stdout)")
     }
 
     @Test func badReportFilesGetOneClearLine() throws {
@@ -111,9 +120,9 @@ struct ReportCommandsTests {
         let bad = try CLI.run(["merge", garbage.path, notReport.path, "-o", root.path])
         #expect(bad.status == 65)
         CLI.expectOneClearLine(bad, containing: "garbage.json is not valid JSON")
-        let one = try CLI.run(["merge", notReport.path, "-o", root.path])
-        #expect(one.status == 64)
-        CLI.expectOneClearLine(one, containing: "give at least two reports to merge")
+        let none = try CLI.run(["merge", "-o", root.path])
+        #expect(none.status == 64)
+        CLI.expectOneClearLine(none, containing: "give the shard reports to merge")
         let tolerance = try CLI.run(["compare", notReport.path, notReport.path, "--relative", "lots"])
         #expect(tolerance.status == 64)
         CLI.expectOneClearLine(tolerance, containing: "--relative must be a fraction or a percentage")

@@ -43,6 +43,7 @@ public enum ReportMerge {
             }
             add(r.checks, to: &checks)
         }
+        if let check = try shardsCheck(shards) { checks.append(check) }
         run.target = targets.joined(separator: ", ")
         run.shard = nil
         run.users = Self.users(reports.compactMap(\.report.run.users))
@@ -77,6 +78,25 @@ public enum ReportMerge {
                 checks.append(check)
             }
         }
+    }
+
+    /// Whether every shard of the run is in the merge (`shards`: reports that name their shard, `I/N` →
+    /// the report's name): the merged counts are those of the merged shards' users only, so a run whose
+    /// shard is missing — its pod died before it wrote a report, or it was left off the command line —
+    /// fails, its missing shards named, rather than passing on part of the load. Nil when no report names
+    /// its shard; throws when they name different splits (shard 0/2 and 1/3 are not one run's).
+    static func shardsCheck(_ shards: [String: String]) throws(MergeError) -> Report.ScriptedCheck? {
+        let named = shards.compactMap { text, name in Shard(text).map { (shard: $0, name: name) } }.sorted { $0.shard.index < $1.shard.index }
+        guard let first = named.first else { return nil }
+        if let other = named.first(where: { $0.shard.count != first.shard.count }) {
+            throw .differentSplits(first.name, first.shard.description, other.name, other.shard.description)
+        }
+        let count = first.shard.count
+        let present = Set(named.map(\.shard.index))
+        let missing = (0..<count).filter { !present.contains($0) }.map { "\($0)/\(count)" }
+        guard !missing.isEmpty else { return .init(name: "shards", status: .pass, detail: "all \(count) shards merged") }
+        return .init(name: "shards", status: .fail, detail: "\(present.count) of \(count) shards merged, missing \(missing.joined(separator: ", ")): "
+            + "the merged counts cover only the users of the shards merged, not the whole run's")
     }
 
     /// The merged run judged again by the criteria the shards were run with.
@@ -128,6 +148,8 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
     case differentScenarios(first: String, String, String)
     case badCriteria(String, String)
     case sameShard(String, String, String)
+    /// Two reports of different splits: a report's name and shard, another's.
+    case differentSplits(String, String, String, String)
     case schemaVersion(String, Int)
     case overflow(String)
 
@@ -140,6 +162,8 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
             "\(name) ran scenario '\(other)', the first report ran '\(first)': only shards of one run can be merged"
         case .badCriteria(let spec, let why): "the reports' criteria '\(spec)' no longer parse: \(why)"
         case .sameShard(let shard, let first, let second): "\(first) and \(second) are both shard \(shard): merging them would count its users twice"
+        case .differentSplits(let a, let shardA, let b, let shardB):
+            "\(a) is shard \(shardA) and \(b) is shard \(shardB): shards of runs split differently are not one run's"
         case .schemaVersion(let name, let version):
             "\(name) has report schema version \(version); this loadgen reads version \(Report.currentSchemaVersion)"
         case .overflow(let counter): "the reports' counts add up past the largest count (2^64 − 1) at \(counter.dropFirst()): a corrupt or crafted report"

@@ -126,6 +126,30 @@ import Testing
         #expect(merged.verdict == .fail)
     }
 
+    /// A shard whose report is not in the merge (its pod died before writing it, or it was left off the
+    /// command line): the merged run fails and names it, rather than passing on two thirds of the load.
+    @Test func aMissingShardFailsTheMergedRunAndIsNamed() throws {
+        let shards = (0..<3).map { i in
+            var r = ReportFixtures.report(ReportFixtures.metrics(replies: ReportFixtures.latencies(300, medianMs: 5, seed: UInt64(20 + i))))
+            r.run.shard = "\(i)/3"
+            return (name: "shard-\(i)", report: r)
+        }
+        #expect(shards.allSatisfy { $0.report.verdict == .pass })
+        let whole = try ReportMerge.merge(shards)
+        #expect(whole.checks == [.init(name: "shards", status: .pass, detail: "all 3 shards merged")])
+        #expect(whole.verdict == .pass)
+
+        let part = try ReportMerge.merge([shards[0], shards[2]])
+        #expect(part.checks == [.init(name: "shards", status: .fail, detail: "2 of 3 shards merged, missing 1/3: the merged counts cover only "
+                                        + "the users of the shards merged, not the whole run's")])
+        #expect(part.verdict == .fail)
+        #expect(part.criteria.contains { $0.name == "checks.failed" && !$0.passed })
+
+        var other = shards[1]
+        other.report.run.shard = "1/2"
+        #expect(throws: MergeError.differentSplits("shard-0", "0/3", "shard-1", "1/2")) { try ReportMerge.merge([shards[0], other]) }
+    }
+
     @Test func reportsThatCannotBeMergedSaySo() {
         var old = ReportFixtures.report(RunMetrics())
         old.metrics = nil
