@@ -18,12 +18,6 @@ struct ManifestScriptsTests {
         return command[2].replacingOccurrences(of: "/reports", with: reports.path)
     }
 
-    static func temporaryFolder(_ name: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     /// A stand-in `loadgen` in `bin`: it says `ready`, then ends with `status`, or — with nil — waits for
     /// SIGTERM and then, as loadgen does, writes a partial report and ends with 130.
     static func standIn(in bin: URL, status: Int32?) throws {
@@ -41,7 +35,7 @@ struct ManifestScriptsTests {
 
     /// Runs the shard's script around a stand-in ending with `status` (nil: stopped by SIGTERM once ready).
     private func shard(status: Int32?) throws -> (exit: Int32, folder: URL) {
-        let root = try Self.temporaryFolder("shard-script")
+        let root = try temporaryFolder("shard-script")
         try Self.standIn(in: root.appendingPathComponent("bin"), status: status)
         let folder = root.appendingPathComponent("run-1/shard-2")
         // Started as a container's process is: every signal's default action (this test process may be
@@ -91,7 +85,7 @@ struct ManifestScriptsTests {
 
     /// Runs the merge's wait over shards that left `left`; its status and what it said.
     private func wait(_ left: [Left], mergedBefore: Bool = false) throws -> (status: Int32, said: String) {
-        let root = try Self.temporaryFolder("merge-wait")
+        let root = try temporaryFolder("merge-wait")
         defer { try? FileManager.default.removeItem(at: root) }
         let run = root.appendingPathComponent("run-1")
         for (i, what) in left.enumerated() {

@@ -18,3 +18,11 @@ extension Loadgen.Smoke {
         return try await SmokeDriver.run(plan, secrets: secrets, stop: StopSignal(), log: log)
     }
 }
+
+/// A new, empty folder under the temporary directory, its name `name`, this process and a random number:
+/// tests run in parallel, a run's cases too. The caller removes it.
+func temporaryFolder(_ name: String) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}

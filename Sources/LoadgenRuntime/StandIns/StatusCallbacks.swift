@@ -23,7 +23,7 @@ public final class StatusCallbacks: Sendable {
         /// Posted and not acked 200: another status, or no answer.
         public var failed = 0
         public var dropped = 0
-        /// What the first of the `failed` got (`HTTP 401`, `no answer within 5 s`).
+        /// What the first of the `failed` got (`HTTP 401`, `no answer within 5s`).
         public var firstFailure: String?
     }
 
@@ -79,6 +79,8 @@ public final class StatusCallbacks: Sendable {
     static let laneCapacity = 10_000
     /// How often a worker takes up what is due: statuses are late by at most this.
     static let pass = Duration.milliseconds(5)
+    /// How long the target has to ack a status webhook.
+    static let ackTimeout = Duration.seconds(5)
     /// When `delivered` and `read` follow `sent`, as Meta's do for a user who is online.
     static let deliveredAfter = Duration.milliseconds(50), readAfter = Duration.milliseconds(300)
 
@@ -182,7 +184,7 @@ public final class StatusCallbacks: Sendable {
             return settle(result, last: last)
         }
         posts.addTask {
-            let result = await delivery.endpoint.execute(.POST, delivery.path, headers: headers, body: body, timeout: .seconds(5),
+            let result = await delivery.endpoint.execute(.POST, delivery.path, headers: headers, body: body, timeout: Self.ackTimeout,
                                                          key: job.recipient.utf8.count)
             self.settle(result, last: last)
         }
@@ -191,7 +193,7 @@ public final class StatusCallbacks: Sendable {
     private func settle(_ result: Result<ClientResponse, ClientFailure>, last: Bool) {
         let failure: String? = switch result {
         case .success(let r): r.status == 200 ? nil : "HTTP \(r.status)"
-        case .failure(.timeout): "no answer within 5 s"
+        case .failure(.timeout): "no answer within \(DurationText.format(Self.ackTimeout))"
         case .failure(.connect): "no connection"
         case .failure(.io): "the connection broke"
         }

@@ -23,8 +23,7 @@ struct HTTPSTargetTests {
         _ body: @Sendable (_ target: String, _ graphPort: Int, _ caFile: String, _ bot: ServedFAQBot) async throws -> T
     ) async throws -> T {
         let ca = try CertificateAuthority.generate(name: "a staging bot's CA")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("https-target-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("https-target")
         defer { try? FileManager.default.removeItem(at: dir) }
         let caFile = dir.appendingPathComponent("ca.pem").path
         try Data(try ca.certificatePEM.utf8).write(to: URL(fileURLWithPath: caFile))
@@ -35,8 +34,7 @@ struct HTTPSTargetTests {
     }
 
     @Test func aSmokeTestOfAnHTTPSBotWithAPrivateCAPassesTrustingIt() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("https-smoke-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("https-smoke")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = try ServedFAQBot.scenarioFile(named: "faq-over-https", in: dir).path
         let outcome = try await withHTTPSBot { target, port, caFile, _ in
@@ -54,8 +52,7 @@ struct HTTPSTargetTests {
     }
 
     @Test func aRunDeliversItsWebhooksAndStatusesOverTLS() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("https-run-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("https-run")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = try ServedFAQBot.scenarioFile(named: "faq-over-https", in: dir).path
         let (outcome, statuses) = try await withHTTPSBot { target, port, caFile, bot in
@@ -91,12 +88,11 @@ struct HTTPSTargetTests {
 
     /// A `--target-ca` that cannot help: one line and its exit code, before anything is sent.
     @Test func aCAFileThatCannotBeTrustedIsRefusedInOneLine() throws {
-        let junk = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-ca-\(getpid()).pem")
+        let dir = try temporaryFolder("bad-target-ca")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (junk, corrupt) = (dir.appendingPathComponent("not-a-ca.pem"), dir.appendingPathComponent("corrupt-ca.pem"))
         try Data("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n".utf8).write(to: junk)
-        defer { try? FileManager.default.removeItem(at: junk) }
-        let corrupt = FileManager.default.temporaryDirectory.appendingPathComponent("corrupt-ca-\(getpid()).pem")
         try Data("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n".utf8).write(to: corrupt)
-        defer { try? FileManager.default.removeItem(at: corrupt) }
         let https = "https://localhost:1/webhook"
         let cases: [([String], Int32, String)] = [
             (["--target", https, "--target-ca", "/nonexistent/ca.pem"], 66, "--target-ca: no such file: /nonexistent/ca.pem"),

@@ -12,8 +12,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct StatusWebhooksCheckTests {
     private func run(rejectingStatuses: Bool) async throws -> (RunOutcome, accepted: Int) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("status-acks-\(getpid())-\(rejectingStatuses)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("status-acks")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = try ServedFAQBot.scenarioFile(named: "faq-statuses", in: dir).path
         return try await ServedFAQBot.with(rejectsStatuses: rejectingStatuses) { target, port, bot in
