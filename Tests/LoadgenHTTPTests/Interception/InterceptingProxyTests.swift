@@ -26,7 +26,7 @@ struct InterceptingProxyTests {
         mutating func saw(_ expected: ProxyEvent) async -> Bool { await saw { $0 == expected } }
 
         mutating func saw(where matches: (ProxyEvent) -> Bool) async -> Bool {
-            while let event = await events.next() { if matches(event) { return true } }
+            while let event = await events.next(isolation: #isolation) { if matches(event) { return true } }
             return false
         }
 
