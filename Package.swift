@@ -90,9 +90,12 @@ let package = Package(
         ),
         // The runtime: a validated plan turned into running services (stand-ins, fault proxies, the
         // reference bot, status callbacks), the drivers that compose them, and the run's outputs.
+        // The Swift runtime's global-enqueue hook, reached by the linker (LoopExecutor).
+        .target(name: "CLoopHook"),
         .target(
             name: "LoadgenRuntime",
             dependencies: [
+                "CLoopHook",
                 "LoadgenCore",
                 "LoadgenHTTP",
                 "ReferenceBot",

@@ -9,7 +9,7 @@ import Testing
         "LoadgenCore": ["Wire", "Histogram", "Foundation", "Synchronization"],
         "LoadgenHTTP": ["Wire", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOWebSocket", "NIOSSL", "X509", "Crypto", "SwiftASN1", "FoundationEssentials", "Synchronization"],
         "ReferenceBot": ["Wire", "LoadgenHTTP", "NIOCore", "NIOPosix", "NIOHTTP1", "Foundation", "Synchronization"],
-        "LoadgenRuntime": ["LoadgenCore", "LoadgenHTTP", "ReferenceBot", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix", "NIOHTTP1",
+        "LoadgenRuntime": ["CLoopHook", "LoadgenCore", "LoadgenHTTP", "ReferenceBot", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix", "NIOHTTP1",
                            "Foundation", "Dispatch", "Glibc", "Darwin", "Synchronization"],
         "LoadgenCLI": ["LoadgenRuntime", "LoadgenCore", "LoadgenFiles", "LoadgenScenarios", "ArgumentParser", "NIOCore", "NIOPosix", "Foundation",
                        "Synchronization"],

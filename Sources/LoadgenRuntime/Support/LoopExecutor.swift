@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLoopHook
 import NIOCore
 import NIOPosix
 
@@ -23,8 +24,7 @@ public enum LoopExecutor {
     /// hook to take or someone took it first, and then Swift's own pool runs the tasks.
     @discardableResult
     public static func install() -> Bool {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return false }
-        let slot = symbol.assumingMemoryBound(to: UnsafeRawPointer?.self)
+        let slot = loadgen_enqueue_global_hook()
         guard slot.pointee == nil else { return false }
         for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
             let queue = UInt(bitPattern: Unmanaged.passRetained(LoopQueue(loop: loop)).toOpaque())  // for the life of the process
@@ -33,7 +33,7 @@ public enum LoopExecutor {
         return withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { hook in
             hook.baseAddress!.initialize(to: { job, _ in LoopExecutor.enqueue(job) })
             return hook.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { pointer in
-                slot.pointee = pointer.pointee
+                slot.pointee = UnsafeMutableRawPointer(mutating: pointer.pointee)
                 return true
             }
         }
