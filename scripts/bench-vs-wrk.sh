@@ -68,8 +68,9 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # loadgen as its Docker image builds it, with the Swift runtime linked in (--static-swift-stdlib), in a
 # build folder of its own so that switching between this build and the usual one rebuilds neither. A
-# plain `swift build -c release` (the runtime as shared libraries) costs about a sixth more CPU a request:
-# every retain, release and exclusivity check goes through the PLT and __tls_get_addr.
+# plain `swift build -c release` (the runtime as shared libraries) costs more CPU a request (README,
+# "Measured performance"): every retain, release and exclusivity check goes through the PLT and
+# __tls_get_addr.
 swift build -c release --product loadgen --static-swift-stdlib --scratch-path .build-static >/dev/null
 LOADGEN=.build-static/release/loadgen
 
