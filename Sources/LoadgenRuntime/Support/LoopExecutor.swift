@@ -20,8 +20,9 @@ import NIOPosix
 public enum LoopExecutor {
     private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
 
-    /// Installs the hook (once, from the main thread, before any task runs); false if the runtime has no
-    /// hook to take or someone took it first, and then Swift's own pool runs the tasks.
+    /// Installs the hook (once, from the main thread, before any task runs); false if someone took it
+    /// first, and then Swift's own pool runs the tasks. The hook is found by the linker (`CLoopHook`):
+    /// with the runtime linked into the binary, as the Docker image's is, `dlsym` does not see it.
     @discardableResult
     public static func install() -> Bool {
         let slot = loadgen_enqueue_global_hook()
