@@ -59,9 +59,12 @@ final class ConnectionPool: Sendable {
     /// (or the task is cancelled while it waits). A connection at hand is given without reading the clock
     /// (the caller's deadline is ahead: it was just set); one waited for or connected is given only when
     /// the deadline has not passed since.
-    func acquire(by deadline: NIODeadline) async -> Result<HTTPClientConnection, ClientFailure> {
+    ///
+    /// `again`: the same request asking once more (the connection it was handed had broken), which is
+    /// not counted a second time in `waits`.
+    func acquire(by deadline: NIODeadline, again: Bool = false) async -> Result<HTTPClientConnection, ClientFailure> {
         let immediate: Grant? = state.withLock { s in
-            s.waits.requests += 1
+            if !again { s.waits.requests += 1 }
             while let c = s.idle.popLast() {
                 if c.isReusable { return .reuse(c) }
                 s.open -= 1
@@ -91,7 +94,7 @@ final class ConnectionPool: Sendable {
             }
             if c.isReusable { return .success(c) }
             release(c)  // broken while idle: give the slot back and try again
-            return await acquire(by: deadline)
+            return await acquire(by: deadline, again: true)
         case .create:
             if late {
                 giveBackSlot()
