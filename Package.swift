@@ -88,10 +88,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The runtime: a validated plan turned into running services (stand-ins, fault proxies, the
-        // reference bot, status callbacks), the drivers that compose them, and the run's outputs.
         // The Swift runtime's global-enqueue hook, reached by the linker (LoopExecutor).
         .target(name: "CLoopHook"),
+        // The runtime: a validated plan turned into running services (stand-ins, fault proxies, the
+        // reference bot, status callbacks), the drivers that compose them, and the run's outputs.
         .target(
             name: "LoadgenRuntime",
             dependencies: [

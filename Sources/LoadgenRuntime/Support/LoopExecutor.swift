@@ -33,8 +33,8 @@ public enum LoopExecutor {
         }
         return withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { hook in
             hook.baseAddress!.initialize(to: { job, _ in LoopExecutor.enqueue(job) })
-            return hook.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { pointer in
-                slot.pointee = UnsafeMutableRawPointer(mutating: pointer.pointee)
+            return hook.baseAddress!.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { pointer in
+                slot.pointee = pointer.pointee
                 return true
             }
         }
