@@ -142,7 +142,10 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func setTimer(for deadline: NIODeadline, channel: any Channel) {
         if let timerAt, timerAt <= deadline { return }  // one will fire in time and look again
         timerAt = deadline
-        channel.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in self?.timerFired(channel: channel) }
+        // The timer holds the handler (and its channel) until it fires, at most a request's timeout: a weak
+        // reference would give the handler a side table, and every retain and release of it — the pipeline's
+        // on each read, the request's on each send — would take the runtime's slow path.
+        channel.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.timerFired(channel: channel) }
     }
 
     private func timerFired(channel: any Channel) {
