@@ -61,8 +61,11 @@ final class ConnectionPool: Sendable {
     /// the deadline has not passed since.
     ///
     /// `again`: the same request asking once more (the connection it was handed had broken), which is
-    /// not counted a second time in `waits`.
-    func acquire(by deadline: NIODeadline, again: Bool = false) async -> Result<HTTPClientConnection, ClientFailure> {
+    /// not counted a second time in `waits`; `waited`, how long it had waited before (nil: it had not).
+    /// A request's wait is noted once, all of it, when it stops waiting.
+    func acquire(
+        by deadline: NIODeadline, again: Bool = false, waited earlier: Duration? = nil
+    ) async -> Result<HTTPClientConnection, ClientFailure> {
         let immediate: Grant? = state.withLock { s in
             if !again { s.waits.requests += 1 }
             while let c = s.idle.popLast() {
@@ -78,13 +81,19 @@ final class ConnectionPool: Sendable {
         }
         let grant: Grant
         var late = false
+        var waited = earlier
         if let immediate { grant = immediate } else {
             let began = NIODeadline.now()
             grant = await wait(until: deadline)
             let now = NIODeadline.now()
-            state.withLock { $0.waits.note(.nanoseconds((now - began).nanoseconds)) }
+            waited = (earlier ?? .zero) + .nanoseconds((now - began).nanoseconds)
             late = now >= deadline
         }
+        if case .reuse(let c) = grant, !late, !c.isReusable {
+            release(c)  // broken while idle: give the slot back and try again
+            return await acquire(by: deadline, again: true, waited: waited)
+        }
+        if let waited { state.withLock { $0.waits.note(waited) } }
         switch grant {
         case .expired: return .failure(.timeout)
         case .reuse(let c):
@@ -92,9 +101,7 @@ final class ConnectionPool: Sendable {
                 release(c)
                 return .failure(.timeout)
             }
-            if c.isReusable { return .success(c) }
-            release(c)  // broken while idle: give the slot back and try again
-            return await acquire(by: deadline, again: true)
+            return .success(c)
         case .create:
             if late {
                 giveBackSlot()
