@@ -223,6 +223,10 @@ final class ConnectionPool: Sendable {
         let tls = self.tls
         let hostname = origin.host
         let maxBody = maxResponseBytes
+        // The handler is kept as it is made, not looked up in the pipeline once connected: a TLS handshake
+        // that fails at once (a plain-HTTP target) closes the channel and empties its pipeline first, and
+        // the look-up failed with `notFound`, hiding why.
+        let made = NIOLoopBoundBox.makeEmptyBox(valueType: ResponseHandler.self, eventLoop: eventLoop)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -234,12 +238,14 @@ final class ConnectionPool: Sendable {
                             NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
                     // Requests go out already encoded (`RequestHead`), responses are read by `ResponseParser`.
-                    try channel.pipeline.syncOperations.addHandler(ResponseHandler(maxBodyBytes: maxBody))
+                    let handler = ResponseHandler(maxBodyBytes: maxBody)
+                    made.value = handler
+                    try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
         let channel = try await (literal.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: origin.host, port: origin.port)).get()
         return try await channel.eventLoop.submit {
-            let handler = try channel.pipeline.syncOperations.handler(type: ResponseHandler.self)
+            guard let handler = made.value else { throw ChannelPipelineError.notFound }  // the initializer ran: cannot happen
             return HTTPClientConnection(channel: channel, handler: handler)  // binds the handler to its loop
         }.get()
     }

@@ -119,6 +119,9 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// was set for long answered, and sets the next for the request now in flight. Cancelling one per
     /// request cost a linear search of the event loop's timer heap (thousands of entries at load).
     private var timerAt: NIODeadline?
+    /// Why the connection broke while no request was in flight (a TLS handshake that failed before the
+    /// first request, a reset): the next request is told that, not only that the connection is unusable.
+    private var brokeIdle: ClientFailure?
 
     init(maxBodyBytes: Int) { parser = ResponseParser(maxBodyBytes: maxBodyBytes) }
 
@@ -128,7 +131,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes `head`'s request with `header` and `body`, and waits for its response until `deadline`, for `caller`.
     func send(_ head: RequestHead, header: (name: String, value: String)?, body: [UInt8], by deadline: NIODeadline, caller: Caller) {
         guard self.caller == nil, let context, context.channel.isActive else {
-            caller.resume(returning: .failure(.io("connection not usable")))
+            caller.resume(returning: .failure(brokeIdle ?? .io("connection not usable")))
             return
         }
         self.caller = caller
@@ -201,6 +204,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func fail(_ failure: ClientFailure, closing channel: any Channel) {
         parser.abandon()
         let c = takeCaller()
+        if c == nil, brokeIdle == nil { brokeIdle = failure }
         channel.close(promise: nil)
         c?.resume(returning: .failure(failure))
     }
