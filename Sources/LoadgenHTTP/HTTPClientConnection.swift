@@ -126,7 +126,12 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     init(maxBodyBytes: Int) { parser = ResponseParser(maxBodyBytes: maxBodyBytes) }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    /// Gone from a closed channel: its request buffer is let go at once, since a timer may hold the handler
+    /// until a request's timeout.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        out = ByteBuffer()
+    }
 
     /// Writes `head`'s request with `header` and `body`, and waits for its response until `deadline`, for `caller`.
     func send(_ head: RequestHead, header: (name: String, value: String)?, body: [UInt8], by deadline: NIODeadline, caller: Caller) {
