@@ -13,24 +13,28 @@ struct BrokenIdleConnectionTests {
     }
 
     @Test func theNextRequestIsToldWhyTheConnectionBroke() async throws {
-        let channel = EmbeddedChannel()
-        let handler = ResponseHandler(maxBodyBytes: 1024)
-        try channel.pipeline.syncOperations.addHandler(handler)
-        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 443)).get()
+        let (channel, handler) = try await connected()
         channel.pipeline.fireErrorCaught(Refused())
-        #expect(!channel.isActive)  // the handler closed it, and its close made it say more
+        // The handler closed the channel; the failure its close then reported did not replace the first.
+        #expect(!channel.isActive)
         #expect(await failure(of: handler) == .io("handshakeFailed(WRONG_VERSION_NUMBER)"))
         #expect(await failure(of: handler) == .io("handshakeFailed(WRONG_VERSION_NUMBER)"))  // and again
     }
 
     @Test func aConnectionClosedWhileIdleSaysSoToTheNextRequest() async throws {
+        let (channel, handler) = try await connected()
+        try await channel.close().get()
+        // Nothing broke it but its own close: the next request hears what the close said.
+        #expect(await failure(of: handler) == .io("connection closed by peer"))
+    }
+
+    /// A connected channel with a `ResponseHandler` and no request in flight.
+    private func connected() async throws -> (EmbeddedChannel, ResponseHandler) {
         let channel = EmbeddedChannel()
         let handler = ResponseHandler(maxBodyBytes: 1024)
         try channel.pipeline.syncOperations.addHandler(handler)
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 443)).get()
-        try await channel.close().get()
-        // Nothing broke it but its own close: the next request hears what the close said.
-        #expect(await failure(of: handler) == .io("connection closed by peer"))
+        return (channel, handler)
     }
 
     /// Sends a request on `handler`'s connection; what it failed with (nil: it did not fail).
