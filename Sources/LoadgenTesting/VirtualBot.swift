@@ -16,6 +16,8 @@ public final class VirtualBot: WebhookTransport {
         /// When the message arrived and when its handling began (later, when it queued).
         public var received: Duration
         public var started: Duration
+        /// The user who sent it (its index in the workload).
+        public var user: Int = 0
     }
 
     private struct Reply: Sendable {
@@ -61,7 +63,7 @@ public final class VirtualBot: WebhookTransport {
             var start = serial ? max(received, s.busyUntil) : received
             if let stall, stall.contains(start.offset) { start = VirtualClock.Instant(offset: stall.upperBound) }
             s.busyUntil = start.advanced(by: service)
-            s.seen.append(Seen(received: received.offset, started: start.offset))
+            s.seen.append(Seen(received: received.offset, started: start.offset, user: user))
             return start
         }
         let done = start.advanced(by: service)

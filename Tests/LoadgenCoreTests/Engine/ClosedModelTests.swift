@@ -55,4 +55,38 @@ struct ClosedModelTests {
             #expect(abs(Double(count) - expected) < expected * 0.15, "half second \(i): \(count) turns, \(Int(expected)) expected")
         }
     }
+
+    /// In virtual time no user wakes late (by a microsecond at most), whichever lane it is in: the home serves only the lanes with a
+    /// user due, and a worker that files its user due before its lane's next rings the home. 1,025 users
+    /// make two lanes, the second of one user, which has no thinking user while it walks: each of its
+    /// pauses rings the home, asleep for the other lane.
+    @Test func everyLaneWakesItsUsersOnTime() async {
+        let scenario = Scenario("flat", summary: "") {
+            Persona("buyer") {
+                Send.text("I need vegetables")
+                Expect.reply(.contains("vendors"))
+            }
+        }
+        let workload = Workload(scenario: scenario, users: 1_025, duration: .seconds(20), thinkTime: .seconds(2) ... .seconds(5))
+        let (metrics, seen) = await VirtualTime.run { clock in
+            let correlator = ReplyCorrelator<VirtualClock.Instant>(users: workload.users)
+            let bot = VirtualBot(clock: clock, correlator: correlator, users: workload.users, service: .milliseconds(5),
+                                 replyDelay: .milliseconds(25))
+            let engine = Engine(clock: clock, transport: bot, signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator,
+                                unixTime: { 1_750_000_000 })
+            return await withTaskGroup(of: Void.self) { group in
+                group.addTask { await bot.run() }
+                defer { group.cancelAll() }
+                let result = await engine.run(workload)
+                return (result.metrics, bot.seen)
+            }
+        }
+        let wakes = metrics.wakeLag?.count ?? 0
+        #expect(wakes > 4_000, "\(wakes) wake-ups measured")
+        // (The histogram records whole microseconds, rounding up.)
+        #expect((metrics.wakeLag?.maxMilliseconds ?? 1) <= 0.001, "a user woke \(metrics.wakeLag?.maxMilliseconds ?? 0) ms late")
+        // The lone user of the second lane: a turn every 3.53 s on average over 20 s.
+        let lone = seen.filter { $0.user == 1_024 }.count
+        #expect(lone >= 4, "the second lane's user took \(lone) turns")
+    }
 }
