@@ -27,26 +27,7 @@ struct ClosedModelTests {
     /// second of the run as in any other: no surge when the first and second turns overlap (staggering the
     /// starts over one mean think time made the half second before 3.5 s half as busy again as the rest).
     @Test func turnsComeAsOftenFromTheFirstSecond() async {
-        let scenario = Scenario("flat", summary: "") {
-            Persona("buyer") {
-                Send.text("I need vegetables")
-                Expect.reply(.contains("vendors"))
-            }
-        }
-        let workload = Workload(scenario: scenario, users: 2_000, duration: .seconds(10), thinkTime: .seconds(2) ... .seconds(5))
-        let seen = await VirtualTime.run { clock in
-            let correlator = ReplyCorrelator<VirtualClock.Instant>(users: workload.users)
-            let bot = VirtualBot(clock: clock, correlator: correlator, users: workload.users, service: .milliseconds(5),
-                                 replyDelay: .milliseconds(25))
-            let engine = Engine(clock: clock, transport: bot, signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator,
-                                unixTime: { 1_750_000_000 })
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await bot.run() }
-                defer { group.cancelAll() }
-                _ = await engine.run(workload)
-            }
-            return bot.seen
-        }
+        let (_, seen) = await Self.run(users: 2_000, for: .seconds(10))
         var buckets = [Int](repeating: 0, count: 20)
         for message in seen where message.received < .seconds(10) { buckets[Int(message.received.inSeconds * 2)] += 1 }
         // 2,000 users, a turn every 3.53 s each (3.5 s thinking, 30 ms answering): 283 a half second.
@@ -56,19 +37,32 @@ struct ClosedModelTests {
         }
     }
 
-    /// In virtual time no user wakes late (by a microsecond at most), whichever lane it is in: the home serves only the lanes with a
-    /// user due, and a worker that files its user due before its lane's next rings the home. 1,025 users
-    /// make two lanes, the second of one user, which has no thinking user while it walks: each of its
-    /// pauses rings the home, asleep for the other lane.
+    /// In virtual time no user wakes late (by a microsecond at most), whichever lane it is in: the home
+    /// serves only the lanes with a user due, and a worker that files its user due before its lane's next
+    /// rings the home. 1,025 users make two lanes, the second of one user, which has no thinking user
+    /// while it walks: each of its pauses rings the home, asleep for the other lane.
     @Test func everyLaneWakesItsUsersOnTime() async {
+        let (metrics, seen) = await Self.run(users: 1_025, for: .seconds(20))
+        let wakes = metrics.wakeLag?.count ?? 0
+        #expect(wakes > 4_000, "\(wakes) wake-ups measured")
+        // (The histogram records whole microseconds, rounding up.)
+        #expect((metrics.wakeLag?.maxMilliseconds ?? 1) <= 0.001, "a user woke \(metrics.wakeLag?.maxMilliseconds ?? 0) ms late")
+        // The lone user of the second lane: a turn every 3.53 s on average over 20 s.
+        let lone = seen.filter { $0.user == 1_024 }.count
+        #expect(lone >= 4, "the second lane's user took \(lone) turns")
+    }
+
+    /// `users` thinking 2–5 s between messages, in virtual time, against a bot that answers in 30 ms (5 ms
+    /// of service, the reply 25 ms later): the run's metrics and every message the bot saw.
+    private static func run(users: Int, for duration: Duration) async -> (RunMetrics, [VirtualBot.Seen]) {
         let scenario = Scenario("flat", summary: "") {
             Persona("buyer") {
                 Send.text("I need vegetables")
                 Expect.reply(.contains("vendors"))
             }
         }
-        let workload = Workload(scenario: scenario, users: 1_025, duration: .seconds(20), thinkTime: .seconds(2) ... .seconds(5))
-        let (metrics, seen) = await VirtualTime.run { clock in
+        let workload = Workload(scenario: scenario, users: users, duration: duration, thinkTime: .seconds(2) ... .seconds(5))
+        return await VirtualTime.run { clock in
             let correlator = ReplyCorrelator<VirtualClock.Instant>(users: workload.users)
             let bot = VirtualBot(clock: clock, correlator: correlator, users: workload.users, service: .milliseconds(5),
                                  replyDelay: .milliseconds(25))
@@ -81,12 +75,5 @@ struct ClosedModelTests {
                 return (result.metrics, bot.seen)
             }
         }
-        let wakes = metrics.wakeLag?.count ?? 0
-        #expect(wakes > 4_000, "\(wakes) wake-ups measured")
-        // (The histogram records whole microseconds, rounding up.)
-        #expect((metrics.wakeLag?.maxMilliseconds ?? 1) <= 0.001, "a user woke \(metrics.wakeLag?.maxMilliseconds ?? 0) ms late")
-        // The lone user of the second lane: a turn every 3.53 s on average over 20 s.
-        let lone = seen.filter { $0.user == 1_024 }.count
-        #expect(lone >= 4, "the second lane's user took \(lone) turns")
     }
 }
