@@ -17,7 +17,7 @@ public final class VirtualBot: WebhookTransport {
         public var received: Duration
         public var started: Duration
         /// The user who sent it (its index in the workload).
-        public var user: Int = 0
+        public var user: Int
     }
 
     private struct Reply: Sendable {
