@@ -49,7 +49,8 @@ extension ClosedModel {
             /// Due users handed over when no worker was idle: the driver makes a worker for each.
             var unstaffed: [ClosedUser<C>] = []
             /// When the home wakes for this lane next (nil: not for it, until a user is filed), and what
-            /// wakes it sooner; nil while the home is awake.
+            /// wakes it sooner, as the home left them when it last served the lane; nil once rung (or
+            /// before the first serve), until the home serves the lane again.
             var alarm: (at: C.Instant?, early: StopSignal)?
             /// The driver, waiting for users to make workers for, or for the lane to close.
             var parked: CheckedContinuation<Void, Never>?
