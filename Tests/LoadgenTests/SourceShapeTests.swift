@@ -8,9 +8,10 @@ import Testing
 @Suite struct SourceShapeTests {
     static let maxFileLines = 300
     static let maxFunctionLines = 60
-    /// Half the 27 the runtime redesign started from, and one more: the closed model's lane, which holds
-    /// its thinking users in a heap so that 100,000 of them are not 100,000 suspended tasks.
-    static let maxLockHoldingClasses = 14
+    /// Half the 27 the runtime redesign started from, and two more: the closed model's lane, which holds
+    /// its thinking users in a heap so that 100,000 of them are not 100,000 suspended tasks, and its home's
+    /// board, where a worker finds the most overdue user of all the home's lanes.
+    static let maxLockHoldingClasses = 15
 
     @Test func noFileIsLongerThan300Lines() throws {
         let long = try Self.files().filter { $0.lines.count > Self.maxFileLines }.map { "\($0.path): \($0.lines.count) lines" }

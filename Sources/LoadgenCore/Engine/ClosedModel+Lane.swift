@@ -8,86 +8,25 @@ extension ClosedModel {
     /// Shared on purpose: its home, its driver and its workers are tasks of their own; every hand-over goes
     /// through the lock. The home hands due users to idle workers, and to the driver to make workers for
     /// when none is idle; a worker files its user back and, when that user is due before the home would
-    /// wake for the lane, rings the home's alarm early.
+    /// wake for the lane, rings the home's alarm early. A worker walks the users of any lane of its home
+    /// (`Board`), each filed back in its own.
     final class Lane: Sendable {
         let model: ClosedModel
         let home: Int
-        /// Where the lane is among its home's lanes: when it makes its users.
+        /// Where the lane is among its home's lanes: when it makes its users, and its place on the board.
         let order: Int
         private let indices: ArraySlice<Int>
+        /// Its home's lanes' next users, where its workers find the most overdue.
+        let board: Board
         private let state: Mutex<State>
 
-        init(model: ClosedModel, home: Int, order: Int, users indices: ArraySlice<Int>) {
+        init(model: ClosedModel, home: Int, order: Int, users indices: ArraySlice<Int>, board: Board) {
             self.model = model
             self.home = home
             self.order = order
             self.indices = indices
-            state = Mutex(State(origin: model.run.start))
-        }
-
-        /// An idle worker (nil: the lane closed). Unchecked (the checked kind allocates, for every turn at
-        /// scale): each is resumed once, by `serve`, by `next` when the lane closes, or in `work` at once.
-        private typealias Worker = UnsafeContinuation<ClosedUser<C>?, Never>
-
-        /// A thinking user: when it is due (from the lane's origin), and where it is in the lane's users
-        /// (users due at one instant go in that order). No reference, and no instant: the heap moves its
-        /// entries on every push and pop, and a `Duration` is moved inline where a clock's instant may be
-        /// resilient (the wall clock's is), each move a call.
-        private struct Entry: Comparable {
-            var due: Duration
-            var slot: Int
-            static func < (a: Entry, b: Entry) -> Bool { a.due < b.due || (a.due == b.due && a.slot < b.slot) }
-        }
-
-        private struct State {
-            /// What the entries' `due` counts from.
-            let origin: C.Instant
-            var users: [ClosedUser<C>] = []
-            var heap = MinHeap<Entry>()
-            /// Workers waiting for a user, the last to finish first (its stack is warm).
-            var idle: [Worker] = []
-            /// Due users handed over when no worker was idle: the driver makes a worker for each.
-            var unstaffed: [ClosedUser<C>] = []
-            /// When the home wakes for this lane next (nil: not for it, until a user is filed), and what
-            /// wakes it sooner, as the home left them when it last served the lane; nil once rung (or
-            /// before the first serve), until the home serves the lane again.
-            var alarm: (at: C.Instant?, early: StopSignal)?
-            /// The driver, waiting for users to make workers for, or for the lane to close.
-            var parked: CheckedContinuation<Void, Never>?
-            /// Whether the users are made and filed.
-            var started = false
-            /// Users not done: thinking, or with a worker.
-            var remaining = 0
-            /// Past the end or stopped: nothing is filed or handed out any more.
-            var closed = false
-
-            init(origin: C.Instant) { self.origin = origin }
-
-            mutating func file(_ user: ClosedUser<C>) { heap.push(Entry(due: origin.duration(to: user.due), slot: user.slot)) }
-
-            /// When the first thinking user is due (nil: none thinks).
-            var nextDue: C.Instant? { heap.first.map { origin.advanced(by: $0.due) } }
-
-            /// The first thinking user when it is due by `now`, taken off the heap.
-            mutating func popDue(by now: C.Instant) -> ClosedUser<C>? {
-                guard let first = heap.first, first.due <= origin.duration(to: now) else { return nil }
-                heap.popFirst()
-                return users[first.slot]
-            }
-
-            /// The home's alarm, when a user just filed is due before it: the caller rings it.
-            mutating func alarmToRing(for due: C.Instant) -> StopSignal? {
-                guard let alarm, alarm.at.map({ due < $0 }) ?? true else { return nil }
-                self.alarm = nil
-                return alarm.early
-            }
-
-            /// Closes the lane: the thinking users and the idle workers to end, and the driver to wake.
-            mutating func close() -> CheckedContinuation<Void, Never>? {
-                closed = true
-                defer { parked = nil }
-                return parked
-            }
+            self.board = board
+            state = Mutex(State(origin: model.run.start, order: order, board: board))
         }
 
         /// What the driver does next.
@@ -114,6 +53,7 @@ extension ClosedModel {
             for (slot, (user, first)) in made.enumerated() {
                 user.due = start.advanced(by: first)
                 user.slot = slot
+                user.lane = self
             }
             let users = made.map(\.0)
             for user in users { run.recorder.countActive(user: user.index, 1) }
@@ -219,13 +159,18 @@ extension ClosedModel {
             alarm?.trigger()
         }
 
-        /// A worker: walks the users it is handed, or takes the next that is due, until the lane closes or
-        /// enough others wait.
+        /// A worker: walks the users it is handed, or takes the one due longest in any lane of its home
+        /// (`Board`), until the lane closes or enough others wait. It walks a user in the user's lane, where
+        /// the user is filed back.
         private func work(_ first: ClosedUser<C>) async {
             var next: ClosedUser<C>? = first
             while let user = next {
-                await walk(user)
+                await user.lane!.walk(user)
                 let now = model.run.clock.now
+                if let overdue = board.takeOverdue(by: model.run.start.duration(to: now)) {
+                    next = overdue
+                    continue
+                }
                 next = await withUnsafeContinuation { (worker: Worker) in
                     let (waits, due) = state.withLock { s -> (Bool, ClosedUser<C>?) in
                         if !s.closed, let due = s.popDue(by: now) { return (false, due) }  // one is due already: no need to wait
@@ -238,7 +183,13 @@ extension ClosedModel {
             }
         }
 
-        /// Walks `user` on until it pauses (and is filed) or is done.
+        /// The first thinking user when it is due by `now` (from the run's start), taken off the heap; nil
+        /// when none is, or the lane closed.
+        func take(by now: Duration) -> ClosedUser<C>? {
+            state.withLock { s in s.closed ? nil : s.popDue(by: now) }
+        }
+
+        /// Walks `user` (one of this lane's) on until it pauses (and is filed) or is done.
         private func walk(_ user: ClosedUser<C>) async {
             let run = model.run
             if user.measured { run.recordWake(due: user.due, user: user.index) }

@@ -3,7 +3,8 @@
 /// A thinking user is an entry in a heap, not a suspended task. The users are dealt into lanes (`Lane`),
 /// each on one of the clock's threads; each thread's `Home` task wakes when the earliest pause of its
 /// lanes ends and hands each user that is due to a worker, a task that walks the user's journey on to its
-/// next pause, files it back and waits for the next one. There are as many workers as users between pauses at once: a handful
+/// next pause, files it back and takes the user due longest on its thread, in any lane (`Board`), or
+/// waits for the next one. There are as many workers as users between pauses at once: a handful
 /// when the bot answers in a millisecond. A task keeps the slabs of its deepest stack (the turn, the HTTP
 /// exchange, the wait for the reply) until it ends, so a task per user held 5 KB while thinking at 10,000
 /// users, and 20 KB at 100,000, where the machine ran short of CPU making and freeing them; a filed user
@@ -37,15 +38,20 @@ struct ClosedModel<C: EngineClock>: Sendable {
     func run() async {
         let users = run.workload.users.count
         let homes = max(1, run.clock.homes)
+        var boards: [Board] = []
+        defer { for board in boards { board.seat([]) } }  // a lane holds its board: the cycle ends with the run
         await withDiscardingTaskGroup { tasks in
             for home in 0..<homes {
                 // The users whose connections are on this home's thread (a user's home is its index).
                 let mine = Array(stride(from: home, to: users, by: homes))
+                let board = Board(lanes: (mine.count + Self.usersPerLane - 1) / Self.usersPerLane)
                 let lanes = stride(from: 0, to: mine.count, by: Self.usersPerLane).map { start in
                     Lane(model: self, home: home, order: start / Self.usersPerLane,
-                         users: mine[start ..< min(start + Self.usersPerLane, mine.count)])
+                         users: mine[start ..< min(start + Self.usersPerLane, mine.count)], board: board)
                 }
                 guard !lanes.isEmpty else { continue }
+                board.seat(lanes)
+                boards.append(board)
                 for lane in lanes { tasks.addTask { await lane.drive() } }
                 tasks.addTask { await Home(model: self, home: home, lanes: lanes).drive() }
             }
@@ -86,7 +92,8 @@ struct ClosedModel<C: EngineClock>: Sendable {
 /// ends.
 ///
 /// Shared on purpose, one holder at a time: its lane's heap while it thinks, then the one worker it is
-/// handed to, which alone touches it until it files it back (the lane's lock orders the hand-overs).
+/// handed to or that takes it (a worker of any lane of its home), which alone touches it until it files
+/// it back (the lane's lock orders the hand-overs).
 final class ClosedUser<C: EngineClock>: @unchecked Sendable {
     var journey: JourneyRun<C>
     /// Passes begun.
@@ -97,6 +104,8 @@ final class ClosedUser<C: EngineClock>: @unchecked Sendable {
     var due: C.Instant
     /// Where it is in its lane's users.
     var slot = 0
+    /// Its lane, which outlives it (unowned: the lane holds its users).
+    unowned(unsafe) var lane: ClosedModel<C>.Lane? = nil
     /// Whether waking after `due` is the send lag (`RunMetrics.wakeLag`): not for the staggered start,
     /// taken while the engine is still starting everyone.
     var measured = false

@@ -52,19 +52,38 @@ struct ClosedModelTests {
         #expect(lone >= 4, "the second lane's user took \(lone) turns")
     }
 
-    /// `users` thinking 2–5 s between messages, in virtual time, against a bot that answers in 30 ms (5 ms
-    /// of service, the reply 25 ms later): the run's metrics and every message the bot saw.
-    private static func run(users: Int, for duration: Duration) async -> (RunMetrics, [VirtualBot.Seen]) {
+    /// A worker that ends a turn starts the most overdue user of its home, whichever lane it is in. Here
+    /// the home's alarms ring 50 ms late (an event loop running a long batch of jobs before its timers):
+    /// 1,025 users thinking 2 s make two lanes, and the second's one user is due when no worker of its own
+    /// lane is out. The first lane's workers start it as they end their turns (4 ms late on average here),
+    /// not its home (33 ms when they do not).
+    @Test func aWorkerStartsTheMostOverdueUserOfItsHome() async {
+        let (_, seen) = await Self.run(users: 1_025, for: .seconds(20), think: .seconds(2) ... .seconds(2), alarmsLate: .milliseconds(50))
+        // Each of its turns takes 30 ms to the reply, then it thinks 2 s: what is left is how late it woke.
+        let sent = seen.filter { $0.user == 1_024 }.map(\.received)
+        let lags = zip(sent, sent.dropFirst()).map { ($1 - $0 - .milliseconds(2_030)).inSeconds * 1_000 }
+        #expect(lags.count >= 8, "the second lane's user took \(sent.count) turns")
+        #expect(lags.allSatisfy { $0 >= 0 }, "\(lags)")
+        #expect(lags.reduce(0, +) / Double(max(1, lags.count)) < 10, "the second lane's user woke \(lags) ms late")
+    }
+
+    /// `users` thinking 2–5 s (or `think`) between messages, in virtual time, against a bot that answers
+    /// in 30 ms (5 ms of service, the reply 25 ms later), the homes' alarms ringing `alarmsLate` after
+    /// their time: the run's metrics and every message the bot saw.
+    private static func run(
+        users: Int, for duration: Duration, think: ClosedRange<Duration> = .seconds(2) ... .seconds(5), alarmsLate: Duration = .zero
+    ) async -> (RunMetrics, [VirtualBot.Seen]) {
         let scenario = Scenario("flat", summary: "") {
             Persona("buyer") {
                 Send.text("I need vegetables")
                 Expect.reply(.contains("vendors"))
             }
         }
-        let workload = Workload(scenario: scenario, users: users, duration: duration, thinkTime: .seconds(2) ... .seconds(5))
-        return await VirtualTime.run { clock in
+        let workload = Workload(scenario: scenario, users: users, duration: duration, thinkTime: think)
+        return await VirtualTime.run { virtual in
+            let clock = LateAlarms(base: virtual, late: alarmsLate)
             let correlator = ReplyCorrelator<VirtualClock.Instant>(users: workload.users)
-            let bot = VirtualBot(clock: clock, correlator: correlator, users: workload.users, service: .milliseconds(5),
+            let bot = VirtualBot(clock: virtual, correlator: correlator, users: workload.users, service: .milliseconds(5),
                                  replyDelay: .milliseconds(25))
             let engine = Engine(clock: clock, transport: bot, signer: WebhookSigner(appSecret: Secret("s")), correlator: correlator,
                                 unixTime: { 1_750_000_000 })
@@ -75,5 +94,25 @@ struct ClosedModelTests {
                 return (result.metrics, bot.seen)
             }
         }
+    }
+}
+
+/// Virtual time whose sleeps on a home (the closed model's alarms) end `late` after their deadline or
+/// their stop: an event loop that runs its timers, and the jobs of the tasks they wake, only after a
+/// long batch of other jobs.
+private struct LateAlarms: EngineClock {
+    let base: VirtualClock
+    let late: Duration
+
+    var now: VirtualClock.Instant { base.now }
+    var minimumResolution: Duration { base.minimumResolution }
+
+    func sleep(until deadline: VirtualClock.Instant, tolerance: Duration?) async throws {
+        try await base.sleep(until: deadline, tolerance: tolerance)
+    }
+
+    func sleep(until deadline: VirtualClock.Instant, or stop: StopSignal, home: Int) async {
+        await sleep(until: deadline, or: stop)
+        try? await base.sleep(until: base.now.advanced(by: late), tolerance: nil)
     }
 }
