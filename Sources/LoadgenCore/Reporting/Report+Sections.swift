@@ -198,9 +198,13 @@ extension Report.ScriptedCheck {
 
     /// Whether loadgen kept its own schedule: with the process short of CPU, users wake late from their
     /// pauses and the answers it reads wait for their turns to run again, and every latency measured
-    /// includes loadgen's wait for a core (an answer's wait once read is left out of the ack, but not its
-    /// wait in the socket before, which grows with it), so the run says so instead of reporting those
-    /// numbers as the bot's. nil when too few users paused and too few answers came to judge.
+    /// includes loadgen's wait for a core, so the run says so instead of reporting those numbers as the
+    /// bot's. nil when too few users paused and too few answers came to judge.
+    ///
+    /// An answer's wait once read is left out of the ack, but not its wait unread in the socket before,
+    /// which this check does not see: it is often as long as the wait once read (both are a loop's batch
+    /// of jobs), but not always (at 100,000 users on 2 cores: acks of p99 710 ms, answers unread on up to
+    /// 442 connections at once, and the wait once read at p99 6–7 ms; docs/performance-log.md, 2026-12-07).
     public static func generator(_ metrics: RunMetrics) -> Report.ScriptedCheck? {
         let limit = wakeLagLimit.inSeconds * 1000
         var figures: [String] = []
