@@ -17,7 +17,7 @@ extension ClosedModel {
         let order: Int
         private let indices: ArraySlice<Int>
         /// Its home's lanes' next users, where its workers find the most overdue.
-        let board: Board
+        private let board: Board
         private let state: Mutex<State>
 
         init(model: ClosedModel, home: Int, order: Int, users indices: ArraySlice<Int>, board: Board) {
