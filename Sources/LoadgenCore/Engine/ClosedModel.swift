@@ -44,10 +44,11 @@ struct ClosedModel<C: EngineClock>: Sendable {
             for home in 0..<homes {
                 // The users whose connections are on this home's thread (a user's home is its index).
                 let mine = Array(stride(from: home, to: users, by: homes))
-                let board = Board(lanes: (mine.count + Self.usersPerLane - 1) / Self.usersPerLane)
-                let lanes = stride(from: 0, to: mine.count, by: Self.usersPerLane).map { start in
-                    Lane(model: self, home: home, order: start / Self.usersPerLane,
-                         users: mine[start ..< min(start + Self.usersPerLane, mine.count)], board: board)
+                let starts = Array(stride(from: 0, to: mine.count, by: Self.usersPerLane))
+                let board = Board(lanes: starts.count)
+                let lanes = starts.enumerated().map { order, start in
+                    Lane(model: self, home: home, order: order, users: mine[start ..< min(start + Self.usersPerLane, mine.count)],
+                         board: board)
                 }
                 guard !lanes.isEmpty else { continue }
                 board.seat(lanes)
