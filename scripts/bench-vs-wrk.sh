@@ -21,8 +21,9 @@
 #    each turn's start once its user woke to when loadgen read the answer: nginx answers in well under a
 #    millisecond, so what is past that is time the generator held the request, waiting for a core or a
 #    connection, or the answer, unread in its socket), how long answers waited once read for their turns
-#    to go on (left out of the ack), how long the run took against its duration, and its CPU a turn (the
-#    machine's pace at the moment). (--rounds 0 skips the rounds.)
+#    to go on (left out of the ack), how long the run took against its duration, its CPU a turn (the
+#    machine's pace at the moment), and the `generator` and `connections` checks (how many requests
+#    waited long for a connection: a wait the send lag leaves out). (--rounds 0 skips the rounds.)
 # 6. With --open R1,R2,…: the open model at each arrival rate (conversations/s, no think time, 20 s each):
 #    launched, dropped, and the launch lag p99 — the highest rate the machine holds, and where it drops.
 # 7. With --capacity U[:S],…: U users at think time 1s-2s for S seconds (default 60) against the embedded
@@ -241,6 +242,11 @@ if len(points) > 1:
     first, rest = points[0], sorted(p["ack"]["p99"] for p in points[1:])
     print(f"   acks by second: the first ({first['ack']['count']:,} turns) p50 {first['ack']['p50']} ms, p99 {first['ack']['p99']} ms; "
           f"the other {len(rest)} seconds' p99 median {rest[len(rest) // 2]} ms, worst {rest[-1]} ms")
+# The send lag is how late users woke; a turn then waits for one of the connections, and that wait is in
+# the ack, not in the send lag: the `connections` check says how many waited long (the `generator` check
+# judges the send lag and the answers' wait once read).
+for c in r.get("checks", []):
+    if c["name"] in ("generator", "connections"): print(f"   {c['name']}: {c['status']} ({c['detail']})")
 PY
 fi
 
